@@ -1,0 +1,20 @@
+"""The /api/v1 router: every domain's JSON routes."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from marketplace.accounts.router import router as accounts_router
+from marketplace.audit.router import router as audit_router
+from marketplace.catalog.router import router as catalog_router
+from marketplace.sellers.router import admin_router as sellers_admin_router
+from marketplace.sellers.router import router as sellers_router
+
+API_PREFIX = "/api/v1"
+
+api_router = APIRouter(prefix=API_PREFIX)
+api_router.include_router(accounts_router)
+api_router.include_router(sellers_router)
+api_router.include_router(sellers_admin_router)
+api_router.include_router(catalog_router)
+api_router.include_router(audit_router)

@@ -1,0 +1,48 @@
+"""Dependencies on what the app holds for its lifetime (settings, hasher, limiter)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from marketplace.config import Settings
+from marketplace.core.pagination import CursorCodec
+from marketplace.core.rate_limit import RateLimiter
+from marketplace.core.security import PasswordHashing
+
+
+def get_app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_password_hashing(request: Request) -> PasswordHashing:
+    hashing: PasswordHashing = request.app.state.password_hashing
+    return hashing
+
+
+def get_rate_limiter(request: Request) -> RateLimiter:
+    limiter: RateLimiter = request.app.state.rate_limiter
+    return limiter
+
+
+def get_client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+AppSettings = Annotated[Settings, Depends(get_app_settings)]
+Hashing = Annotated[PasswordHashing, Depends(get_password_hashing)]
+Limiter = Annotated[RateLimiter, Depends(get_rate_limiter)]
+ClientAddress = Annotated[str, Depends(get_client_address)]
+
+
+def cursor_codec(purpose: str) -> Callable[[Request], CursorCodec]:
+    """A dependency giving the cursor codec of one list; cursors do not cross between lists."""
+
+    def dependency(request: Request) -> CursorCodec:
+        settings: Settings = request.app.state.settings
+        return CursorCodec(settings.secret_key.get_secret_value(), purpose=purpose)
+
+    return dependency

@@ -1,0 +1,149 @@
+"""Bahasa Indonesia first, English second: language choice and the message catalogue."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from enum import StrEnum
+
+
+class Language(StrEnum):
+    INDONESIAN = "id"
+    ENGLISH = "en"
+
+
+DEFAULT_LANGUAGE = Language.INDONESIAN
+current_language: ContextVar[Language] = ContextVar("current_language", default=DEFAULT_LANGUAGE)
+
+
+def negotiate_language(accept_language: str | None) -> Language:
+    """Pick ``en`` or ``id`` from an Accept-Language header; Indonesian unless English wins."""
+    if not accept_language:
+        return DEFAULT_LANGUAGE
+    best_language, best_quality = DEFAULT_LANGUAGE, -1.0
+    for part in accept_language.split(","):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                continue
+        primary = tag.strip().lower().split("-")[0]
+        if primary in ("id", "in", "en") and quality > best_quality:
+            best_language = Language.ENGLISH if primary == "en" else Language.INDONESIAN
+            best_quality = quality
+    return best_language
+
+
+# key -> (Indonesian, English). Placeholders use str.format names.
+MESSAGES: dict[str, tuple[str, str]] = {
+    "bad-request": ("Permintaan tidak valid", "Bad request"),
+    "not-found": ("Tidak ditemukan", "Not found"),
+    "not-found.detail": (
+        "Sumber daya yang diminta tidak ada.",
+        "The requested resource does not exist.",
+    ),
+    "method-not-allowed": ("Metode tidak diizinkan", "Method not allowed"),
+    "validation-error": ("Data tidak valid", "Invalid data"),
+    "validation-error.detail": (
+        "Periksa kolom yang disebutkan di 'errors'.",
+        "Check the fields listed in 'errors'.",
+    ),
+    "internal-error": ("Terjadi kesalahan pada server", "Internal server error"),
+    "internal-error.detail": (
+        "Kesalahan tak terduga. Sebutkan ID permintaan {request_id} saat menghubungi kami.",
+        "An unexpected error occurred. Quote request id {request_id} when contacting us.",
+    ),
+    "unauthorized": ("Perlu masuk", "Authentication required"),
+    "unauthorized.detail": (
+        "Token akses tidak ada, tidak valid, atau kedaluwarsa.",
+        "The access token is missing, invalid or expired.",
+    ),
+    "forbidden": ("Akses ditolak", "Forbidden"),
+    "forbidden.detail": (
+        "Akun Anda tidak memiliki peran yang diperlukan untuk tindakan ini.",
+        "Your account lacks the role this action needs.",
+    ),
+    "conflict": ("Konflik status", "State conflict"),
+    "payload-too-large": ("Data terlalu besar", "Payload too large"),
+    "unsupported-media-type": ("Jenis media tidak didukung", "Unsupported media type"),
+    "too-many-requests": ("Terlalu banyak permintaan", "Too many requests"),
+    "too-many-requests.detail": (
+        "Terlalu banyak percobaan. Coba lagi dalam {retry_after} detik.",
+        "Too many attempts. Try again in {retry_after} seconds.",
+    ),
+    "invalid-credentials": ("Email atau kata sandi salah", "Wrong email or password"),
+    "invalid-credentials.detail": (
+        "Email atau kata sandi tidak cocok dengan akun mana pun.",
+        "The email or password does not match any account.",
+    ),
+    "invalid-refresh-token": ("Token penyegar tidak valid", "Invalid refresh token"),
+    "invalid-refresh-token.detail": (
+        "Token penyegar tidak dikenal, sudah dipakai, dicabut, atau kedaluwarsa. "
+        "Silakan masuk lagi.",
+        "The refresh token is unknown, already used, revoked or expired. Please sign in again.",
+    ),
+    "email-taken": ("Email sudah terdaftar", "Email already registered"),
+    "email-taken.detail": (
+        "Sudah ada akun dengan email ini.",
+        "An account with this email already exists.",
+    ),
+    "weak-password": ("Kata sandi terlalu lemah", "Password too weak"),
+    "password-too-short": (
+        "Kata sandi minimal {min_length} karakter.",
+        "The password needs at least {min_length} characters.",
+    ),
+    "password-too-common": (
+        "Kata sandi ini terlalu umum dan mudah ditebak.",
+        "This password is too common and easy to guess.",
+    ),
+    "invalid-cursor": ("Kursor tidak valid", "Invalid cursor"),
+    "invalid-cursor.detail": (
+        "Nilai 'cursor' rusak atau bukan dari daftar ini. Mulai lagi dari halaman pertama.",
+        "The 'cursor' value is damaged or not from this list. Start again from the first page.",
+    ),
+    "seller-not-found": ("Penjual tidak ditemukan", "Seller not found"),
+    "seller-status-conflict": ("Status penjual tidak dapat diubah", "Seller status conflict"),
+    "seller-status-conflict.detail": (
+        "Penjual berstatus '{current}' tidak dapat diubah menjadi '{target}'.",
+        "A seller in status '{current}' cannot become '{target}'.",
+    ),
+    "unknown-region": (
+        "Kode wilayah '{code}' tidak dikenal.",
+        "Region code '{code}' is unknown.",
+    ),
+    "user-not-registered": (
+        "Belum ada akun terdaftar dengan email ini.",
+        "No account is registered with this email.",
+    ),
+    "already-member": ("Sudah menjadi anggota", "Already a member"),
+    "already-member.detail": (
+        "Pengguna ini sudah menjadi anggota penjual ini.",
+        "This user is already a member of this seller.",
+    ),
+    "last-owner": ("Pemilik terakhir", "Last owner"),
+    "last-owner.detail": (
+        "Penjual harus memiliki setidaknya satu pemilik.",
+        "A seller must keep at least one owner.",
+    ),
+    "category-exists": ("Kategori sudah ada", "Category already exists"),
+    "category-exists.detail": (
+        "Sudah ada kategori dengan slug '{slug}'.",
+        "A category with slug '{slug}' already exists.",
+    ),
+    "unknown-category": (
+        "Kategori '{slug}' tidak dikenal.",
+        "Category '{slug}' is unknown.",
+    ),
+}
+
+
+def translate(key: str, **params: object) -> str:
+    """The text for ``key`` in the current request's language, with ``params`` filled in."""
+    return translate_to(current_language.get(), key, **params)
+
+
+def translate_to(language: Language, key: str, **params: object) -> str:
+    indonesian, english = MESSAGES[key]
+    template = english if language is Language.ENGLISH else indonesian
+    return template.format(**params) if params else template

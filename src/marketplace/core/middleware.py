@@ -1,0 +1,121 @@
+"""ASGI middleware: request ids, language negotiation, a cap on request bodies."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from marketplace.core.errors import problem_response
+from marketplace.core.i18n import current_language, negotiate_language, translate
+from marketplace.core.logging import current_request_id
+
+REQUEST_ID_HEADER = b"x-request-id"
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+access_logger = logging.getLogger("marketplace.access")
+
+
+class RequestContextMiddleware:
+    """Gives each request an id (echoed in ``X-Request-ID``) and a language for its texts."""
+
+    def __init__(self, app: ASGIApp, *, access_log: bool = False) -> None:
+        self.app = app
+        self.access_log = access_log
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        request_id = _request_id_from(headers.get(REQUEST_ID_HEADER))
+        id_token = current_request_id.set(request_id)
+        language = negotiate_language(headers.get(b"accept-language", b"").decode("latin-1"))
+        language_token = current_language.set(language)
+        started = time.perf_counter()
+        status_holder: list[int] = []
+
+        async def send_with_request_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_holder.append(message["status"])
+                message.setdefault("headers", [])
+                message["headers"] = [
+                    *message["headers"],
+                    (REQUEST_ID_HEADER, request_id.encode()),
+                    (b"content-language", language.value.encode()),
+                ]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_request_id)
+        finally:
+            if self.access_log:
+                access_logger.info(
+                    "%s %s",
+                    scope["method"],
+                    scope["path"],
+                    extra={
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "status": status_holder[0] if status_holder else 500,
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    },
+                )
+            current_request_id.reset(id_token)
+            current_language.reset(language_token)
+
+
+def _request_id_from(raw: bytes | None) -> str:
+    if raw:
+        candidate = raw.decode("latin-1")
+        if _VALID_REQUEST_ID.match(candidate):
+            return candidate
+    return uuid.uuid4().hex
+
+
+class BodySizeLimitMiddleware:
+    """Answers 413 before a handler reads a body larger than ``max_bytes``."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._reject(scope, receive, send)
+            return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _BodyTooLarge()
+            return message
+
+        await self.app(scope, counting_receive, send)
+
+    async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = problem_response(
+            413,
+            "payload-too-large",
+            translate("payload-too-large"),
+            f"Request body exceeds {self.max_bytes} bytes.",
+        )
+        await response(scope, receive, send)
+
+
+class _BodyTooLarge(StarletteHTTPException):
+    """An HTTPException so FastAPI's body parsing re-raises it instead of answering 400."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=413)

@@ -1,0 +1,36 @@
+"""Pydantic building blocks shared by every domain's schemas."""
+
+from __future__ import annotations
+
+from typing import Annotated, Generic, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from marketplace.core.phone import normalize_indonesian_phone
+
+ItemT = TypeVar("ItemT")
+
+
+class Schema(BaseModel):
+    """Request bodies: unknown fields are refused so typos do not pass silently."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ReadSchema(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class Page(BaseModel, Generic[ItemT]):
+    items: list[ItemT]
+    next_cursor: str | None = None
+
+
+IndonesianPhone = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=6, max_length=24),
+    AfterValidator(normalize_indonesian_phone),
+]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
+Limit = Annotated[int, Field(ge=1, le=100)]

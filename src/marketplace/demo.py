@@ -1,0 +1,149 @@
+"""Seed data for ``marketplace demo``: an admin, a seller account, a buyer, sellers per regency."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marketplace.accounts import service as accounts_service
+from marketplace.accounts.models import User
+from marketplace.accounts.schemas import UserCreate
+from marketplace.catalog import service as catalog_service
+from marketplace.catalog.schemas import CategoryCreate
+from marketplace.config import Settings
+from marketplace.core.security import PasswordHashing
+from marketplace.db.session import create_engine, create_sessionmaker
+from marketplace.sellers import service as sellers_service
+from marketplace.sellers.models import SellerKind, SellerStatus
+from marketplace.sellers.schemas import SellerCreate
+
+DEMO_PASSWORD = "babel-demo-2026"
+ADMIN_EMAIL = "admin@demo.babel.test"
+SELLER_EMAIL = "penjual@demo.babel.test"
+BUYER_EMAIL = "pembeli@demo.babel.test"
+
+
+@dataclass(frozen=True)
+class DemoSeller:
+    name: str
+    kind: SellerKind
+    region_code: str
+    description: str
+    status: SellerStatus = SellerStatus.VERIFIED
+
+
+DEMO_SELLERS = (
+    DemoSeller(
+        "KIM Lada Muntok Sejahtera",
+        SellerKind.COMMUNITY_GROUP,
+        "19.05",
+        "Kelompok informasi masyarakat petani lada putih Muntok dari Bangka Barat.",
+    ),
+    DemoSeller(
+        "Koperasi Pengrajin Timah Pangkalpinang",
+        SellerKind.COOPERATIVE,
+        "19.71",
+        "Kerajinan pewter dan timah buatan tangan pengrajin Pangkalpinang.",
+    ),
+    DemoSeller(
+        "UMKM Madu Pelawan Namang",
+        SellerKind.UMKM,
+        "19.04",
+        "Madu hutan pelawan dari kawasan hutan Namang, Bangka Tengah.",
+    ),
+    DemoSeller(
+        "KIM Kemplang Sungailiat",
+        SellerKind.COMMUNITY_GROUP,
+        "19.01",
+        "Kemplang, kerupuk ikan dan getas khas Sungailiat.",
+    ),
+    DemoSeller(
+        "UMKM Terasi Toboali",
+        SellerKind.UMKM,
+        "19.03",
+        "Terasi udang rebon dan ikan asin dari pesisir Toboali.",
+    ),
+    DemoSeller(
+        "Koperasi Batik Cual Belitung",
+        SellerKind.COOPERATIVE,
+        "19.02",
+        "Batik cual dan kain tenun khas Belitung.",
+    ),
+    DemoSeller(
+        "KIM Kopi Manggar",
+        SellerKind.COMMUNITY_GROUP,
+        "19.06",
+        "Kopi Manggar, kota seribu warung kopi di Belitung Timur.",
+        SellerStatus.PENDING,
+    ),
+)
+
+DEMO_CATEGORIES = (
+    CategoryCreate(slug="rempah", name="Rempah", name_en="Spices"),
+    CategoryCreate(slug="lada", name="Lada", name_en="Pepper", parent="rempah"),
+    CategoryCreate(slug="kerajinan", name="Kerajinan", name_en="Crafts"),
+    CategoryCreate(
+        slug="kerajinan-timah", name="Kerajinan Timah", name_en="Tin and pewter", parent="kerajinan"
+    ),
+    CategoryCreate(
+        slug="kain", name="Kain dan Batik", name_en="Cloth and batik", parent="kerajinan"
+    ),
+    CategoryCreate(slug="makanan", name="Makanan", name_en="Food"),
+    CategoryCreate(slug="madu", name="Madu", name_en="Honey", parent="makanan"),
+    CategoryCreate(slug="camilan", name="Camilan", name_en="Snacks", parent="makanan"),
+    CategoryCreate(
+        slug="hasil-laut", name="Hasil Laut Olahan", name_en="Seafood products", parent="makanan"
+    ),
+    CategoryCreate(slug="minuman", name="Minuman", name_en="Drinks"),
+    CategoryCreate(slug="kopi", name="Kopi", name_en="Coffee", parent="minuman"),
+)
+
+
+async def seed_demo(settings: Settings) -> dict[str, tuple[str, str]]:
+    """Seed once (a second run finds the admin and stops); returns the demo credentials."""
+    engine = create_engine(settings)
+    hashing = PasswordHashing.from_settings(settings)
+    try:
+        async with create_sessionmaker(engine)() as session, session.begin():
+            if await accounts_service.find_user_by_email(session, ADMIN_EMAIL) is None:
+                await _seed(session, hashing)
+    finally:
+        await engine.dispose()
+    return {
+        "admin": (ADMIN_EMAIL, DEMO_PASSWORD),
+        "seller": (SELLER_EMAIL, DEMO_PASSWORD),
+        "buyer": (BUYER_EMAIL, DEMO_PASSWORD),
+    }
+
+
+async def _seed(session: AsyncSession, hashing: PasswordHashing) -> None:
+    admin, _ = await accounts_service.create_or_promote_admin(
+        session, hashing, ADMIN_EMAIL, DEMO_PASSWORD, "Operator Diskominfo Babel"
+    )
+    seller_user = await _user(session, hashing, SELLER_EMAIL, "Siti Aminah")
+    await _user(session, hashing, BUYER_EMAIL, "Budi Santoso")
+    for category in DEMO_CATEGORIES:
+        await catalog_service.create_category(session, category)
+    for demo_seller in DEMO_SELLERS:
+        seller = await sellers_service.create_seller(
+            session,
+            seller_user,
+            SellerCreate(
+                name=demo_seller.name,
+                kind=demo_seller.kind,
+                region_code=demo_seller.region_code,
+                description=demo_seller.description,
+                whatsapp="0812-7000-1234",
+            ),
+        )
+        if demo_seller.status is SellerStatus.VERIFIED:
+            await sellers_service.change_status(
+                session, admin, str(seller.id), SellerStatus.VERIFIED, "Dokumen lengkap (demo)"
+            )
+
+
+async def _user(session: AsyncSession, hashing: PasswordHashing, email: str, name: str) -> User:
+    return await accounts_service.register_user(
+        session, hashing, UserCreate(email=email, password=DEMO_PASSWORD, full_name=name)
+    )

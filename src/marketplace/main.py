@@ -1,0 +1,117 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from sqlalchemy import text
+
+from marketplace import __version__
+from marketplace.api import api_router
+from marketplace.config import Settings, get_settings
+from marketplace.core.errors import AppError, install_error_handlers, problem_response
+from marketplace.core.i18n import translate
+from marketplace.core.logging import configure_logging
+from marketplace.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from marketplace.core.rate_limit import RateLimiter
+from marketplace.core.security import PasswordHashing
+from marketplace.db.session import create_engine, create_sessionmaker
+
+# Uploads are capped at 10 MB by the media domain; this leaves room for the multipart framing.
+MAX_REQUEST_BODY_BYTES = 11 * 1024 * 1024
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "type": "object",
+    "description": "RFC 9457 problem details",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "request_id": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "loc": {"type": "array", "items": {"type": ["string", "integer"]}},
+                    "msg": {"type": "string"},
+                    "type": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, json_lines=settings.log_json)
+    engine = create_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await engine.dispose()
+
+    app = FastAPI(
+        title="Marketplace Bangka Belitung",
+        version=__version__,
+        description="Produk daerah Kepulauan Bangka Belitung: katalog, pesanan, pembayaran.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = create_sessionmaker(engine)
+    app.state.password_hashing = PasswordHashing.from_settings(settings)
+    app.state.rate_limiter = RateLimiter.from_settings(settings)
+
+    install_error_handlers(app)
+    app.include_router(api_router)
+    _add_health_routes(app)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=MAX_REQUEST_BODY_BYTES)
+    app.add_middleware(RequestContextMiddleware, access_log=settings.access_log)
+    _document_problem_schema(app)
+    return app
+
+
+def _add_health_routes(app: FastAPI) -> None:
+    @app.get("/healthz", tags=["health"])
+    async def healthz() -> dict[str, str]:
+        """The process is up."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["health"], response_model=None)
+    async def readyz() -> Any:
+        """The database answers."""
+        try:
+            async with app.state.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception:
+            return problem_response(
+                503, "not-ready", translate("internal-error"), "database unreachable"
+            )
+        return {"status": "ok"}
+
+
+def _document_problem_schema(app: FastAPI) -> None:
+    def custom_openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = custom_openapi  # type: ignore[method-assign]
+
+
+__all__ = ["AppError", "create_app"]

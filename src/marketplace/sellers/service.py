@@ -1,0 +1,297 @@
+"""Rules for sellers: who may see and change them, membership, verification by admins."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marketplace.accounts import service as accounts_service
+from marketplace.accounts.models import User
+from marketplace.accounts.schemas import MembershipRead
+from marketplace.audit import service as audit_service
+from marketplace.catalog import service as catalog_service
+from marketplace.core.errors import Forbidden, InvalidInput, NotFound
+from marketplace.core.i18n import translate
+from marketplace.core.pagination import CursorCodec, parse_text_and_id
+from marketplace.core.schemas import Page
+from marketplace.core.slugs import next_free_slug, slugify
+from marketplace.sellers import repository
+from marketplace.sellers.exceptions import (
+    AlreadyMember,
+    LastOwner,
+    SellerNotFound,
+    SellerStatusConflict,
+)
+from marketplace.sellers.models import MemberRole, Seller, SellerMember, SellerStatus
+from marketplace.sellers.schemas import (
+    MemberCreate,
+    MemberRead,
+    SellerCreate,
+    SellerRead,
+    SellerUpdate,
+)
+
+# Which statuses an admin may move a seller to, from which.
+ALLOWED_STATUS_CHANGES: dict[SellerStatus, frozenset[SellerStatus]] = {
+    SellerStatus.VERIFIED: frozenset(
+        {SellerStatus.PENDING, SellerStatus.REJECTED, SellerStatus.SUSPENDED}
+    ),
+    SellerStatus.REJECTED: frozenset({SellerStatus.PENDING}),
+    SellerStatus.SUSPENDED: frozenset({SellerStatus.VERIFIED, SellerStatus.PENDING}),
+}
+_SLUG_ATTEMPTS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class SellerAccess:
+    """A seller as one caller sees it: their role there, and whether they are an admin."""
+
+    seller: Seller
+    role: MemberRole | None
+    is_admin: bool
+
+    @property
+    def sees_private_fields(self) -> bool:
+        return self.role is not None or self.is_admin
+
+    def require(self, *roles: MemberRole, admin: bool = False) -> Seller:
+        """The seller, when the caller holds one of ``roles`` (or is an admin and ``admin``)."""
+        if (admin and self.is_admin) or self.role in roles:
+            return self.seller
+        raise Forbidden()
+
+
+def parse_seller_id(raw: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        return None
+
+
+async def resolve_access(
+    session: AsyncSession, viewer: User | None, id_or_slug: str, *, allow_slug: bool = True
+) -> SellerAccess:
+    """The seller ``id_or_slug`` as ``viewer`` may see it; 404 when it is hidden from them."""
+    seller_id = parse_seller_id(id_or_slug)
+    seller = None
+    if seller_id is not None:
+        seller = await repository.get_seller(session, seller_id)
+    elif allow_slug:
+        seller = await repository.get_seller_by_slug(session, id_or_slug)
+    if seller is None:
+        raise SellerNotFound()
+    role = await repository.get_member_role(session, seller.id, viewer.id) if viewer else None
+    is_admin = bool(viewer and viewer.is_admin)
+    if seller.status is not SellerStatus.VERIFIED and role is None and not is_admin:
+        raise SellerNotFound()
+    return SellerAccess(seller=seller, role=role, is_admin=is_admin)
+
+
+async def get_member_role(
+    session: AsyncSession, seller_id: uuid.UUID, user_id: uuid.UUID
+) -> MemberRole | None:
+    return await repository.get_member_role(session, seller_id, user_id)
+
+
+async def create_seller(session: AsyncSession, owner: User, data: SellerCreate) -> Seller:
+    await catalog_service.require_region(session, data.region_code)
+    for _ in range(_SLUG_ATTEMPTS):
+        base = slugify(data.name, fallback="penjual")
+        slug = next_free_slug(base, await repository.slugs_like(session, base))
+        seller = Seller(
+            slug=slug,
+            name=data.name,
+            kind=data.kind,
+            region_code=data.region_code,
+            description=data.description,
+            whatsapp=data.whatsapp,
+            address=data.address,
+            status=SellerStatus.PENDING,
+        )
+        try:
+            async with session.begin_nested():
+                session.add(seller)
+                await session.flush()
+        except IntegrityError:  # another request took the slug between our read and insert
+            continue
+        session.add(SellerMember(seller_id=seller.id, user_id=owner.id, role=MemberRole.OWNER))
+        await session.flush()
+        return seller
+    raise RuntimeError("could not find a free slug")  # pragma: no cover
+
+
+async def update_seller(
+    session: AsyncSession, access: SellerAccess, actor: User, data: SellerUpdate
+) -> Seller:
+    seller = access.seller
+    changes = data.model_dump(exclude_unset=True)
+    for required in ("name", "kind", "region_code"):
+        if required in changes and changes[required] is None:
+            message = f"'{required}' cannot be null"
+            raise InvalidInput.for_field(["body", required], message, "null_not_allowed")
+    if changes.get("region_code"):
+        await catalog_service.require_region(session, changes["region_code"])
+    before = _snapshot(seller, changes)
+    for field, value in changes.items():
+        setattr(seller, field, value)
+    await session.flush()
+    if access.is_admin and access.role is None:
+        await audit_service.record_admin_action(
+            session,
+            actor_id=actor.id,
+            action="seller.update",
+            target_type="seller",
+            target_id=seller.id,
+            before=before,
+            after=_snapshot(seller, changes),
+        )
+    return seller
+
+
+def _snapshot(seller: Seller, fields: dict[str, Any]) -> dict[str, Any]:
+    return {field: _jsonable(getattr(seller, field)) for field in fields}
+
+
+def _jsonable(value: object) -> object:
+    return value if value is None or isinstance(value, (str, int, bool)) else str(value)
+
+
+async def change_status(
+    session: AsyncSession,
+    admin: User,
+    seller_id: str,
+    target: SellerStatus,
+    reason: str | None,
+) -> Seller:
+    """Verify, reject or suspend; the change and its audit entry commit together."""
+    parsed = parse_seller_id(seller_id)
+    seller = await repository.get_seller(session, parsed, for_update=True) if parsed else None
+    if seller is None:
+        raise SellerNotFound()
+    current = seller.status
+    if current not in ALLOWED_STATUS_CHANGES[target]:
+        raise SellerStatusConflict(params={"current": current.value, "target": target.value})
+    seller.status = target
+    seller.status_reason = reason
+    await session.flush()
+    await audit_service.record_admin_action(
+        session,
+        actor_id=admin.id,
+        action=f"seller.{_ACTION_NAMES[target]}",
+        target_type="seller",
+        target_id=seller.id,
+        before={"status": current.value},
+        after={"status": target.value},
+        reason=reason,
+    )
+    return seller
+
+
+_ACTION_NAMES = {
+    SellerStatus.VERIFIED: "verify",
+    SellerStatus.REJECTED: "reject",
+    SellerStatus.SUSPENDED: "suspend",
+}
+
+
+async def list_sellers(
+    session: AsyncSession,
+    codec: CursorCodec,
+    *,
+    statuses: tuple[SellerStatus, ...] | None,
+    region_code: str | None,
+    query: str | None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[Seller], str | None]:
+    after = codec.decode_as(cursor, parse_text_and_id) if cursor else None
+    sellers = await repository.list_sellers(
+        session,
+        statuses=statuses,
+        region_code=region_code,
+        name_contains=query,
+        after=after,
+        limit=limit + 1,
+    )
+    next_cursor = None
+    if len(sellers) > limit:
+        last = sellers[limit - 1]
+        next_cursor = codec.encode([last.name, str(last.id)])
+    return sellers[:limit], next_cursor
+
+
+async def list_public_sellers(
+    session: AsyncSession,
+    codec: CursorCodec,
+    *,
+    region_code: str | None,
+    query: str | None,
+    limit: int,
+    cursor: str | None,
+) -> Page[SellerRead]:
+    sellers, next_cursor = await list_sellers(
+        session,
+        codec,
+        statuses=(SellerStatus.VERIFIED,),
+        region_code=region_code,
+        query=query,
+        limit=limit,
+        cursor=cursor,
+    )
+    return Page(items=[SellerRead.model_validate(s) for s in sellers], next_cursor=next_cursor)
+
+
+async def add_member(session: AsyncSession, seller: Seller, data: MemberCreate) -> MemberRead:
+    user = await accounts_service.find_user_by_email(session, data.email)
+    if user is None:
+        message = translate("user-not-registered")
+        raise InvalidInput.for_field(["body", "email"], message, "user_not_registered")
+    if await repository.get_member_role(session, seller.id, user.id) is not None:
+        raise AlreadyMember()
+    member = SellerMember(seller_id=seller.id, user_id=user.id, role=data.role)
+    try:
+        async with session.begin_nested():
+            session.add(member)
+            await session.flush()
+    except IntegrityError as error:
+        raise AlreadyMember() from error
+    return _member_read(member, user)
+
+
+async def list_members(session: AsyncSession, seller: Seller) -> list[MemberRead]:
+    rows = await repository.list_members(session, seller.id)
+    return [_member_read(member, user) for member, user in rows]
+
+
+async def remove_member(session: AsyncSession, seller: Seller, user_id: str) -> None:
+    parsed = parse_seller_id(user_id)
+    role = await repository.get_member_role(session, seller.id, parsed) if parsed else None
+    if parsed is None or role is None:
+        raise NotFound()
+    if role is MemberRole.OWNER and await repository.count_owners(session, seller.id) <= 1:
+        raise LastOwner()
+    await repository.delete_member(session, seller.id, parsed)
+
+
+def _member_read(member: SellerMember, user: User) -> MemberRead:
+    return MemberRead(
+        user_id=user.id,
+        email=user.email,
+        full_name=user.full_name,
+        role=member.role,
+        created_at=member.created_at,
+    )
+
+
+async def list_memberships_of_user(
+    session: AsyncSession, user_id: uuid.UUID
+) -> list[MembershipRead]:
+    rows = await repository.list_memberships_of_user(session, user_id)
+    return [
+        MembershipRead(id=seller.id, slug=seller.slug, name=seller.name, role=role.value)
+        for seller, role in rows
+    ]

@@ -1,0 +1,116 @@
+"""Test harness: a real database (SQLite by default, PostgreSQL when
+``MARKETPLACE_TEST_DATABASE_URL`` is set) whose schema is built by the Alembic migrations,
+the app served in-process over ASGI, and each test starting from empty tables."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+
+from marketplace import migrations
+from marketplace.config import Environment, Settings
+from marketplace.db.models import Base
+from marketplace.db.session import async_database_url
+from marketplace.main import create_app
+
+# Rows the migrations seed; every other table is emptied between tests.
+SEEDED_TABLES = frozenset({"regions", "alembic_version"})
+TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
+
+
+def _postgres_url() -> str | None:
+    return os.environ.get("MARKETPLACE_TEST_DATABASE_URL") or None
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    postgres = _postgres_url()
+    if postgres:
+        yield postgres
+        return
+    with tempfile.TemporaryDirectory(prefix="marketplace-test-") as folder:
+        yield f"sqlite:///{Path(folder) / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def is_postgres(database_url: str) -> bool:
+    return database_url.startswith("postgres")
+
+
+def make_settings(database_url: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "environment": Environment.TEST,
+        "database_url": database_url,
+        "secret_key": TEST_SECRET_KEY,
+        "password_hash_time_cost": 1,
+        "password_hash_memory_kib": 1024,
+        "log_json": False,
+        "public_url": "http://testserver",
+    }
+    values.update(overrides)
+    return Settings.model_validate(values)
+
+
+@pytest.fixture(scope="session")
+async def migrated_database(database_url: str) -> str:
+    """Start from an empty schema and build it with the migrations, as production does."""
+    if database_url.startswith("postgres"):
+        engine = create_async_engine(async_database_url(database_url))
+        async with engine.begin() as connection:
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
+        await engine.dispose()
+    await asyncio.to_thread(migrations.upgrade, database_url)
+    return database_url
+
+
+@pytest.fixture(scope="session")
+def settings(migrated_database: str) -> Settings:
+    return make_settings(migrated_database)
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[AsyncClient]:
+    transport = ASGITransport(app=app, client=("127.0.0.1", 50000))
+    async with AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+@pytest.fixture
+def sessionmaker(app: FastAPI) -> async_sessionmaker[AsyncSession]:
+    maker: async_sessionmaker[AsyncSession] = app.state.sessionmaker
+    return maker
+
+
+@pytest.fixture(autouse=True)
+async def _clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
+    """Empty every non-seeded table and the rate limiter after each test that used the app."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app: FastAPI = request.getfixturevalue("app")
+    await app.state.rate_limiter.reset()
+    tables = [t for t in reversed(Base.metadata.sorted_tables) if t.name not in SEEDED_TABLES]
+    async with app.state.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            await connection.execute(text(f"TRUNCATE {names} CASCADE"))
+        else:
+            for table in tables:
+                await connection.execute(table.delete())
