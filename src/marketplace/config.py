@@ -53,6 +53,13 @@ class Settings(BaseSettings):
     media_root: Path = Path("./var/media")
     s3_bucket: str | None = None
     s3_endpoint_url: str | None = None
+    s3_region: str = "us-east-1"
+    # Where browsers fetch objects from (a CDN or the bucket's public endpoint); default: endpoint.
+    s3_public_url: str | None = None
+    s3_presigned_url_seconds: int = Field(default=900, ge=1, le=604800)
+    max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    # Decoded size cap: a small file that decodes to a huge bitmap is a decompression bomb.
+    max_image_pixels: int = Field(default=40_000_000, ge=1)
 
     stripe_secret_key: SecretStr = SecretStr("")
     stripe_webhook_secret: SecretStr = SecretStr("")
