@@ -19,6 +19,22 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
 
 target_metadata = Base.metadata
 
+# Search structures that only one dialect has, created by raw SQL in the migrations:
+# the PostgreSQL tsvector column and its indexes, and SQLite's FTS5 table.
+DIALECT_SPECIFIC_TABLE_PREFIXES = ("products_fts",)
+DIALECT_SPECIFIC_COLUMNS = frozenset({"search_vector"})
+DIALECT_SPECIFIC_INDEXES = frozenset({"ix_products_search_vector", "ix_products_title_trgm"})
+
+
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    if type_ == "table" and name and name.startswith(DIALECT_SPECIFIC_TABLE_PREFIXES):
+        return False
+    if type_ == "column" and name in DIALECT_SPECIFIC_COLUMNS:
+        return False
+    return not (type_ == "index" and name in DIALECT_SPECIFIC_INDEXES)
+
 
 def database_url() -> str:
     explicit = config.attributes.get("database_url") or config.get_main_option("sqlalchemy.url")
@@ -31,6 +47,7 @@ def run_migrations_offline() -> None:
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=True,
+        include_object=include_object,
         dialect_opts={"paramstyle": "named"},
     )
     with context.begin_transaction():
@@ -43,6 +60,7 @@ def _run_with_connection(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI
-from httpx import AsyncClient
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from marketplace.accounts import service as accounts_service
+from marketplace.config import Settings
+from marketplace.db.base import Base
+from marketplace.main import create_app
 
 DEFAULT_PASSWORD = "kopi-manggar-2026"
 _counter = itertools.count(1)
@@ -125,3 +132,82 @@ async def create_verified_seller(
 ) -> dict[str, Any]:
     seller = await create_seller(client, owner, **fields)
     return await verify_seller(client, admin, seller["id"])
+
+
+async def change_seller_status(
+    client: AsyncClient, admin: Account, seller_id: str, action: str, *, reason: str | None = None
+) -> dict[str, Any]:
+    """``action`` is ``verify``, ``reject`` or ``suspend``; asserts the change went through."""
+    body = {"reason": reason} if reason is not None else None
+    response = await client.post(
+        f"/api/v1/admin/sellers/{seller_id}/{action}", json=body, headers=admin.headers
+    )
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+async def add_member(
+    client: AsyncClient, owner: Account, seller_id: str, email: str, *, role: str = "staff"
+) -> dict[str, Any]:
+    response = await client.post(
+        f"/api/v1/sellers/{seller_id}/members",
+        json={"email": email, "role": role},
+        headers=owner.headers,
+    )
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+async def create_category(
+    client: AsyncClient,
+    admin: Account,
+    *,
+    slug: str = "rempah",
+    name: str = "Rempah",
+    parent: str | None = None,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"slug": slug, "name": name}
+    if parent is not None:
+        body["parent"] = parent
+    response = await client.post("/api/v1/admin/categories", json=body, headers=admin.headers)
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+async def audit_entries(
+    client: AsyncClient, admin: Account, *, target_type: str, target_id: str
+) -> list[dict[str, Any]]:
+    """The audit log of one record, newest first."""
+    response = await client.get(
+        "/api/v1/admin/audit-log",
+        params={"target_type": target_type, "target_id": target_id, "limit": 100},
+        headers=admin.headers,
+    )
+    assert response.status_code == 200, response.text
+    items: list[dict[str, Any]] = response.json()["items"]
+    return items
+
+
+@asynccontextmanager
+async def running_app(settings: Settings) -> AsyncIterator[FastAPI]:
+    """An app of its own (settings other than the shared ``app``'s), started and shut down."""
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@asynccontextmanager
+async def http_client(app: FastAPI, *, address: str = "127.0.0.1") -> AsyncIterator[AsyncClient]:
+    """A client of ``app`` calling from ``address`` (the shared ``client`` calls from 127.0.0.1)."""
+    transport = ASGITransport(app=app, client=(address, 50000))
+    async with AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+async def count_rows(sessionmaker: async_sessionmaker[AsyncSession], model: type[Base]) -> int:
+    async with sessionmaker() as session:
+        count = await session.scalar(select(func.count()).select_from(model))
+    return int(count or 0)

@@ -12,7 +12,8 @@ from sqlalchemy import text
 
 from marketplace import __version__
 from marketplace.api import api_router
-from marketplace.config import Settings, get_settings
+from marketplace.config import MediaBackend, Settings, get_settings
+from marketplace.core.cache import cache_from_settings
 from marketplace.core.errors import AppError, install_error_handlers, problem_response
 from marketplace.core.i18n import translate
 from marketplace.core.logging import configure_logging
@@ -20,6 +21,8 @@ from marketplace.core.middleware import BodySizeLimitMiddleware, RequestContextM
 from marketplace.core.rate_limit import RateLimiter
 from marketplace.core.security import PasswordHashing
 from marketplace.db.session import create_engine, create_sessionmaker
+from marketplace.media.router import router as media_router
+from marketplace.media.storage import storage_from_settings
 
 # Uploads are capped at 10 MB by the media domain; this leaves room for the multipart framing.
 MAX_REQUEST_BODY_BYTES = 11 * 1024 * 1024
@@ -71,9 +74,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = create_sessionmaker(engine)
     app.state.password_hashing = PasswordHashing.from_settings(settings)
     app.state.rate_limiter = RateLimiter.from_settings(settings)
+    app.state.media_storage = storage_from_settings(settings)
+    app.state.response_cache = cache_from_settings(settings)
 
     install_error_handlers(app)
     app.include_router(api_router)
+    if settings.media_backend is MediaBackend.LOCAL:
+        app.include_router(media_router)
     _add_health_routes(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=MAX_REQUEST_BODY_BYTES)
     app.add_middleware(RequestContextMiddleware, access_log=settings.access_log)

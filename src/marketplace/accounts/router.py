@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, status
+from fastapi import APIRouter, Form, Response, status
 
 from marketplace.accounts import service
 from marketplace.accounts.dependencies import CurrentUser
@@ -15,6 +15,9 @@ from marketplace.db.session import DbSession
 from marketplace.sellers import service as sellers_service
 
 router = APIRouter(tags=["accounts"])
+
+# RFC 6749 section 5.1: responses carrying tokens must not be stored by any cache.
+NO_STORE = {"Cache-Control": "no-store"}
 
 
 @router.post(
@@ -37,16 +40,19 @@ async def issue_token(
     hashing: Hashing,
     limiter: Limiter,
     client_address: ClientAddress,
+    response: Response,
 ) -> TokenPair:
     """OAuth2 password flow: form fields ``username`` (the email) and ``password``."""
+    response.headers.update(NO_STORE)
     context = service.AuthContext(settings=settings, hashing=hashing, limiter=limiter)
     return await service.sign_in(session, context, username, password, client_address)
 
 
 @router.post("/auth/refresh", response_model=TokenPair, responses=problem_responses(401, 422))
 async def refresh_token(
-    body: RefreshRequest, session: DbSession, settings: AppSettings
+    body: RefreshRequest, session: DbSession, settings: AppSettings, response: Response
 ) -> TokenPair:
+    response.headers.update(NO_STORE)
     return await service.rotate_refresh_token(session, settings, body.refresh_token)
 
 

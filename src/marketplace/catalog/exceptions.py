@@ -2,8 +2,32 @@
 
 from __future__ import annotations
 
-from marketplace.core.errors import Conflict
+from marketplace.core.errors import Conflict, NotFound
 
 
 class CategoryExists(Conflict):
     problem = "category-exists"
+
+
+class ProductNotFound(NotFound):
+    problem = "product-not-found"
+
+
+class VariantNotFound(NotFound):
+    problem = "variant-not-found"
+
+
+class ImageNotFound(NotFound):
+    problem = "image-not-found"
+
+
+class SellerNotVerified(Conflict):
+    problem = "seller-not-verified"
+
+
+class SkuTaken(Conflict):
+    problem = "sku-taken"
+
+
+class TooManyImages(Conflict):
+    problem = "too-many-images"

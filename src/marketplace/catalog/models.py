@@ -1,14 +1,24 @@
-"""Catalog reference data: regions (Kemendagri codes) and the category tree."""
+"""The catalog: regions (Kemendagri codes), the category tree, products, variants, images."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.db.base import Base, IdMixin, TimestampMixin, enum_column_type
+from marketplace.db.base import Base, IdMixin, TimestampMixin, enum_column_type, utcnow
 
 
 class RegionKind(StrEnum):
@@ -34,3 +44,76 @@ class Category(IdMixin, TimestampMixin, Base):
     parent_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("categories.id", ondelete="RESTRICT"), index=True
     )
+
+
+class ProductStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+class Product(IdMixin, TimestampMixin, Base):
+    """A listing. ``region_code`` is copied from the seller and ``min_price`` from the variants,
+    so browsing filters and sorts on indexed columns of one table."""
+
+    __tablename__ = "products"
+    __table_args__ = (
+        Index("ix_products_status_published", "status", "published_at", "id"),
+        Index("ix_products_status_price", "status", "min_price", "id"),
+        Index("ix_products_seller_status", "seller_id", "status"),
+        Index("ix_products_region_status", "region_code", "status"),
+        Index("ix_products_category_status", "category_id", "status"),
+        Index("ix_products_updated_at", "updated_at"),
+    )
+
+    seller_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sellers.id", ondelete="CASCADE"))
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    category_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("categories.id"))
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))
+    status: Mapped[ProductStatus] = mapped_column(
+        enum_column_type(ProductStatus), default=ProductStatus.DRAFT
+    )
+    min_price: Mapped[int] = mapped_column(BigInteger, default=0)
+    pirt_number: Mapped[str | None] = mapped_column(String(15))
+    bpom_number: Mapped[str | None] = mapped_column(String(20))
+    halal_certificate: Mapped[str | None] = mapped_column(String(40))
+    published_at: Mapped[datetime | None]
+
+
+class ProductVariant(IdMixin, TimestampMixin, Base):
+    """A sellable size or kind. ``stock`` only ever moves through conditional updates."""
+
+    __tablename__ = "product_variants"
+    __table_args__ = (
+        UniqueConstraint("seller_id", "sku"),
+        CheckConstraint("stock >= 0", name="stock_not_negative"),
+        CheckConstraint("price >= 0", name="price_not_negative"),
+        Index("ix_product_variants_product_position", "product_id", "position"),
+        Index("ix_product_variants_updated_at", "updated_at"),
+    )
+
+    product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    seller_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sellers.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    sku: Mapped[str | None] = mapped_column(String(64))
+    price: Mapped[int] = mapped_column(BigInteger)
+    stock: Mapped[int] = mapped_column(Integer)
+    weight_grams: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ProductImage(IdMixin, Base):
+    __tablename__ = "product_images"
+    __table_args__ = (Index("ix_product_images_product_position", "product_id", "position"),)
+
+    product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    storage_key: Mapped[str] = mapped_column(String(255))
+    thumbnail_key: Mapped[str] = mapped_column(String(255))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    thumbnail_width: Mapped[int] = mapped_column(Integer)
+    thumbnail_height: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

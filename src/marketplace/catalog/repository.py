@@ -1,12 +1,28 @@
-"""SQL for regions and categories."""
+"""SQL for the catalog: regions, categories, products, variants, images."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
 
-from marketplace.catalog.models import Category, Region
+from sqlalchemy import ColumnElement, RowMapping, Select, and_, exists, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy.sql.selectable import ScalarSelect
+
+from marketplace.catalog.models import (
+    Category,
+    Product,
+    ProductImage,
+    ProductStatus,
+    ProductVariant,
+    Region,
+)
+from marketplace.catalog.search import SearchClause, postgres_search, sqlite_search
+from marketplace.sellers.models import Seller, SellerStatus
 
 
 async def list_regions(session: AsyncSession) -> list[Region]:
@@ -33,3 +49,282 @@ async def list_categories_with_parent_slug(
 async def get_category_by_slug(session: AsyncSession, slug: str) -> Category | None:
     result = await session.execute(select(Category).where(Category.slug == slug))
     return result.scalar_one_or_none()
+
+
+@dataclass(frozen=True)
+class ProductFilters:
+    query: str | None = None
+    category_ids: list[uuid.UUID] | None = None
+    region_code: str | None = None
+    seller_id: uuid.UUID | None = None
+    min_price: int | None = None
+    max_price: int | None = None
+
+
+class ProductSort(StrEnum):
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+    PRICE_ASC = "price_asc"
+    PRICE_DESC = "price_desc"
+
+
+def _first_image_column(column: InstrumentedAttribute[str]) -> ScalarSelect[str]:
+    return (
+        select(column)
+        .where(ProductImage.product_id == Product.id)
+        .order_by(ProductImage.position, ProductImage.id)
+        .limit(1)
+        .correlate(Product)
+        .scalar_subquery()
+    )
+
+
+def _summary_columns() -> tuple[Any, ...]:
+    in_stock = (
+        exists()
+        .where(ProductVariant.product_id == Product.id, ProductVariant.stock > 0)
+        .correlate(Product)
+    )
+    return (
+        Product.id,
+        Product.slug,
+        Product.title,
+        Product.min_price,
+        Product.region_code,
+        Product.published_at,
+        Product.created_at,
+        Product.status,
+        Category.slug.label("category_slug"),
+        Seller.id.label("seller_id"),
+        Seller.slug.label("seller_slug"),
+        Seller.name.label("seller_name"),
+        in_stock.label("in_stock"),
+        _first_image_column(ProductImage.storage_key).label("image_key"),
+        _first_image_column(ProductImage.thumbnail_key).label("thumbnail_key"),
+    )
+
+
+def _summary_select() -> Select[Any]:
+    return (
+        select(*_summary_columns())
+        .join(Seller, Seller.id == Product.seller_id)
+        .join(Category, Category.id == Product.category_id)
+    )
+
+
+def publicly_visible() -> ColumnElement[bool]:
+    """Published by a verified seller: the one rule every public read applies."""
+    return and_(Product.status == ProductStatus.PUBLISHED, Seller.status == SellerStatus.VERIFIED)
+
+
+def _apply_filters(query: Select[Any], filters: ProductFilters) -> Select[Any]:
+    if filters.category_ids is not None:
+        query = query.where(Product.category_id.in_(filters.category_ids))
+    if filters.region_code:
+        query = query.where(Product.region_code == filters.region_code)
+    if filters.seller_id:
+        query = query.where(Product.seller_id == filters.seller_id)
+    if filters.min_price is not None:
+        query = query.where(Product.min_price >= filters.min_price)
+    if filters.max_price is not None:
+        query = query.where(Product.min_price <= filters.max_price)
+    return query
+
+
+def _sort_keys(sort: ProductSort, relevance: ColumnElement[float] | None) -> list[SortKey]:
+    if sort is ProductSort.RELEVANCE and relevance is not None:
+        return [SortKey(relevance, descending=True), SortKey(Product.id, descending=False)]
+    if sort is ProductSort.PRICE_ASC:
+        return [SortKey(Product.min_price, descending=False), SortKey(Product.id, descending=False)]
+    if sort is ProductSort.PRICE_DESC:
+        return [SortKey(Product.min_price, descending=True), SortKey(Product.id, descending=True)]
+    return [SortKey(Product.published_at, descending=True), SortKey(Product.id, descending=True)]
+
+
+KeyColumn = ColumnElement[Any] | InstrumentedAttribute[Any]
+
+
+@dataclass(frozen=True)
+class SortKey:
+    column: KeyColumn
+    descending: bool
+
+    def after(self, value: object) -> ColumnElement[bool]:
+        return self.column < value if self.descending else self.column > value
+
+    def order(self) -> ColumnElement[Any]:
+        return self.column.desc() if self.descending else self.column.asc()
+
+
+def keyset_after(keys: list[SortKey], values: list[object]) -> ColumnElement[bool]:
+    """Rows strictly after ``values`` in the order of ``keys`` (a, b) > (x, y), spelled out
+    so both databases use it with their indexes."""
+    first, second = keys
+    return or_(first.after(values[0]), and_(first.column == values[0], second.after(values[1])))
+
+
+async def list_public_products(
+    session: AsyncSession,
+    filters: ProductFilters,
+    sort: ProductSort,
+    after: list[object] | None,
+    limit: int,
+) -> list[RowMapping]:
+    """One query for a whole page of summaries, whatever its size."""
+    query = _apply_filters(_summary_select().where(publicly_visible()), filters)
+    relevance = None
+    if filters.query:
+        query, clause = _search(session, query, filters.query)
+        query = query.where(clause.condition).add_columns(clause.relevance.label("relevance"))
+        relevance = clause.relevance
+    keys = _sort_keys(sort, relevance)
+    if after is not None:
+        query = query.where(keyset_after(keys, after))
+    query = query.order_by(*(key.order() for key in keys)).limit(limit)
+    return list((await session.execute(query)).mappings())
+
+
+def _search(
+    session: AsyncSession, query: Select[Any], text: str
+) -> tuple[Select[Any], SearchClause]:
+    if session.get_bind().dialect.name == "postgresql":
+        return query, postgres_search(text)
+    return sqlite_search(query, text)
+
+
+async def list_seller_products(
+    session: AsyncSession,
+    seller_id: uuid.UUID,
+    status: ProductStatus | None,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[RowMapping]:
+    """A seller's own products in any status, newest first."""
+    query = _summary_select().where(Product.seller_id == seller_id)
+    if status is not None:
+        query = query.where(Product.status == status)
+    keys = [SortKey(Product.created_at, descending=True), SortKey(Product.id, descending=True)]
+    if after is not None:
+        query = query.where(keyset_after(keys, list(after)))
+    query = query.order_by(*(key.order() for key in keys)).limit(limit)
+    return list((await session.execute(query)).mappings())
+
+
+async def list_category_tree(
+    session: AsyncSession,
+) -> list[tuple[uuid.UUID, uuid.UUID | None, str]]:
+    result = await session.execute(select(Category.id, Category.parent_id, Category.slug))
+    return [(row.id, row.parent_id, row.slug) for row in result]
+
+
+async def get_product(
+    session: AsyncSession, product_id: uuid.UUID, *, for_update: bool = False
+) -> Product | None:
+    query = select(Product).where(Product.id == product_id)
+    if for_update:
+        query = query.with_for_update()
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def get_product_by_slug(session: AsyncSession, slug: str) -> Product | None:
+    return (await session.execute(select(Product).where(Product.slug == slug))).scalar_one_or_none()
+
+
+async def product_slugs_like(session: AsyncSession, base: str) -> set[str]:
+    escaped = base.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    result = await session.execute(
+        select(Product.slug).where(
+            or_(Product.slug == base, Product.slug.like(f"{escaped}-%", escape="\\"))
+        )
+    )
+    return set(result.scalars())
+
+
+async def get_category(session: AsyncSession, category_id: uuid.UUID) -> Category | None:
+    return await session.get(Category, category_id)
+
+
+async def list_variants(session: AsyncSession, product_id: uuid.UUID) -> list[ProductVariant]:
+    result = await session.execute(
+        select(ProductVariant)
+        .where(ProductVariant.product_id == product_id)
+        .order_by(ProductVariant.position, ProductVariant.id)
+    )
+    return list(result.scalars())
+
+
+async def list_images(session: AsyncSession, product_id: uuid.UUID) -> list[ProductImage]:
+    result = await session.execute(
+        select(ProductImage)
+        .where(ProductImage.product_id == product_id)
+        .order_by(ProductImage.position, ProductImage.id)
+    )
+    return list(result.scalars())
+
+
+async def get_variants_of_seller(
+    session: AsyncSession, seller_id: uuid.UUID, variant_ids: list[uuid.UUID]
+) -> list[ProductVariant]:
+    """The seller's variants among ``variant_ids``, locked, in id order (a fixed lock order)."""
+    result = await session.execute(
+        select(ProductVariant)
+        .where(ProductVariant.seller_id == seller_id, ProductVariant.id.in_(variant_ids))
+        .order_by(ProductVariant.id)
+        .with_for_update()
+    )
+    return list(result.scalars())
+
+
+async def sku_taken(
+    session: AsyncSession, seller_id: uuid.UUID, skus: list[str], exclude: uuid.UUID | None = None
+) -> list[str]:
+    query = select(ProductVariant.sku).where(
+        ProductVariant.seller_id == seller_id, ProductVariant.sku.in_(skus)
+    )
+    if exclude is not None:
+        query = query.where(ProductVariant.id != exclude)
+    return [sku for sku in (await session.execute(query)).scalars() if sku]
+
+
+async def lowest_price(session: AsyncSession, product_id: uuid.UUID) -> int:
+    result = await session.execute(
+        select(func.min(ProductVariant.price)).where(ProductVariant.product_id == product_id)
+    )
+    return int(result.scalar_one() or 0)
+
+
+async def count_images(session: AsyncSession, product_id: uuid.UUID) -> tuple[int, int]:
+    """(how many images, the next free position)."""
+    result = await session.execute(
+        select(func.count(), func.coalesce(func.max(ProductImage.position), -1)).where(
+            ProductImage.product_id == product_id
+        )
+    )
+    count, last_position = result.one()
+    return int(count), int(last_position) + 1
+
+
+async def get_image(
+    session: AsyncSession, product_id: uuid.UUID, image_id: uuid.UUID
+) -> ProductImage | None:
+    result = await session.execute(
+        select(ProductImage).where(
+            ProductImage.id == image_id, ProductImage.product_id == product_id
+        )
+    )
+    return result.scalar_one_or_none()
+
+
+async def catalog_version(session: AsyncSession) -> str:
+    """Changes whenever anything a catalog page shows changes: the newest update time of
+    products, variants (stock, price), sellers and categories. Reads of indexed maxima, and
+    no counter row that every order would have to lock."""
+    result = await session.execute(
+        select(
+            select(func.max(Product.updated_at)).scalar_subquery(),
+            select(func.max(ProductVariant.updated_at)).scalar_subquery(),
+            select(func.max(Seller.updated_at)).scalar_subquery(),
+            select(func.max(Category.updated_at)).scalar_subquery(),
+        )
+    )
+    return "|".join(str(value) for value in result.one())

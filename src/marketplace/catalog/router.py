@@ -1,15 +1,41 @@
-"""/regions, /categories and /admin/categories."""
+"""Catalog routes: regions, categories, products, variants, images."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from typing import Annotated
 
-from marketplace.accounts.dependencies import AdminUser
+from fastapi import APIRouter, Depends, File, Path, Query, Request, Response, UploadFile, status
+
+from marketplace.accounts.dependencies import AdminUser, CurrentUser
 from marketplace.audit import service as audit_service
-from marketplace.catalog import service
-from marketplace.catalog.schemas import CategoryCreate, CategoryRead, RegionRead
+from marketplace.catalog import browsing, gallery, listings, service
+from marketplace.catalog.browsing import ProductQuery
+from marketplace.catalog.dependencies import Cache, ProductById, ProductByIdOrSlug, Storage
+from marketplace.catalog.models import ProductStatus
+from marketplace.catalog.repository import ProductSort
+from marketplace.catalog.schemas import (
+    BulkUpdateResult,
+    BulkVariantUpdate,
+    CategoryCreate,
+    CategoryRead,
+    ImageRead,
+    ProductCreate,
+    ProductDetail,
+    ProductListing,
+    ProductSummary,
+    ProductUpdate,
+    RegionRead,
+    VariantRead,
+    VariantUpdate,
+)
+from marketplace.config import Settings
+from marketplace.core.dependencies import AppSettings, cursor_codec
 from marketplace.core.errors import problem_responses
+from marketplace.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, CursorCodec
+from marketplace.core.schemas import Page
 from marketplace.db.session import DbSession
+from marketplace.sellers.dependencies import SellerById
+from marketplace.sellers.models import MemberRole
 
 router = APIRouter(tags=["catalog"])
 
@@ -46,3 +72,219 @@ async def create_category(
         after=category.model_dump(),
     )
     return category
+
+
+SellerProductsCursor = Annotated[CursorCodec, Depends(cursor_codec("seller-products"))]
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)]
+CursorParam = Annotated[str | None, Query(max_length=500)]
+MEMBER_ROLES = (MemberRole.OWNER, MemberRole.STAFF)
+
+
+def _products_codec(settings: Settings, sort: ProductSort) -> CursorCodec:
+    return CursorCodec(settings.secret_key.get_secret_value(), purpose=f"products:{sort}")
+
+
+@router.get(
+    "/products",
+    response_model=Page[ProductSummary],
+    responses={**problem_responses(422), 304: {"description": "Not modified"}},
+)
+async def list_products(
+    request: Request,
+    session: DbSession,
+    settings: AppSettings,
+    storage: Storage,
+    cache: Cache,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    category: Annotated[str | None, Query(max_length=80)] = None,
+    region: Annotated[str | None, Query(max_length=13)] = None,
+    seller: Annotated[str | None, Query(max_length=100)] = None,
+    min_price: Annotated[int | None, Query(ge=0, le=1_000_000_000)] = None,
+    max_price: Annotated[int | None, Query(ge=0, le=1_000_000_000)] = None,
+    sort: ProductSort | None = None,
+    limit: Limit = DEFAULT_PAGE_SIZE,
+    cursor: CursorParam = None,
+) -> Response:
+    """Published products of verified sellers. ``sort`` defaults to relevance when searching
+    with ``q`` and to newest otherwise; ``category`` includes its subcategories."""
+    query = ProductQuery(
+        q=q.strip() if q and q.strip() else None,
+        category=category,
+        region=region,
+        seller=seller,
+        min_price=min_price,
+        max_price=max_price,
+        sort=sort,
+        limit=limit,
+        cursor=cursor,
+    )
+    codec = _products_codec(settings, query.effective_sort)
+    page = await browsing.list_public_products_cached(session, codec, storage, cache, query)
+    headers = {"ETag": page.etag, "Cache-Control": "public, max-age=30"}
+    if request.headers.get("if-none-match") == page.etag:
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
+    return Response(content=page.body, media_type="application/json", headers=headers)
+
+
+@router.get(
+    "/products/{id_or_slug}", response_model=ProductDetail, responses=problem_responses(404)
+)
+async def read_product(
+    access: ProductByIdOrSlug, session: DbSession, storage: Storage
+) -> ProductDetail:
+    """Drafts and archived products only to the seller's members and admins."""
+    return await browsing.product_detail(session, storage, access)
+
+
+@router.post(
+    "/sellers/{seller_id}/products",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ProductDetail,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def create_product(
+    body: ProductCreate,
+    seller_access: SellerById,
+    user: CurrentUser,
+    session: DbSession,
+    storage: Storage,
+) -> ProductDetail:
+    seller = seller_access.require(*MEMBER_ROLES)
+    product = await listings.create_product(session, seller, body)
+    access = listings.ProductAccess(
+        product=product, seller=seller, role=seller_access.role, is_admin=user.is_admin
+    )
+    return await browsing.product_detail(session, storage, access)
+
+
+@router.get(
+    "/sellers/{seller_id}/products",
+    response_model=Page[ProductListing],
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def list_seller_products(
+    seller_access: SellerById,
+    user: CurrentUser,
+    session: DbSession,
+    storage: Storage,
+    codec: SellerProductsCursor,
+    status_filter: Annotated[ProductStatus | None, Query(alias="status")] = None,
+    limit: Limit = DEFAULT_PAGE_SIZE,
+    cursor: CursorParam = None,
+) -> Page[ProductListing]:
+    """All of the seller's products, any status, newest first."""
+    seller = seller_access.require(*MEMBER_ROLES, admin=True)
+    return await browsing.list_seller_products(
+        session, codec, storage, seller.id, status=status_filter, limit=limit, cursor=cursor
+    )
+
+
+@router.patch(
+    "/products/{product_id}",
+    response_model=ProductDetail,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def update_product(
+    body: ProductUpdate,
+    access: ProductById,
+    user: CurrentUser,
+    session: DbSession,
+    storage: Storage,
+) -> ProductDetail:
+    access.require_member(admin=True)
+    await listings.update_product(session, access, user, body)
+    return await browsing.product_detail(session, storage, access)
+
+
+@router.patch(
+    "/products/{product_id}/variants/{variant_id}",
+    response_model=VariantRead,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def update_variant(
+    body: VariantUpdate,
+    variant_id: Annotated[str, Path(max_length=100)],
+    access: ProductById,
+    user: CurrentUser,
+    session: DbSession,
+) -> VariantRead:
+    """``stock`` sets what can be ordered from now on (orders already placed keep theirs)."""
+    access.require_member()
+    variant = await listings.update_variant(session, access, variant_id, body)
+    return VariantRead.model_validate(variant, from_attributes=True)
+
+
+@router.post(
+    "/products/{product_id}/publish",
+    response_model=ProductDetail,
+    responses=problem_responses(401, 403, 404, 409),
+)
+async def publish_product(
+    access: ProductById, user: CurrentUser, session: DbSession, storage: Storage
+) -> ProductDetail:
+    access.require_member()
+    await listings.publish_product(session, access)
+    return await browsing.product_detail(session, storage, access)
+
+
+@router.post(
+    "/products/{product_id}/archive",
+    response_model=ProductDetail,
+    responses=problem_responses(401, 403, 404),
+)
+async def archive_product(
+    access: ProductById, user: CurrentUser, session: DbSession, storage: Storage
+) -> ProductDetail:
+    access.require_member(admin=True)
+    await listings.archive_product(session, access, user)
+    return await browsing.product_detail(session, storage, access)
+
+
+@router.post(
+    "/products/{product_id}/images",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ImageRead,
+    responses=problem_responses(401, 403, 404, 409, 413, 415, 422),
+)
+async def upload_image(
+    file: Annotated[UploadFile, File(description="JPEG, PNG or WebP, at most 10 MB")],
+    access: ProductById,
+    user: CurrentUser,
+    session: DbSession,
+    settings: AppSettings,
+    storage: Storage,
+) -> ImageRead:
+    """The bytes decide the type; the photo is stored re-encoded as WebP with a thumbnail."""
+    product = access.require_member()
+    raw = await file.read(settings.max_upload_bytes + 1)
+    return await gallery.add_image(session, storage, settings, product, raw)
+
+
+@router.delete(
+    "/products/{product_id}/images/{image_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 403, 404),
+)
+async def delete_image(
+    image_id: Annotated[str, Path(max_length=100)],
+    access: ProductById,
+    user: CurrentUser,
+    session: DbSession,
+    storage: Storage,
+) -> Response:
+    product = access.require_member()
+    await gallery.delete_image(session, storage, product, image_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/sellers/{seller_id}/variants/bulk",
+    response_model=BulkUpdateResult,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def bulk_update_variants(
+    body: BulkVariantUpdate, seller_access: SellerById, user: CurrentUser, session: DbSession
+) -> BulkUpdateResult:
+    """Stock and prices of many variants in one all-or-nothing request."""
+    seller = seller_access.require(*MEMBER_ROLES)
+    return await listings.bulk_update_variants(session, seller, body)

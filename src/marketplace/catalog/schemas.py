@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
 
-from pydantic import StringConstraints
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
-from marketplace.catalog.models import RegionKind
+from marketplace.catalog.compliance import (
+    normalize_bpom_number,
+    normalize_halal_certificate,
+    normalize_pirt_number,
+)
+from marketplace.catalog.models import ProductStatus, RegionKind
 from marketplace.core.schemas import ReadSchema, Schema, ShortText
 
 CategorySlug = Annotated[
@@ -34,3 +41,140 @@ class CategoryRead(ReadSchema):
     name: str
     name_en: str | None
     parent: str | None
+
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
+ProductDescription = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)]
+VariantName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+Sku = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")
+]
+# Whole rupiah. The cap (Rp 1 miliar) stops a typo with extra zeros.
+Price = Annotated[int, Field(ge=0, le=1_000_000_000, strict=True)]
+Stock = Annotated[int, Field(ge=0, le=1_000_000, strict=True)]
+WeightGrams = Annotated[int, Field(ge=1, le=100_000, strict=True)]
+PirtNumber = Annotated[str, StringConstraints(max_length=40), AfterValidator(normalize_pirt_number)]
+BpomNumber = Annotated[str, StringConstraints(max_length=40), AfterValidator(normalize_bpom_number)]
+HalalCertificate = Annotated[
+    str, StringConstraints(max_length=40), AfterValidator(normalize_halal_certificate)
+]
+MAX_VARIANTS = 50
+
+
+class Attributes(Schema):
+    pirt_number: PirtNumber | None = None
+    bpom_number: BpomNumber | None = None
+    halal_certificate: HalalCertificate | None = None
+
+
+class VariantCreate(Schema):
+    name: VariantName
+    sku: Sku | None = None
+    price: Price
+    stock: Stock
+    weight_grams: WeightGrams
+
+
+class VariantUpdate(Schema):
+    name: VariantName | None = None
+    sku: Sku | None = None
+    price: Price | None = None
+    stock: Stock | None = None
+    weight_grams: WeightGrams | None = None
+
+
+class ProductCreate(Schema):
+    title: Title
+    description: ProductDescription = ""
+    category: CategorySlug
+    variants: Annotated[list[VariantCreate], Field(min_length=1, max_length=MAX_VARIANTS)]
+    attributes: Attributes | None = None
+
+
+class ProductUpdate(Schema):
+    title: Title | None = None
+    description: ProductDescription | None = None
+    category: CategorySlug | None = None
+    attributes: Attributes | None = None
+
+
+class BulkVariantChange(Schema):
+    variant_id: uuid.UUID
+    price: Price | None = None
+    stock: Stock | None = None
+
+
+class BulkVariantUpdate(Schema):
+    changes: Annotated[list[BulkVariantChange], Field(min_length=1, max_length=1000)]
+
+
+class ImageRef(BaseModel):
+    url: str
+    thumbnail_url: str
+
+
+class ImageRead(BaseModel):
+    id: uuid.UUID
+    url: str
+    thumbnail_url: str
+    width: int
+    height: int
+    position: int
+
+
+class SellerRef(BaseModel):
+    id: uuid.UUID
+    slug: str
+    name: str
+
+
+class AttributesRead(BaseModel):
+    pirt_number: str | None
+    bpom_number: str | None
+    halal_certificate: str | None
+
+
+class VariantRead(BaseModel):
+    id: uuid.UUID
+    name: str
+    sku: str | None
+    price: int
+    currency: Literal["IDR"] = "IDR"
+    stock: int
+    weight_grams: int
+
+
+class ProductSummary(BaseModel):
+    id: uuid.UUID
+    slug: str
+    title: str
+    price: int
+    currency: Literal["IDR"] = "IDR"
+    in_stock: bool
+    image: ImageRef | None
+    category: str
+    region_code: str
+    seller: SellerRef
+
+
+class ProductDetail(ProductSummary):
+    description: str
+    attributes: AttributesRead
+    images: list[ImageRead]
+    variants: list[VariantRead]
+    status: ProductStatus
+    published_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class BulkUpdateResult(BaseModel):
+    updated: int
+    variants: list[VariantRead]
+
+
+class ProductListing(ProductSummary):
+    """A seller's own product in their list: any status."""
+
+    status: ProductStatus
+    created_at: datetime

@@ -211,8 +211,13 @@ async def _handle_http_exception(request: Request, exc: Exception) -> Response:
 
 
 async def _handle_unexpected_error(request: Request, exc: Exception) -> Response:
+    return unexpected_error_response(request.method, request.url.path)
+
+
+def unexpected_error_response(method: str, path: str) -> Response:
+    """Log the exception being handled, with its traceback; answer a 500 that reveals none of it."""
     request_id = current_request_id.get() or "-"
-    logger.exception("unhandled error on %s %s", request.method, request.url.path)
+    logger.exception("unhandled error on %s %s", method, path)
     return problem_response(
         500,
         "internal-error",

@@ -131,9 +131,68 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Sudah ada kategori dengan slug '{slug}'.",
         "A category with slug '{slug}' already exists.",
     ),
+    "product-not-found": ("Produk tidak ditemukan", "Product not found"),
+    "variant-not-found": ("Varian tidak ditemukan", "Variant not found"),
+    "variant-not-found.detail": (
+        "Varian {variant_id} tidak ada pada produk atau penjual ini.",
+        "Variant {variant_id} does not belong to this product or seller.",
+    ),
+    "image-not-found": ("Foto tidak ditemukan", "Image not found"),
+    "seller-not-verified": ("Penjual belum terverifikasi", "Seller not verified"),
+    "seller-not-verified.detail": (
+        "Produk baru dapat diterbitkan setelah penjual diverifikasi admin.",
+        "Products can be published once an admin has verified the seller.",
+    ),
+    "sku-taken": ("SKU sudah dipakai", "SKU already used"),
+    "sku-taken.detail": (
+        "SKU {skus} sudah dipakai produk lain milik penjual ini.",
+        "SKU {skus} is already used by another product of this seller.",
+    ),
+    "too-many-images": ("Terlalu banyak foto", "Too many images"),
+    "too-many-images.detail": (
+        "Satu produk paling banyak memiliki {limit} foto.",
+        "A product can have at most {limit} images.",
+    ),
+    "product-archived": ("Produk diarsipkan", "Product archived"),
+    "product-archived.detail": (
+        "Produk yang diarsipkan tidak dapat diubah; terbitkan ulang terlebih dahulu.",
+        "An archived product cannot be changed; publish it again first.",
+    ),
+    "duplicate-sku": (
+        "SKU '{sku}' muncul lebih dari sekali.",
+        "SKU '{sku}' appears more than once.",
+    ),
+    "duplicate-variant": (
+        "Varian {variant_id} disebut lebih dari sekali.",
+        "Variant {variant_id} is listed more than once.",
+    ),
+    "price-range-inverted": (
+        "Harga minimum lebih besar dari harga maksimum.",
+        "The minimum price is above the maximum price.",
+    ),
     "unknown-category": (
         "Kategori '{slug}' tidak dikenal.",
         "Category '{slug}' is unknown.",
+    ),
+    "image-too-large": ("Gambar terlalu besar", "Image too large"),
+    "image-too-large.detail": (
+        "Ukuran berkas gambar paling besar {max_megabytes} MB.",
+        "An image file may be at most {max_megabytes} MB.",
+    ),
+    "unsupported-image-type": ("Jenis gambar tidak didukung", "Unsupported image type"),
+    "unsupported-image-type.detail": (
+        "Unggah gambar JPEG, PNG, atau WebP.",
+        "Upload a JPEG, PNG or WebP image.",
+    ),
+    "broken-image": ("Gambar rusak", "Broken image"),
+    "broken-image.detail": (
+        "Berkas gambar rusak atau tidak lengkap. Coba unggah lagi.",
+        "The image file is damaged or incomplete. Try uploading it again.",
+    ),
+    "image-too-many-pixels": ("Resolusi gambar terlalu besar", "Image resolution too large"),
+    "image-too-many-pixels.detail": (
+        "Gambar paling banyak {max_megapixels} megapiksel.",
+        "An image may have at most {max_megapixels} megapixels.",
     ),
 }
 

@@ -10,7 +10,7 @@ import uuid
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from marketplace.core.errors import problem_response
+from marketplace.core.errors import problem_response, unexpected_error_response
 from marketplace.core.i18n import current_language, negotiate_language, translate
 from marketplace.core.logging import current_request_id
 
@@ -51,6 +51,13 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_with_request_id)
+        except Exception:
+            # Starlette's 500 handler runs outside this middleware, after the request id and
+            # language are reset; answer here so the 500 names the id it was logged under.
+            if status_holder:
+                raise
+            response = unexpected_error_response(scope["method"], scope["path"])
+            await response(scope, receive, send_with_request_id)
         finally:
             if self.access_log:
                 access_logger.info(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -85,6 +86,47 @@ async def begin_write_transaction(session: AsyncSession) -> None:
         await session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
 
 
+SessionCallback = Callable[[], Awaitable[None]]
+_AFTER_COMMIT = "after_commit"
+_AFTER_ROLLBACK = "after_rollback"
+logger = logging.getLogger("marketplace.db")
+
+
+def after_commit(session: AsyncSession, callback: SessionCallback) -> None:
+    """Run ``callback`` once the transaction has committed (side effects: e-mails, calls out)."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+def after_rollback(session: AsyncSession, callback: SessionCallback) -> None:
+    """Run ``callback`` if the transaction does not commit (undo work outside the database)."""
+    session.info.setdefault(_AFTER_ROLLBACK, []).append(callback)
+
+
+async def _run_callbacks(session: AsyncSession, name: str) -> None:
+    callbacks: list[SessionCallback] = session.info.pop(name, [])
+    session.info.pop(_AFTER_ROLLBACK if name == _AFTER_COMMIT else _AFTER_COMMIT, None)
+    for callback in callbacks:
+        try:
+            await callback()
+        except Exception:
+            logger.exception("%s callback failed", name)
+
+
+async def commit(session: AsyncSession) -> None:
+    """Commit, then run the after-commit callbacks; on failure run the after-rollback ones."""
+    try:
+        await session.commit()
+    except BaseException:
+        await rollback(session)
+        raise
+    await _run_callbacks(session, _AFTER_COMMIT)
+
+
+async def rollback(session: AsyncSession) -> None:
+    await session.rollback()
+    await _run_callbacks(session, _AFTER_ROLLBACK)
+
+
 async def get_db_session(request: Request) -> AsyncIterator[AsyncSession]:
     """The request's session: committed when the handler succeeds, rolled back when it raises."""
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
@@ -94,16 +136,13 @@ async def get_db_session(request: Request) -> AsyncIterator[AsyncSession]:
         try:
             yield session
         except AppError as error:
-            if error.keep_changes:
-                await session.commit()
-            else:
-                await session.rollback()
+            await (commit(session) if error.keep_changes else rollback(session))
             raise
         except BaseException:
-            await session.rollback()
+            await rollback(session)
             raise
         else:
-            await session.commit()
+            await commit(session)
 
 
 DbSession = Annotated[AsyncSession, Depends(get_db_session, scope="function")]

@@ -31,7 +31,10 @@ class MemberRole(StrEnum):
 
 class Seller(IdMixin, TimestampMixin, Base):
     __tablename__ = "sellers"
-    __table_args__ = (Index("ix_sellers_status_name", "status", "name", "id"),)
+    __table_args__ = (
+        Index("ix_sellers_status_name", "status", "name", "id"),
+        Index("ix_sellers_updated_at", "updated_at"),
+    )
 
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(120))

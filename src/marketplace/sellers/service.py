@@ -41,7 +41,8 @@ ALLOWED_STATUS_CHANGES: dict[SellerStatus, frozenset[SellerStatus]] = {
         {SellerStatus.PENDING, SellerStatus.REJECTED, SellerStatus.SUSPENDED}
     ),
     SellerStatus.REJECTED: frozenset({SellerStatus.PENDING}),
-    SellerStatus.SUSPENDED: frozenset({SellerStatus.VERIFIED, SellerStatus.PENDING}),
+    # Only a seller that is selling can be suspended; a pending one is rejected instead.
+    SellerStatus.SUSPENDED: frozenset({SellerStatus.VERIFIED}),
 }
 _SLUG_ATTEMPTS = 5
 
@@ -89,6 +90,14 @@ async def resolve_access(
     if seller.status is not SellerStatus.VERIFIED and role is None and not is_admin:
         raise SellerNotFound()
     return SellerAccess(seller=seller, role=role, is_admin=is_admin)
+
+
+async def get_seller(session: AsyncSession, seller_id: uuid.UUID) -> Seller | None:
+    return await repository.get_seller(session, seller_id)
+
+
+async def get_seller_by_slug(session: AsyncSession, slug: str) -> Seller | None:
+    return await repository.get_seller_by_slug(session, slug)
 
 
 async def get_member_role(

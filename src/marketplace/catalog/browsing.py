@@ -1,0 +1,277 @@
+"""What buyers see: the public product list (filters, search, keyset pages, cached by catalog
+version) and product details."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass, replace
+from typing import Any
+
+import orjson
+from sqlalchemy import RowMapping
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marketplace.catalog import repository
+from marketplace.catalog.listings import ProductAccess, parse_uuid
+from marketplace.catalog.models import Product
+from marketplace.catalog.repository import ProductFilters, ProductSort
+from marketplace.catalog.schemas import (
+    AttributesRead,
+    ImageRead,
+    ImageRef,
+    ProductDetail,
+    ProductListing,
+    ProductSummary,
+    SellerRef,
+    VariantRead,
+)
+from marketplace.core.cache import ResponseCache
+from marketplace.core.errors import InvalidInput
+from marketplace.core.i18n import translate
+from marketplace.core.pagination import CursorCodec, parse_time_and_id
+from marketplace.core.schemas import Page
+from marketplace.media.storage import MediaStorage
+from marketplace.sellers import service as sellers_service
+
+
+@dataclass(frozen=True)
+class ProductQuery:
+    """The public list's query parameters, already validated by the router."""
+
+    q: str | None = None
+    category: str | None = None
+    region: str | None = None
+    seller: str | None = None
+    min_price: int | None = None
+    max_price: int | None = None
+    sort: ProductSort | None = None
+    limit: int = 20
+    cursor: str | None = None
+
+    @property
+    def effective_sort(self) -> ProductSort:
+        if self.sort is ProductSort.RELEVANCE and not self.q:
+            return ProductSort.NEWEST
+        return self.sort or (ProductSort.RELEVANCE if self.q else ProductSort.NEWEST)
+
+    def cache_key(self) -> str:
+        canonical = orjson.dumps(replace(self, sort=self.effective_sort).__dict__, default=str)
+        return hashlib.sha256(canonical).hexdigest()
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    body: bytes
+    etag: str
+
+
+async def list_public_products_cached(
+    session: AsyncSession,
+    codec: CursorCodec,
+    storage: MediaStorage,
+    cache: ResponseCache,
+    query: ProductQuery,
+) -> CachedPage:
+    """The page as JSON bytes; served from the cache while the catalog version is unchanged."""
+    version = await repository.catalog_version(session)
+    key = f"products:{hashlib.sha256(version.encode()).hexdigest()[:16]}:{query.cache_key()}"
+    etag = f'"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
+    cached = await cache.get(key)
+    if cached is not None:
+        return CachedPage(body=cached, etag=etag)
+    page = await list_public_products(session, codec, storage, query)
+    body = orjson.dumps(page.model_dump(mode="json"))
+    await cache.set(key, body)
+    return CachedPage(body=body, etag=etag)
+
+
+async def list_public_products(
+    session: AsyncSession, codec: CursorCodec, storage: MediaStorage, query: ProductQuery
+) -> Page[ProductSummary]:
+    sort = query.effective_sort
+    filters = await _resolve_filters(session, query)
+    after = _decode_cursor(codec, sort, query.cursor) if query.cursor else None
+    if filters is None:
+        return Page(items=[], next_cursor=None)
+    rows = await repository.list_public_products(session, filters, sort, after, query.limit + 1)
+    next_cursor = None
+    if len(rows) > query.limit:
+        next_cursor = codec.encode(_cursor_values(sort, rows[query.limit - 1]))
+    return Page(
+        items=[summary_from_row(row, storage) for row in rows[: query.limit]],
+        next_cursor=next_cursor,
+    )
+
+
+async def _resolve_filters(session: AsyncSession, query: ProductQuery) -> ProductFilters | None:
+    """Filters on ids; None when a filter names nothing (an unknown seller: an empty page)."""
+    filters = ProductFilters(
+        query=query.q or None,
+        region_code=query.region,
+        min_price=query.min_price,
+        max_price=query.max_price,
+    )
+    if query.min_price is not None and query.max_price is not None:
+        if query.min_price > query.max_price:
+            message = translate("price-range-inverted")
+            raise InvalidInput.for_field(["query", "min_price"], message, "price_range")
+    if query.category:
+        filters = replace(
+            filters, category_ids=await category_with_descendants(session, query.category)
+        )
+    if query.seller:
+        seller_id = await _seller_id(session, query.seller)
+        if seller_id is None:
+            return None
+        filters = replace(filters, seller_id=seller_id)
+    return filters
+
+
+async def category_with_descendants(session: AsyncSession, slug: str) -> list[uuid.UUID]:
+    """The category and every category below it; an unknown slug is a 422."""
+    tree = await repository.list_category_tree(session)
+    by_slug = {category_slug: category_id for category_id, _, category_slug in tree}
+    if slug not in by_slug:
+        message = translate("unknown-category", slug=slug)
+        raise InvalidInput.for_field(["query", "category"], message, "unknown_category")
+    children: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for category_id, parent_id, _ in tree:
+        if parent_id is not None:
+            children.setdefault(parent_id, []).append(category_id)
+    found, frontier = [by_slug[slug]], [by_slug[slug]]
+    while frontier:
+        frontier = [child for parent in frontier for child in children.get(parent, [])]
+        found.extend(frontier)
+    return found
+
+
+async def _seller_id(session: AsyncSession, id_or_slug: str) -> uuid.UUID | None:
+    parsed = parse_uuid(id_or_slug)
+    if parsed is not None:
+        return parsed
+    seller = await sellers_service.get_seller_by_slug(session, id_or_slug)
+    return seller.id if seller else None
+
+
+def _cursor_values(sort: ProductSort, row: RowMapping) -> list[Any]:
+    if sort is ProductSort.RELEVANCE:
+        return [float(row["relevance"]), str(row["id"])]
+    if sort in (ProductSort.PRICE_ASC, ProductSort.PRICE_DESC):
+        return [int(row["min_price"]), str(row["id"])]
+    return [row["published_at"].isoformat(), str(row["id"])]
+
+
+def _decode_cursor(codec: CursorCodec, sort: ProductSort, cursor: str) -> list[object]:
+    def parse(values: list[Any]) -> list[object]:
+        first, row_id = values
+        if sort is ProductSort.RELEVANCE:
+            return [float(first), uuid.UUID(row_id)]
+        if sort in (ProductSort.PRICE_ASC, ProductSort.PRICE_DESC):
+            if not isinstance(first, int):
+                raise TypeError("price expected")
+            return [first, uuid.UUID(row_id)]
+        moment, parsed_id = parse_time_and_id([first, row_id])
+        return [moment, parsed_id]
+
+    return codec.decode_as(cursor, parse)
+
+
+def _image_ref(row: RowMapping, storage: MediaStorage) -> ImageRef | None:
+    if not row["image_key"]:
+        return None
+    return ImageRef(
+        url=storage.public_url(row["image_key"]),
+        thumbnail_url=storage.public_url(row["thumbnail_key"]),
+    )
+
+
+def summary_from_row(row: RowMapping, storage: MediaStorage) -> ProductSummary:
+    return ProductSummary(
+        id=row["id"],
+        slug=row["slug"],
+        title=row["title"],
+        price=row["min_price"],
+        in_stock=bool(row["in_stock"]),
+        image=_image_ref(row, storage),
+        category=row["category_slug"],
+        region_code=row["region_code"],
+        seller=SellerRef(id=row["seller_id"], slug=row["seller_slug"], name=row["seller_name"]),
+    )
+
+
+def listing_from_row(row: RowMapping, storage: MediaStorage) -> ProductListing:
+    summary = summary_from_row(row, storage)
+    return ProductListing(
+        **summary.model_dump(), status=row["status"], created_at=row["created_at"]
+    )
+
+
+async def list_seller_products(
+    session: AsyncSession,
+    codec: CursorCodec,
+    storage: MediaStorage,
+    seller_id: uuid.UUID,
+    *,
+    status: Any,
+    limit: int,
+    cursor: str | None,
+) -> Page[ProductListing]:
+    after = codec.decode_as(cursor, parse_time_and_id) if cursor else None
+    rows = await repository.list_seller_products(session, seller_id, status, after, limit + 1)
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        next_cursor = codec.encode([last["created_at"].isoformat(), str(last["id"])])
+    return Page(
+        items=[listing_from_row(row, storage) for row in rows[:limit]], next_cursor=next_cursor
+    )
+
+
+async def product_detail(
+    session: AsyncSession, storage: MediaStorage, access: ProductAccess
+) -> ProductDetail:
+    product, seller = access.product, access.seller
+    variants = await repository.list_variants(session, product.id)
+    images = await repository.list_images(session, product.id)
+    category = await repository.get_category(session, product.category_id)
+    image_reads = [
+        ImageRead(
+            id=image.id,
+            url=storage.public_url(image.storage_key),
+            thumbnail_url=storage.public_url(image.thumbnail_key),
+            width=image.width,
+            height=image.height,
+            position=image.position,
+        )
+        for image in images
+    ]
+    return ProductDetail(
+        id=product.id,
+        slug=product.slug,
+        title=product.title,
+        price=product.min_price,
+        in_stock=any(variant.stock > 0 for variant in variants),
+        image=ImageRef(url=image_reads[0].url, thumbnail_url=image_reads[0].thumbnail_url)
+        if image_reads
+        else None,
+        category=category.slug if category else "",
+        region_code=product.region_code,
+        seller=SellerRef(id=seller.id, slug=seller.slug, name=seller.name),
+        description=product.description,
+        attributes=_attributes(product),
+        images=image_reads,
+        variants=[VariantRead.model_validate(v, from_attributes=True) for v in variants],
+        status=product.status,
+        published_at=product.published_at,
+        created_at=product.created_at,
+        updated_at=product.updated_at,
+    )
+
+
+def _attributes(product: Product) -> AttributesRead:
+    return AttributesRead(
+        pirt_number=product.pirt_number,
+        bpom_number=product.bpom_number,
+        halal_certificate=product.halal_certificate,
+    )

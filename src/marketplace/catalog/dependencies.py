@@ -1,0 +1,41 @@
+"""How catalog routes get at products, media storage and the response cache."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+
+from marketplace.accounts.dependencies import OptionalUser
+from marketplace.catalog.listings import ProductAccess, resolve_product_access
+from marketplace.core.cache import ResponseCache
+from marketplace.db.session import DbSession
+from marketplace.media.storage import MediaStorage
+
+
+async def get_product_by_id(
+    session: DbSession, viewer: OptionalUser, product_id: Annotated[str, Path(max_length=100)]
+) -> ProductAccess:
+    return await resolve_product_access(session, viewer, product_id, allow_slug=False)
+
+
+async def get_product_by_id_or_slug(
+    session: DbSession, viewer: OptionalUser, id_or_slug: Annotated[str, Path(max_length=120)]
+) -> ProductAccess:
+    return await resolve_product_access(session, viewer, id_or_slug)
+
+
+def get_media_storage(request: Request) -> MediaStorage:
+    storage: MediaStorage = request.app.state.media_storage
+    return storage
+
+
+def get_response_cache(request: Request) -> ResponseCache:
+    cache: ResponseCache = request.app.state.response_cache
+    return cache
+
+
+ProductById = Annotated[ProductAccess, Depends(get_product_by_id)]
+ProductByIdOrSlug = Annotated[ProductAccess, Depends(get_product_by_id_or_slug)]
+Storage = Annotated[MediaStorage, Depends(get_media_storage)]
+Cache = Annotated[ResponseCache, Depends(get_response_cache)]

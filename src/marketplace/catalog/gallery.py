@@ -1,0 +1,90 @@
+"""Product photos: validated and re-encoded, stored, ordered, deletable. A failed upload
+leaves neither a row nor an object behind."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marketplace.catalog import repository
+from marketplace.catalog.exceptions import ImageNotFound, TooManyImages
+from marketplace.catalog.listings import parse_uuid
+from marketplace.catalog.models import Product, ProductImage
+from marketplace.catalog.schemas import ImageRead
+from marketplace.config import Settings
+from marketplace.db.base import utcnow
+from marketplace.db.session import after_commit, after_rollback
+from marketplace.media.images import process_image_async
+from marketplace.media.storage import MediaStorage, new_image_keys
+
+MAX_IMAGES_PER_PRODUCT = 10
+WEBP = "image/webp"
+
+
+async def add_image(
+    session: AsyncSession,
+    storage: MediaStorage,
+    settings: Settings,
+    product: Product,
+    raw: bytes,
+) -> ImageRead:
+    count, next_position = await repository.count_images(session, product.id)
+    if count >= MAX_IMAGES_PER_PRODUCT:
+        raise TooManyImages(params={"limit": MAX_IMAGES_PER_PRODUCT})
+    processed = await process_image_async(
+        raw, max_bytes=settings.max_upload_bytes, max_pixels=settings.max_image_pixels
+    )
+    image_key, thumbnail_key = new_image_keys(product.id)
+
+    async def remove_objects() -> None:
+        await storage.delete(image_key)
+        await storage.delete(thumbnail_key)
+
+    # Registered before the first put: whatever fails from here on, the objects go too.
+    after_rollback(session, remove_objects)
+    await storage.put(image_key, processed.data, WEBP)
+    await storage.put(thumbnail_key, processed.thumbnail, WEBP)
+    image = ProductImage(
+        product_id=product.id,
+        position=next_position,
+        storage_key=image_key,
+        thumbnail_key=thumbnail_key,
+        width=processed.width,
+        height=processed.height,
+        thumbnail_width=processed.thumbnail_width,
+        thumbnail_height=processed.thumbnail_height,
+    )
+    session.add(image)
+    product.updated_at = utcnow()
+    await session.flush()
+    return image_read(image, storage)
+
+
+def image_read(image: ProductImage, storage: MediaStorage) -> ImageRead:
+    return ImageRead(
+        id=image.id,
+        url=storage.public_url(image.storage_key),
+        thumbnail_url=storage.public_url(image.thumbnail_key),
+        width=image.width,
+        height=image.height,
+        position=image.position,
+    )
+
+
+async def delete_image(
+    session: AsyncSession, storage: MediaStorage, product: Product, image_id: str
+) -> None:
+    """Delete the row now; the objects go once that has committed (a rollback keeps both)."""
+    parsed = parse_uuid(image_id)
+    image = await repository.get_image(session, product.id, parsed) if parsed else None
+    if image is None:
+        raise ImageNotFound()
+    keys = (image.storage_key, image.thumbnail_key)
+    await session.delete(image)
+    product.updated_at = utcnow()
+    await session.flush()
+
+    async def remove_objects() -> None:
+        for key in keys:
+            await storage.delete(key)
+
+    after_commit(session, remove_objects)

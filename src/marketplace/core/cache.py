@@ -1,0 +1,72 @@
+"""A small byte cache for rendered responses: Redis when configured (shared by every
+instance), a bounded in-process LRU otherwise. Keys carry the data version, so entries
+never need deleting; the TTL only bounds memory."""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from typing import Protocol
+
+from redis.asyncio import Redis
+
+from marketplace.config import Settings
+
+DEFAULT_TTL_SECONDS = 300
+
+
+class ResponseCache(Protocol):
+    async def get(self, key: str) -> bytes | None: ...
+
+    async def set(self, key: str, value: bytes, ttl_seconds: int = DEFAULT_TTL_SECONDS) -> None: ...
+
+    async def clear(self) -> None: ...
+
+
+class MemoryCache:
+    def __init__(self, max_entries: int = 2048) -> None:
+        self._entries: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+        self._max_entries = max_entries
+
+    async def get(self, key: str) -> bytes | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        expires_at, value = entry
+        if expires_at < time.monotonic():
+            self._entries.pop(key, None)
+            return None
+        self._entries.move_to_end(key)
+        return value
+
+    async def set(self, key: str, value: bytes, ttl_seconds: int = DEFAULT_TTL_SECONDS) -> None:
+        self._entries[key] = (time.monotonic() + ttl_seconds, value)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self._max_entries:
+            self._entries.popitem(last=False)
+
+    async def clear(self) -> None:
+        self._entries.clear()
+
+
+class RedisCache:
+    def __init__(self, client: Redis, prefix: str = "marketplace:cache:") -> None:
+        self._client = client
+        self._prefix = prefix
+
+    async def get(self, key: str) -> bytes | None:
+        value = await self._client.get(self._prefix + key)
+        return value if isinstance(value, bytes) else None
+
+    async def set(self, key: str, value: bytes, ttl_seconds: int = DEFAULT_TTL_SECONDS) -> None:
+        await self._client.set(self._prefix + key, value, ex=ttl_seconds)
+
+    async def clear(self) -> None:
+        async for key in self._client.scan_iter(match=self._prefix + "*"):
+            await self._client.delete(key)
+
+
+def cache_from_settings(settings: Settings) -> ResponseCache:
+    if settings.redis_url:
+        return RedisCache(Redis.from_url(settings.redis_url))
+    return MemoryCache()

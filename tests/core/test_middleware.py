@@ -1,0 +1,78 @@
+"""Request ids and language negotiation, applied to every response."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from httpx import AsyncClient
+
+GENERATED_REQUEST_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+async def test_request_id_sent_by_the_client_is_echoed(client: AsyncClient) -> None:
+    response = await client.get("/api/v1/missing", headers={"X-Request-ID": "gw-2026.11_27-abc"})
+
+    assert response.headers["x-request-id"] == "gw-2026.11_27-abc"
+    assert response.json()["request_id"] == "gw-2026.11_27-abc"
+
+
+@pytest.mark.parametrize(
+    "sent",
+    ["with spaces", "a" * 65, "semi;colon", "<script>", ""],
+    ids=["spaces", "65-chars", "semicolon", "markup", "empty"],
+)
+async def test_invalid_request_id_is_replaced_by_a_generated_one(
+    client: AsyncClient, sent: str
+) -> None:
+    response = await client.get("/api/v1/missing", headers={"X-Request-ID": sent})
+
+    request_id = response.headers["x-request-id"]
+    assert request_id != sent
+    assert GENERATED_REQUEST_ID.match(request_id)
+    assert response.json()["request_id"] == request_id
+
+
+async def test_each_request_without_an_id_gets_a_fresh_one(client: AsyncClient) -> None:
+    first = await client.get("/healthz")
+    second = await client.get("/healthz")
+
+    assert GENERATED_REQUEST_ID.match(first.headers["x-request-id"])
+    assert GENERATED_REQUEST_ID.match(second.headers["x-request-id"])
+    assert first.headers["x-request-id"] != second.headers["x-request-id"]
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "title", "content_language"),
+    [
+        (None, "Tidak ditemukan", "id"),
+        ("en", "Not found", "en"),
+        ("en-GB,en;q=0.9", "Not found", "en"),
+        ("id-ID,id;q=0.9,en;q=0.8", "Tidak ditemukan", "id"),
+        ("id;q=0.3, en;q=0.7", "Not found", "en"),
+        ("fr-FR,de;q=0.8", "Tidak ditemukan", "id"),
+    ],
+)
+async def test_problem_titles_follow_accept_language_with_indonesian_by_default(
+    client: AsyncClient, accept_language: str | None, title: str, content_language: str
+) -> None:
+    headers = {"Accept-Language": accept_language} if accept_language else {}
+
+    response = await client.get("/api/v1/missing", headers=headers)
+
+    assert response.status_code == 404
+    assert response.json()["title"] == title
+    assert response.headers["content-language"] == content_language
+
+
+async def test_english_request_gets_english_validation_texts(client: AsyncClient) -> None:
+    response = await client.post(
+        "/api/v1/auth/register",
+        json={"email": "siti@contoh.id", "password": "pendek", "full_name": "Siti"},
+        headers={"Accept-Language": "en"},
+    )
+
+    assert response.status_code == 422
+    body = response.json()
+    assert body["title"] == "Invalid data"
+    assert body["detail"] == "The password needs at least 10 characters."
