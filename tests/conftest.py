@@ -74,8 +74,9 @@ async def migrated_database(database_url: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def settings(migrated_database: str) -> Settings:
-    return make_settings(migrated_database)
+def settings(migrated_database: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    # uploads land in a folder of this run, not in the project's ./var/media
+    return make_settings(migrated_database, media_root=tmp_path_factory.mktemp("media"))
 
 
 @pytest.fixture(scope="session")

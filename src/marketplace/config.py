@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     login_attempts_per_account: str = "5/15 minutes"
     login_attempts_per_address: str = "30/15 minutes"
     redis_url: str | None = None
+    # Serve repeated public catalog reads from a cache keyed by catalog version.
+    response_cache_enabled: bool = True
 
     media_backend: MediaBackend = MediaBackend.LOCAL
     media_root: Path = Path("./var/media")

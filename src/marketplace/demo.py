@@ -1,4 +1,5 @@
-"""Seed data for ``marketplace demo``: an admin, a seller account, a buyer, sellers per regency."""
+"""Seed data for ``marketplace demo``: an admin, a seller account, a buyer, a seller in each
+regency with its products."""
 
 from __future__ import annotations
 
@@ -9,19 +10,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from marketplace.accounts import service as accounts_service
 from marketplace.accounts.models import User
 from marketplace.accounts.schemas import UserCreate
+from marketplace.catalog import gallery, listings
 from marketplace.catalog import service as catalog_service
-from marketplace.catalog.schemas import CategoryCreate
+from marketplace.catalog.models import ProductStatus
+from marketplace.catalog.schemas import Attributes, CategoryCreate, ProductCreate, VariantCreate
 from marketplace.config import Settings
 from marketplace.core.security import PasswordHashing
+from marketplace.db.base import utcnow
 from marketplace.db.session import create_engine, create_sessionmaker
+from marketplace.demo_catalog import DemoProduct, demo_products, draw_product_picture
+from marketplace.media.storage import storage_from_settings
 from marketplace.sellers import service as sellers_service
-from marketplace.sellers.models import SellerKind, SellerStatus
+from marketplace.sellers.models import Seller, SellerKind, SellerStatus
 from marketplace.sellers.schemas import SellerCreate
 
 DEMO_PASSWORD = "babel-demo-2026"
-ADMIN_EMAIL = "admin@demo.babel.test"
-SELLER_EMAIL = "penjual@demo.babel.test"
-BUYER_EMAIL = "pembeli@demo.babel.test"
+ADMIN_EMAIL = "admin@demo-babel.id"
+SELLER_EMAIL = "penjual@demo-babel.id"
+BUYER_EMAIL = "pembeli@demo-babel.id"
 
 
 @dataclass(frozen=True)
@@ -107,7 +113,8 @@ async def seed_demo(settings: Settings) -> dict[str, tuple[str, str]]:
     try:
         async with create_sessionmaker(engine)() as session, session.begin():
             if await accounts_service.find_user_by_email(session, ADMIN_EMAIL) is None:
-                await _seed(session, hashing)
+                sellers = await _seed(session, hashing)
+                await _seed_products(session, settings, sellers)
     finally:
         await engine.dispose()
     return {
@@ -117,7 +124,7 @@ async def seed_demo(settings: Settings) -> dict[str, tuple[str, str]]:
     }
 
 
-async def _seed(session: AsyncSession, hashing: PasswordHashing) -> None:
+async def _seed(session: AsyncSession, hashing: PasswordHashing) -> list[Seller]:
     admin, _ = await accounts_service.create_or_promote_admin(
         session, hashing, ADMIN_EMAIL, DEMO_PASSWORD, "Operator Diskominfo Babel"
     )
@@ -125,6 +132,7 @@ async def _seed(session: AsyncSession, hashing: PasswordHashing) -> None:
     await _user(session, hashing, BUYER_EMAIL, "Budi Santoso")
     for category in DEMO_CATEGORIES:
         await catalog_service.create_category(session, category)
+    sellers = []
     for demo_seller in DEMO_SELLERS:
         seller = await sellers_service.create_seller(
             session,
@@ -141,6 +149,36 @@ async def _seed(session: AsyncSession, hashing: PasswordHashing) -> None:
             await sellers_service.change_status(
                 session, admin, str(seller.id), SellerStatus.VERIFIED, "Dokumen lengkap (demo)"
             )
+        sellers.append(seller)
+    return sellers
+
+
+async def _seed_products(session: AsyncSession, settings: Settings, sellers: list[Seller]) -> None:
+    """Every demo product with a drawn picture; published where the seller is verified."""
+    storage = storage_from_settings(settings)
+    for demo_product in demo_products():
+        seller = sellers[demo_product.seller_index]
+        product = await listings.create_product(session, seller, _product_create(demo_product))
+        await gallery.add_image(
+            session, storage, settings, product, draw_product_picture(demo_product)
+        )
+        if seller.status is SellerStatus.VERIFIED:
+            product.status = ProductStatus.PUBLISHED
+            product.published_at = utcnow()
+    await session.flush()
+
+
+def _product_create(demo_product: DemoProduct) -> ProductCreate:
+    return ProductCreate(
+        title=demo_product.title,
+        description=demo_product.description,
+        category=demo_product.category,
+        variants=[
+            VariantCreate(name=name, price=price, stock=stock, weight_grams=weight)
+            for name, price, stock, weight in demo_product.variants
+        ],
+        attributes=Attributes(pirt_number=demo_product.pirt, halal_certificate=demo_product.halal),
+    )
 
 
 async def _user(session: AsyncSession, hashing: PasswordHashing, email: str, name: str) -> User:

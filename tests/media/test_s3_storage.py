@@ -85,7 +85,7 @@ async def test_presigned_url_names_the_object_and_its_lifetime(
     assert parts.path == f"/{s3_bucket}/{KEY}"
     assert query["X-Amz-Expires"] == ["900"]
     assert query["X-Amz-Algorithm"] == ["AWS4-HMAC-SHA256"]
-    assert query["X-Amz-Credential"][0].startswith(f"testing/")
+    assert query["X-Amz-Credential"][0].startswith("testing/")
     assert f"/{S3_REGION}/s3/aws4_request" in query["X-Amz-Credential"][0]
     assert len(query["X-Amz-Signature"][0]) == 64
     assert parse_qs(urlsplit(short_url).query)["X-Amz-Expires"] == ["60"]

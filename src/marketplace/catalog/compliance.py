@@ -11,9 +11,10 @@ PIRT_LENGTH = 15
 
 
 def normalize_pirt_number(raw: str) -> str:
-    """A P-IRT number has 15 digits: packaging type (1), food type (2), the producer's
-    regency code (4: province 11-94, then regency 01-99), product number (4), year (2)... The
-    regency part is checked because a mistyped number most often breaks it."""
+    """A P-IRT number has 15 digits (``2 09 3471 01 0123 24``): packaging type (1), food type
+    (2), the producer's regency code (4: province 11-94, then regency 01-99), product number
+    (2), producer number (4) and the year it lapses (2). The regency part is checked too,
+    because a mistyped number most often breaks it."""
     digits = _SEPARATORS.sub("", raw.strip().upper().removeprefix("P-IRT").removeprefix("PIRT"))
     digits = digits.removeprefix("NO").strip()
     if not digits.isdigit() or len(digits) != PIRT_LENGTH:

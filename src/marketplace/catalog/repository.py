@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, RowMapping, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, RowMapping, Select, and_, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 from sqlalchemy.sql.selectable import ScalarSelect
@@ -210,6 +210,17 @@ async def list_seller_products(
     return list((await session.execute(query)).mappings())
 
 
+async def move_seller_products(
+    session: AsyncSession, seller_id: uuid.UUID, region_code: str
+) -> None:
+    await session.execute(
+        update(Product)
+        .where(Product.seller_id == seller_id)
+        .values(region_code=region_code, updated_at=func.current_timestamp())
+        .execution_options(synchronize_session=False)
+    )
+
+
 async def list_category_tree(
     session: AsyncSession,
 ) -> list[tuple[uuid.UUID, uuid.UUID | None, str]]:
@@ -328,3 +339,28 @@ async def catalog_version(session: AsyncSession) -> str:
         )
     )
     return "|".join(str(value) for value in result.one())
+
+
+async def list_products_of_seller(
+    session: AsyncSession, seller_id: uuid.UUID
+) -> list[tuple[Product, str]]:
+    """Every product of the seller, any status, with its category slug, oldest first."""
+    result = await session.execute(
+        select(Product, Category.slug)
+        .join(Category, Category.id == Product.category_id)
+        .where(Product.seller_id == seller_id)
+        .order_by(Product.created_at, Product.id)
+    )
+    return [(product, category_slug) for product, category_slug in result.all()]
+
+
+async def list_variants_of_seller(
+    session: AsyncSession, seller_id: uuid.UUID
+) -> list[ProductVariant]:
+    """Every variant of the seller in one query, each product's in position order."""
+    result = await session.execute(
+        select(ProductVariant)
+        .where(ProductVariant.seller_id == seller_id)
+        .order_by(ProductVariant.product_id, ProductVariant.position, ProductVariant.id)
+    )
+    return list(result.scalars())

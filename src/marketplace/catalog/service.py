@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -60,3 +62,10 @@ async def create_category(session: AsyncSession, data: CategoryCreate) -> Catego
     return CategoryRead(
         slug=category.slug, name=category.name, name_en=category.name_en, parent=data.parent
     )
+
+
+async def move_seller_products(
+    session: AsyncSession, seller_id: uuid.UUID, region_code: str
+) -> None:
+    """A seller moved: their products are now found under the new region."""
+    await repository.move_seller_products(session, seller_id, region_code)

@@ -66,7 +66,22 @@ class RedisCache:
             await self._client.delete(key)
 
 
+class NoCache:
+    """Caching switched off (benchmarks measure the uncached path with it)."""
+
+    async def get(self, key: str) -> bytes | None:
+        return None
+
+    async def set(self, key: str, value: bytes, ttl_seconds: int = DEFAULT_TTL_SECONDS) -> None:
+        return None
+
+    async def clear(self) -> None:
+        return None
+
+
 def cache_from_settings(settings: Settings) -> ResponseCache:
+    if not settings.response_cache_enabled:
+        return NoCache()
     if settings.redis_url:
         return RedisCache(Redis.from_url(settings.redis_url))
     return MemoryCache()

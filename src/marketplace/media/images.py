@@ -20,14 +20,12 @@ from marketplace.media.exceptions import (
 )
 
 WEBP_CONTENT_TYPE = "image/webp"
-ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
 
 _JPEG_SIGNATURE = b"\xff\xd8\xff"
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _RESAMPLING = Image.Resampling.LANCZOS
 # What Pillow raises on damaged or truncated files while parsing headers or decoding pixels.
 _DECODING_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error)
-_SRGB_PROFILE = ImageCms.createProfile("sRGB")
 # Decoding holds a full bitmap in memory (up to max_pixels x 4 bytes), so only a few at a time.
 _IMAGE_WORKERS = anyio.CapacityLimiter(max(2, min(4, os.cpu_count() or 1)))
 
@@ -153,7 +151,11 @@ def _to_srgb(image: Image.Image, icc_profile: bytes | None) -> Image.Image:
     if icc_profile and image.mode in ("RGB", "RGBA", "CMYK"):
         try:
             converted = ImageCms.profileToProfile(
-                image, io.BytesIO(icc_profile), _SRGB_PROFILE, outputMode=target_mode
+                image,
+                io.BytesIO(icc_profile),
+                # A profile per call: LittleCMS caches tags inside it, which threads may not share.
+                ImageCms.createProfile("sRGB"),
+                outputMode=target_mode,
             )
         except (ImageCms.PyCMSError, OSError, ValueError):
             converted = None

@@ -148,6 +148,8 @@ async def update_seller(
     for field, value in changes.items():
         setattr(seller, field, value)
     await session.flush()
+    if "region_code" in changes and before["region_code"] != seller.region_code:
+        await catalog_service.move_seller_products(session, seller.id, seller.region_code)
     if access.is_admin and access.role is None:
         await audit_service.record_admin_action(
             session,

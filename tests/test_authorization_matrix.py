@@ -1,0 +1,271 @@
+"""Who may call what: every /api/v1 endpoint, as anonymous, another signed-in user, a member
+(owner) of the seller in question, and an admin.
+
+Each row is one endpoint (sometimes twice, for a record in another state). The four requests
+of a row run in that order against one freshly built world, so a row whose member request
+changes something (adds a member, archives a product) expects the admin to see that change.
+``test_every_api_route_is_in_the_matrix`` fails when an endpoint exists that no row covers:
+a new endpoint joins the table together with its route.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
+from httpx import AsyncClient
+
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    Account,
+    add_member,
+    create_account,
+    create_admin,
+    create_category,
+    create_seller,
+    create_verified_seller,
+    sign_in,
+    unique_email,
+)
+from tests.media.samples import jpeg_bytes
+
+API_PREFIX = "/api/v1"
+ROLES = ("anonymous", "other", "member", "admin")
+
+
+@dataclass
+class World:
+    """A verified seller with an owner and a staff member, its published and draft products,
+    a pending seller of the same owner, an unrelated user and an admin."""
+
+    client: AsyncClient
+    owner: Account
+    other: Account
+    admin: Account
+    staff_user_id: str
+    seller_id: str
+    pending_seller_id: str
+    product_id: str
+    draft_product_id: str
+    variant_id: str
+    image_id: str
+
+    def headers(self, role: str) -> dict[str, str]:
+        account = {"other": self.other, "member": self.owner, "admin": self.admin}.get(role)
+        return account.headers if account else {}
+
+
+def _product_body(title: str) -> dict[str, Any]:
+    return {
+        "title": title,
+        "description": "Lada putih asli Muntok.",
+        "category": "rempah",
+        "variants": [{"name": "100 g", "price": 25000, "stock": 5, "weight_grams": 120}],
+    }
+
+
+async def build_world(app: FastAPI, client: AsyncClient) -> World:
+    admin = await create_admin(app, client)
+    owner = await create_account(client)
+    staff = await create_account(client)
+    other = await create_account(client)
+    seller = await create_verified_seller(client, owner, admin, name="KIM Lada Muntok")
+    pending = await create_seller(client, owner, name="KIM Kopi Manggar")
+    await add_member(client, owner, seller["id"], staff.email, role="staff")
+    await create_category(client, admin, slug="rempah", name="Rempah")
+    products = f"{API_PREFIX}/sellers/{seller['id']}/products"
+    published = await client.post(
+        products, json=_product_body("Lada Putih"), headers=owner.headers
+    )
+    draft = await client.post(products, json=_product_body("Lada Hitam"), headers=owner.headers)
+    assert published.status_code == draft.status_code == 201, published.text + draft.text
+    product = published.json()
+    publish = await client.post(
+        f"{API_PREFIX}/products/{product['id']}/publish", headers=owner.headers
+    )
+    image = await client.post(
+        f"{API_PREFIX}/products/{product['id']}/images",
+        files={"file": ("lada.jpg", jpeg_bytes(), "image/jpeg")},
+        headers=owner.headers,
+    )
+    assert publish.status_code == 200, publish.text
+    assert image.status_code == 201, image.text
+    return World(
+        client=client,
+        owner=owner,
+        other=other,
+        admin=admin,
+        staff_user_id=staff.id,
+        seller_id=seller["id"],
+        pending_seller_id=pending["id"],
+        product_id=product["id"],
+        draft_product_id=draft.json()["id"],
+        variant_id=product["variants"][0]["id"],
+        image_id=image.json()["id"],
+    )
+
+
+async def _fresh_refresh_token(world: World) -> dict[str, str]:
+    tokens = await sign_in(world.client, world.other.email)
+    return {"refresh_token": tokens["refresh_token"]}
+
+
+Body = Callable[[World], Any]
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    path: str  # the route's own template, as app.routes lists it
+    anonymous: int
+    other: int
+    member: int
+    admin: int
+    # path parameter -> World attribute; a parameter not named here uses the attribute of its name
+    at: Mapping[str, str] = field(default_factory=dict)
+    json: Body | None = None
+    form: Body | None = None
+    files: Body | None = None
+    state: str = ""
+
+    @property
+    def expected(self) -> dict[str, int]:
+        return dict(zip(ROLES, (self.anonymous, self.other, self.member, self.admin), strict=True))
+
+    def url(self, world: World) -> str:
+        def value(match: re.Match[str]) -> str:
+            name = match.group(1)
+            return str(getattr(world, self.at.get(name, name)))
+
+        return re.sub(r"\{(\w+)\}", value, self.path)
+
+    @property
+    def test_id(self) -> str:
+        label = f"{self.method} {self.path.removeprefix(API_PREFIX)}"
+        return f"{label} [{self.state}]" if self.state else label
+
+
+def _new_seller(world: World) -> dict[str, str]:
+    return {"name": "UMKM Terasi Toboali", "kind": "umkm", "region_code": "19.03"}
+
+
+MATRIX: list[Row] = [
+    # accounts
+    Row("POST", "/api/v1/auth/register", 201, 201, 201, 201,
+        json=lambda w: {"email": unique_email(), "password": DEFAULT_PASSWORD,
+                        "full_name": "Budi Santoso"}),
+    Row("POST", "/api/v1/auth/token", 200, 200, 200, 200,
+        form=lambda w: {"username": w.other.email, "password": DEFAULT_PASSWORD}),
+    Row("POST", "/api/v1/auth/refresh", 200, 200, 200, 200, json=_fresh_refresh_token),
+    Row("GET", "/api/v1/me", 401, 200, 200, 200),
+    # sellers
+    Row("POST", "/api/v1/sellers", 401, 201, 201, 201, json=_new_seller),
+    Row("GET", "/api/v1/sellers", 200, 200, 200, 200),
+    Row("GET", "/api/v1/sellers/{id_or_slug}", 200, 200, 200, 200,
+        at={"id_or_slug": "seller_id"}, state="verified"),
+    Row("GET", "/api/v1/sellers/{id_or_slug}", 404, 404, 200, 200,
+        at={"id_or_slug": "pending_seller_id"}, state="pending"),
+    Row("PATCH", "/api/v1/sellers/{seller_id}", 401, 403, 200, 200,
+        json=lambda w: {"description": "Lada putih kualitas ekspor."}, state="verified"),
+    Row("PATCH", "/api/v1/sellers/{seller_id}", 404, 404, 200, 200,
+        at={"seller_id": "pending_seller_id"},
+        json=lambda w: {"description": "Kopi Manggar."}, state="pending"),
+    Row("GET", "/api/v1/sellers/{seller_id}/members", 401, 403, 200, 200),
+    Row("POST", "/api/v1/sellers/{seller_id}/members", 401, 403, 201, 403,
+        json=lambda w: {"email": w.other.email, "role": "staff"}),
+    Row("DELETE", "/api/v1/sellers/{seller_id}/members/{user_id}", 401, 403, 204, 403,
+        at={"user_id": "staff_user_id"}),
+    Row("GET", "/api/v1/admin/sellers", 401, 403, 403, 200),
+    Row("POST", "/api/v1/admin/sellers/{seller_id}/verify", 401, 403, 403, 200,
+        at={"seller_id": "pending_seller_id"}, state="pending"),
+    Row("POST", "/api/v1/admin/sellers/{seller_id}/reject", 401, 403, 403, 200,
+        at={"seller_id": "pending_seller_id"}, json=lambda w: {"reason": "NIB tidak ada"},
+        state="pending"),
+    Row("POST", "/api/v1/admin/sellers/{seller_id}/suspend", 401, 403, 403, 200,
+        json=lambda w: {"reason": "Keluhan pembeli"}, state="verified"),
+    Row("GET", "/api/v1/admin/audit-log", 401, 403, 403, 200),
+    # catalog reference data
+    Row("GET", "/api/v1/regions", 200, 200, 200, 200),
+    Row("GET", "/api/v1/categories", 200, 200, 200, 200),
+    Row("POST", "/api/v1/admin/categories", 401, 403, 403, 201,
+        json=lambda w: {"slug": "madu", "name": "Madu", "parent": "rempah"}),
+    # products
+    Row("GET", "/api/v1/products", 200, 200, 200, 200),
+    Row("GET", "/api/v1/products/{id_or_slug}", 200, 200, 200, 200,
+        at={"id_or_slug": "product_id"}, state="published"),
+    Row("GET", "/api/v1/products/{id_or_slug}", 404, 404, 200, 200,
+        at={"id_or_slug": "draft_product_id"}, state="draft"),
+    Row("POST", "/api/v1/sellers/{seller_id}/products", 401, 403, 201, 403,
+        json=lambda w: _product_body("Lada Putih Butir")),
+    Row("GET", "/api/v1/sellers/{seller_id}/products", 401, 403, 200, 200),
+    Row("PATCH", "/api/v1/products/{product_id}", 401, 403, 200, 200,
+        json=lambda w: {"description": "Panen Agustus."}, state="published"),
+    Row("PATCH", "/api/v1/products/{product_id}", 404, 404, 200, 200,
+        at={"product_id": "draft_product_id"}, json=lambda w: {"description": "Panen Mei."},
+        state="draft"),
+    Row("PATCH", "/api/v1/products/{product_id}/variants/{variant_id}", 401, 403, 200, 403,
+        json=lambda w: {"stock": 7}),
+    Row("POST", "/api/v1/products/{product_id}/publish", 404, 404, 200, 403,
+        at={"product_id": "draft_product_id"}, state="draft"),
+    Row("POST", "/api/v1/products/{product_id}/archive", 401, 403, 200, 200,
+        state="published"),
+    Row("POST", "/api/v1/products/{product_id}/images", 401, 403, 201, 403,
+        files=lambda w: {"file": ("lada.jpg", jpeg_bytes(), "image/jpeg")}),
+    Row("DELETE", "/api/v1/products/{product_id}/images/{image_id}", 401, 403, 204, 403),
+    Row("POST", "/api/v1/sellers/{seller_id}/variants/bulk", 401, 403, 200, 403,
+        json=lambda w: {"changes": [{"variant_id": w.variant_id, "stock": 3}]}),
+]  # fmt: skip
+
+
+async def _built(build: Body | None, world: World) -> Any:
+    if build is None:
+        return None
+    value = build(world)
+    return await value if inspect.isawaitable(value) else value
+
+
+@pytest.mark.parametrize("row", [pytest.param(row, id=row.test_id) for row in MATRIX])
+async def test_endpoint_answers_each_kind_of_caller_as_the_matrix_says(
+    app: FastAPI, client: AsyncClient, row: Row
+) -> None:
+    world = await build_world(app, client)
+
+    observed: dict[str, int] = {}
+    for role in ROLES:
+        response = await client.request(
+            row.method,
+            row.url(world),
+            json=await _built(row.json, world),
+            data=await _built(row.form, world),
+            files=await _built(row.files, world),
+            headers=world.headers(role),
+        )
+        observed[role] = response.status_code
+        if response.status_code >= 400:
+            assert response.headers["content-type"] == "application/problem+json", response.text
+
+    assert observed == row.expected
+
+
+def _api_routes(app: FastAPI) -> set[tuple[str, str]]:
+    return {
+        (method, route.path)
+        for route in iter_route_contexts(app.routes)
+        if route.path and route.path.startswith(f"{API_PREFIX}/")
+        for method in route.methods or ()
+        if method != "HEAD"
+    }
+
+
+def test_every_api_route_is_in_the_matrix(app: FastAPI) -> None:
+    routes = _api_routes(app)
+    covered = {(row.method, row.path) for row in MATRIX}
+
+    assert sorted(routes - covered) == [], "add these endpoints to MATRIX"
+    assert sorted(covered - routes) == [], "these MATRIX rows name no endpoint"
