@@ -23,7 +23,7 @@ from marketplace.db.session import async_database_url
 from marketplace.main import create_app
 
 # Rows the migrations seed; every other table is emptied between tests.
-SEEDED_TABLES = frozenset({"regions", "alembic_version"})
+SEEDED_TABLES = frozenset({"regions", "shipping_rates", "alembic_version"})
 TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
 
 
@@ -116,6 +116,8 @@ async def _clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
             for table in tables:
                 # SQLite checks ON DELETE RESTRICT row by row: unlink a tree (categories) first.
                 for column in table.columns:
-                    if column.nullable and any(fk.column.table is table for fk in column.foreign_keys):
+                    if column.nullable and any(
+                        fk.column.table is table for fk in column.foreign_keys
+                    ):
                         await connection.execute(table.update().values({column.name: None}))
                 await connection.execute(table.delete())

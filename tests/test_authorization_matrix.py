@@ -80,9 +80,7 @@ async def build_world(app: FastAPI, client: AsyncClient) -> World:
     await add_member(client, owner, seller["id"], staff.email, role="staff")
     await create_category(client, admin, slug="rempah", name="Rempah")
     products = f"{API_PREFIX}/sellers/{seller['id']}/products"
-    published = await client.post(
-        products, json=_product_body("Lada Putih"), headers=owner.headers
-    )
+    published = await client.post(products, json=_product_body("Lada Putih"), headers=owner.headers)
     draft = await client.post(products, json=_product_body("Lada Hitam"), headers=owner.headers)
     assert published.status_code == draft.status_code == 201, published.text + draft.text
     product = published.json()

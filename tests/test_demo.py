@@ -1,8 +1,13 @@
-"""``seed_demo``: the ready-made data of ``marketplace demo``, on a database of its own."""
+"""``seed_demo``: the ready-made data of ``marketplace demo``, on a SQLite database of its own.
+
+Seeding draws and stores every product picture, so it runs once for this module; the tests
+read what it left behind, and the last one seeds again to show nothing changes.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -12,31 +17,29 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace import migrations
 from marketplace.accounts.models import User
-from marketplace.catalog.models import Category
+from marketplace.catalog.models import Category, Product, ProductImage, ProductStatus
 from marketplace.config import Settings
+from marketplace.db.models import Base
 from marketplace.db.session import create_engine, create_sessionmaker
-from marketplace.demo import (
-    ADMIN_EMAIL,
-    BUYER_EMAIL,
-    DEMO_PASSWORD,
-    SELLER_EMAIL,
-    seed_demo,
-)
+from marketplace.demo import ADMIN_EMAIL, BUYER_EMAIL, DEMO_PASSWORD, SELLER_EMAIL, seed_demo
+from marketplace.demo_catalog import demo_products
 from marketplace.sellers.models import MemberRole, Seller, SellerMember, SellerStatus
 from tests.conftest import make_settings
 
 
-@pytest.fixture
-async def demo_settings(tmp_path: Path) -> Settings:
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
+@pytest.fixture(scope="module")
+async def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A migrated, seeded demo database (and media folder) shared by this module's tests."""
+    folder = tmp_path_factory.mktemp("demo")
+    url = f"sqlite:///{folder / 'demo.db'}"
     await asyncio.to_thread(migrations.upgrade, url)
-    return make_settings(url, media_root=tmp_path / "media")
+    settings = make_settings(url, media_root=folder / "media")
+    await seed_demo(settings)
+    return settings
 
 
 @pytest.fixture
-async def demo_session(demo_settings: Settings) -> AsyncIterator[AsyncSession]:
-    """A session opened after seeding (open it last), to read what the seed left behind."""
-    await seed_demo(demo_settings)
+async def session(demo_settings: Settings) -> AsyncIterator[AsyncSession]:
     engine = create_engine(demo_settings)
     try:
         async with create_sessionmaker(engine)() as session:
@@ -45,50 +48,43 @@ async def demo_session(demo_settings: Settings) -> AsyncIterator[AsyncSession]:
         await engine.dispose()
 
 
-async def _counts(settings: Settings) -> dict[str, int]:
+async def _row_counts(settings: Settings) -> dict[str, int]:
     engine = create_engine(settings)
     try:
-        async with create_sessionmaker(engine)() as session:
+        async with engine.connect() as connection:
             return {
-                model.__tablename__: int(
-                    await session.scalar(select(func.count()).select_from(model)) or 0
+                table.name: int(
+                    await connection.scalar(select(func.count()).select_from(table)) or 0
                 )
-                for model in (User, Seller, SellerMember, Category)
+                for table in Base.metadata.sorted_tables
             }
     finally:
         await engine.dispose()
 
 
-async def test_seed_returns_the_demo_credentials(demo_settings: Settings) -> None:
-    credentials = await seed_demo(demo_settings)
-
-    assert credentials == {
-        "admin": ("admin@demo.babel.test", "babel-demo-2026"),
-        "seller": ("penjual@demo.babel.test", "babel-demo-2026"),
-        "buyer": ("pembeli@demo.babel.test", "babel-demo-2026"),
-    }
-    assert (ADMIN_EMAIL, SELLER_EMAIL, BUYER_EMAIL, DEMO_PASSWORD) == (
-        credentials["admin"][0],
-        credentials["seller"][0],
-        credentials["buyer"][0],
-        "babel-demo-2026",
-    )
+def _stored_files(settings: Settings) -> list[Path]:
+    return sorted(path for path in Path(settings.media_root).rglob("*") if path.is_file())
 
 
-async def test_seed_creates_admin_seller_account_and_buyer(demo_session: AsyncSession) -> None:
-    users = (await demo_session.execute(select(User).order_by(User.email))).scalars().all()
+async def test_demo_users_are_an_admin_a_seller_account_and_a_buyer(
+    session: AsyncSession,
+) -> None:
+    users = (await session.execute(select(User).order_by(User.full_name))).scalars().all()
 
     assert [(u.email, u.full_name, u.is_admin) for u in users] == [
-        ("admin@demo.babel.test", "Operator Diskominfo Babel", True),
-        ("pembeli@demo.babel.test", "Budi Santoso", False),
-        ("penjual@demo.babel.test", "Siti Aminah", False),
+        (BUYER_EMAIL, "Budi Santoso", False),
+        (ADMIN_EMAIL, "Operator Diskominfo Babel", True),
+        (SELLER_EMAIL, "Siti Aminah", False),
     ]
+    assert DEMO_PASSWORD == "babel-demo-2026"
 
 
-async def test_seed_creates_six_verified_sellers_and_one_pending(
-    demo_session: AsyncSession,
+async def test_demo_has_six_verified_sellers_and_one_pending_all_owned_by_the_seller_account(
+    session: AsyncSession,
 ) -> None:
-    sellers = (await demo_session.execute(select(Seller).order_by(Seller.name))).scalars().all()
+    sellers = (await session.execute(select(Seller).order_by(Seller.name))).scalars().all()
+    owner_id = await session.scalar(select(User.id).where(User.email == SELLER_EMAIL))
+    memberships = (await session.execute(select(SellerMember.user_id, SellerMember.role))).all()
 
     assert [(s.slug, s.region_code, s.status) for s in sellers] == [
         ("kim-kemplang-sungailiat", "19.01", SellerStatus.VERIFIED),
@@ -100,19 +96,16 @@ async def test_seed_creates_six_verified_sellers_and_one_pending(
         ("umkm-terasi-toboali", "19.03", SellerStatus.VERIFIED),
     ]
     assert {s.whatsapp for s in sellers} == {"+6281270001234"}
-    owner = await demo_session.scalar(select(User).where(User.email == SELLER_EMAIL))
-    assert owner is not None
-    memberships = (
-        await demo_session.execute(select(SellerMember.user_id, SellerMember.role))
-    ).all()
-    assert memberships == [(owner.id, MemberRole.OWNER)] * 7
+    assert memberships == [(owner_id, MemberRole.OWNER)] * 7
 
 
-async def test_seed_creates_the_category_tree(demo_session: AsyncSession) -> None:
-    categories = (await demo_session.execute(select(Category))).scalars().all()
+async def test_demo_category_tree(session: AsyncSession) -> None:
+    categories = (await session.execute(select(Category))).scalars().all()
     slug_by_id = {c.id: c.slug for c in categories}
 
-    tree = sorted((c.slug, slug_by_id.get(c.parent_id) if c.parent_id else None) for c in categories)
+    tree = sorted(
+        (c.slug, slug_by_id.get(c.parent_id) if c.parent_id else None) for c in categories
+    )
 
     assert tree == [
         ("camilan", "makanan"),
@@ -129,11 +122,42 @@ async def test_seed_creates_the_category_tree(demo_session: AsyncSession) -> Non
     ]
 
 
-async def test_seeding_twice_changes_nothing(demo_settings: Settings) -> None:
-    await seed_demo(demo_settings)
-    first = await _counts(demo_settings)
+async def test_demo_products_are_published_only_for_verified_sellers_each_with_a_picture(
+    session: AsyncSession,
+) -> None:
+    rows = (
+        await session.execute(
+            select(Seller.status, Product.status).join(Product, Product.seller_id == Seller.id)
+        )
+    ).all()
+    images_per_product = Counter(
+        (await session.execute(select(ProductImage.product_id))).scalars().all()
+    )
+    product_count = await session.scalar(select(func.count()).select_from(Product))
 
-    await seed_demo(demo_settings)
+    assert product_count == len(demo_products())
+    assert set(rows) == {
+        (SellerStatus.VERIFIED, ProductStatus.PUBLISHED),
+        (SellerStatus.PENDING, ProductStatus.DRAFT),
+    }
+    assert len(images_per_product) == product_count
+    assert set(images_per_product.values()) == {1}
 
-    assert first == {"users": 3, "sellers": 7, "seller_members": 7, "categories": 11}
-    assert await _counts(demo_settings) == first
+
+async def test_seeding_again_changes_nothing(demo_settings: Settings) -> None:
+    rows_before = await _row_counts(demo_settings)
+    files_before = _stored_files(demo_settings)
+
+    credentials = await seed_demo(demo_settings)
+
+    assert credentials == {
+        "admin": (ADMIN_EMAIL, DEMO_PASSWORD),
+        "seller": (SELLER_EMAIL, DEMO_PASSWORD),
+        "buyer": (BUYER_EMAIL, DEMO_PASSWORD),
+    }
+    assert await _row_counts(demo_settings) == rows_before
+    assert rows_before["users"] == 3
+    assert rows_before["sellers"] == 7
+    assert rows_before["categories"] == 11
+    assert _stored_files(demo_settings) == files_before
+    assert files_before  # the pictures were stored on the first run

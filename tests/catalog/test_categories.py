@@ -103,7 +103,9 @@ async def test_unknown_parent_is_422_on_parent_field(app: FastAPI, client: Async
         pytest.param({"slug": "l" * 81, "name": "Lada"}, "slug", id="slug-81-chars"),
         pytest.param({"slug": "lada"}, "name", id="missing-name"),
         pytest.param({"slug": "lada", "name": "L" * 121}, "name", id="name-121-chars"),
-        pytest.param({"slug": "lada", "name": "Lada", "parent": "Rempah!"}, "parent", id="bad-parent"),
+        pytest.param(
+            {"slug": "lada", "name": "Lada", "parent": "Rempah!"}, "parent", id="bad-parent"
+        ),
         pytest.param({"slug": "lada", "name": "Lada", "icon": "x"}, "icon", id="extra-field"),
     ],
 )

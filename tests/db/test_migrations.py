@@ -130,9 +130,7 @@ async def test_one_step_down_and_up_again_returns_to_head(scratch_database_url: 
     await asyncio.to_thread(migrations.upgrade, scratch_database_url)
 
     assert await _table_names(scratch_database_url) == at_head
-    assert await _scalars(scratch_database_url, "SELECT version_num FROM alembic_version") == [
-        head
-    ]
+    assert await _scalars(scratch_database_url, "SELECT version_num FROM alembic_version") == [head]
     assert await _scalars(scratch_database_url, "SELECT count(*) FROM regions") == [7]
 
 

@@ -15,6 +15,7 @@ from tests.conftest import make_settings
 from tests.media.samples import png_bytes
 
 KEY = "products/3a7c/5e1d2f.webp"
+MEDIA_ROUTE = "/media/{key:path}"
 
 
 @pytest.fixture
@@ -24,9 +25,10 @@ def media_root(tmp_path: Path) -> Path:
 
 @pytest.fixture
 async def media_app(database_url: str, media_root: Path) -> AsyncIterator[FastAPI]:
-    """The real app with the media router added, as it will be once wired in."""
+    """The real app serving the local media folder (the router is added if not wired in yet)."""
     app = create_app(make_settings(database_url, media_root=media_root))
-    app.include_router(media_router)
+    if not any(getattr(route, "path", None) == MEDIA_ROUTE for route in app.routes):
+        app.include_router(media_router)
     yield app
     await app.state.engine.dispose()
 

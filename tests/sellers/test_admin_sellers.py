@@ -152,9 +152,7 @@ async def test_illegal_status_change_is_409_and_changes_nothing(
     after = (await client.get(f"/api/v1/sellers/{seller['id']}", headers=admin.headers)).json()
     assert after == before
     assert after["status"] == start
-    entries_after = await audit_entries(
-        client, admin, target_type="seller", target_id=seller["id"]
-    )
+    entries_after = await audit_entries(client, admin, target_type="seller", target_id=seller["id"])
     assert entries_after == entries_before
 
 
@@ -261,9 +259,7 @@ async def test_audit_log_pages_newest_first(app: FastAPI, client: AsyncClient) -
     for seller in sellers:
         await change_seller_status(client, admin, seller["id"], "verify")
 
-    first = await client.get(
-        "/api/v1/admin/audit-log", params={"limit": 2}, headers=admin.headers
-    )
+    first = await client.get("/api/v1/admin/audit-log", params={"limit": 2}, headers=admin.headers)
     second = await client.get(
         "/api/v1/admin/audit-log",
         params={"limit": 2, "cursor": first.json()["next_cursor"]},

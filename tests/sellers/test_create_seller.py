@@ -63,7 +63,12 @@ async def test_creator_becomes_owner_listed_in_me(client: AsyncClient) -> None:
 
     assert response.status_code == 200
     assert response.json()["sellers"] == [
-        {"id": seller["id"], "slug": "umkm-madu-pelawan", "name": "UMKM Madu Pelawan", "role": "owner"}
+        {
+            "id": seller["id"],
+            "slug": "umkm-madu-pelawan",
+            "name": "UMKM Madu Pelawan",
+            "role": "owner",
+        }
     ]
 
 
@@ -107,7 +112,9 @@ VALID_BODY: dict[str, Any] = {"name": "KIM Lada Muntok", "kind": "umkm", "region
         pytest.param({**VALID_BODY, "name": "   "}, "name", id="blank-name"),
         pytest.param({**VALID_BODY, "name": "L" * 121}, "name", id="name-121-chars"),
         pytest.param({**VALID_BODY, "verified": True}, "verified", id="extra-field"),
-        pytest.param({**VALID_BODY, "whatsapp": "+60 12-345 6789"}, "whatsapp", id="malaysian-phone"),
+        pytest.param(
+            {**VALID_BODY, "whatsapp": "+60 12-345 6789"}, "whatsapp", id="malaysian-phone"
+        ),
         pytest.param({**VALID_BODY, "whatsapp": "12345678"}, "whatsapp", id="phone-without-prefix"),
         pytest.param({**VALID_BODY, "region_code": "Bangka"}, "region_code", id="malformed-region"),
     ],

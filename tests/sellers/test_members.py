@@ -96,7 +96,10 @@ async def test_adding_existing_member_again_is_409(app: FastAPI, client: AsyncCl
     members = (
         await client.get(f"/api/v1/sellers/{seller['id']}/members", headers=owner.headers)
     ).json()
-    assert [(m["user_id"], m["role"]) for m in members] == [(owner.id, "owner"), (staff.id, "staff")]
+    assert [(m["user_id"], m["role"]) for m in members] == [
+        (owner.id, "owner"),
+        (staff.id, "staff"),
+    ]
 
 
 async def test_staff_cannot_add_members(app: FastAPI, client: AsyncClient) -> None:
@@ -186,9 +189,7 @@ async def test_one_of_two_owners_may_leave(app: FastAPI, client: AsyncClient) ->
     assert [(m["user_id"], m["role"]) for m in members] == [(co_owner.id, "owner")]
 
 
-async def test_removing_unknown_or_malformed_user_is_404(
-    app: FastAPI, client: AsyncClient
-) -> None:
+async def test_removing_unknown_or_malformed_user_is_404(app: FastAPI, client: AsyncClient) -> None:
     owner = await create_account(client)
     stranger = await create_account(client)
     admin = await create_admin(app, client)

@@ -39,9 +39,12 @@ async def test_owner_updates_only_the_fields_sent(app: FastAPI, client: AsyncCli
     public = (await client.get(f"/api/v1/sellers/{seller['id']}")).json()
     assert public["description"] == "Lada putih kualitas ekspor."
     # an owner's own edit is not an admin action
-    assert [entry["action"] for entry in await audit_entries(
-        client, admin, target_type="seller", target_id=seller["id"]
-    )] == ["seller.verify"]
+    assert [
+        entry["action"]
+        for entry in await audit_entries(
+            client, admin, target_type="seller", target_id=seller["id"]
+        )
+    ] == ["seller.verify"]
 
 
 async def test_owner_updates_own_pending_seller(client: AsyncClient) -> None:

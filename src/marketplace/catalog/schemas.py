@@ -43,9 +43,23 @@ class CategoryRead(ReadSchema):
     parent: str | None
 
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
-ProductDescription = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)]
-VariantName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+def _without_nul(value: str) -> str:
+    """PostgreSQL text cannot hold NUL: refuse it here rather than fail at the INSERT."""
+    if "\x00" in value:
+        raise ValueError("text must not contain NUL characters")
+    return value
+
+
+NoNul = AfterValidator(_without_nul)
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200), NoNul
+]
+ProductDescription = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=10_000), NoNul
+]
+VariantName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80), NoNul
+]
 Sku = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")
 ]

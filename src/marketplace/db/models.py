@@ -4,9 +4,25 @@ from marketplace.accounts.models import RefreshToken, User
 from marketplace.audit.models import AuditEntry
 from marketplace.catalog.models import Category, Region
 from marketplace.db.base import Base
+from marketplace.notifications.models import OutboxEmail
+from marketplace.orders.models import (
+    IdempotencyRecord,
+    Order,
+    OrderItem,
+    SellerOrder,
+    ShippingRate,
+)
+from marketplace.payments.models import Payment
 from marketplace.sellers.models import Seller, SellerMember
 
 __all__ = [
+    "IdempotencyRecord",
+    "Order",
+    "OrderItem",
+    "OutboxEmail",
+    "Payment",
+    "SellerOrder",
+    "ShippingRate",
     "AuditEntry",
     "Base",
     "Category",
