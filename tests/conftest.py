@@ -53,6 +53,7 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "secret_key": TEST_SECRET_KEY,
         "password_hash_time_cost": 1,
         "password_hash_memory_kib": 1024,
+        "background_tasks_enabled": False,
         "log_json": False,
         "public_url": "http://testserver",
     }

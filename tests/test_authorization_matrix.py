@@ -114,6 +114,15 @@ async def _fresh_refresh_token(world: World) -> dict[str, str]:
     return {"refresh_token": tokens["refresh_token"]}
 
 
+async def _exported_csv(world: World) -> dict[str, Any]:
+    """The seller's own export, to upload back as an import."""
+    export = await world.client.get(
+        f"{API_PREFIX}/sellers/{world.seller_id}/products/export.csv", headers=world.owner.headers
+    )
+    assert export.status_code == 200, export.text
+    return {"file": ("produk.csv", export.content, "text/csv")}
+
+
 Body = Callable[[World], Any]
 
 
@@ -218,6 +227,9 @@ MATRIX: list[Row] = [
     Row("DELETE", "/api/v1/products/{product_id}/images/{image_id}", 401, 403, 204, 403),
     Row("POST", "/api/v1/sellers/{seller_id}/variants/bulk", 401, 403, 200, 403,
         json=lambda w: {"changes": [{"variant_id": w.variant_id, "stock": 3}]}),
+    Row("GET", "/api/v1/sellers/{seller_id}/products/export.csv", 401, 403, 200, 200),
+    Row("POST", "/api/v1/sellers/{seller_id}/products/import", 401, 403, 200, 403,
+        files=_exported_csv),
 ]  # fmt: skip
 
 

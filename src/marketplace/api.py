@@ -7,6 +7,8 @@ from fastapi import APIRouter
 from marketplace.accounts.router import router as accounts_router
 from marketplace.audit.router import router as audit_router
 from marketplace.catalog.router import router as catalog_router
+from marketplace.orders.router import admin_router as orders_admin_router
+from marketplace.orders.router import router as orders_router
 from marketplace.sellers.router import admin_router as sellers_admin_router
 from marketplace.sellers.router import router as sellers_router
 
@@ -18,3 +20,5 @@ api_router.include_router(sellers_router)
 api_router.include_router(sellers_admin_router)
 api_router.include_router(catalog_router)
 api_router.include_router(audit_router)
+api_router.include_router(orders_router)
+api_router.include_router(orders_admin_router)

@@ -5,15 +5,21 @@ from __future__ import annotations
 import asyncio
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import uvicorn
 from rich.console import Console
+from rich.markup import escape
+from rich.progress import Progress
+from rich.table import Table
 
 from marketplace import migrations
 from marketplace.config import get_settings
 from marketplace.core.errors import AppError
+
+if TYPE_CHECKING:
+    from marketplace.catalog.csv_transfer import ImportReport
 
 app = typer.Typer(help="Marketplace Bangka Belitung", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema", no_args_is_help=True)
@@ -80,6 +86,90 @@ def create_admin(
         console.print(f"[red]{error.render_title()}: {error.render_detail()}[/red]")
         raise typer.Exit(code=2) from error
     console.print(f"[green]Admin {'created' if created else 'promoted'}: {email}[/green]")
+
+
+@app.command("import-products")
+def import_products(
+    file: Annotated[Path, typer.Argument(help="CSV as export-products writes it (UTF-8)")],
+    seller: Annotated[str, typer.Option(help="Slug of the seller the products belong to")],
+) -> None:
+    """Create and update a seller's products from CSV; new products are drafts.
+
+    Exit code 0 when every row was imported, 1 when some rows failed (the others are saved),
+    2 for an unknown seller or an unreadable file."""
+    from marketplace.catalog import csv_transfer  # noqa: PLC0415
+
+    try:
+        with file.open("rb") as stream:
+            raw = stream.read(csv_transfer.MAX_UPLOAD_BYTES + 1)
+    except OSError as error:
+        console.print(f"[red]Cannot read {escape(str(file))}: {escape(str(error))}[/red]")
+        raise typer.Exit(code=2) from error
+    with Progress(console=console) as progress:
+        task = progress.add_task("Importing rows", total=None)
+
+        def on_row(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        report = asyncio.run(csv_transfer.run_import(get_settings(), seller, raw, on_row))
+    if report is None:
+        console.print(f"[red]Unknown seller: {escape(seller)}[/red]")
+        raise typer.Exit(code=2)
+    _print_import_report(report)
+    if report.errors:
+        raise typer.Exit(code=1)
+
+
+def _print_import_report(report: ImportReport) -> None:
+    if report.errors:
+        table = Table("Row", "Errors", title="Rows not imported", title_justify="left")
+        for error in report.errors:
+            table.add_row(str(error.row), escape("\n".join(error.errors)))
+        console.print(table)
+    console.print(f"Products: {report.created_products} created, {report.updated_products} updated")
+    console.print(f"Variants: {report.created_variants} created, {report.updated_variants} updated")
+    console.print(f"Rows with errors: {len(report.errors)}")
+
+
+@app.command("export-products")
+def export_products(
+    seller: Annotated[str, typer.Option(help="Slug of the seller whose products to export")],
+    output: Annotated[
+        Path | None, typer.Option(help="File to write (default: standard output)")
+    ] = None,
+) -> None:
+    """Write all of a seller's products, any status, as CSV: one row per variant."""
+    from marketplace.catalog import csv_transfer  # noqa: PLC0415
+
+    text = asyncio.run(csv_transfer.run_export(get_settings(), seller))
+    if text is None:
+        console.print(f"[red]Unknown seller: {escape(seller)}[/red]")
+        raise typer.Exit(code=2)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8", newline="")
+    except OSError as error:
+        console.print(f"[red]Cannot write {escape(str(output))}: {escape(str(error))}[/red]")
+        raise typer.Exit(code=2) from error
+    console.print(f"[green]Products of {escape(seller)} written to {escape(str(output))}[/green]")
+
+
+@app.command("expire-orders")
+def expire_orders() -> None:
+    """Cancel unpaid orders past their expiry and return their stock (for cron)."""
+    from marketplace.db.session import create_engine, create_sessionmaker  # noqa: PLC0415
+    from marketplace.orders.tasks import expire_due_orders  # noqa: PLC0415
+
+    async def run() -> int:
+        engine = create_engine(get_settings())
+        try:
+            return await expire_due_orders(create_sessionmaker(engine))
+        finally:
+            await engine.dispose()
+
+    console.print(f"[green]{asyncio.run(run())} orders expired[/green]")
 
 
 @app.command()

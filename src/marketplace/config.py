@@ -68,6 +68,17 @@ class Settings(BaseSettings):
     stripe_api_base: str | None = None
 
     smtp_url: str | None = None
+    email_from: str = "Pasar Babel <no-reply@pasar-babel.id>"
+
+    # Unpaid orders give their stock back after this long (cash on delivery never waits).
+    order_expiry_minutes_bank_transfer: int = Field(default=24 * 60, ge=1)
+    order_expiry_minutes_stripe: int = Field(default=60, ge=1)
+    bank_transfer_bank_name: str = "Bank Sumsel Babel"
+    bank_transfer_account_number: str = "150.00.12345.6"
+    bank_transfer_account_holder: str = "Koperasi Pasar Digital Babel"
+    # The expiry sweep and the e-mail sender run inside ``serve`` on this interval.
+    background_tasks_enabled: bool = True
+    background_interval_seconds: float = Field(default=30.0, gt=0)
     embed_allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     @field_validator("embed_allowed_origins", mode="before")

@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from marketplace import __version__
 from marketplace.api import api_router
+from marketplace.background import BackgroundWork
 from marketplace.config import MediaBackend, Settings, get_settings
 from marketplace.core.cache import cache_from_settings
 from marketplace.core.errors import AppError, install_error_handlers, problem_response
@@ -23,6 +24,7 @@ from marketplace.core.security import PasswordHashing
 from marketplace.db.session import create_engine, create_sessionmaker
 from marketplace.media.router import router as media_router
 from marketplace.media.storage import storage_from_settings
+from marketplace.notifications.tasks import EmailOutbox
 
 # Uploads are capped at 10 MB by the media domain; this leaves room for the multipart framing.
 MAX_REQUEST_BODY_BYTES = 11 * 1024 * 1024
@@ -60,7 +62,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        worker = BackgroundWork(app.state.sessionmaker, app.state.email_outbox, settings)
+        if settings.background_tasks_enabled:
+            worker.start()
         yield
+        await worker.stop()
+        await app.state.email_outbox.drain()
         await engine.dispose()
 
     app = FastAPI(
@@ -76,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rate_limiter = RateLimiter.from_settings(settings)
     app.state.media_storage = storage_from_settings(settings)
     app.state.response_cache = cache_from_settings(settings)
+    app.state.email_outbox = EmailOutbox(app.state.sessionmaker, settings)
 
     install_error_handlers(app)
     app.include_router(api_router)

@@ -139,9 +139,7 @@ def _variants(count: int) -> list[dict[str, Any]]:
         pytest.param(product_body(title="Ld"), ["body", "title"], id="title-2-chars"),
         pytest.param(product_body(title="L" * 201), ["body", "title"], id="title-201-chars"),
         pytest.param(product_body(category="tidak-ada"), ["body", "category"], id="unknown-cat"),
-        pytest.param(
-            {**product_body(), "discount": 10}, ["body", "discount"], id="unknown-field"
-        ),
+        pytest.param({**product_body(), "discount": 10}, ["body", "discount"], id="unknown-field"),
         pytest.param(
             product_body(
                 variants=[variant_body("100 g", sku="LPM-1"), variant_body("250 g", sku="LPM-1")]
@@ -189,9 +187,7 @@ async def test_sku_used_by_another_product_of_the_seller_is_409_sku_taken(
 ) -> None:
     # Given a product with SKU "LPM-100"
     shop = await set_up_catalog(app, client)
-    await create_product(
-        client, shop.owner, shop.seller_id, variants=[variant_body(sku="LPM-100")]
-    )
+    await create_product(client, shop.owner, shop.seller_id, variants=[variant_body(sku="LPM-100")])
 
     # When the same seller creates another product reusing it
     problem = await post_product(
@@ -223,9 +219,7 @@ async def test_same_sku_at_another_seller_is_fine(app: FastAPI, client: AsyncCli
     assert [v["sku"] for v in product["variants"]] == ["MADU-1"]
 
 
-async def test_title_of_3_and_200_characters_is_accepted(
-    app: FastAPI, client: AsyncClient
-) -> None:
+async def test_title_of_3_and_200_characters_is_accepted(app: FastAPI, client: AsyncClient) -> None:
     # Given a verified seller
     shop = await set_up_catalog(app, client)
 

@@ -82,9 +82,7 @@ async def test_second_product_with_the_same_title_gets_slug_suffix_2(
     assert detail.json()["id"] == second["id"]
 
 
-async def test_product_region_is_copied_from_the_seller(
-    app: FastAPI, client: AsyncClient
-) -> None:
+async def test_product_region_is_copied_from_the_seller(app: FastAPI, client: AsyncClient) -> None:
     # Given a seller in Belitung Timur (19.06)
     shop = await set_up_catalog(app, client, region_code="19.06")
 
@@ -127,9 +125,7 @@ async def test_bpom_number_in_lower_case_is_normalised(app: FastAPI, client: Asy
     assert product["attributes"]["bpom_number"] == "MD 224510001234"
 
 
-async def test_halal_certificate_is_stored_in_upper_case(
-    app: FastAPI, client: AsyncClient
-) -> None:
+async def test_halal_certificate_is_stored_in_upper_case(app: FastAPI, client: AsyncClient) -> None:
     # Given a halal certificate number in lower case
     shop = await set_up_catalog(app, client)
 

@@ -36,7 +36,9 @@ async def test_published_product_is_listed_and_found_by_search_with_typo(
     product = created.json()
     assert product["slug"] == "lada-putih-muntok"
     assert product["price"] == 25000
-    published = await client.post(f"/api/v1/products/{product['id']}/publish", headers=owner.headers)
+    published = await client.post(
+        f"/api/v1/products/{product['id']}/publish", headers=owner.headers
+    )
     assert published.status_code == 200, published.text
 
     listed = await client.get("/api/v1/products", params={"category": "rempah"})

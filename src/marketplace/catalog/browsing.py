@@ -60,6 +60,13 @@ class ProductQuery:
         return hashlib.sha256(canonical).hexdigest()
 
 
+def search_text(raw: str | None) -> str | None:
+    """The text to search for, or None when blank. NUL reads as a space: PostgreSQL text
+    cannot hold it, and it separates nothing a buyer meant."""
+    text = (raw or "").replace("\x00", " ").strip()
+    return text or None
+
+
 @dataclass(frozen=True)
 class CachedPage:
     body: bytes
@@ -116,6 +123,8 @@ async def _resolve_filters(session: AsyncSession, query: ProductQuery) -> Produc
         if query.min_price > query.max_price:
             message = translate("price-range-inverted")
             raise InvalidInput.for_field(["query", "min_price"], message, "price_range")
+    if any("\x00" in value for value in (query.region, query.seller) if value):
+        return None  # PostgreSQL text cannot hold NUL, so no region or seller has one
     if query.category:
         filters = replace(
             filters, category_ids=await category_with_descendants(session, query.category)

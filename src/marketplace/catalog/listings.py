@@ -75,7 +75,7 @@ async def resolve_product_access(
     product = None
     if product_id is not None:
         product = await repository.get_product(session, product_id)
-    elif allow_slug:
+    elif allow_slug and "\x00" not in id_or_slug:  # PostgreSQL text cannot hold NUL
         product = await repository.get_product_by_slug(session, id_or_slug)
     seller = await sellers_service.get_seller(session, product.seller_id) if product else None
     if product is None or seller is None:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, File, Path, Query, Request, Response, Up
 
 from marketplace.accounts.dependencies import AdminUser, CurrentUser
 from marketplace.audit import service as audit_service
-from marketplace.catalog import browsing, gallery, listings, service
+from marketplace.catalog import browsing, csv_transfer, gallery, listings, service
 from marketplace.catalog.browsing import ProductQuery
 from marketplace.catalog.dependencies import Cache, ProductById, ProductByIdOrSlug, Storage
 from marketplace.catalog.models import ProductStatus
@@ -108,7 +108,7 @@ async def list_products(
     """Published products of verified sellers. ``sort`` defaults to relevance when searching
     with ``q`` and to newest otherwise; ``category`` includes its subcategories."""
     query = ProductQuery(
-        q=q.strip() if q and q.strip() else None,
+        q=browsing.search_text(q),
         category=category,
         region=region,
         seller=seller,
@@ -288,3 +288,50 @@ async def bulk_update_variants(
     """Stock and prices of many variants in one all-or-nothing request."""
     seller = seller_access.require(*MEMBER_ROLES)
     return await listings.bulk_update_variants(session, seller, body)
+
+
+@router.get(
+    "/sellers/{seller_id}/products/export.csv",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "One row per variant, UTF-8 with a header row",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        },
+        **problem_responses(401, 403, 404),
+    },
+)
+async def export_seller_products(
+    seller_access: SellerById, user: CurrentUser, session: DbSession
+) -> Response:
+    """All of the seller's products in any status, in the format the import reads back."""
+    seller = seller_access.require(*MEMBER_ROLES, admin=True)
+    text = await csv_transfer.export_products_csv(session, seller.id)
+    return Response(
+        content=text.encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{seller.slug}-products.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.post(
+    "/sellers/{seller_id}/products/import",
+    response_model=csv_transfer.ImportReport,
+    responses=problem_responses(401, 403, 404, 413, 415, 422),
+)
+async def import_seller_products(
+    file: Annotated[UploadFile, File(description="CSV as the export writes it, at most 2 MB")],
+    seller_access: SellerById,
+    user: CurrentUser,
+    session: DbSession,
+) -> csv_transfer.ImportReport:
+    """Create and update products from CSV; new products are drafts. A product with a bad row
+    is skipped and reported by row number while the others are saved (200 either way)."""
+    seller = seller_access.require(*MEMBER_ROLES)
+    raw = await file.read(csv_transfer.MAX_UPLOAD_BYTES + 1)
+    return await csv_transfer.import_products_upload(
+        session, seller, raw, file.content_type, file.filename
+    )

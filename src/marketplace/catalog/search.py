@@ -42,6 +42,7 @@ def postgres_search(query: str) -> SearchClause:
 
 
 MIN_TRIGRAM_WORD = 3
+TITLE_WEIGHT, DESCRIPTION_WEIGHT = 10.0, 1.0
 
 
 def sqlite_fts_query(query: str) -> str | None:
@@ -66,5 +67,8 @@ def sqlite_search(
         _products_fts, literal_column("products_fts.rowid") == literal_column("products.rowid")
     )
     condition = literal_column("products_fts").op("MATCH")(literal(fts_query))
-    relevance = (-func.bm25(literal_column("products_fts"))).cast(Float)
+    # Column weights as on PostgreSQL (title 'A' over description 'B'): without them a short
+    # description that mentions the word once outranks a title match with a long description.
+    score = func.bm25(literal_column("products_fts"), TITLE_WEIGHT, DESCRIPTION_WEIGHT)
+    relevance = (-score).cast(Float)
     return joined, SearchClause(condition=condition, relevance=relevance)

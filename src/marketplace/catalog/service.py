@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.catalog import repository
 from marketplace.catalog.exceptions import CategoryExists
-from marketplace.catalog.models import Category, Region
+from marketplace.catalog.models import Category, ProductStatus, Region
 from marketplace.catalog.schemas import CategoryCreate, CategoryRead
 from marketplace.core.errors import InvalidInput
 from marketplace.core.i18n import translate
+from marketplace.sellers.models import SellerStatus
 
 
 async def list_regions(session: AsyncSession) -> list[Region]:
@@ -69,3 +71,64 @@ async def move_seller_products(
 ) -> None:
     """A seller moved: their products are now found under the new region."""
     await repository.move_seller_products(session, seller_id, region_code)
+
+
+@dataclass(frozen=True)
+class VariantForSale:
+    id: uuid.UUID
+    product_id: uuid.UUID
+    seller_id: uuid.UUID
+    seller_name: str
+    title: str
+    sku: str | None
+    price: int
+    weight_grams: int
+    purchasable: bool
+
+
+@dataclass(frozen=True)
+class Shortage:
+    variant_id: uuid.UUID
+    requested: int
+    available: int
+
+
+async def variants_for_sale(
+    session: AsyncSession, variant_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, VariantForSale]:
+    """Variants by id, each saying whether it can be bought now (published, verified seller)."""
+    rows = await repository.variants_for_sale(session, variant_ids)
+    return {
+        row["id"]: VariantForSale(
+            id=row["id"],
+            product_id=row["product_id"],
+            seller_id=row["seller_id"],
+            seller_name=row["seller_name"],
+            title=f"{row['title']} - {row['variant_name']}",
+            sku=row["sku"],
+            price=row["price"],
+            weight_grams=row["weight_grams"],
+            purchasable=row["product_status"] == ProductStatus.PUBLISHED
+            and row["seller_status"] == SellerStatus.VERIFIED,
+        )
+        for row in rows
+    }
+
+
+async def reserve_stock(session: AsyncSession, quantities: dict[uuid.UUID, int]) -> list[Shortage]:
+    """Take every quantity with one conditional update per variant, in id order (a fixed lock
+    order, so two carts cannot deadlock). Returns the shortages; the caller rolls back if any."""
+    short = [
+        variant_id
+        for variant_id in sorted(quantities)
+        if not await repository.take_stock(session, variant_id, quantities[variant_id])
+    ]
+    if not short:
+        return []
+    levels = await repository.stock_levels(session, short)
+    return [Shortage(v, quantities[v], levels.get(v, 0)) for v in short]
+
+
+async def release_stock(session: AsyncSession, quantities: dict[uuid.UUID, int]) -> None:
+    for variant_id in sorted(quantities):
+        await repository.return_stock(session, variant_id, quantities[variant_id])

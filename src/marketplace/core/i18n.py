@@ -170,6 +170,50 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Harga minimum lebih besar dari harga maksimum.",
         "The minimum price is above the maximum price.",
     ),
+    "order-not-found": ("Pesanan tidak ditemukan", "Order not found"),
+    "seller-order-not-found": ("Pesanan penjual tidak ditemukan", "Seller order not found"),
+    "payment-not-found": ("Pembayaran tidak ditemukan", "Payment not found"),
+    "insufficient-stock": ("Stok tidak cukup", "Insufficient stock"),
+    "insufficient-stock.detail": (
+        "Stok tidak cukup untuk {count} varian; tidak ada yang dipesan.",
+        "Not enough stock for {count} variant(s); nothing was reserved.",
+    ),
+    "order-status-conflict": ("Status pesanan tidak dapat diubah", "Order status conflict"),
+    "order-status-conflict.detail": (
+        "Tidak dapat mengubah status dari '{current}' menjadi '{target}'.",
+        "Cannot move from '{current}' to '{target}'.",
+    ),
+    "order-already-shipped": ("Pesanan sudah dikirim", "Order already shipped"),
+    "order-already-shipped.detail": (
+        "Pesanan yang sebagian sudah dikirim tidak dapat dibatalkan.",
+        "An order with anything shipped can no longer be cancelled.",
+    ),
+    "idempotency-in-flight": ("Permintaan sedang diproses", "Request in progress"),
+    "idempotency-in-flight.detail": (
+        "Permintaan dengan Idempotency-Key yang sama masih diproses. Coba lagi sebentar.",
+        "A request with the same Idempotency-Key is still being processed. Retry shortly.",
+    ),
+    "idempotency-key-reused": ("Idempotency-Key dipakai ulang", "Idempotency-Key reused"),
+    "idempotency-key-reused.detail": (
+        "Idempotency-Key ini sudah dipakai untuk permintaan dengan isi berbeda.",
+        "This Idempotency-Key was already used for a request with a different body.",
+    ),
+    "payment-provider-unavailable": (
+        "Penyedia pembayaran tidak tersedia",
+        "Payment provider unavailable",
+    ),
+    "payment-provider-unavailable.detail": (
+        "Pembayaran kartu belum dikonfigurasi. Pilih transfer bank atau bayar di tempat.",
+        "Card payments are not configured. Choose bank transfer or cash on delivery.",
+    ),
+    "variant-unavailable": (
+        "Varian ini tidak ada atau tidak sedang dijual.",
+        "This variant does not exist or is not on sale.",
+    ),
+    "duplicate-line": (
+        "Varian ini sudah ada di baris lain; gabungkan jumlahnya.",
+        "This variant is already on another line; combine the quantities.",
+    ),
     "unknown-category": (
         "Kategori '{slug}' tidak dikenal.",
         "Category '{slug}' is unknown.",
@@ -193,6 +237,67 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "image-too-many-pixels.detail": (
         "Gambar paling banyak {max_megapixels} megapiksel.",
         "An image may have at most {max_megapixels} megapixels.",
+    ),
+    "csv-wrong-type": (
+        "Unggah berkas CSV berupa teks UTF-8 (di Excel: Simpan Sebagai > CSV UTF-8).",
+        "Upload a CSV file as UTF-8 text (in Excel: Save As > CSV UTF-8).",
+    ),
+    "csv-too-large": (
+        "Berkas CSV paling besar {max_megabytes} MB; bagi menjadi beberapa berkas.",
+        "A CSV file may be at most {max_megabytes} MB; split it into several files.",
+    ),
+    "csv-too-many-rows": (
+        "Berkas CSV paling banyak {max_rows} baris; bagi menjadi beberapa berkas.",
+        "A CSV file may have at most {max_rows} rows; split it into several files.",
+    ),
+    "csv-not-utf8": (
+        "Teks di baris ini bukan UTF-8. Simpan berkas sebagai CSV UTF-8.",
+        "The text on this row is not UTF-8. Save the file as CSV UTF-8.",
+    ),
+    "csv-unreadable": (
+        "Baris ini tidak dapat dibaca sebagai CSV: {reason}",
+        "This row cannot be read as CSV: {reason}",
+    ),
+    "csv-header-mismatch": (
+        "Baris judul harus persis: {columns}",
+        "The header row must be exactly: {columns}",
+    ),
+    "csv-column-count": (
+        "Baris ini berisi {found} kolom, seharusnya {expected}.",
+        "This row has {found} columns instead of {expected}.",
+    ),
+    "csv-required": ("wajib diisi", "required"),
+    "csv-whole-number": (
+        "harus bilangan bulat, tanpa titik, koma, atau desimal",
+        "must be a whole number, without dots, commas or decimals",
+    ),
+    "csv-value-differs": (
+        "berbeda dengan baris {row} untuk produk yang sama; kosongkan atau samakan",
+        "differs from row {row} of the same product; leave it empty or make it the same",
+    ),
+    "csv-duplicate-variant": (
+        "varian yang sama sudah ada di baris {row}",
+        "the same variant is already on row {row}",
+    ),
+    "csv-too-many-variants": (
+        "Satu produk paling banyak memiliki {limit} varian.",
+        "A product can have at most {limit} variants.",
+    ),
+    "csv-unknown-product": (
+        "produk '{slug}' tidak dikenal",
+        "product '{slug}' is unknown",
+    ),
+    "csv-invalid-slug": (
+        "hanya huruf kecil, angka, dan tanda hubung (paling banyak 100 karakter)",
+        "only lowercase letters, digits and hyphens (at most 100 characters)",
+    ),
+    "csv-product-skipped": (
+        "Dilewati: produk ini berisi kesalahan di baris {row}.",
+        "Skipped: this product has errors on row {row}.",
+    ),
+    "csv-conflict": (
+        "Bentrok dengan perubahan lain yang terjadi bersamaan; coba impor lagi.",
+        "Conflicted with another change made at the same time; import again.",
     ),
 }
 

@@ -131,6 +131,8 @@ async def get_db_session(request: Request) -> AsyncIterator[AsyncSession]:
     """The request's session: committed when the handler succeeds, rolled back when it raises."""
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     async with sessionmaker() as session:
+        # Lets services reach app-wide helpers (the e-mail outbox) without knowing about HTTP.
+        session.info["app_state"] = request.app.state
         if request.method not in SAFE_METHODS:
             await begin_write_transaction(session)
         try:

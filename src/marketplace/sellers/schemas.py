@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import EmailStr, Field, StringConstraints
 
+from marketplace.core.i18n import Language
 from marketplace.core.schemas import IndonesianPhone, ReadSchema, Schema, ShortText
 from marketplace.sellers.models import MemberRole, SellerKind, SellerStatus
 
@@ -69,4 +70,5 @@ class MemberRead(ReadSchema):
     email: str
     full_name: str
     role: MemberRole
+    language: Language
     created_at: datetime

@@ -294,6 +294,7 @@ def _member_read(member: SellerMember, user: User) -> MemberRead:
         email=user.email,
         full_name=user.full_name,
         role=member.role,
+        language=user.language,
         created_at=member.created_at,
     )
 

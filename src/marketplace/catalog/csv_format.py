@@ -1,0 +1,242 @@
+"""The products CSV: one row per variant under a fixed header. Reading it (UTF-8, with or
+without Excel's byte order mark), grouping rows by product, and checking each product's rows
+with the API's own schema so every error names its row (as a spreadsheet numbers it: the header
+is row 1) and its column."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from marketplace.catalog.schemas import MAX_VARIANTS, ProductCreate
+from marketplace.core.i18n import translate
+
+COLUMNS = (
+    "product_slug",
+    "title",
+    "description",
+    "category",
+    "status",
+    "pirt_number",
+    "bpom_number",
+    "halal_certificate",
+    "variant_name",
+    "sku",
+    "price",
+    "stock",
+    "weight_grams",
+)
+ATTRIBUTE_COLUMNS = ("pirt_number", "bpom_number", "halal_certificate")
+PRODUCT_COLUMNS = ("title", "description", "category", *ATTRIBUTE_COLUMNS)
+NUMBER_COLUMNS = ("price", "stock", "weight_grams")
+MAX_BYTES = 2 * 1024 * 1024
+MAX_MEGABYTES = MAX_BYTES // (1024 * 1024)
+MAX_ROWS = 5_000
+_WHOLE_NUMBER = re.compile(r"^[+-]?[0-9]+$")
+_COLUMN_OF_FIELD = {"name": "variant_name"}
+
+
+def format_csv(rows: Iterable[Sequence[object]]) -> str:
+    """The header, then ``rows``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+class FileRefused(Exception):
+    """The whole file is refused, with one error on ``row``."""
+
+    def __init__(self, row: int, message: str) -> None:
+        super().__init__(message)
+        self.row = row
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class SheetRow:
+    number: int
+    cells: dict[str, str]
+    problems: list[str]
+
+
+def read_rows(text: str | bytes) -> list[SheetRow]:
+    """The non-blank rows under a matching header; FileRefused for a file not to read at all."""
+    size = len(text) if isinstance(text, bytes) else len(text.encode())
+    if size > MAX_BYTES:
+        raise FileRefused(1, translate("csv-too-large", max_megabytes=MAX_MEGABYTES))
+    decoded = _decode(text) if isinstance(text, bytes) else text.removeprefix("\ufeff")
+    records = csv.reader(io.StringIO(decoded, newline=""))
+    number = 0  # the last row read: the next one is the one csv could not read
+    try:
+        if _trim(next(records, [])) != list(COLUMNS):
+            raise FileRefused(1, translate("csv-header-mismatch", columns=",".join(COLUMNS)))
+        rows: list[SheetRow] = []
+        for number, cells in enumerate(records, start=2):
+            if not any(cell.strip() for cell in cells):
+                continue  # spreadsheets keep blank lines; there is nothing to import in them
+            if len(rows) == MAX_ROWS:
+                raise FileRefused(number, translate("csv-too-many-rows", max_rows=MAX_ROWS))
+            rows.append(_parse_row(number, cells))
+    except csv.Error as error:
+        raise FileRefused(number + 1, translate("csv-unreadable", reason=str(error))) from error
+    return rows
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start].decode("utf-8-sig")
+        raise FileRefused(_count_records(before + "x"), translate("csv-not-utf8")) from error
+
+
+def _count_records(text: str) -> int:
+    try:
+        return sum(1 for _ in csv.reader(io.StringIO(text, newline="")))
+    except csv.Error:
+        return 1
+
+
+def _trim(cells: list[str]) -> list[str]:
+    """The cells without surrounding spaces and without empty cells at the end of the line."""
+    stripped = [cell.strip() for cell in cells]
+    while stripped and not stripped[-1]:
+        stripped.pop()
+    return stripped
+
+
+def _parse_row(number: int, cells: list[str]) -> SheetRow:
+    values = _trim(cells)
+    problems = []
+    if len(values) > len(COLUMNS):
+        found = len(values)
+        problems.append(translate("csv-column-count", found=found, expected=len(COLUMNS)))
+    values += [""] * (len(COLUMNS) - len(values))
+    cells_by_column = dict(zip(COLUMNS, values, strict=False))
+    return SheetRow(number=number, cells=cells_by_column, problems=problems)
+
+
+@dataclass
+class ProductRows:
+    """The rows of one product: the same ``product_slug``, or the same title when it is empty."""
+
+    rows: list[SheetRow]
+    errors: dict[int, list[str]] = field(default_factory=dict)
+
+    @property
+    def first(self) -> int:
+        return self.rows[0].number
+
+    @property
+    def slug(self) -> str:
+        return self.rows[0].cells["product_slug"]
+
+    def fail(self, row: int, message: str) -> None:
+        self.errors.setdefault(row, []).append(message)
+
+    def report(self) -> dict[int, list[str]]:
+        """Its errors; when there are any, each of its other rows says it was skipped too."""
+        if not self.errors:
+            return {}
+        skipped = translate("csv-product-skipped", row=min(self.errors))
+        return {row.number: self.errors.get(row.number, [skipped]) for row in self.rows}
+
+
+def group_rows(rows: list[SheetRow]) -> list[ProductRows]:
+    """Rows by product, in the order each product first appears."""
+    groups: dict[tuple[str, str], ProductRows] = {}
+    for row in rows:
+        slug = row.cells["product_slug"]
+        key = ("slug", slug) if slug else ("title", row.cells["title"])
+        group = groups.setdefault(key, ProductRows(rows=[]))
+        group.rows.append(row)
+        for problem in row.problems:
+            group.fail(row.number, problem)
+    return list(groups.values())
+
+
+def validate_product(group: ProductRows) -> ProductCreate | None:
+    """The rows as the API's ProductCreate, or None with the errors recorded on ``group``."""
+    _check_rows_agree(group)
+    _check_variants_distinct(group)
+    try:
+        return ProductCreate.model_validate(_product_payload(group.rows))
+    except ValidationError as error:
+        for item in error.errors():
+            row, column = _locate(group.rows, item)
+            group.fail(row, f"{column}: {_message(item)}")
+        return None
+
+
+def _check_rows_agree(group: ProductRows) -> None:
+    """Product columns come from a product's first row. Later rows may leave them empty, but
+    a different value is an error rather than silently ignored."""
+    first = group.rows[0]
+    for row in group.rows[1:]:
+        for column in PRODUCT_COLUMNS:
+            value = row.cells[column]
+            if value and value != first.cells[column]:
+                message = translate("csv-value-differs", row=first.number)
+                group.fail(row.number, f"{column}: {message}")
+
+
+def _check_variants_distinct(group: ProductRows) -> None:
+    seen: dict[tuple[str, str], int] = {}
+    for row in group.rows:
+        sku = row.cells["sku"]
+        key = ("sku", sku) if sku else ("name", row.cells["variant_name"])
+        if key in seen:
+            message = translate("csv-duplicate-variant", row=seen[key])
+            group.fail(row.number, f"{'sku' if sku else 'variant_name'}: {message}")
+        seen.setdefault(key, row.number)
+
+
+def _product_payload(rows: list[SheetRow]) -> dict[str, Any]:
+    first = rows[0].cells
+    payload: dict[str, Any] = {name: first[name] for name in ("title", "category") if first[name]}
+    payload["description"] = first["description"]
+    payload["attributes"] = {name: first[name] for name in ATTRIBUTE_COLUMNS if first[name]}
+    payload["variants"] = [_variant_payload(row.cells) for row in rows]
+    return payload
+
+
+def _variant_payload(cells: dict[str, str]) -> dict[str, Any]:
+    payload: dict[str, Any] = {"name": cells["variant_name"]} if cells["variant_name"] else {}
+    if cells["sku"]:
+        payload["sku"] = cells["sku"]
+    for column in NUMBER_COLUMNS:
+        value = cells[column]
+        if value:
+            # "25.000" or "25000.5" reach the schema as text, which its strict integers refuse.
+            payload[column] = int(value) if _WHOLE_NUMBER.match(value) else value
+    return payload
+
+
+def _locate(rows: list[SheetRow], error: ErrorDetails) -> tuple[int, str]:
+    """The row and the column a ProductCreate error is about."""
+    location = error["loc"]
+    if location[0] == "variants" and len(location) > 2 and isinstance(location[1], int):
+        name = str(location[2])
+        return rows[location[1]].number, _COLUMN_OF_FIELD.get(name, name)
+    if location[0] == "variants":
+        return rows[0].number, "variant_name"
+    return rows[0].number, str(location[-1])
+
+
+def _message(error: ErrorDetails) -> str:
+    if error["type"] == "missing":
+        return translate("csv-required")
+    if error["type"] in ("int_type", "int_parsing", "int_from_float"):
+        return translate("csv-whole-number")
+    if error["type"] == "too_long" and error["loc"] == ("variants",):
+        return translate("csv-too-many-variants", limit=MAX_VARIANTS)
+    return error["msg"].removeprefix("Value error, ")

@@ -1,0 +1,146 @@
+"""Sending the outbox over SMTP: leased so several instances never send one e-mail twice,
+retried with backoff, and never inside a request's transaction."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+from urllib.parse import unquote, urlsplit
+
+import aiosmtplib
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from marketplace.config import Settings
+from marketplace.db.base import utcnow
+from marketplace.db.session import begin_write_transaction
+from marketplace.notifications import repository
+from marketplace.notifications.models import EmailStatus, OutboxEmail
+
+logger = logging.getLogger("marketplace.email")
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 8
+BATCH_SIZE = 50
+
+
+@dataclass(frozen=True)
+class SmtpTarget:
+    hostname: str
+    port: int
+    username: str | None
+    password: str | None
+    use_tls: bool
+
+    @classmethod
+    def from_url(cls, url: str) -> SmtpTarget:
+        parts = urlsplit(url)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ValueError("MARKETPLACE_SMTP_URL looks like smtp://user:pass@host:port")
+        use_tls = parts.scheme == "smtps"
+        return cls(
+            hostname=parts.hostname,
+            port=parts.port or (465 if use_tls else 25),
+            username=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+            use_tls=use_tls,
+        )
+
+
+def build_message(email: OutboxEmail, sender: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = email.recipient
+    message["Subject"] = email.subject
+    message["Message-ID"] = make_msgid(idstring=str(email.id), domain="pasar-babel.id")
+    message.set_content(email.body_text)
+    message.add_alternative(email.body_html, subtype="html")
+    return message
+
+
+def retry_delay(attempts: int) -> timedelta:
+    return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
+
+
+class EmailOutbox:
+    """Sends due e-mails; ``wake`` starts a send in the background right after a commit."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings) -> None:
+        self._sessionmaker = sessionmaker
+        self._settings = settings
+        self._tasks: set[asyncio.Task[int]] = set()
+
+    async def wake(self) -> None:
+        task = asyncio.create_task(self.deliver_due())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self) -> None:
+        """Wait for the sends already started (tests, shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def deliver_due(self) -> int:
+        """Send what is due now; returns how many went out."""
+        claimed = await self._claim_due()
+        sent = 0
+        for email in claimed:
+            sent += await self._send_one(email)
+        return sent
+
+    async def _claim_due(self) -> list[OutboxEmail]:
+        now = utcnow()
+        async with self._sessionmaker() as session:
+            await begin_write_transaction(session)
+            due = await repository.due_emails(session, now, BATCH_SIZE)
+            claimed = [
+                email
+                for email in due
+                if await repository.lease(session, email.id, email.next_attempt_at, now + LEASE)
+            ]
+            await session.commit()
+        return claimed
+
+    async def _send_one(self, email: OutboxEmail) -> int:
+        try:
+            await self._transmit(build_message(email, self._settings.email_from))
+        except (aiosmtplib.SMTPException, OSError, ValueError) as error:
+            await self._record_failure(email, error)
+            return 0
+        await self._record(email, {"status": EmailStatus.SENT, "sent_at": utcnow()})
+        return 1
+
+    async def _transmit(self, message: EmailMessage) -> None:
+        if not self._settings.smtp_url:
+            logger.info("e-mail (no SMTP configured) to %s: %s", message["To"], message["Subject"])
+            return
+        target = SmtpTarget.from_url(self._settings.smtp_url)
+        await aiosmtplib.send(
+            message,
+            hostname=target.hostname,
+            port=target.port,
+            username=target.username,
+            password=target.password,
+            use_tls=target.use_tls,
+            timeout=20,
+        )
+
+    async def _record_failure(self, email: OutboxEmail, error: Exception) -> None:
+        attempts = email.attempts + 1
+        logger.warning(
+            "e-mail %s to %s failed (attempt %d): %s", email.id, email.recipient, attempts, error
+        )
+        values: dict[str, object] = {"attempts": attempts, "last_error": str(error)[:1000]}
+        if attempts >= MAX_ATTEMPTS:
+            values["status"] = EmailStatus.FAILED
+        else:
+            values["next_attempt_at"] = utcnow() + retry_delay(attempts)
+        await self._record(email, values)
+
+    async def _record(self, email: OutboxEmail, values: dict[str, object]) -> None:
+        async with self._sessionmaker() as session:
+            await begin_write_transaction(session)
+            await repository.record_attempt(session, email.id, values)
+            await session.commit()

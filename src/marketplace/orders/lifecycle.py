@@ -1,0 +1,233 @@
+"""Every status change of orders and seller-orders, in one place and checked: an illegal
+move is a 409, and each move is a conditional update, so two racing requests cannot both win."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marketplace.catalog import service as catalog_service
+from marketplace.db.base import utcnow
+from marketplace.orders import notices, repository
+from marketplace.orders.exceptions import AlreadyShipped, OrderStatusConflict
+from marketplace.orders.models import (
+    Order,
+    OrderStatus,
+    PaymentMethod,
+    PaymentStatus,
+    SellerOrder,
+    SellerOrderStatus,
+)
+from marketplace.payments import service as payments_service
+
+ORDER_FLOW: dict[OrderStatus, frozenset[OrderStatus]] = {
+    OrderStatus.PENDING: frozenset({OrderStatus.PROCESSING, OrderStatus.CANCELLED}),
+    OrderStatus.PROCESSING: frozenset({OrderStatus.COMPLETED, OrderStatus.CANCELLED}),
+    OrderStatus.COMPLETED: frozenset(),
+    OrderStatus.CANCELLED: frozenset(),
+}
+SELLER_ORDER_FLOW: dict[SellerOrderStatus, frozenset[SellerOrderStatus]] = {
+    SellerOrderStatus.PENDING: frozenset({SellerOrderStatus.TO_SHIP, SellerOrderStatus.CANCELLED}),
+    SellerOrderStatus.TO_SHIP: frozenset({SellerOrderStatus.SHIPPED, SellerOrderStatus.CANCELLED}),
+    SellerOrderStatus.SHIPPED: frozenset({SellerOrderStatus.DELIVERED}),
+    SellerOrderStatus.DELIVERED: frozenset(),
+    SellerOrderStatus.CANCELLED: frozenset(),
+}
+NOT_YET_SHIPPED = (SellerOrderStatus.PENDING, SellerOrderStatus.TO_SHIP)
+
+
+async def move_order(
+    session: AsyncSession, order: Order, target: OrderStatus, **values: Any
+) -> None:
+    """Move ``order`` to ``target`` or raise 409; the row is re-read afterwards."""
+    if target not in ORDER_FLOW[order.status]:
+        raise _order_conflict(order.status, target)
+    if not await repository.move_order(
+        session, order.id, [order.status], {"status": target, **values}
+    ):
+        await session.refresh(order)
+        raise _order_conflict(order.status, target)
+    await session.refresh(order)
+
+
+async def move_seller_order(
+    session: AsyncSession, seller_order: SellerOrder, target: SellerOrderStatus, **values: Any
+) -> None:
+    if target not in SELLER_ORDER_FLOW[seller_order.status]:
+        raise _order_conflict(seller_order.status, target)
+    moved = await repository.move_seller_order(
+        session, seller_order.id, [seller_order.status], {"status": target, **values}
+    )
+    await session.refresh(seller_order)
+    if not moved:
+        raise _order_conflict(seller_order.status, target)
+
+
+def _order_conflict(current: object, target: object) -> OrderStatusConflict:
+    return OrderStatusConflict(params={"current": str(current), "target": str(target)})
+
+
+async def seller_orders(session: AsyncSession, order: Order) -> list[SellerOrder]:
+    return [
+        seller_order for seller_order, _ in await repository.seller_orders_of(session, [order.id])
+    ]
+
+
+async def start_processing(session: AsyncSession, order: Order) -> None:
+    """Paid, or placed as cash on delivery: every seller-order becomes to_ship."""
+    await move_order(session, order, OrderStatus.PROCESSING, expires_at=None)
+    for seller_order in await seller_orders(session, order):
+        if seller_order.status is SellerOrderStatus.PENDING:
+            await move_seller_order(session, seller_order, SellerOrderStatus.TO_SHIP)
+            await notices.seller_has_order_to_ship(session, order, seller_order)
+
+
+async def record_payment(session: AsyncSession, order: Order) -> None:
+    """The order's money has arrived: paid, and processing if it was waiting for it."""
+    await repository.move_order(
+        session,
+        order.id,
+        list(ORDER_FLOW),
+        {"payment_status": PaymentStatus.PAID, "paid_at": utcnow()},
+    )
+    await session.refresh(order)
+    if order.status is OrderStatus.PENDING:
+        await start_processing(session, order)
+
+
+async def _release_items(
+    session: AsyncSession, seller_order_ids: Iterable[uuid.UUID], order: Order
+) -> None:
+    wanted = set(seller_order_ids)
+    quantities: dict[uuid.UUID, int] = {}
+    for item in await repository.items_of(session, [order.id]):
+        if item.seller_order_id in wanted:
+            quantities[item.variant_id] = quantities.get(item.variant_id, 0) + item.quantity
+    await catalog_service.release_stock(session, quantities)
+
+
+async def cancel_order(session: AsyncSession, order: Order, reason: str) -> None:
+    """Cancel everything not yet shipped and return its stock; 409 once anything has shipped."""
+    parts = await seller_orders(session, order)
+    if any(
+        part.status in (SellerOrderStatus.SHIPPED, SellerOrderStatus.DELIVERED) for part in parts
+    ):
+        raise AlreadyShipped()
+    await move_order(
+        session, order, OrderStatus.CANCELLED, cancelled_at=utcnow(), cancel_reason=reason
+    )
+    open_parts = [part for part in parts if part.status in NOT_YET_SHIPPED]
+    for part in open_parts:
+        # A ship racing this cancel makes this conditional move fail: the whole cancel rolls back.
+        if not await repository.move_seller_order(
+            session,
+            part.id,
+            NOT_YET_SHIPPED,
+            {"status": SellerOrderStatus.CANCELLED, "cancelled_at": utcnow()},
+        ):
+            raise AlreadyShipped()
+    await _release_items(session, [part.id for part in open_parts], order)
+    await payments_service.cancel_open_payments(session, order.id)
+    if order.payment_status is PaymentStatus.PAID:
+        await _settle_refund(session, order, PaymentStatus.REFUNDED)
+
+
+async def _settle_refund(session: AsyncSession, order: Order, status: PaymentStatus) -> None:
+    """Offline refunds (bank transfer, cash) are recorded for manual settlement."""
+    await repository.move_order(session, order.id, list(ORDER_FLOW), {"payment_status": status})
+    await session.refresh(order)
+
+
+async def cancel_seller_order(
+    session: AsyncSession, order: Order, seller_order: SellerOrder
+) -> None:
+    """A seller drops its part: its stock returns, and the order follows what is left."""
+    await move_seller_order(
+        session, seller_order, SellerOrderStatus.CANCELLED, cancelled_at=utcnow()
+    )
+    await _release_items(session, [seller_order.id], order)
+    parts = await seller_orders(session, order)
+    if all(part.status is SellerOrderStatus.CANCELLED for part in parts):
+        await move_order(
+            session, order, OrderStatus.CANCELLED, cancelled_at=utcnow(), cancel_reason="seller"
+        )
+        await payments_service.cancel_open_payments(session, order.id)
+        if order.payment_status is PaymentStatus.PAID:
+            await _settle_refund(session, order, PaymentStatus.REFUNDED)
+        return
+    if order.payment_status is PaymentStatus.PAID:
+        await _settle_refund(session, order, PaymentStatus.PARTIALLY_REFUNDED)
+    await complete_if_all_delivered(session, order)
+
+
+async def ship(
+    session: AsyncSession, order: Order, seller_order: SellerOrder, courier: str, tracking: str
+) -> None:
+    await move_seller_order(
+        session,
+        seller_order,
+        SellerOrderStatus.SHIPPED,
+        courier=courier,
+        tracking_number=tracking,
+        shipped_at=utcnow(),
+    )
+    await notices.buyer_package_shipped(session, order, seller_order)
+
+
+async def deliver(session: AsyncSession, order: Order, seller_order: SellerOrder) -> None:
+    await move_seller_order(
+        session, seller_order, SellerOrderStatus.DELIVERED, delivered_at=utcnow()
+    )
+    await notices.buyer_package_delivered(session, order, seller_order)
+    await complete_if_all_delivered(session, order)
+
+
+async def complete_if_all_delivered(session: AsyncSession, order: Order) -> None:
+    """Every part that was not cancelled is delivered: the order is complete (and a cash on
+    delivery order is paid, the cash having been collected on delivery)."""
+    parts = [
+        p
+        for p in await seller_orders(session, order)
+        if p.status is not SellerOrderStatus.CANCELLED
+    ]
+    if not parts or any(p.status is not SellerOrderStatus.DELIVERED for p in parts):
+        return
+    if order.payment_method is PaymentMethod.COD and order.payment_status is PaymentStatus.UNPAID:
+        payments = await payments_service.latest_payments(session, [order.id])
+        if order.id in payments:
+            await payments_service.mark_paid(session, payments[order.id], confirmed_by=None)
+        await repository.move_order(
+            session,
+            order.id,
+            list(ORDER_FLOW),
+            {"payment_status": PaymentStatus.PAID, "paid_at": utcnow()},
+        )
+        await session.refresh(order)
+    await move_order(session, order, OrderStatus.COMPLETED, completed_at=utcnow())
+
+
+async def expire(session: AsyncSession, order: Order) -> bool:
+    """An unpaid order past its time gives its stock back. False when it was no longer pending
+    (paid or cancelled meanwhile): the conditional move decides who wins a race."""
+    if not await repository.move_order(
+        session,
+        order.id,
+        [OrderStatus.PENDING],
+        {"status": OrderStatus.CANCELLED, "cancelled_at": utcnow(), "cancel_reason": "expired"},
+    ):
+        return False
+    await session.refresh(order)
+    parts = await seller_orders(session, order)
+    for part in parts:
+        await repository.move_seller_order(
+            session,
+            part.id,
+            NOT_YET_SHIPPED,
+            {"status": SellerOrderStatus.CANCELLED, "cancelled_at": utcnow()},
+        )
+    await _release_items(session, [part.id for part in parts], order)
+    await payments_service.cancel_open_payments(session, order.id)
+    return True

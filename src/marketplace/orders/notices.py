@@ -1,0 +1,108 @@
+"""The e-mails an order sends: to the buyer when placed, shipped and delivered, and to the
+seller's members when there is something to ship. Queued in the transaction, sent after it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marketplace.notifications import service as notifications
+from marketplace.orders import repository
+from marketplace.orders.models import Order, OrderItem, SellerOrder
+from marketplace.sellers import service as sellers_service
+
+
+def _item_context(item: OrderItem) -> dict[str, Any]:
+    return {
+        "title": item.title,
+        "sku": item.sku,
+        "quantity": item.quantity,
+        "unit_price": item.unit_price,
+        "line_total": item.line_total,
+    }
+
+
+def _order_context(order: Order) -> dict[str, Any]:
+    return {
+        "number": order.number,
+        "subtotal": order.subtotal,
+        "shipping_total": order.shipping_total,
+        "total": order.total,
+        "payment_method": order.payment_method.value,
+        "buyer": {"name": order.buyer_name, "email": order.buyer_email},
+        "shipping_address": {
+            "recipient": order.recipient,
+            "phone": order.recipient_phone,
+            "street": order.street,
+            "village": order.village,
+            "district": order.district,
+            "city": order.city,
+            "province": order.province,
+            "postal_code": order.postal_code,
+        },
+    }
+
+
+async def _items_of_part(
+    session: AsyncSession, order: Order, part: SellerOrder
+) -> list[dict[str, Any]]:
+    items = await repository.items_of(session, [order.id])
+    return [_item_context(item) for item in items if item.seller_order_id == part.id]
+
+
+async def buyer_order_placed(
+    session: AsyncSession, order: Order, instructions: dict[str, Any] | None
+) -> None:
+    items = await repository.items_of(session, [order.id])
+    context = {
+        "order": {**_order_context(order), "items": [_item_context(i) for i in items]},
+        "instructions": instructions,
+        "expires_at": order.expires_at,
+    }
+    await notifications.queue_email(
+        session, [order.buyer_email], "order_placed", order.language, context
+    )
+
+
+async def buyer_package_shipped(session: AsyncSession, order: Order, part: SellerOrder) -> None:
+    seller = await sellers_service.get_seller(session, part.seller_id)
+    context = {
+        "order": _order_context(order),
+        "items": await _items_of_part(session, order, part),
+        "seller_name": seller.name if seller else "",
+        "courier": part.courier,
+        "tracking_number": part.tracking_number,
+    }
+    await notifications.queue_email(
+        session, [order.buyer_email], "order_shipped", order.language, context
+    )
+
+
+async def buyer_package_delivered(session: AsyncSession, order: Order, part: SellerOrder) -> None:
+    seller = await sellers_service.get_seller(session, part.seller_id)
+    context = {
+        "order": _order_context(order),
+        "items": await _items_of_part(session, order, part),
+        "seller_name": seller.name if seller else "",
+    }
+    await notifications.queue_email(
+        session, [order.buyer_email], "order_delivered", order.language, context
+    )
+
+
+async def seller_has_order_to_ship(session: AsyncSession, order: Order, part: SellerOrder) -> None:
+    seller = await sellers_service.get_seller(session, part.seller_id)
+    if seller is None:
+        return
+    members = await sellers_service.list_members(session, seller)
+    for member in members:
+        context = {
+            "order": _order_context(order),
+            "items": await _items_of_part(session, order, part),
+            "seller_name": seller.name,
+            "amount_due": part.subtotal + part.shipping,
+        }
+        await notifications.queue_email(
+            session, [member.email], "seller_new_order", member.language, context
+        )

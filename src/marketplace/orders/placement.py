@@ -1,0 +1,276 @@
+"""Placing an order: one checkout across sellers, all lines reserved or none, totals in whole
+rupiah, and an Idempotency-Key so a retried request never orders twice."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marketplace.accounts.models import User
+from marketplace.catalog import service as catalog_service
+from marketplace.catalog.service import VariantForSale
+from marketplace.config import Settings
+from marketplace.core.errors import InvalidInput
+from marketplace.core.i18n import Language, current_language, translate
+from marketplace.core.security import hash_opaque_token
+from marketplace.db.base import utcnow
+from marketplace.orders import idempotency, lifecycle, notices, shipping
+from marketplace.orders.exceptions import InsufficientStock, PaymentProviderUnavailable
+from marketplace.orders.idempotency import IdempotentRequest
+from marketplace.orders.models import (
+    IdempotencyRecord,
+    Order,
+    OrderItem,
+    OrderStatus,
+    PaymentMethod,
+    PaymentStatus,
+    SellerOrder,
+    SellerOrderStatus,
+)
+from marketplace.orders.schemas import OrderCreate, OrderRead
+from marketplace.orders.service import order_read
+from marketplace.payments import service as payments_service
+
+# Letters and digits nobody confuses when reading an order number over the phone.
+_NUMBER_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"
+_NUMBER_ATTEMPTS = 8
+ORDER_SCOPE = "POST /orders"
+
+
+@dataclass(frozen=True)
+class PlacedOrder:
+    status_code: int
+    body: OrderRead | dict[str, object]
+
+
+def guest_access_token(settings: Settings, order_id: uuid.UUID) -> str:
+    """Derived from the order id and the secret key, so a replayed request can show it again
+    while the database keeps only its digest."""
+    key = settings.secret_key.get_secret_value().encode()
+    digest = hmac.new(key, f"order-access:{order_id}".encode(), hashlib.sha256).digest()
+    return digest.hex()
+
+
+def new_order_number() -> str:
+    today = utcnow().strftime("%y%m%d")
+    return f"BB{today}-" + "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(6))
+
+
+async def place_order(
+    session: AsyncSession,
+    settings: Settings,
+    buyer: User | None,
+    body: OrderCreate,
+    request: IdempotentRequest,
+) -> PlacedOrder:
+    record = await idempotency.claim(session, request)
+    if record is not None:
+        return _replay(settings, record)
+    if (
+        body.payment_method is PaymentMethod.STRIPE
+        and not settings.stripe_secret_key.get_secret_value()
+    ):
+        raise PaymentProviderUnavailable()
+    variants = await _check_lines(session, body)
+    region_code = await shipping.destination_region(session, body.shipping_address)
+    order = await _create_order(session, settings, buyer, body, variants, region_code)
+    instructions = await _start_payment(session, settings, order)
+    await notices.buyer_order_placed(session, order, instructions)
+    response = await order_read(session, order)
+    await idempotency.remember(session, request, 201, response.model_dump(mode="json"), order.id)
+    if buyer is None:
+        response.access_token = guest_access_token(settings, order.id)
+    return PlacedOrder(201, response)
+
+
+def _replay(settings: Settings, record: IdempotencyRecord) -> PlacedOrder:
+    body = idempotency.stored_body(record)
+    if record.caller == "guest" and record.resource_id is not None:
+        body["access_token"] = guest_access_token(settings, record.resource_id)
+    return PlacedOrder(record.response_status, body)
+
+
+async def _check_lines(session: AsyncSession, body: OrderCreate) -> dict[uuid.UUID, VariantForSale]:
+    """Every line names a distinct variant that is on sale now; else a 422 naming the lines."""
+    errors: list[dict[str, object]] = []
+    seen: set[uuid.UUID] = set()
+    for index, line in enumerate(body.items):
+        if line.variant_id in seen:
+            errors.append(_line_error(index, "duplicate-line", "duplicate_line"))
+        seen.add(line.variant_id)
+    variants = await catalog_service.variants_for_sale(session, list(seen))
+    for index, line in enumerate(body.items):
+        variant = variants.get(line.variant_id)
+        if variant is None or not variant.purchasable:
+            errors.append(_line_error(index, "variant-unavailable", "variant_unavailable"))
+    if errors:
+        raise InvalidInput(errors=errors)
+    return variants
+
+
+def _line_error(index: int, message_key: str, error_type: str) -> dict[str, object]:
+    return {
+        "loc": ["body", "items", index, "variant_id"],
+        "msg": translate(message_key),
+        "type": error_type,
+    }
+
+
+async def _create_order(
+    session: AsyncSession,
+    settings: Settings,
+    buyer: User | None,
+    body: OrderCreate,
+    variants: dict[uuid.UUID, VariantForSale],
+    region_code: str | None,
+) -> Order:
+    quantities = {line.variant_id: line.quantity for line in body.items}
+    shortages = await catalog_service.reserve_stock(session, quantities)
+    if shortages:
+        raise InsufficientStock(
+            params={"count": len(shortages)},
+            extra={
+                "variants": [
+                    {
+                        "variant_id": str(s.variant_id),
+                        "requested": s.requested,
+                        "available": s.available,
+                    }
+                    for s in shortages
+                ]
+            },
+        )
+    order = _new_order(settings, buyer, body, region_code)
+    await _insert_with_unique_number(session, order)
+    await _add_seller_orders(session, order, body, variants, region_code)
+    return order
+
+
+def _new_order(
+    settings: Settings, buyer: User | None, body: OrderCreate, region_code: str | None
+) -> Order:
+    address = body.shipping_address
+    return Order(
+        buyer_user_id=buyer.id if buyer else None,
+        buyer_name=body.buyer.name,
+        buyer_email=str(body.buyer.email),
+        buyer_phone=body.buyer.phone,
+        language=body.language or (buyer.language if buyer else current_language.get()),
+        recipient=address.recipient,
+        recipient_phone=address.phone,
+        street=address.street,
+        village=address.village,
+        district=address.district,
+        city=address.city,
+        province=address.province,
+        postal_code=address.postal_code,
+        destination_region_code=region_code,
+        notes=body.notes,
+        payment_method=body.payment_method,
+        shipping_method=body.shipping_method,
+        status=OrderStatus.PENDING,
+        payment_status=PaymentStatus.UNPAID,
+        subtotal=0,
+        shipping_total=0,
+        total=0,
+        expires_at=_expiry(settings, body.payment_method),
+    )
+
+
+def _expiry(settings: Settings, method: PaymentMethod) -> datetime | None:
+    minutes = {
+        PaymentMethod.BANK_TRANSFER: settings.order_expiry_minutes_bank_transfer,
+        PaymentMethod.STRIPE: settings.order_expiry_minutes_stripe,
+    }.get(method)
+    return utcnow() + timedelta(minutes=minutes) if minutes else None
+
+
+async def _insert_with_unique_number(session: AsyncSession, order: Order) -> None:
+    for _ in range(_NUMBER_ATTEMPTS):
+        order.number = new_order_number()
+        try:
+            async with session.begin_nested():
+                session.add(order)
+                await session.flush()
+            return
+        except IntegrityError:
+            continue
+    raise RuntimeError("no free order number")  # pragma: no cover
+
+
+async def _add_seller_orders(
+    session: AsyncSession,
+    order: Order,
+    body: OrderCreate,
+    variants: dict[uuid.UUID, VariantForSale],
+    region_code: str | None,
+) -> None:
+    by_seller: dict[uuid.UUID, list[tuple[int, uuid.UUID, int]]] = {}
+    for position, line in enumerate(body.items):
+        seller_id = variants[line.variant_id].seller_id
+        by_seller.setdefault(seller_id, []).append((position, line.variant_id, line.quantity))
+    for seller_id, lines in by_seller.items():
+        weight = sum(variants[v].weight_grams * q for _, v, q in lines)
+        subtotal = sum(variants[v].price * q for _, v, q in lines)
+        part = SellerOrder(
+            order_id=order.id,
+            seller_id=seller_id,
+            status=SellerOrderStatus.PENDING,
+            subtotal=subtotal,
+            shipping=await shipping.quote(session, order.shipping_method, region_code, weight),
+            weight_grams=weight,
+        )
+        session.add(part)
+        await session.flush()
+        for position, variant_id, quantity in lines:
+            session.add(_item(order, part, variants[variant_id], quantity, position))
+        order.subtotal += part.subtotal
+        order.shipping_total += part.shipping
+    order.total = order.subtotal + order.shipping_total
+    await session.flush()
+
+
+def _item(
+    order: Order, part: SellerOrder, variant: VariantForSale, quantity: int, position: int
+) -> OrderItem:
+    return OrderItem(
+        order_id=order.id,
+        seller_order_id=part.id,
+        variant_id=variant.id,
+        product_id=variant.product_id,
+        title=variant.title,
+        sku=variant.sku,
+        quantity=quantity,
+        unit_price=variant.price,
+        line_total=variant.price * quantity,
+        weight_grams=variant.weight_grams * quantity,
+        position=position,
+    )
+
+
+async def _start_payment(
+    session: AsyncSession, settings: Settings, order: Order
+) -> dict[str, object] | None:
+    """Bank transfer waits with instructions; cash on delivery goes straight to processing."""
+    if order.buyer_user_id is None:
+        order.access_token_hash = hash_opaque_token(guest_access_token(settings, order.id))
+        await session.flush()
+    payment = await payments_service.start_offline_payment(
+        session,
+        settings,
+        order_id=order.id,
+        order_number=order.number,
+        method=order.payment_method,
+        amount=order.total,
+        language=Language(order.language),
+    )
+    if order.payment_method is PaymentMethod.COD:
+        await lifecycle.start_processing(session, order)
+    return payment.instructions

@@ -1,0 +1,364 @@
+"""Reading orders: who may see which, and how an order is shown."""
+
+from __future__ import annotations
+
+import hmac
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marketplace.accounts.models import User
+from marketplace.audit import service as audit_service
+from marketplace.config import Settings
+from marketplace.core.errors import Forbidden
+from marketplace.core.pagination import CursorCodec, parse_time_and_id
+from marketplace.core.schemas import Page
+from marketplace.core.security import hash_opaque_token
+from marketplace.orders import lifecycle, repository
+from marketplace.orders.exceptions import (
+    OrderNotFound,
+    OrderStatusConflict,
+    PaymentNotFound,
+    PaymentProviderUnavailable,
+    SellerOrderNotFound,
+)
+from marketplace.orders.models import (
+    Order,
+    OrderItem,
+    OrderStatus,
+    PaymentMethod,
+    PaymentStatus,
+    SellerOrder,
+    SellerOrderStatus,
+)
+from marketplace.orders.schemas import (
+    AddressRead,
+    BuyerRead,
+    ItemRead,
+    OrderBrief,
+    OrderRead,
+    PaymentRead,
+    SellerBrief,
+    SellerOrderRead,
+)
+from marketplace.payments import service as payments_service
+from marketplace.payments.models import Payment, PaymentAttemptStatus
+from marketplace.sellers import service as sellers_service
+from marketplace.sellers.models import MemberRole
+
+
+def parse_id(raw: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        return None
+
+
+def is_buyer(order: Order, viewer: User | None, order_token: str | None) -> bool:
+    """The signed-in buyer, or a guest holding the order's token."""
+    if viewer is not None and order.buyer_user_id == viewer.id:
+        return True
+    if order_token and order.access_token_hash:
+        return hmac.compare_digest(hash_opaque_token(order_token), order.access_token_hash)
+    return False
+
+
+async def order_for_buyer(
+    session: AsyncSession,
+    viewer: User | None,
+    order_id: str,
+    order_token: str | None,
+    *,
+    for_update: bool = False,
+) -> Order:
+    """The order when the caller is its buyer or an admin; 404 for everyone else."""
+    parsed = parse_id(order_id)
+    order = await repository.get_order(session, parsed, for_update=for_update) if parsed else None
+    if order is None:
+        raise OrderNotFound()
+    if is_buyer(order, viewer, order_token) or (viewer is not None and viewer.is_admin):
+        return order
+    raise OrderNotFound()
+
+
+async def seller_order_for(
+    session: AsyncSession, viewer: User | None, seller_order_id: str, order_token: str | None
+) -> tuple[Order, SellerOrder, bool]:
+    """(order, seller-order, caller is a member of its seller), the order row locked first so
+    every change to one order runs in a fixed lock order. 404 unless member, buyer or admin."""
+    parsed = parse_id(seller_order_id)
+    part = await repository.get_seller_order(session, parsed) if parsed else None
+    if part is None:
+        raise SellerOrderNotFound()
+    order = await repository.get_order(session, part.order_id, for_update=True)
+    part = await repository.get_seller_order(session, part.id, for_update=True)
+    if order is None or part is None:
+        raise SellerOrderNotFound()
+    role = (
+        await sellers_service.get_member_role(session, part.seller_id, viewer.id)
+        if viewer
+        else None
+    )
+    is_member = role in (MemberRole.OWNER, MemberRole.STAFF)
+    if (
+        is_member
+        or is_buyer(order, viewer, order_token)
+        or (viewer is not None and viewer.is_admin)
+    ):
+        return order, part, is_member
+    raise SellerOrderNotFound()
+
+
+def _item_read(item: OrderItem) -> ItemRead:
+    return ItemRead(
+        variant_id=item.variant_id,
+        product_id=item.product_id,
+        title=item.title,
+        sku=item.sku,
+        quantity=item.quantity,
+        unit_price=item.unit_price,
+        line_total=item.line_total,
+    )
+
+
+def seller_order_read(
+    part: SellerOrder, seller_name: str, order_number: str, items: Sequence[OrderItem]
+) -> SellerOrderRead:
+    return SellerOrderRead(
+        id=part.id,
+        order_id=part.order_id,
+        order_number=order_number,
+        seller=SellerBrief(id=part.seller_id, name=seller_name),
+        status=part.status,
+        items=[_item_read(item) for item in items if item.seller_order_id == part.id],
+        subtotal=part.subtotal,
+        shipping=part.shipping,
+        weight_grams=part.weight_grams,
+        courier=part.courier,
+        tracking_number=part.tracking_number,
+        shipped_at=part.shipped_at,
+        delivered_at=part.delivered_at,
+        created_at=part.created_at,
+    )
+
+
+def payment_read(payment: Payment | None) -> PaymentRead | None:
+    if payment is None:
+        return None
+    return PaymentRead(
+        id=payment.id,
+        method=payment.method,
+        status=payment.status.value,
+        amount=payment.amount,
+        client_secret=payment.client_secret,
+        instructions=payment.instructions,
+    )
+
+
+async def order_read(session: AsyncSession, order: Order) -> OrderRead:
+    """The whole order as the contract shows it: three queries whatever its size."""
+    items = await repository.items_of(session, [order.id])
+    parts = await repository.seller_orders_of(session, [order.id])
+    payment = (await payments_service.latest_payments(session, [order.id])).get(order.id)
+    return OrderRead(
+        id=order.id,
+        number=order.number,
+        status=order.status,
+        payment_status=order.payment_status,
+        payment_method=order.payment_method,
+        shipping_method=order.shipping_method,
+        subtotal=order.subtotal,
+        shipping_total=order.shipping_total,
+        total=order.total,
+        expires_at=order.expires_at,
+        buyer=BuyerRead(name=order.buyer_name, email=order.buyer_email, phone=order.buyer_phone),
+        shipping_address=AddressRead(
+            recipient=order.recipient,
+            phone=order.recipient_phone,
+            street=order.street,
+            village=order.village,
+            district=order.district,
+            city=order.city,
+            province=order.province,
+            postal_code=order.postal_code,
+            region_code=order.destination_region_code,
+        ),
+        notes=order.notes,
+        items=[_item_read(item) for item in items],
+        seller_orders=[seller_order_read(part, name, order.number, items) for part, name in parts],
+        payment=payment_read(payment),
+        created_at=order.created_at,
+        cancelled_at=order.cancelled_at,
+        completed_at=order.completed_at,
+    )
+
+
+async def list_buyer_orders(
+    session: AsyncSession, codec: CursorCodec, user: User, limit: int, cursor: str | None
+) -> Page[OrderBrief]:
+    after = codec.decode_as(cursor, parse_time_and_id) if cursor else None
+    orders = await repository.list_buyer_orders(session, user.id, after, limit + 1)
+    next_cursor = None
+    if len(orders) > limit:
+        last = orders[limit - 1]
+        next_cursor = codec.encode([last.created_at.isoformat(), str(last.id)])
+    return Page(
+        items=[
+            OrderBrief(
+                id=o.id,
+                number=o.number,
+                status=o.status,
+                payment_status=o.payment_status,
+                total=o.total,
+                created_at=o.created_at,
+            )
+            for o in orders[:limit]
+        ],
+        next_cursor=next_cursor,
+    )
+
+
+async def list_seller_orders(
+    session: AsyncSession,
+    codec: CursorCodec,
+    seller_id: uuid.UUID,
+    seller_name: str,
+    status: SellerOrderStatus | None,
+    limit: int,
+    cursor: str | None,
+) -> Page[SellerOrderRead]:
+    """A seller's part of each order, newest first; items loaded for the page in one query."""
+    after = codec.decode_as(cursor, parse_time_and_id) if cursor else None
+    parts = await repository.list_seller_orders(session, seller_id, status, after, limit + 1)
+    page = parts[:limit]
+    order_ids = [part.order_id for part in page]
+    items = await repository.items_of(session, order_ids)
+    numbers = {
+        order.id: order.number for order in await repository.orders_by_ids(session, order_ids)
+    }
+    next_cursor = None
+    if len(parts) > limit:
+        last = parts[limit - 1]
+        next_cursor = codec.encode([last.created_at.isoformat(), str(last.id)])
+    return Page(
+        items=[seller_order_read(p, seller_name, numbers[p.order_id], items) for p in page],
+        next_cursor=next_cursor,
+    )
+
+
+async def cancel_as_buyer(
+    session: AsyncSession, viewer: User | None, order_id: str, order_token: str | None
+) -> Order:
+    order = await order_for_buyer(session, viewer, order_id, order_token, for_update=True)
+    reason = (
+        "admin"
+        if viewer is not None and viewer.is_admin and not is_buyer(order, viewer, order_token)
+        else "buyer"
+    )
+    await lifecycle.cancel_order(session, order, reason)
+    return order
+
+
+async def ship_seller_order(
+    session: AsyncSession, viewer: User, seller_order_id: str, courier: str, tracking: str
+) -> tuple[Order, SellerOrder]:
+    order, part, is_member = await seller_order_for(session, viewer, seller_order_id, None)
+    if not is_member:
+        raise Forbidden()
+    await lifecycle.ship(session, order, part, courier, tracking)
+    return order, part
+
+
+async def deliver_seller_order(
+    session: AsyncSession, viewer: User | None, seller_order_id: str, order_token: str | None
+) -> tuple[Order, SellerOrder]:
+    """The seller's member (delivered, cash collected) or the buyer (received) confirms."""
+    order, part, is_member = await seller_order_for(session, viewer, seller_order_id, order_token)
+    if not (is_member or is_buyer(order, viewer, order_token)):
+        raise Forbidden()
+    await lifecycle.deliver(session, order, part)
+    return order, part
+
+
+async def cancel_seller_order(
+    session: AsyncSession, viewer: User, seller_order_id: str
+) -> tuple[Order, SellerOrder]:
+    order, part, is_member = await seller_order_for(session, viewer, seller_order_id, None)
+    if not (is_member or viewer.is_admin):
+        raise Forbidden()
+    await lifecycle.cancel_seller_order(session, order, part)
+    return order, part
+
+
+async def seller_name(session: AsyncSession, seller_id: uuid.UUID) -> str:
+    seller = await sellers_service.get_seller(session, seller_id)
+    return seller.name if seller else ""
+
+
+async def present_seller_order(
+    session: AsyncSession, order: Order, part: SellerOrder
+) -> SellerOrderRead:
+    items = await repository.items_of(session, [order.id])
+    return seller_order_read(part, await seller_name(session, part.seller_id), order.number, items)
+
+
+async def confirm_bank_transfer(session: AsyncSession, admin: User, payment_id: str) -> Payment:
+    """An admin saw the money arrive: the payment is paid and the order starts processing."""
+    parsed = parse_id(payment_id)
+    payment = await payments_service.get_payment(session, parsed) if parsed else None
+    if payment is None:
+        raise PaymentNotFound()
+    order = await repository.get_order(session, payment.order_id, for_update=True)
+    payment = await payments_service.get_payment(session, payment.id, for_update=True)
+    if order is None or payment is None:
+        raise PaymentNotFound()
+    if (
+        payment.method is not PaymentMethod.BANK_TRANSFER
+        or payment.status is not PaymentAttemptStatus.PENDING
+    ):
+        raise OrderStatusConflict(params={"current": payment.status.value, "target": "paid"})
+    if order.status is not OrderStatus.PENDING:
+        raise OrderStatusConflict(params={"current": order.status.value, "target": "processing"})
+    await payments_service.mark_paid(session, payment, confirmed_by=admin.id)
+    await lifecycle.record_payment(session, order)
+    await audit_service.record_admin_action(
+        session,
+        actor_id=admin.id,
+        action="payment.confirm",
+        target_type="payment",
+        target_id=payment.id,
+        before={"status": "pending"},
+        after={"status": "paid", "order_status": order.status.value},
+    )
+    return payment
+
+
+async def new_payment_attempt(
+    session: AsyncSession,
+    settings: Settings,
+    viewer: User | None,
+    order_id: str,
+    order_token: str | None,
+    method: PaymentMethod,
+) -> Payment:
+    """Another way or another try to pay a pending order (the earlier open attempt is void)."""
+    order = await order_for_buyer(session, viewer, order_id, order_token, for_update=True)
+    if order.status is not OrderStatus.PENDING or order.payment_status is not PaymentStatus.UNPAID:
+        raise OrderStatusConflict(params={"current": order.status.value, "target": "pending"})
+    if method is PaymentMethod.STRIPE and not settings.stripe_secret_key.get_secret_value():
+        raise PaymentProviderUnavailable()
+    payment = await payments_service.start_offline_payment(
+        session,
+        settings,
+        order_id=order.id,
+        order_number=order.number,
+        method=method,
+        amount=order.total,
+        language=order.language,
+    )
+    order.payment_method = method
+    await session.flush()
+    if method is PaymentMethod.COD:
+        await lifecycle.start_processing(session, order)
+    return payment

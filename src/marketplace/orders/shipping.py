@@ -1,0 +1,82 @@
+"""Shipping cost per seller-order: a rate table by destination regency and weight tier."""
+
+from __future__ import annotations
+
+import math
+import re
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marketplace.catalog import service as catalog_service
+from marketplace.orders import repository
+from marketplace.orders.models import ShippingMethod, ShippingRate
+from marketplace.orders.schemas import ShippingAddress, ShippingRateTable
+
+_REGION_PREFIX = re.compile(r"^(kabupaten|kab\.?|kota)\s+", re.IGNORECASE)
+GRAMS_PER_KILOGRAM = 1000
+
+
+def _plain_place(name: str) -> str:
+    return _REGION_PREFIX.sub("", name.strip()).lower()
+
+
+async def destination_region(session: AsyncSession, address: ShippingAddress) -> str | None:
+    """The destination's regency code: given, or matched from the city (or its seat town);
+    None for an address outside the province."""
+    if address.region_code:
+        await catalog_service.require_region(
+            session, address.region_code, field="shipping_address.region_code"
+        )
+        return address.region_code
+    city = _plain_place(address.city)
+    for region in await catalog_service.list_regions(session):
+        if city in (_plain_place(region.name), (region.seat or "").lower()):
+            return region.code
+    return None
+
+
+def price_for_weight(rates: list[ShippingRate], weight_grams: int) -> int:
+    """The first tier that holds the weight; past the last tier, its price per started kilo."""
+    for rate in rates:
+        if weight_grams <= rate.max_weight_grams:
+            return rate.price
+    top = rates[-1]
+    per_kilogram = math.ceil(top.price * GRAMS_PER_KILOGRAM / top.max_weight_grams)
+    extra_kilograms = math.ceil((weight_grams - top.max_weight_grams) / GRAMS_PER_KILOGRAM)
+    return top.price + per_kilogram * extra_kilograms
+
+
+async def quote(
+    session: AsyncSession, method: ShippingMethod, region_code: str | None, weight_grams: int
+) -> int:
+    if method is ShippingMethod.PICKUP:
+        return 0
+    rates = await repository.shipping_rates(session, region_code)
+    if not rates and region_code is not None:
+        rates = await repository.shipping_rates(session, None)
+    if not rates:
+        return 0
+    return price_for_weight(rates, weight_grams)
+
+
+async def list_rates(session: AsyncSession) -> list[ShippingRate]:
+    return await repository.all_shipping_rates(session)
+
+
+async def replace_rates(session: AsyncSession, table: ShippingRateTable) -> list[ShippingRate]:
+    """The whole table at once, so no request ever sees half an edit."""
+    for index, rate in enumerate(table.rates):
+        if rate.region_code is not None:
+            await catalog_service.require_region(
+                session, rate.region_code, field=f"rates.{index}.region_code"
+            )
+    rates = [
+        ShippingRate(
+            region_code=rate.region_code,
+            max_weight_grams=rate.max_weight_grams,
+            price=rate.price,
+        )
+        for rate in table.rates
+    ]
+    await repository.replace_shipping_rates(session, rates)
+    return await repository.all_shipping_rates(session)
