@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -121,6 +121,7 @@ class CaseReport:
     loads: dict[str, LoadResult] = field(default_factory=dict)
     counted: dict[str, CountedCall] = field(default_factory=dict)
     memory: dict[Server, list[ProcessMemory]] = field(default_factory=dict)
+    idle_memory: dict[Server, list[ProcessMemory]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     plans: dict[str, list[str]] = field(default_factory=dict)
 
@@ -254,24 +255,43 @@ async def plans_for(database_url: str, report: CaseReport) -> dict[str, list[str
     return plans
 
 
+# Servers up together, and the order scenarios run in: each ratio compares neighbours in time,
+# so load elsewhere on the machine skews both sides alike. The cached instance runs alone
+# (three pools of connections at once would crowd PostgreSQL's connection limit).
+PHASES = ((Server.PLAIN, Server.OURS), (Server.OURS_CACHED,))
+MEASURE_ORDER = ("plain", "first", "deep", "filtered", "search", "detail", "cached", "bare")
+
+
 def load_servers(report: CaseReport, database_url: str, media_root: Path, seconds: float) -> None:
-    """One server at a time: its scenarios (each checked once, warmed, then loaded), then the
-    RSS of its workers."""
-    for kind in Server:
-        selected = [scenario for scenario in report.scenarios if scenario.server is kind]
-        with start_server(kind, database_url, media_root) as server:
+    """Per phase: start its servers, check each scenario answers 200 once, then warm and load
+    each in turn; the RSS of each server's workers is read when it starts and after its load."""
+    order = {key: index for index, key in enumerate(MEASURE_ORDER)}
+    for phase in PHASES:
+        with ExitStack() as stack:
+            servers = {
+                kind: stack.enter_context(start_server(kind, database_url, media_root))
+                for kind in phase
+            }
+            for kind, server in servers.items():
+                report.idle_memory[kind] = server.worker_memory()
+            selected = sorted(
+                (scenario for scenario in report.scenarios if scenario.server in servers),
+                key=lambda scenario: order[scenario.key],
+            )
             with httpx.Client(timeout=30.0, trust_env=False) as client:
                 for scenario in selected:
-                    status = client.get(server.url(scenario.path)).status_code
+                    status = client.get(servers[scenario.server].url(scenario.path)).status_code
                     if status != httpx.codes.OK:
-                        raise RuntimeError(f"{scenario.label} answered {status} on {kind}")
+                        raise RuntimeError(f"{scenario.label} answered {status}")
             for scenario in selected:
-                measure(server.url(scenario.path), WARMUP_SECONDS)
-                report.loads[scenario.key] = measure(server.url(scenario.path), seconds)
-            report.memory[kind] = server.worker_memory()
-            if len(report.memory[kind]) != WORKERS:
-                found = len(report.memory[kind])
-                report.notes.append(f"{kind}: {found} worker processes found, {WORKERS} expected")
+                url = servers[scenario.server].url(scenario.path)
+                measure(url, WARMUP_SECONDS)
+                report.loads[scenario.key] = measure(url, seconds)
+            for kind, server in servers.items():
+                report.memory[kind] = server.worker_memory()
+                if len(report.memory[kind]) != WORKERS:
+                    found = len(report.memory[kind])
+                    report.notes.append(f"{kind}: {found} workers found, {WORKERS} expected")
 
 
 def worker_mb(memory: list[ProcessMemory]) -> list[float]:
@@ -354,9 +374,11 @@ def target_lines(report: CaseReport) -> list[str]:
     ours_mb = worker_mb(report.memory[Server.OURS]) + worker_mb(report.memory[Server.OURS_CACHED])
     plain_mb = worker_mb(report.memory[Server.PLAIN])
     largest = max(ours_mb, default=math.nan)
+    idle_mb = worker_mb(report.idle_memory[Server.OURS])
     lines.append(
-        f"memory < {TARGET_WORKER_MB} MB per worker: ours at most {largest:.0f} MB "
-        f"(plain {max(plain_mb, default=math.nan):.0f} MB) -- {verdict(largest < TARGET_WORKER_MB)}"
+        f"memory < {TARGET_WORKER_MB} MB per worker: ours at most {largest:.0f} MB after load, "
+        f"{max(idle_mb, default=math.nan):.0f} MB when started (plain "
+        f"{max(plain_mb, default=math.nan):.0f} MB) -- {verdict(largest < TARGET_WORKER_MB)}"
     )
     return lines
 

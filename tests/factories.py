@@ -5,22 +5,26 @@ from __future__ import annotations
 import io
 import itertools
 import struct
+import uuid
 import zlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient, Response
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from marketplace.accounts import service as accounts_service
+from marketplace.catalog.models import ProductVariant
 from marketplace.config import Settings
 from marketplace.db.base import Base
 from marketplace.main import create_app
+from marketplace.orders.models import Order
 
 DEFAULT_PASSWORD = "kopi-manggar-2026"
 _counter = itertools.count(1)
@@ -380,3 +384,131 @@ async def upload_image(
         files={"file": (filename, data if data is not None else image_bytes(), content_type)},
         headers=member.headers,
     )
+
+
+# --- Orders --------------------------------------------------------------------------------
+
+PANGKALPINANG_ADDRESS: dict[str, Any] = {
+    "recipient": "Budi Santoso",
+    "phone": "0812-3456-7890",
+    "street": "Jl. Jenderal Sudirman No. 5",
+    "village": "Batin Tikal",
+    "district": "Taman Sari",
+    "city": "Kota Pangkalpinang",
+    "province": "Kepulauan Bangka Belitung",
+    "postal_code": "33121",
+}
+GUEST_BUYER: dict[str, Any] = {
+    "name": "Budi Santoso",
+    "email": "budi@contoh.id",
+    "phone": "081234567890",
+}
+
+
+@dataclass(frozen=True)
+class Shop:
+    """A verified seller with one published product of one variant, its owner and an admin."""
+
+    admin: Account
+    owner: Account
+    seller_id: str
+    product_id: str
+    variant_id: str
+
+
+async def open_shop(
+    app: FastAPI,
+    client: AsyncClient,
+    *,
+    admin: Account | None = None,
+    seller_name: str = "KIM Lada Muntok",
+    title: str = "Lada Putih Muntok",
+    stock: int = 10,
+    price: int = 55_000,
+    weight_grams: int = 270,
+) -> Shop:
+    """A published product of one 250 g variant with ``stock`` units for sale; pass ``admin``
+    of an earlier shop to open a second seller in the same world."""
+    setup = await set_up_catalog(app, client, admin=admin, seller_name=seller_name)
+    product = await create_published_product(
+        client,
+        setup.owner,
+        setup.seller_id,
+        title=title,
+        category=setup.category,
+        variants=[variant_body("250 g", price=price, stock=stock, weight_grams=weight_grams)],
+    )
+    return Shop(
+        admin=setup.admin,
+        owner=setup.owner,
+        seller_id=setup.seller_id,
+        product_id=product["id"],
+        variant_id=product["variants"][0]["id"],
+    )
+
+
+def order_line(variant_id: str, quantity: int = 2) -> dict[str, Any]:
+    return {"variant_id": variant_id, "quantity": quantity}
+
+
+def shipping_address(**changes: Any) -> dict[str, Any]:
+    """An address in Pangkalpinang, with ``changes`` applied."""
+    return {**PANGKALPINANG_ADDRESS, **changes}
+
+
+def order_body(
+    *lines: dict[str, Any], payment_method: str = "bank_transfer", **fields: Any
+) -> dict[str, Any]:
+    """A guest's checkout of ``lines`` shipped to Pangkalpinang; ``fields`` replace parts."""
+    body: dict[str, Any] = {
+        "items": list(lines),
+        "buyer": dict(GUEST_BUYER),
+        "shipping_address": shipping_address(),
+        "payment_method": payment_method,
+    }
+    body.update(fields)
+    return body
+
+
+async def place_order(
+    client: AsyncClient,
+    body: dict[str, Any],
+    *,
+    key: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """POST /orders with a fresh Idempotency-Key unless ``key`` is given; not asserted."""
+    sent = {"Idempotency-Key": key or str(uuid.uuid4()), **(headers or {})}
+    return await client.post("/api/v1/orders", json=body, headers=sent)
+
+
+async def placed_order(
+    client: AsyncClient,
+    body: dict[str, Any],
+    *,
+    key: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """POST /orders, asserting 201; the order as the response shows it."""
+    response = await place_order(client, body, key=key, headers=headers)
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+async def variant_stock(sessionmaker: async_sessionmaker[AsyncSession], variant_id: str) -> int:
+    async with sessionmaker() as session:
+        stock = await session.scalar(
+            select(ProductVariant.stock).where(ProductVariant.id == uuid.UUID(variant_id))
+        )
+    assert stock is not None
+    return int(stock)
+
+
+async def set_order_expiry(
+    sessionmaker: async_sessionmaker[AsyncSession], order_id: str, expires_at: datetime
+) -> None:
+    async with sessionmaker() as session, session.begin():
+        await session.execute(
+            update(Order).where(Order.id == uuid.UUID(order_id)).values(expires_at=expires_at)
+        )

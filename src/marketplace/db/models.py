@@ -12,7 +12,13 @@ from marketplace.orders.models import (
     SellerOrder,
     ShippingRate,
 )
-from marketplace.payments.models import Payment
+from marketplace.payments.models import (
+    LedgerEntry,
+    Payment,
+    PaymentAnomaly,
+    Refund,
+    StripeEvent,
+)
 from marketplace.sellers.models import Seller, SellerMember
 
 __all__ = [
@@ -20,7 +26,11 @@ __all__ = [
     "Order",
     "OrderItem",
     "OutboxEmail",
+    "LedgerEntry",
     "Payment",
+    "PaymentAnomaly",
+    "Refund",
+    "StripeEvent",
     "SellerOrder",
     "ShippingRate",
     "AuditEntry",

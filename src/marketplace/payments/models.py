@@ -1,4 +1,5 @@
-"""Payment attempts of an order (card by Stripe, bank transfer, cash on delivery)."""
+"""Payment attempts (card by Stripe, bank transfer, cash on delivery), refunds, webhook events,
+anomalies for admins, and the sellers' ledger."""
 
 from __future__ import annotations
 
@@ -10,7 +11,14 @@ from typing import Any
 from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.db.base import Base, IdMixin, JsonDocument, TimestampMixin, enum_column_type
+from marketplace.db.base import (
+    Base,
+    IdMixin,
+    JsonDocument,
+    TimestampMixin,
+    enum_column_type,
+    utcnow,
+)
 from marketplace.orders.models import PaymentMethod
 
 
@@ -38,3 +46,85 @@ class Payment(IdMixin, TimestampMixin, Base):
     failure_message: Mapped[str | None] = mapped_column(Text)
     paid_at: Mapped[datetime | None]
     confirmed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    refunded_amount: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+
+class RefundStatus(StrEnum):
+    SUCCEEDED = "succeeded"
+    PENDING = "pending"
+    FAILED = "failed"
+    # Bank transfer and cash: to be paid back by hand by the operator.
+    MANUAL = "manual"
+
+
+class Refund(IdMixin, Base):
+    __tablename__ = "refunds"
+
+    payment_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("payments.id", ondelete="CASCADE"), index=True
+    )
+    seller_order_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("seller_orders.id"))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[RefundStatus] = mapped_column(enum_column_type(RefundStatus))
+    # Stripe's refund id: one row per refund, however often Stripe tells us about it.
+    provider_refund_id: Mapped[str | None] = mapped_column(String(120), unique=True)
+    reason: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StripeEvent(Base):
+    """Every webhook event applied, by Stripe's id: a duplicate is recognised and ignored."""
+
+    __tablename__ = "stripe_events"
+
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    type: Mapped[str] = mapped_column(String(80))
+    outcome: Mapped[str] = mapped_column(String(40))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PaymentAnomaly(IdMixin, Base):
+    """Something a provider said that we refused to apply, for an admin to look at."""
+
+    __tablename__ = "payment_anomalies"
+
+    payment_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("payments.id"), index=True)
+    event_id: Mapped[str | None] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(60))
+    detail: Mapped[str] = mapped_column(Text)
+    resolved: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LedgerKind(StrEnum):
+    SALE = "sale"
+    COMMISSION = "commission"
+    REFUND = "refund"
+    COMMISSION_RETURN = "commission_return"
+    PAYOUT = "payout"
+
+
+class LedgerEntry(IdMixin, Base):
+    """One movement of a seller's money; a balance is the sum of these, never a stored counter."""
+
+    __tablename__ = "ledger_entries"
+    __table_args__ = (
+        Index("ix_ledger_entries_seller_created", "seller_id", "created_at", "id"),
+        # A paid seller-order is credited (and charged commission) once, whatever replays.
+        Index(
+            "uq_ledger_entries_once",
+            "seller_order_id",
+            "kind",
+            "reference",
+            unique=True,
+        ),
+    )
+
+    seller_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sellers.id"))
+    seller_order_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("seller_orders.id"))
+    kind: Mapped[LedgerKind] = mapped_column(enum_column_type(LedgerKind))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    reference: Mapped[str] = mapped_column(String(120))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
