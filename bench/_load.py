@@ -21,6 +21,9 @@ import httpx
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 DEFAULT_CONNECTIONS = 32
 DEFAULT_THREADS = 2
+# wrk's default of 2 s drops slower requests from its latency figures (as socket timeouts);
+# a longer limit keeps the tail of a slow scenario in its p99.
+REQUEST_TIMEOUT_SECONDS = 10
 HTTP_OK_RANGE = range(200, 400)
 _UNIT_TO_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
 _LATENCY_LINE = re.compile(r"^\s*(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s|m|h)\s*$", re.MULTILINE)
@@ -70,7 +73,10 @@ def measure(
 
 def run_wrk(wrk: str, url: str, seconds: float, *, connections: int, threads: int) -> LoadResult:
     duration = f"{max(1, round(seconds))}s"
-    command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{duration}", "--latency", url]
+    command = [
+        wrk, f"-t{threads}", f"-c{connections}", f"-d{duration}", "--latency",
+        f"--timeout={REQUEST_TIMEOUT_SECONDS}s", url,
+    ]  # fmt: skip
     completed = subprocess.run(command, capture_output=True, text=True, check=True)
     return parse_wrk_output(completed.stdout)
 
@@ -103,7 +109,9 @@ async def run_httpx(url: str, seconds: float, *, connections: int) -> LoadResult
     latencies: list[float] = []
     counts = {"non_2xx_3xx": 0, "socket_errors": 0}
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-    async with httpx.AsyncClient(limits=limits, timeout=10.0, trust_env=False) as client:
+    async with httpx.AsyncClient(
+        limits=limits, timeout=REQUEST_TIMEOUT_SECONDS, trust_env=False
+    ) as client:
         started = time.perf_counter()
         deadline = started + seconds
 

@@ -53,6 +53,7 @@ POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432"
 POSTGRES_DATABASE = "bench_catalog"
 WORKERS = 2
 WARMUP_SECONDS = 1.0
+IDLE_SETTLE_SECONDS = 1.0
 PAGE_SIZE = 20
 MB = 1024 * 1024
 
@@ -272,6 +273,7 @@ def load_servers(report: CaseReport, database_url: str, media_root: Path, second
                 kind: stack.enter_context(start_server(kind, database_url, media_root))
                 for kind in phase
             }
+            time.sleep(IDLE_SETTLE_SECONDS)  # both workers done importing
             for kind, server in servers.items():
                 report.idle_memory[kind] = server.worker_memory()
             selected = sorted(
@@ -303,7 +305,7 @@ def ratio(report: CaseReport, scenario: Scenario) -> str:
         return ""
     ours_rate = report.loads[scenario.key].requests_per_second
     baseline_rate = report.loads[scenario.baseline].requests_per_second
-    return f"{ours_rate / baseline_rate:.2f}x {scenario.baseline}"
+    return f"{divide(ours_rate, baseline_rate):.2f}x {scenario.baseline}"
 
 
 def print_report(report: CaseReport, seconds: float) -> None:
@@ -339,6 +341,10 @@ def print_report(report: CaseReport, seconds: float) -> None:
     say()
 
 
+def divide(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator else math.nan
+
+
 def verdict(met: bool) -> str:
     return "met" if met else "NOT met"
 
@@ -347,8 +353,8 @@ def target_lines(report: CaseReport) -> list[str]:
     loads = report.loads
     first, plain = loads["first"], loads["plain"]
     cached, bare = loads["cached"], loads["bare"]
-    first_ratio = first.requests_per_second / plain.requests_per_second
-    cached_ratio = cached.requests_per_second / bare.requests_per_second
+    first_ratio = divide(first.requests_per_second, plain.requests_per_second)
+    cached_ratio = divide(cached.requests_per_second, bare.requests_per_second)
     lines = [
         f"first page >= {TARGET_FIRST_PAGE_VS_PLAIN}x plain: {first_ratio:.2f}x "
         f"({first.requests_per_second:.0f} vs {plain.requests_per_second:.0f} req/s) "
@@ -360,8 +366,8 @@ def target_lines(report: CaseReport) -> list[str]:
     applies = report.backend == "postgresql" and report.size >= 100_000
     for key in ("deep", "search"):
         load = loads[key]
-        slower = first.requests_per_second / load.requests_per_second
-        p50_factor = load.p50_ms / first.p50_ms
+        slower = divide(first.requests_per_second, load.requests_per_second)
+        p50_factor = divide(load.p50_ms, first.p50_ms)
         met = max(slower, p50_factor) <= TARGET_DEEP_AND_SEARCH_FACTOR
         scope = (
             verdict(met) if applies else f"would be {verdict(met)}; the target is for 100k on PG"

@@ -9,6 +9,8 @@ from marketplace.audit.router import router as audit_router
 from marketplace.catalog.router import router as catalog_router
 from marketplace.orders.router import admin_router as orders_admin_router
 from marketplace.orders.router import router as orders_router
+from marketplace.payments.router import admin_router as payments_admin_router
+from marketplace.payments.router import router as payments_router
 from marketplace.sellers.router import admin_router as sellers_admin_router
 from marketplace.sellers.router import router as sellers_router
 
@@ -22,3 +24,5 @@ api_router.include_router(catalog_router)
 api_router.include_router(audit_router)
 api_router.include_router(orders_router)
 api_router.include_router(orders_admin_router)
+api_router.include_router(payments_router)
+api_router.include_router(payments_admin_router)

@@ -172,6 +172,39 @@ def expire_orders() -> None:
     console.print(f"[green]{asyncio.run(run())} orders expired[/green]")
 
 
+@app.command("reconcile-payments")
+def reconcile_payments(
+    older_than_minutes: Annotated[int, typer.Option(help="Only payments older than this")] = 5,
+) -> None:
+    """Ask Stripe about pending card payments and apply what webhooks missed."""
+    from datetime import timedelta  # noqa: PLC0415
+
+    from marketplace.db.session import create_engine, create_sessionmaker  # noqa: PLC0415
+    from marketplace.payments.service import PaymentRuntime  # noqa: PLC0415
+    from marketplace.payments.stripe_gateway import StripeGateway  # noqa: PLC0415
+    from marketplace.payments.tasks import reconcile_card_payments  # noqa: PLC0415
+
+    settings = get_settings()
+
+    async def run() -> dict[str, int]:
+        engine = create_engine(settings)
+        runtime = PaymentRuntime(settings=settings, gateway=StripeGateway(settings))
+        try:
+            outcomes = await reconcile_card_payments(
+                create_sessionmaker(engine),
+                runtime,
+                older_than=timedelta(minutes=older_than_minutes),
+            )
+        finally:
+            await engine.dispose()
+        return dict(outcomes)
+
+    if not settings.stripe_secret_key.get_secret_value():
+        console.print("[red]MARKETPLACE_STRIPE_SECRET_KEY is not set[/red]")
+        raise typer.Exit(code=2)
+    console.print(f"[green]Reconciled: {asyncio.run(run())}[/green]")
+
+
 @app.command()
 def demo(
     host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",

@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     stripe_secret_key: SecretStr = SecretStr("")
     stripe_webhook_secret: SecretStr = SecretStr("")
     stripe_api_base: str | None = None
+    # The platform's share of each paid seller-order's goods (not shipping), in basis points:
+    # 500 = 5 %. Zero is allowed (the programme may charge nothing).
+    platform_commission_basis_points: int = Field(default=0, ge=0, le=10_000)
 
     smtp_url: str | None = None
     email_from: str = "Pasar Babel <no-reply@pasar-babel.id>"

@@ -25,6 +25,8 @@ from marketplace.db.session import create_engine, create_sessionmaker
 from marketplace.media.router import router as media_router
 from marketplace.media.storage import storage_from_settings
 from marketplace.notifications.tasks import EmailOutbox
+from marketplace.payments.service import PaymentRuntime
+from marketplace.payments.stripe_gateway import StripeGateway
 
 # Uploads are capped at 10 MB by the media domain; this leaves room for the multipart framing.
 MAX_REQUEST_BODY_BYTES = 11 * 1024 * 1024
@@ -84,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.media_storage = storage_from_settings(settings)
     app.state.response_cache = cache_from_settings(settings)
     app.state.email_outbox = EmailOutbox(app.state.sessionmaker, settings)
+    app.state.payment_runtime = PaymentRuntime(settings=settings, gateway=StripeGateway(settings))
 
     install_error_handlers(app)
     app.include_router(api_router)

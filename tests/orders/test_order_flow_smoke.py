@@ -7,8 +7,12 @@ from httpx import AsyncClient
 from tests.factories import create_account, create_admin, create_verified_seller
 
 
-async def _product(client: AsyncClient, admin: Any, owner: Any, seller: dict[str, Any], stock: int) -> dict[str, Any]:
-    await client.post("/api/v1/admin/categories", json={"slug": "lada", "name": "Lada"}, headers=admin.headers)
+async def _product(
+    client: AsyncClient, admin: Any, owner: Any, seller: dict[str, Any], stock: int
+) -> dict[str, Any]:
+    await client.post(
+        "/api/v1/admin/categories", json={"slug": "lada", "name": "Lada"}, headers=admin.headers
+    )
     created = await client.post(
         f"/api/v1/sellers/{seller['id']}/products",
         json={
@@ -87,6 +91,8 @@ async def test_guest_bank_transfer_order_goes_from_placed_to_completed(
         f"/api/v1/seller-orders/{part_id}/deliver", headers={"X-Order-Token": token}
     )
     assert delivered.status_code == 200, delivered.text
-    final = (await client.get(f"/api/v1/orders/{order['id']}", headers={"X-Order-Token": token})).json()
+    final = (
+        await client.get(f"/api/v1/orders/{order['id']}", headers={"X-Order-Token": token})
+    ).json()
     assert final["status"] == "completed"
     assert final["payment_status"] == "paid"

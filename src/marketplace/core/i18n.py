@@ -214,6 +214,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Varian ini sudah ada di baris lain; gabungkan jumlahnya.",
         "This variant is already on another line; combine the quantities.",
     ),
+    "payment-provider-error": ("Gangguan penyedia pembayaran", "Payment provider error"),
+    "invalid-webhook-signature": ("Tanda tangan webhook tidak valid", "Invalid webhook signature"),
+    "webhooks-disabled": ("Webhook dinonaktifkan", "Webhooks disabled"),
+    "payout-exceeds-balance": ("Saldo tidak cukup", "Payout exceeds balance"),
+    "payout-exceeds-balance.detail": (
+        "Pencairan {amount} melebihi saldo penjual {balance}.",
+        "A payout of {amount} exceeds the seller's balance of {balance}.",
+    ),
     "unknown-category": (
         "Kategori '{slug}' tidak dikenal.",
         "Category '{slug}' is unknown.",

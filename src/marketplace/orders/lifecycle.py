@@ -21,6 +21,7 @@ from marketplace.orders.models import (
     SellerOrder,
     SellerOrderStatus,
 )
+from marketplace.payments import ledger
 from marketplace.payments import service as payments_service
 
 ORDER_FLOW: dict[OrderStatus, frozenset[OrderStatus]] = {
@@ -86,7 +87,8 @@ async def start_processing(session: AsyncSession, order: Order) -> None:
 
 
 async def record_payment(session: AsyncSession, order: Order) -> None:
-    """The order's money has arrived: paid, and processing if it was waiting for it."""
+    """The order's money has arrived: paid, each seller-order credited to its seller, and
+    processing if it was waiting for the money."""
     await repository.move_order(
         session,
         order.id,
@@ -96,6 +98,53 @@ async def record_payment(session: AsyncSession, order: Order) -> None:
     await session.refresh(order)
     if order.status is OrderStatus.PENDING:
         await start_processing(session, order)
+    await credit_sellers(session, order)
+
+
+async def credit_sellers(session: AsyncSession, order: Order) -> None:
+    runtime = payments_service.runtime_of(session)
+    basis_points = runtime.settings.platform_commission_basis_points
+    for part in await seller_orders(session, order):
+        if part.status is not SellerOrderStatus.CANCELLED:
+            await ledger.credit_sale(session, _paid_part(part), basis_points, order.number)
+
+
+def _paid_part(part: SellerOrder) -> ledger.PaidPart:
+    return ledger.PaidPart(
+        seller_order_id=part.id,
+        seller_id=part.seller_id,
+        goods=part.subtotal,
+        shipping=part.shipping,
+    )
+
+
+async def refund_parts(
+    session: AsyncSession, order: Order, parts: list[SellerOrder], reason: str
+) -> None:
+    """Pay back what ``parts`` cost (through Stripe for cards, recorded for manual settlement
+    otherwise) and debit their sellers; the order's payment status follows."""
+    payment = await payments_service.paid_payment_of(session, order.id)
+    if payment is None or not parts:
+        return
+    runtime = payments_service.runtime_of(session)
+    amount = sum(part.subtotal + part.shipping for part in parts)
+    if len(parts) == len(await seller_orders(session, order)):
+        amount = payment.amount - payment.refunded_amount
+    key = "refund-" + "-".join(sorted(str(part.id) for part in parts))
+    single = parts[0].id if len(parts) == 1 else None
+    if amount > 0:
+        await payments_service.refund(
+            session, runtime, payment, amount, key=key, seller_order_id=single, reason=reason
+        )
+    basis_points = runtime.settings.platform_commission_basis_points
+    for part in parts:
+        await ledger.debit_refund(
+            session, _paid_part(part), basis_points, f"{order.number}:{reason}"
+        )
+    fully = payment.refunded_amount >= payment.amount
+    status = PaymentStatus.REFUNDED if fully else PaymentStatus.PARTIALLY_REFUNDED
+    await repository.move_order(session, order.id, list(ORDER_FLOW), {"payment_status": status})
+    await session.refresh(order)
 
 
 async def _release_items(
@@ -131,14 +180,8 @@ async def cancel_order(session: AsyncSession, order: Order, reason: str) -> None
             raise AlreadyShipped()
     await _release_items(session, [part.id for part in open_parts], order)
     await payments_service.cancel_open_payments(session, order.id)
-    if order.payment_status is PaymentStatus.PAID:
-        await _settle_refund(session, order, PaymentStatus.REFUNDED)
-
-
-async def _settle_refund(session: AsyncSession, order: Order, status: PaymentStatus) -> None:
-    """Offline refunds (bank transfer, cash) are recorded for manual settlement."""
-    await repository.move_order(session, order.id, list(ORDER_FLOW), {"payment_status": status})
-    await session.refresh(order)
+    if order.payment_status in (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED):
+        await refund_parts(session, order, open_parts, reason)
 
 
 async def cancel_seller_order(
@@ -155,12 +198,10 @@ async def cancel_seller_order(
             session, order, OrderStatus.CANCELLED, cancelled_at=utcnow(), cancel_reason="seller"
         )
         await payments_service.cancel_open_payments(session, order.id)
-        if order.payment_status is PaymentStatus.PAID:
-            await _settle_refund(session, order, PaymentStatus.REFUNDED)
-        return
-    if order.payment_status is PaymentStatus.PAID:
-        await _settle_refund(session, order, PaymentStatus.PARTIALLY_REFUNDED)
-    await complete_if_all_delivered(session, order)
+    if order.payment_status in (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED):
+        await refund_parts(session, order, [seller_order], "seller")
+    if order.status is not OrderStatus.CANCELLED:
+        await complete_if_all_delivered(session, order)
 
 
 async def ship(
@@ -206,6 +247,7 @@ async def complete_if_all_delivered(session: AsyncSession, order: Order) -> None
             {"payment_status": PaymentStatus.PAID, "paid_at": utcnow()},
         )
         await session.refresh(order)
+        await credit_sellers(session, order)
     await move_order(session, order, OrderStatus.COMPLETED, completed_at=utcnow())
 
 
@@ -230,4 +272,41 @@ async def expire(session: AsyncSession, order: Order) -> bool:
         )
     await _release_items(session, [part.id for part in parts], order)
     await payments_service.cancel_open_payments(session, order.id)
+    return True
+
+
+async def revive_paid_after_expiry(session: AsyncSession, order: Order) -> bool:
+    """Money arrived for an order that had expired: take its stock again if it is all there
+    and carry on (True), else leave it cancelled (False) so the caller refunds."""
+    if order.status is not OrderStatus.CANCELLED or order.cancel_reason != "expired":
+        return False
+    quantities: dict[uuid.UUID, int] = {}
+    for item in await repository.items_of(session, [order.id]):
+        quantities[item.variant_id] = quantities.get(item.variant_id, 0) + item.quantity
+    async with session.begin_nested() as savepoint:
+        if await catalog_service.reserve_stock(session, quantities):
+            await savepoint.rollback()
+            return False
+    if not await repository.move_order(
+        session,
+        order.id,
+        [OrderStatus.CANCELLED],
+        {
+            "status": OrderStatus.PROCESSING,
+            "cancelled_at": None,
+            "cancel_reason": None,
+            "expires_at": None,
+        },
+    ):
+        return False
+    await session.refresh(order)
+    for part in await seller_orders(session, order):
+        await repository.move_seller_order(
+            session,
+            part.id,
+            [SellerOrderStatus.CANCELLED],
+            {"status": SellerOrderStatus.TO_SHIP, "cancelled_at": None},
+        )
+        await session.refresh(part)
+        await notices.seller_has_order_to_ship(session, order, part)
     return True

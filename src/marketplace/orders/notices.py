@@ -106,3 +106,10 @@ async def seller_has_order_to_ship(session: AsyncSession, order: Order, part: Se
         await notifications.queue_email(
             session, [member.email], "seller_new_order", member.language, context
         )
+
+
+async def buyer_payment_refunded(session: AsyncSession, order: Order, amount: int) -> None:
+    context = {"order": _order_context(order), "amount": amount}
+    await notifications.queue_email(
+        session, [order.buyer_email], "payment_refunded", order.language, context
+    )

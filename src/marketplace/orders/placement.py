@@ -233,7 +233,8 @@ async def _add_seller_orders(
             session.add(_item(order, part, variants[variant_id], quantity, position))
         order.subtotal += part.subtotal
         order.shipping_total += part.shipping
-    order.total = order.subtotal + order.shipping_total
+        # Kept adding up at every flush: the next part's flush writes the order row too.
+        order.total = order.subtotal + order.shipping_total
     await session.flush()
 
 
@@ -258,10 +259,20 @@ def _item(
 async def _start_payment(
     session: AsyncSession, settings: Settings, order: Order
 ) -> dict[str, object] | None:
-    """Bank transfer waits with instructions; cash on delivery goes straight to processing."""
+    """Card: a PaymentIntent. Bank transfer: waits with instructions. Cash on delivery: goes
+    straight to processing."""
     if order.buyer_user_id is None:
         order.access_token_hash = hash_opaque_token(guest_access_token(settings, order.id))
         await session.flush()
+    if order.payment_method is PaymentMethod.STRIPE:
+        await payments_service.start_card_payment(
+            session,
+            payments_service.runtime_of(session),
+            order_id=order.id,
+            order_number=order.number,
+            amount=order.total,
+        )
+        return None
     payment = await payments_service.start_offline_payment(
         session,
         settings,

@@ -42,6 +42,7 @@ from marketplace.orders.schemas import (
     SellerBrief,
     SellerOrderRead,
 )
+from marketplace.orders.settlement import settle_successful_payment
 from marketplace.payments import service as payments_service
 from marketplace.payments.models import Payment, PaymentAttemptStatus
 from marketplace.sellers import service as sellers_service
@@ -304,7 +305,8 @@ async def present_seller_order(
 
 
 async def confirm_bank_transfer(session: AsyncSession, admin: User, payment_id: str) -> Payment:
-    """An admin saw the money arrive: the payment is paid and the order starts processing."""
+    """An admin saw the money arrive: the payment is paid and the order starts processing
+    (or, if it expired meanwhile, is revived or refunded; see ``settlement``)."""
     parsed = parse_id(payment_id)
     payment = await payments_service.get_payment(session, parsed) if parsed else None
     if payment is None:
@@ -318,10 +320,7 @@ async def confirm_bank_transfer(session: AsyncSession, admin: User, payment_id: 
         or payment.status is not PaymentAttemptStatus.PENDING
     ):
         raise OrderStatusConflict(params={"current": payment.status.value, "target": "paid"})
-    if order.status is not OrderStatus.PENDING:
-        raise OrderStatusConflict(params={"current": order.status.value, "target": "processing"})
-    await payments_service.mark_paid(session, payment, confirmed_by=admin.id)
-    await lifecycle.record_payment(session, order)
+    outcome = await settle_successful_payment(session, order, payment, confirmed_by=admin.id)
     await audit_service.record_admin_action(
         session,
         actor_id=admin.id,
@@ -329,7 +328,11 @@ async def confirm_bank_transfer(session: AsyncSession, admin: User, payment_id: 
         target_type="payment",
         target_id=payment.id,
         before={"status": "pending"},
-        after={"status": "paid", "order_status": order.status.value},
+        after={
+            "status": payment.status.value,
+            "order_status": order.status.value,
+            "outcome": outcome.value,
+        },
     )
     return payment
 
@@ -348,6 +351,15 @@ async def new_payment_attempt(
         raise OrderStatusConflict(params={"current": order.status.value, "target": "pending"})
     if method is PaymentMethod.STRIPE and not settings.stripe_secret_key.get_secret_value():
         raise PaymentProviderUnavailable()
+    if method is PaymentMethod.STRIPE:
+        order.payment_method = method
+        return await payments_service.reuse_or_replace_card_payment(
+            session,
+            payments_service.runtime_of(session),
+            order_id=order.id,
+            order_number=order.number,
+            amount=order.total,
+        )
     payment = await payments_service.start_offline_payment(
         session,
         settings,
@@ -362,3 +374,32 @@ async def new_payment_attempt(
     if method is PaymentMethod.COD:
         await lifecycle.start_processing(session, order)
     return payment
+
+
+async def lock_order(session: AsyncSession, order_id: uuid.UUID) -> Order | None:
+    """The order row, locked: payment events for one order apply one at a time."""
+    return await repository.get_order(session, order_id, for_update=True)
+
+
+async def apply_successful_payment(
+    session: AsyncSession, payment: Payment, confirmed_by: uuid.UUID | None = None
+) -> str:
+    order = await lock_order(session, payment.order_id)
+    if order is None:
+        return "unknown_order"
+    await session.refresh(payment)
+    return (await settle_successful_payment(session, order, payment, confirmed_by)).value
+
+
+async def apply_external_refund(session: AsyncSession, payment: Payment, amount: int) -> None:
+    """A refund made outside the app (Stripe's dashboard): the payment and order follow."""
+    order = await lock_order(session, payment.order_id)
+    if order is None:
+        return
+    payment.refunded_amount = min(payment.amount, payment.refunded_amount + amount)
+    fully = payment.refunded_amount >= payment.amount
+    payment.status = (
+        PaymentAttemptStatus.REFUNDED if fully else PaymentAttemptStatus.PARTIALLY_REFUNDED
+    )
+    order.payment_status = PaymentStatus.REFUNDED if fully else PaymentStatus.PARTIALLY_REFUNDED
+    await session.flush()

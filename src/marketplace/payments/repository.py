@@ -1,14 +1,25 @@
-"""SQL for payments."""
+"""SQL for payments, refunds, webhook events and the ledger."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.payments.models import Payment, PaymentAttemptStatus
+from marketplace.orders.models import PaymentMethod
+from marketplace.payments.models import (
+    LedgerEntry,
+    LedgerKind,
+    Payment,
+    PaymentAnomaly,
+    PaymentAttemptStatus,
+    Refund,
+    StripeEvent,
+)
+from marketplace.sellers.models import Seller
 
 
 async def get_payment(
@@ -51,3 +62,74 @@ async def cancel_open_payments(session: AsyncSession, order_id: uuid.UUID) -> No
         .values(status=PaymentAttemptStatus.CANCELLED)
         .execution_options(synchronize_session=False)
     )
+
+
+async def was_credited(session: AsyncSession, seller_order_id: uuid.UUID) -> bool:
+    result = await session.execute(
+        select(LedgerEntry.id).where(
+            LedgerEntry.seller_order_id == seller_order_id, LedgerEntry.kind == LedgerKind.SALE
+        )
+    )
+    return result.first() is not None
+
+
+async def ledger_sum(session: AsyncSession, seller_id: uuid.UUID) -> int:
+    result = await session.execute(
+        select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
+            LedgerEntry.seller_id == seller_id
+        )
+    )
+    return int(result.scalar_one())
+
+
+async def lock_seller(session: AsyncSession, seller_id: uuid.UUID) -> None:
+    await session.execute(select(Seller.id).where(Seller.id == seller_id).with_for_update())
+
+
+async def ledger_entries(
+    session: AsyncSession,
+    seller_id: uuid.UUID,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[LedgerEntry]:
+    query = select(LedgerEntry).where(LedgerEntry.seller_id == seller_id)
+    if after is not None:
+        moment, entry_id = after
+        query = query.where(
+            or_(
+                LedgerEntry.created_at < moment,
+                (LedgerEntry.created_at == moment) & (LedgerEntry.id < entry_id),
+            )
+        )
+    query = query.order_by(LedgerEntry.created_at.desc(), LedgerEntry.id.desc()).limit(limit)
+    return list((await session.execute(query)).scalars())
+
+
+async def event_seen(session: AsyncSession, event_id: str) -> bool:
+    return await session.get(StripeEvent, event_id) is not None
+
+
+async def refunds_by_provider_ids(session: AsyncSession, provider_ids: list[str]) -> set[str]:
+    result = await session.execute(
+        select(Refund.provider_refund_id).where(Refund.provider_refund_id.in_(provider_ids))
+    )
+    return {value for value in result.scalars() if value}
+
+
+async def pending_card_payments(session: AsyncSession, created_before: datetime) -> list[Payment]:
+    result = await session.execute(
+        select(Payment).where(
+            Payment.method == PaymentMethod.STRIPE,
+            Payment.status == PaymentAttemptStatus.PENDING,
+            Payment.created_at < created_before,
+            Payment.reference.is_not(None),
+        )
+    )
+    return list(result.scalars())
+
+
+async def list_anomalies(session: AsyncSession, limit: int) -> list[PaymentAnomaly]:
+    result = await session.execute(
+        select(PaymentAnomaly).order_by(PaymentAnomaly.created_at.desc()).limit(limit)
+    )
+    return list(result.scalars())

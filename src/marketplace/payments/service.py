@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,10 +15,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from marketplace.config import Settings
 from marketplace.core.formatting import format_rupiah
 from marketplace.core.i18n import Language
+from marketplace.core.pagination import CursorCodec, parse_time_and_id
+from marketplace.core.schemas import Page
 from marketplace.db.base import utcnow
 from marketplace.orders.models import PaymentMethod
 from marketplace.payments import repository
-from marketplace.payments.models import Payment, PaymentAttemptStatus
+from marketplace.payments.models import (
+    Payment,
+    PaymentAnomaly,
+    PaymentAttemptStatus,
+    Refund,
+    RefundStatus,
+)
+from marketplace.payments.schemas import AnomalyRead, LedgerEntryRead
+from marketplace.payments.stripe_gateway import StripeGateway
 
 
 def bank_transfer_instructions(
@@ -96,3 +109,179 @@ async def mark_paid(
 
 async def cancel_open_payments(session: AsyncSession, order_id: uuid.UUID) -> None:
     await repository.cancel_open_payments(session, order_id)
+
+
+@dataclass(frozen=True)
+class PaymentRuntime:
+    """What money-moving code needs besides the session: settings and the Stripe adapter."""
+
+    settings: Settings
+    gateway: StripeGateway
+
+
+def runtime_of(session: AsyncSession) -> PaymentRuntime:
+    """Taken from the app (or the command) that opened the session; see ``bind_runtime``."""
+    state = session.info.get("app_state")
+    runtime = getattr(state, "payment_runtime", None)
+    if not isinstance(runtime, PaymentRuntime):
+        raise RuntimeError("no payment runtime bound to this session")
+    return runtime
+
+
+def bind_runtime(session: AsyncSession, runtime: PaymentRuntime) -> None:
+    """For sessions opened outside a request (commands, background work)."""
+    session.info["app_state"] = SimpleNamespace(payment_runtime=runtime)
+
+
+async def start_card_payment(
+    session: AsyncSession,
+    runtime: PaymentRuntime,
+    *,
+    order_id: uuid.UUID,
+    order_number: str,
+    amount: int,
+) -> Payment:
+    """A PaymentIntent for the order total; its client_secret goes to the buyer's browser."""
+    attempt = len(await repository.payments_of_order(session, order_id)) + 1
+    await repository.cancel_open_payments(session, order_id)
+    intent = await runtime.gateway.create_intent(
+        rupiah=amount,
+        order_id=str(order_id),
+        order_number=order_number,
+        idempotency_key=f"order-{order_id}-attempt-{attempt}",
+    )
+    payment = Payment(
+        order_id=order_id,
+        method=PaymentMethod.STRIPE,
+        status=PaymentAttemptStatus.PENDING,
+        amount=amount,
+        reference=intent.id,
+        client_secret=intent.client_secret,
+    )
+    session.add(payment)
+    await session.flush()
+    return payment
+
+
+REUSABLE_INTENT_STATUSES = frozenset(
+    {"requires_payment_method", "requires_confirmation", "requires_action", "processing"}
+)
+
+
+async def reuse_or_replace_card_payment(
+    session: AsyncSession,
+    runtime: PaymentRuntime,
+    *,
+    order_id: uuid.UUID,
+    order_number: str,
+    amount: int,
+) -> Payment:
+    """The open card attempt when its intent can still be paid; else cancel it and start anew."""
+    latest = (await repository.latest_payments(session, [order_id])).get(order_id)
+    if latest is not None and latest.method is PaymentMethod.STRIPE and latest.reference:
+        if latest.status is PaymentAttemptStatus.PENDING:
+            intent = await runtime.gateway.retrieve_intent(latest.reference)
+            if intent.status in REUSABLE_INTENT_STATUSES and intent.amount == amount * 100:
+                return latest
+            if intent.status not in ("canceled", "succeeded"):
+                await runtime.gateway.cancel_intent(latest.reference)
+    return await start_card_payment(
+        session, runtime, order_id=order_id, order_number=order_number, amount=amount
+    )
+
+
+async def refund(
+    session: AsyncSession,
+    runtime: PaymentRuntime,
+    payment: Payment,
+    amount: int,
+    *,
+    key: str,
+    seller_order_id: uuid.UUID | None,
+    reason: str,
+) -> Refund:
+    """Give ``amount`` back: through Stripe for cards (recorded from its answer), recorded for
+    manual settlement for bank transfers and cash."""
+    amount = min(amount, payment.amount - payment.refunded_amount)
+    if payment.method is PaymentMethod.STRIPE and payment.reference:
+        answer = await runtime.gateway.refund(
+            intent_id=payment.reference, rupiah=amount, idempotency_key=key
+        )
+        record = Refund(
+            payment_id=payment.id,
+            seller_order_id=seller_order_id,
+            amount=answer.amount,
+            status=RefundStatus.SUCCEEDED if answer.status == "succeeded" else RefundStatus.PENDING,
+            provider_refund_id=answer.id,
+            reason=reason,
+        )
+    else:
+        record = Refund(
+            payment_id=payment.id,
+            seller_order_id=seller_order_id,
+            amount=amount,
+            status=RefundStatus.MANUAL,
+            reason=reason,
+        )
+    session.add(record)
+    payment.refunded_amount += record.amount
+    payment.status = (
+        PaymentAttemptStatus.REFUNDED
+        if payment.refunded_amount >= payment.amount
+        else PaymentAttemptStatus.PARTIALLY_REFUNDED
+    )
+    await session.flush()
+    return record
+
+
+async def paid_payment_of(session: AsyncSession, order_id: uuid.UUID) -> Payment | None:
+    for payment in reversed(await repository.payments_of_order(session, order_id)):
+        if payment.status in (
+            PaymentAttemptStatus.PAID,
+            PaymentAttemptStatus.PARTIALLY_REFUNDED,
+        ):
+            return payment
+    return None
+
+
+async def payment_by_reference(session: AsyncSession, reference: str) -> Payment | None:
+    return await repository.get_payment_by_reference(session, reference)
+
+
+async def flag_anomaly(
+    session: AsyncSession,
+    *,
+    kind: str,
+    detail: str,
+    payment_id: uuid.UUID | None = None,
+    event_id: str | None = None,
+) -> None:
+    session.add(PaymentAnomaly(payment_id=payment_id, event_id=event_id, kind=kind, detail=detail))
+    await session.flush()
+
+
+async def ledger_page(
+    session: AsyncSession,
+    codec: CursorCodec,
+    seller_id: uuid.UUID,
+    limit: int,
+    cursor: str | None,
+) -> Page[LedgerEntryRead]:
+    after = codec.decode_as(cursor, parse_time_and_id) if cursor else None
+    entries = await repository.ledger_entries(session, seller_id, after, limit + 1)
+    next_cursor = None
+    if len(entries) > limit:
+        last = entries[limit - 1]
+        next_cursor = codec.encode([last.created_at.isoformat(), str(last.id)])
+    return Page(
+        items=[LedgerEntryRead.model_validate(entry) for entry in entries[:limit]],
+        next_cursor=next_cursor,
+    )
+
+
+async def list_anomalies(session: AsyncSession, limit: int) -> list[AnomalyRead]:
+    return [AnomalyRead.model_validate(a) for a in await repository.list_anomalies(session, limit)]
+
+
+async def stale_card_payments(session: AsyncSession, created_before: datetime) -> list[Payment]:
+    return await repository.pending_card_payments(session, created_before)

@@ -1,0 +1,62 @@
+"""What a successful payment does to its order, whichever way it arrives (a Stripe webhook,
+an admin's bank-transfer confirmation, reconciliation): applied once, never backwards."""
+
+from __future__ import annotations
+
+import uuid
+from enum import StrEnum
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marketplace.orders import lifecycle, notices, repository
+from marketplace.orders.models import Order, OrderStatus, PaymentStatus
+from marketplace.payments import service as payments_service
+from marketplace.payments.models import Payment, PaymentAttemptStatus
+
+
+class Settlement(StrEnum):
+    APPLIED = "applied"
+    REVIVED = "revived"
+    REFUNDED = "refunded"
+    ALREADY_APPLIED = "already_applied"
+
+
+async def settle_successful_payment(
+    session: AsyncSession, order: Order, payment: Payment, confirmed_by: uuid.UUID | None
+) -> Settlement:
+    """Mark the payment paid and move the order on. An order that expired meanwhile takes its
+    stock again when it can, or the money goes back automatically and the buyer is told."""
+    if payment.status is not PaymentAttemptStatus.PENDING:
+        return Settlement.ALREADY_APPLIED
+    await payments_service.mark_paid(session, payment, confirmed_by)
+    if order.status is OrderStatus.PENDING:
+        await lifecycle.record_payment(session, order)
+        return Settlement.APPLIED
+    if order.status is OrderStatus.CANCELLED and await lifecycle.revive_paid_after_expiry(
+        session, order
+    ):
+        await lifecycle.record_payment(session, order)
+        return Settlement.REVIVED
+    await _refund_whole_payment(session, order, payment)
+    return Settlement.REFUNDED
+
+
+async def _refund_whole_payment(session: AsyncSession, order: Order, payment: Payment) -> None:
+    """Money for an order that cannot take it (expired and out of stock, or already paid by
+    another attempt) goes straight back."""
+    runtime = payments_service.runtime_of(session)
+    await payments_service.refund(
+        session,
+        runtime,
+        payment,
+        payment.amount,
+        key=f"refund-unusable-{payment.id}",
+        seller_order_id=None,
+        reason="order_unavailable",
+    )
+    if order.status is OrderStatus.CANCELLED:
+        await repository.move_order(
+            session, order.id, [OrderStatus.CANCELLED], {"payment_status": PaymentStatus.REFUNDED}
+        )
+        await session.refresh(order)
+    await notices.buyer_payment_refunded(session, order, payment.amount)
