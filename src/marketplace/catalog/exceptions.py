@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marketplace.core.errors import Conflict, NotFound
+from marketplace.core.errors import AppError, Conflict, NotFound
 
 
 class CategoryExists(Conflict):
@@ -31,3 +31,8 @@ class SkuTaken(Conflict):
 
 class TooManyImages(Conflict):
     problem = "too-many-images"
+
+
+class MediaStorageUnavailable(AppError):
+    status_code = 503
+    problem = "media-storage-unavailable"

@@ -3,10 +3,12 @@ leaves neither a row nor an object behind."""
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.catalog import repository
-from marketplace.catalog.exceptions import ImageNotFound, TooManyImages
+from marketplace.catalog.exceptions import ImageNotFound, MediaStorageUnavailable, TooManyImages
 from marketplace.catalog.listings import parse_uuid
 from marketplace.catalog.models import Product, ProductImage
 from marketplace.catalog.schemas import ImageRead
@@ -14,7 +16,9 @@ from marketplace.config import Settings
 from marketplace.db.base import utcnow
 from marketplace.db.session import after_commit, after_rollback
 from marketplace.media.images import process_image_async
-from marketplace.media.storage import MediaStorage, new_image_keys
+from marketplace.media.storage import MediaStorage, StorageError, new_image_keys
+
+logger = logging.getLogger("marketplace.media")
 
 MAX_IMAGES_PER_PRODUCT = 10
 WEBP = "image/webp"
@@ -36,13 +40,15 @@ async def add_image(
     image_key, thumbnail_key = new_image_keys(product.id)
 
     async def remove_objects() -> None:
-        await storage.delete(image_key)
-        await storage.delete(thumbnail_key)
+        await _delete_quietly(storage, (image_key, thumbnail_key))
 
     # Registered before the first put: whatever fails from here on, the objects go too.
     after_rollback(session, remove_objects)
-    await storage.put(image_key, processed.data, WEBP)
-    await storage.put(thumbnail_key, processed.thumbnail, WEBP)
+    try:
+        await storage.put(image_key, processed.data, WEBP)
+        await storage.put(thumbnail_key, processed.thumbnail, WEBP)
+    except StorageError as error:
+        raise MediaStorageUnavailable() from error
     image = ProductImage(
         product_id=product.id,
         position=next_position,
@@ -84,7 +90,15 @@ async def delete_image(
     await session.flush()
 
     async def remove_objects() -> None:
-        for key in keys:
-            await storage.delete(key)
+        await _delete_quietly(storage, keys)
 
     after_commit(session, remove_objects)
+
+
+async def _delete_quietly(storage: MediaStorage, keys: tuple[str, ...]) -> None:
+    """Each key on its own: one failed delete must not leave the other object behind."""
+    for key in keys:
+        try:
+            await storage.delete(key)
+        except StorageError:
+            logger.exception("could not delete media object %s", key)

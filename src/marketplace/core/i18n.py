@@ -222,6 +222,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Pencairan {amount} melebihi saldo penjual {balance}.",
         "A payout of {amount} exceeds the seller's balance of {balance}.",
     ),
+    "media-storage-unavailable": (
+        "Penyimpanan foto tidak tersedia",
+        "Media storage unavailable",
+    ),
+    "media-storage-unavailable.detail": (
+        "Foto tidak dapat disimpan sekarang. Coba lagi sebentar lagi.",
+        "The photo cannot be stored right now. Try again shortly.",
+    ),
     "unknown-category": (
         "Kategori '{slug}' tidak dikenal.",
         "Category '{slug}' is unknown.",

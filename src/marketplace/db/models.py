@@ -4,6 +4,7 @@ from marketplace.accounts.models import RefreshToken, User
 from marketplace.audit.models import AuditEntry
 from marketplace.catalog.models import Category, Region
 from marketplace.db.base import Base
+from marketplace.featured.models import FeaturedEntry
 from marketplace.notifications.models import OutboxEmail
 from marketplace.orders.models import (
     IdempotencyRecord,
@@ -36,6 +37,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Category",
+    "FeaturedEntry",
     "RefreshToken",
     "Region",
     "Seller",

@@ -17,8 +17,9 @@ from marketplace.media.storage import IMMUTABLE_CACHE_CONTROL, InvalidMediaKey, 
 router = APIRouter(tags=["media"])
 
 
-@router.get(
+@router.api_route(
     "/media/{key:path}",
+    methods=["GET", "HEAD"],
     response_class=FileResponse,
     responses={
         200: {"content": {WEBP_CONTENT_TYPE: {}}, "description": "The image"},
