@@ -83,6 +83,10 @@ class Settings(BaseSettings):
     background_tasks_enabled: bool = True
     background_interval_seconds: float = Field(default=30.0, gt=0)
     embed_allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Where a featured card links to: a URL template with {slug} and/or {id}, e.g.
+    # ``https://pasar.babelprov.go.id/produk/{slug}``; unset, the product's own API address
+    # ``{public_url}/api/v1/products/{slug}``.
+    storefront_url: str | None = None
 
     @field_validator("embed_allowed_origins", mode="before")
     @classmethod

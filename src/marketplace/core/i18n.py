@@ -315,6 +315,62 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Bentrok dengan perubahan lain yang terjadi bersamaan; coba impor lagi.",
         "Conflicted with another change made at the same time; import again.",
     ),
+    # featured products and embeds
+    "featured-entry-not-found": ("Entri unggulan tidak ditemukan", "Featured entry not found"),
+    "product-already-featured": ("Produk sudah diunggulkan", "Product already featured"),
+    "product-already-featured.detail": (
+        "Produk ini sudah ada di daftar unggulan; ubah atau hapus entrinya.",
+        "This product is already on the featured list; change or delete its entry.",
+    ),
+    "unknown-product": (
+        "Produk '{product_id}' tidak dikenal.",
+        "Product '{product_id}' is unknown.",
+    ),
+    "featured-window-inverted": (
+        "Waktu berakhir (ends_at) harus setelah waktu mulai (starts_at).",
+        "ends_at must be after starts_at.",
+    ),
+    "oembed-unknown-url": ("URL tidak dikenali", "Unknown URL"),
+    "oembed-unknown-url.detail": (
+        "URL ini bukan alamat produk yang dapat disematkan dari marketplace ini.",
+        "This URL is not the address of a product this marketplace can embed.",
+    ),
+    "oembed-format-not-implemented": ("Format tidak tersedia", "Format not implemented"),
+    "oembed-format-not-implemented.detail": (
+        "Hanya format=json yang tersedia.",
+        "Only format=json is available.",
+    ),
+    "featured.state.active": ("Tayang sekarang", "Showing now"),
+    "featured.state.active-until": ("Tayang sampai {ends_at}", "Showing until {ends_at}"),
+    "featured.state.scheduled": ("Dijadwalkan mulai {starts_at}", "Scheduled from {starts_at}"),
+    "featured.state.expired": ("Berakhir {ends_at}", "Ended {ends_at}"),
+    "featured.state.hidden": ("Disembunyikan: {reason}", "Hidden: {reason}"),
+    "featured.reason.product_draft": ("produk masih draf", "the product is a draft"),
+    "featured.reason.product_archived": ("produk diarsipkan", "the product is archived"),
+    "featured.reason.seller_pending": (
+        "penjual belum diverifikasi",
+        "the seller is not verified yet",
+    ),
+    "featured.reason.seller_rejected": ("penjual ditolak", "the seller was rejected"),
+    "featured.reason.seller_suspended": ("penjual dibekukan", "the seller is suspended"),
+    "featured.page-title": ("Produk Unggulan Bangka Belitung", "Featured products of Bangka Belitung"),
+    "featured.intro": (
+        "Produk pilihan kelompok informasi masyarakat, UMKM, dan koperasi di Kepulauan Bangka "
+        "Belitung.",
+        "Selected products of community information groups, small businesses and cooperatives "
+        "of the Bangka Belitung Islands.",
+    ),
+    "featured.embed-title": ("Produk unggulan", "Featured products"),
+    "featured.product-title": ("Produk: {title}", "Product: {title}"),
+    "featured.empty": ("Belum ada produk unggulan.", "No featured products yet."),
+    "featured.out-of-stock": ("Stok habis", "Out of stock"),
+    "featured.sold-by": ("oleh {seller}", "by {seller}"),
+    "featured.view": ("Lihat produk", "View product"),
+    "featured.new-tab": ("(membuka tab baru)", "(opens in a new tab)"),
+    "featured.photo": ("Foto {title}", "Photo of {title}"),
+    "featured.no-photo": ("Belum ada foto", "No photo yet"),
+    "featured.see-all": ("Lihat semua produk unggulan", "See all featured products"),
+    "featured.provider": ("Pasar Babel", "Pasar Babel"),
 }
 
 
