@@ -354,7 +354,9 @@ async def optimize_database(database_url: str) -> None:
                 await connection.execute(text("VACUUM ANALYZE"))
             else:
                 await connection.execute(text("PRAGMA journal_mode=WAL"))
-                await connection.execute(text("PRAGMA optimize=0x10002"))
+                # SQLite 3.40's PRAGMA optimize skips tables never analysed: ANALYZE first
+                await connection.execute(text("ANALYZE"))
+                await connection.execute(text("PRAGMA optimize"))
     finally:
         await engine.dispose()
 

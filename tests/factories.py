@@ -512,3 +512,24 @@ async def set_order_expiry(
         await session.execute(
             update(Order).where(Order.id == uuid.UUID(order_id)).values(expires_at=expires_at)
         )
+
+
+async def ship_seller_order(
+    client: AsyncClient,
+    member: Account,
+    seller_order_id: str,
+    *,
+    courier: str = "JNE",
+    tracking_number: str = "JNE0012345678",
+) -> Response:
+    """POST /seller-orders/{id}/ship as ``member``; not asserted."""
+    return await client.post(
+        f"/api/v1/seller-orders/{seller_order_id}/ship",
+        json={"courier": courier, "tracking_number": tracking_number},
+        headers=member.headers,
+    )
+
+
+async def confirm_payment(client: AsyncClient, admin: Account, payment_id: str) -> Response:
+    """POST /admin/payments/{id}/confirm (a bank transfer arrived); not asserted."""
+    return await client.post(f"/api/v1/admin/payments/{payment_id}/confirm", headers=admin.headers)

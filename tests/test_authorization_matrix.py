@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,9 @@ from tests.factories import (
     create_category,
     create_seller,
     create_verified_seller,
+    order_body,
+    order_line,
+    placed_order,
     sign_in,
     unique_email,
 )
@@ -37,17 +41,21 @@ from tests.media.samples import jpeg_bytes
 
 API_PREFIX = "/api/v1"
 ROLES = ("anonymous", "other", "member", "admin")
+BUYER = "buyer"  # asked last, and only on rows about one buyer's order
 
 
 @dataclass
 class World:
     """A verified seller with an owner and a staff member, its published and draft products,
-    a pending seller of the same owner, an unrelated user and an admin."""
+    a pending seller of the same owner, an unrelated user, an admin, and a signed-in buyer with
+    three orders of the published product: one awaiting a bank transfer, one (cash on delivery)
+    to ship and one shipped."""
 
     client: AsyncClient
     owner: Account
     other: Account
     admin: Account
+    buyer: Account
     staff_user_id: str
     seller_id: str
     pending_seller_id: str
@@ -55,9 +63,19 @@ class World:
     draft_product_id: str
     variant_id: str
     image_id: str
+    order_id: str
+    payment_id: str
+    to_ship_part_id: str
+    shipped_part_id: str
+    featured_entry_id: str
 
     def headers(self, role: str) -> dict[str, str]:
-        account = {"other": self.other, "member": self.owner, "admin": self.admin}.get(role)
+        account = {
+            "other": self.other,
+            "member": self.owner,
+            "admin": self.admin,
+            BUYER: self.buyer,
+        }.get(role)
         return account.headers if account else {}
 
 
@@ -66,7 +84,7 @@ def _product_body(title: str) -> dict[str, Any]:
         "title": title,
         "description": "Lada putih asli Muntok.",
         "category": "rempah",
-        "variants": [{"name": "100 g", "price": 25000, "stock": 5, "weight_grams": 120}],
+        "variants": [{"name": "100 g", "price": 25000, "stock": 50, "weight_grams": 120}],
     }
 
 
@@ -94,18 +112,48 @@ async def build_world(app: FastAPI, client: AsyncClient) -> World:
     )
     assert publish.status_code == 200, publish.text
     assert image.status_code == 201, image.text
+    buyer = await create_account(client)
+    variant_id = product["variants"][0]["id"]
+    awaiting_transfer = await placed_order(
+        client, order_body(order_line(variant_id, 1)), headers=buyer.headers
+    )
+    to_ship, shipped = [
+        await placed_order(
+            client,
+            order_body(order_line(variant_id, 1), payment_method="cod"),
+            headers=buyer.headers,
+        )
+        for _ in range(2)
+    ]
+    shipped_part_id = shipped["seller_orders"][0]["id"]
+    ship = await client.post(
+        f"{API_PREFIX}/seller-orders/{shipped_part_id}/ship",
+        json={"courier": "JNE", "tracking_number": "JNE0001"},
+        headers=owner.headers,
+    )
+    assert ship.status_code == 200, ship.text
+    featured = await client.post(
+        f"{API_PREFIX}/admin/featured", json={"product_id": product["id"]}, headers=admin.headers
+    )
+    assert featured.status_code == 201, featured.text
     return World(
         client=client,
         owner=owner,
         other=other,
         admin=admin,
+        buyer=buyer,
         staff_user_id=staff.id,
         seller_id=seller["id"],
         pending_seller_id=pending["id"],
         product_id=product["id"],
         draft_product_id=draft.json()["id"],
-        variant_id=product["variants"][0]["id"],
+        variant_id=variant_id,
         image_id=image.json()["id"],
+        order_id=awaiting_transfer["id"],
+        payment_id=awaiting_transfer["payment"]["id"],
+        to_ship_part_id=to_ship["seller_orders"][0]["id"],
+        shipped_part_id=shipped_part_id,
+        featured_entry_id=featured.json()["id"],
     )
 
 
@@ -139,11 +187,18 @@ class Row:
     json: Body | None = None
     form: Body | None = None
     files: Body | None = None
+    headers: Body | None = None
+    buyer: int | None = None  # the status for the order's buyer, where that role exists
     state: str = ""
 
     @property
+    def roles(self) -> tuple[str, ...]:
+        return ROLES if self.buyer is None else (*ROLES, BUYER)
+
+    @property
     def expected(self) -> dict[str, int]:
-        return dict(zip(ROLES, (self.anonymous, self.other, self.member, self.admin), strict=True))
+        statuses = (self.anonymous, self.other, self.member, self.admin, self.buyer)
+        return dict(zip(self.roles, statuses[: len(self.roles)], strict=True))
 
     def url(self, world: World) -> str:
         def value(match: re.Match[str]) -> str:
@@ -156,6 +211,10 @@ class Row:
     def test_id(self) -> str:
         label = f"{self.method} {self.path.removeprefix(API_PREFIX)}"
         return f"{label} [{self.state}]" if self.state else label
+
+
+def _idempotency_key(world: World) -> dict[str, str]:
+    return {"Idempotency-Key": str(uuid.uuid4())}
 
 
 def _new_seller(world: World) -> dict[str, str]:
@@ -230,6 +289,48 @@ MATRIX: list[Row] = [
     Row("GET", "/api/v1/sellers/{seller_id}/products/export.csv", 401, 403, 200, 200),
     Row("POST", "/api/v1/sellers/{seller_id}/products/import", 401, 403, 200, 403,
         files=_exported_csv),
+    # orders: "buyer" is the signed-in user who placed the order in question
+    Row("POST", "/api/v1/orders", 201, 201, 201, 201, headers=_idempotency_key,
+        json=lambda w: order_body(order_line(w.variant_id, 1))),
+    Row("GET", "/api/v1/orders", 401, 200, 200, 200, buyer=200),
+    Row("GET", "/api/v1/orders/{order_id}", 404, 404, 404, 200, buyer=200),
+    Row("POST", "/api/v1/orders/{order_id}/payments", 404, 404, 404, 201, buyer=201,
+        headers=_idempotency_key, json=lambda w: {"payment_method": "bank_transfer"}),
+    Row("POST", "/api/v1/orders/{order_id}/cancel", 404, 404, 404, 200, buyer=409,
+        state="awaiting transfer; the buyer comes after the admin cancelled"),
+    Row("GET", "/api/v1/sellers/{seller_id}/orders", 401, 403, 200, 200, buyer=403),
+    Row("POST", "/api/v1/seller-orders/{seller_order_id}/ship", 401, 404, 200, 403, buyer=403,
+        at={"seller_order_id": "to_ship_part_id"},
+        json=lambda w: {"courier": "JNE", "tracking_number": "JNE0002"}, state="to ship"),
+    Row("POST", "/api/v1/seller-orders/{seller_order_id}/deliver", 404, 404, 200, 403,
+        buyer=409, at={"seller_order_id": "shipped_part_id"},
+        state="shipped; the buyer comes after the member delivered"),
+    Row("POST", "/api/v1/seller-orders/{seller_order_id}/cancel", 401, 404, 200, 409, buyer=403,
+        at={"seller_order_id": "to_ship_part_id"},
+        state="to ship; the admin comes after the member cancelled"),
+    Row("POST", "/api/v1/admin/payments/{payment_id}/confirm", 401, 403, 403, 200, buyer=403),
+    Row("GET", "/api/v1/admin/shipping-rates", 401, 403, 403, 200),
+    Row("PUT", "/api/v1/admin/shipping-rates", 401, 403, 403, 200,
+        json=lambda w: {"rates": [{"region_code": None, "max_weight_grams": 1000,
+                                   "price": 20000}]}),
+    # payments
+    Row("POST", "/api/v1/webhooks/stripe", 404, 404, 404, 404,
+        json=lambda w: {"type": "payment_intent.succeeded"}, state="no webhook secret set"),
+    Row("GET", "/api/v1/sellers/{seller_id}/balance", 401, 403, 200, 200),
+    Row("GET", "/api/v1/sellers/{seller_id}/ledger", 401, 403, 200, 200),
+    Row("POST", "/api/v1/admin/sellers/{seller_id}/payouts", 401, 403, 403, 409,
+        json=lambda w: {"amount": 10000, "bank_reference": "BCA-0001"},
+        state="nothing owed yet"),
+    Row("GET", "/api/v1/admin/payment-anomalies", 401, 403, 403, 200),
+    # featured products
+    Row("GET", "/api/v1/featured", 200, 200, 200, 200),
+    Row("POST", "/api/v1/admin/featured", 401, 403, 403, 201,
+        json=lambda w: {"product_id": w.draft_product_id, "position": 50}, state="a draft"),
+    Row("GET", "/api/v1/admin/featured", 401, 403, 403, 200),
+    Row("PATCH", "/api/v1/admin/featured/{entry_id}", 401, 403, 403, 200,
+        at={"entry_id": "featured_entry_id"}, json=lambda w: {"position": 5}),
+    Row("DELETE", "/api/v1/admin/featured/{entry_id}", 401, 403, 403, 204,
+        at={"entry_id": "featured_entry_id"}),
 ]  # fmt: skip
 
 
@@ -247,14 +348,14 @@ async def test_endpoint_answers_each_kind_of_caller_as_the_matrix_says(
     world = await build_world(app, client)
 
     observed: dict[str, int] = {}
-    for role in ROLES:
+    for role in row.roles:
         response = await client.request(
             row.method,
             row.url(world),
             json=await _built(row.json, world),
             data=await _built(row.form, world),
             files=await _built(row.files, world),
-            headers=world.headers(role),
+            headers={**(await _built(row.headers, world) or {}), **world.headers(role)},
         )
         observed[role] = response.status_code
         if response.status_code >= 400:

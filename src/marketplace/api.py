@@ -7,6 +7,8 @@ from fastapi import APIRouter
 from marketplace.accounts.router import router as accounts_router
 from marketplace.audit.router import router as audit_router
 from marketplace.catalog.router import router as catalog_router
+from marketplace.featured.router import admin_router as featured_admin_router
+from marketplace.featured.router import router as featured_router
 from marketplace.orders.router import admin_router as orders_admin_router
 from marketplace.orders.router import router as orders_router
 from marketplace.payments.router import admin_router as payments_admin_router
@@ -21,6 +23,8 @@ api_router.include_router(accounts_router)
 api_router.include_router(sellers_router)
 api_router.include_router(sellers_admin_router)
 api_router.include_router(catalog_router)
+api_router.include_router(featured_router)
+api_router.include_router(featured_admin_router)
 api_router.include_router(audit_router)
 api_router.include_router(orders_router)
 api_router.include_router(orders_admin_router)

@@ -22,6 +22,7 @@ from marketplace.core.middleware import BodySizeLimitMiddleware, RequestContextM
 from marketplace.core.rate_limit import RateLimiter
 from marketplace.core.security import PasswordHashing
 from marketplace.db.session import create_engine, create_sessionmaker
+from marketplace.featured.pages import router as featured_pages_router
 from marketplace.media.router import router as media_router
 from marketplace.media.storage import storage_from_settings
 from marketplace.notifications.tasks import EmailOutbox
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_error_handlers(app)
     app.include_router(api_router)
+    app.include_router(featured_pages_router)
     if settings.media_backend is MediaBackend.LOCAL:
         app.include_router(media_router)
     _add_health_routes(app)

@@ -335,3 +335,20 @@ async def test_etag_differs_between_different_queries(app: FastAPI, client: Asyn
     # Then their ETags differ, except where the query means the same thing
     assert newest.headers["etag"] != cheapest.headers["etag"]
     assert default.headers["etag"] == newest.headers["etag"]
+
+
+async def test_if_none_match_with_a_weak_tag_or_a_list_of_tags_answers_304(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    # Given a first read of the list
+    shop = await set_up_catalog(app, client)
+    await create_published_product(client, shop.owner, shop.seller_id)
+    etag = (await client.get("/api/v1/products")).headers["etag"]
+
+    # When the tag comes back weakened (as a compressing proxy sends it) or in a list
+    weak = await client.get("/api/v1/products", headers={"If-None-Match": f"W/{etag}"})
+    listed = await client.get("/api/v1/products", headers={"If-None-Match": f'"lama", {etag}'})
+    star = await client.get("/api/v1/products", headers={"If-None-Match": "*"})
+
+    # Then each is a 304
+    assert (weak.status_code, listed.status_code, star.status_code) == (304, 304, 304)

@@ -189,3 +189,56 @@ async def test_patch_changes_title_description_and_category_but_keeps_the_slug(
         "madu",
     )
     assert body["slug"] == "madu-hutan"
+
+
+async def test_patching_one_attribute_keeps_the_others(app: FastAPI, client: AsyncClient) -> None:
+    # Given a product with a P-IRT number
+    shop = await set_up_catalog(app, client)
+    product = await create_product(
+        client, shop.owner, shop.seller_id, attributes={"pirt_number": "209190501012327"}
+    )
+
+    # When only a halal certificate is added
+    response = await client.patch(
+        f"/api/v1/products/{product['id']}",
+        json={"attributes": {"halal_certificate": "ID19110000123450422"}},
+        headers=shop.owner.headers,
+    )
+
+    # Then the P-IRT number is still there
+    assert response.json()["attributes"] == {
+        "pirt_number": "209190501012327",
+        "bpom_number": None,
+        "halal_certificate": "ID19110000123450422",
+    }
+
+
+async def test_patch_with_an_unknown_category_or_null_title_is_422_and_changes_nothing(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    # Given a product in "rempah"
+    shop = await set_up_catalog(app, client)
+    product = await create_product(client, shop.owner, shop.seller_id)
+    url = f"/api/v1/products/{product['id']}"
+
+    # When the owner sends an unknown category, a null title, or a bad P-IRT number
+    unknown = await client.patch(
+        url, json={"title": "Baru", "category": "tidak-ada"}, headers=shop.owner.headers
+    )
+    null_title = await client.patch(url, json={"title": None}, headers=shop.owner.headers)
+    bad_pirt = await client.patch(
+        url, json={"attributes": {"pirt_number": "123"}}, headers=shop.owner.headers
+    )
+
+    # Then each is a 422 naming its field, and the product is unchanged
+    assert [error["loc"] for error in unknown.json()["errors"]] == [["body", "category"]]
+    assert [error["loc"] for error in null_title.json()["errors"]] == [["body", "title"]]
+    assert [error["loc"] for error in bad_pirt.json()["errors"]] == [
+        ["body", "attributes", "pirt_number"]
+    ]
+    detail = (await client.get(url, headers=shop.owner.headers)).json()
+    assert (detail["title"], detail["category"], detail["attributes"]["pirt_number"]) == (
+        "Lada Putih Muntok",
+        "rempah",
+        None,
+    )

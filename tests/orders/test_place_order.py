@@ -304,6 +304,9 @@ async def test_cart_across_two_sellers_makes_one_seller_order_per_seller_with_it
         pytest.param("Tanjung Pandan", None, 2, "19.02", 18_000, id="belitung-seat-town"),
         pytest.param("Kabupaten Belitung Timur", None, 12, "19.06", 52_000, id="belitung-5kg"),
         pytest.param("Muntok", None, 2, "19.05", 12_000, id="bangka-barat-seat-town"),
+        pytest.param("Pangkal Pinang", None, 2, "19.71", 12_000, id="city-name-with-a-space"),
+        pytest.param("TANJUNGPANDAN", None, 2, "19.02", 18_000, id="seat-town-in-one-word"),
+        pytest.param("Kab. Bangka Selatan", None, 2, "19.03", 12_000, id="kab-abbreviation"),
         pytest.param("Jakarta", None, 2, None, 30_000, id="outside-province"),
         pytest.param("Jakarta Selatan", None, 18, None, 90_000, id="outside-5kg"),
         pytest.param("Desa Lalang", "19.06", 2, "19.06", 18_000, id="explicit-region-code"),
@@ -430,6 +433,29 @@ async def test_admin_edited_rate_table_prices_the_next_order(
     # then the new rates apply, and a regency without rates falls back to the general ones
     assert city_order["shipping_total"] == 9_000
     assert belitung_order["shipping_total"] == 40_000
+
+
+async def test_rate_table_with_an_unknown_regency_is_422_naming_the_row_and_changes_nothing(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    shop = await open_shop(app, client)
+    table = {
+        "rates": [
+            {"region_code": "19.71", "max_weight_grams": 2_000, "price": 9_000},
+            {"region_code": "19.99", "max_weight_grams": 2_000, "price": 9_000},
+        ]
+    }
+
+    response = await client.put(
+        "/api/v1/admin/shipping-rates", json=table, headers=shop.admin.headers
+    )
+
+    assert response.status_code == 422, response.text
+    assert [error["loc"] for error in response.json()["errors"]] == [
+        ["body", "rates", 1, "region_code"]
+    ]
+    order = await placed_order(client, order_body(order_line(shop.variant_id, 2)))
+    assert order["shipping_total"] == 12_000
 
 
 async def test_rate_table_is_only_for_admins(app: FastAPI, client: AsyncClient) -> None:

@@ -67,6 +67,15 @@ def search_text(raw: str | None) -> str | None:
     return text or None
 
 
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """RFC 9110 weak comparison: If-None-Match may list several tags, mark them weak (``W/``,
+    as proxies do when they compress) or say ``*``."""
+    if not if_none_match:
+        return False
+    candidates = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return "*" in candidates or etag in candidates
+
+
 @dataclass(frozen=True)
 class CachedPage:
     body: bytes

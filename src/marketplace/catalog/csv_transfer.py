@@ -177,8 +177,8 @@ async def _import_product(
 async def _existing_product(
     session: AsyncSession, catalog: _SellerCatalog, group: ProductRows
 ) -> Product | None:
-    """The seller's product named by ``product_slug``. Another seller's is reported as unknown,
-    in the same words as any other product the caller cannot see."""
+    """The seller's product named by ``product_slug``, or None to create one. Another seller's
+    product is an error that calls it unknown rather than saying whose it is."""
     slug = group.slug
     if not slug or slug in catalog.products:
         return catalog.products.get(slug) if slug else None

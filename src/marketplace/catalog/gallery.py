@@ -31,12 +31,14 @@ async def add_image(
     product: Product,
     raw: bytes,
 ) -> ImageRead:
-    count, next_position = await repository.count_images(session, product.id)
-    if count >= MAX_IMAGES_PER_PRODUCT:
-        raise TooManyImages(params={"limit": MAX_IMAGES_PER_PRODUCT})
+    await _next_free_position(session, product)  # refuse early, before the costly decoding
     processed = await process_image_async(
         raw, max_bytes=settings.max_upload_bytes, max_pixels=settings.max_image_pixels
     )
+    # Uploads to one product queue on its row from here, so two at once cannot both take the
+    # tenth place (or the same position).
+    await repository.get_product(session, product.id, for_update=True)
+    next_position = await _next_free_position(session, product)
     image_key, thumbnail_key = new_image_keys(product.id)
 
     async def remove_objects() -> None:
@@ -63,6 +65,13 @@ async def add_image(
     product.updated_at = utcnow()
     await session.flush()
     return image_read(image, storage)
+
+
+async def _next_free_position(session: AsyncSession, product: Product) -> int:
+    count, next_position = await repository.count_images(session, product.id)
+    if count >= MAX_IMAGES_PER_PRODUCT:
+        raise TooManyImages(params={"limit": MAX_IMAGES_PER_PRODUCT})
+    return next_position
 
 
 def image_read(image: ProductImage, storage: MediaStorage) -> ImageRead:

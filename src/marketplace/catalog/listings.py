@@ -235,9 +235,7 @@ async def update_variant(
     for field, value in changes.items():
         setattr(variant, field, value)
     await _flush_checking_skus(session, [changes["sku"]] if changes.get("sku") else [])
-    product.min_price = min(v.price for v in variants)
-    product.updated_at = utcnow()
-    await session.flush()
+    await _refresh_min_price(session, product.id)
     return variant
 
 
@@ -299,7 +297,10 @@ async def bulk_update_variants(
 
 
 async def _refresh_min_price(session: AsyncSession, product_id: uuid.UUID) -> None:
-    product = await repository.get_product(session, product_id)
+    """Recount the lowest price under the product's row lock (taken after the variant rows,
+    the order bulk updates use too): a concurrent price change of another variant has then
+    committed, so the count includes it instead of overwriting it with a stale minimum."""
+    product = await repository.get_product(session, product_id, for_update=True)
     if product is not None:
         product.min_price = await repository.lowest_price(session, product_id)
         product.updated_at = utcnow()

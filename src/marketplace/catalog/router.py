@@ -121,7 +121,7 @@ async def list_products(
     codec = _products_codec(settings, query.effective_sort)
     page = await browsing.list_public_products_cached(session, codec, storage, cache, query)
     headers = {"ETag": page.etag, "Cache-Control": "public, max-age=30"}
-    if request.headers.get("if-none-match") == page.etag:
+    if browsing.etag_matches(request.headers.get("if-none-match"), page.etag):
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
     return Response(content=page.body, media_type="application/json", headers=headers)
 

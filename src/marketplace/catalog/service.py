@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
@@ -21,12 +22,15 @@ async def list_regions(session: AsyncSession) -> list[Region]:
     return await repository.list_regions(session)
 
 
-async def require_region(session: AsyncSession, code: str, *, field: str = "region_code") -> Region:
-    """The region with ``code``, or a 422 naming ``field``."""
+async def require_region(
+    session: AsyncSession, code: str, *, field: str | Sequence[str | int] = "region_code"
+) -> Region:
+    """The region with ``code``, or a 422 naming ``field`` (a path for a nested field)."""
     region = await repository.get_region(session, code)
     if region is None:
         message = translate("unknown-region", code=code)
-        raise InvalidInput.for_field(["body", field], message, "unknown_region")
+        location = [field] if isinstance(field, str) else list(field)
+        raise InvalidInput.for_field(["body", *location], message, "unknown_region")
     return region
 
 
@@ -132,3 +136,9 @@ async def reserve_stock(session: AsyncSession, quantities: dict[uuid.UUID, int])
 async def release_stock(session: AsyncSession, quantities: dict[uuid.UUID, int]) -> None:
     for variant_id in sorted(quantities):
         await repository.return_stock(session, variant_id, quantities[variant_id])
+
+
+async def catalog_version(session: AsyncSession) -> str:
+    """A string that changes whenever anything public pages show of the catalog changes
+    (products, prices, stock, sellers, categories): part of other domains' cache keys."""
+    return await repository.catalog_version(session)

@@ -353,7 +353,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "featured.reason.seller_rejected": ("penjual ditolak", "the seller was rejected"),
     "featured.reason.seller_suspended": ("penjual dibekukan", "the seller is suspended"),
-    "featured.page-title": ("Produk Unggulan Bangka Belitung", "Featured products of Bangka Belitung"),
+    "featured.page-title": (
+        "Produk Unggulan Bangka Belitung",
+        "Featured products of Bangka Belitung",
+    ),
     "featured.intro": (
         "Produk pilihan kelompok informasi masyarakat, UMKM, dan koperasi di Kepulauan Bangka "
         "Belitung.",

@@ -18,6 +18,7 @@ from marketplace.catalog import service as catalog_service
 from marketplace.catalog.service import VariantForSale
 from marketplace.config import Settings
 from marketplace.core.errors import InvalidInput
+from marketplace.core.formatting import WIB
 from marketplace.core.i18n import Language, current_language, translate
 from marketplace.core.security import hash_opaque_token
 from marketplace.db.base import utcnow
@@ -59,7 +60,8 @@ def guest_access_token(settings: Settings, order_id: uuid.UUID) -> str:
 
 
 def new_order_number() -> str:
-    today = utcnow().strftime("%y%m%d")
+    # The date people in the province see on their calendar (WIB), not the UTC one.
+    today = utcnow().astimezone(WIB).strftime("%y%m%d")
     return f"BB{today}-" + "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(6))
 
 

@@ -315,9 +315,11 @@ async def confirm_bank_transfer(session: AsyncSession, admin: User, payment_id: 
     payment = await payments_service.get_payment(session, payment.id, for_update=True)
     if order is None or payment is None:
         raise PaymentNotFound()
-    if (
-        payment.method is not PaymentMethod.BANK_TRANSFER
-        or payment.status is not PaymentAttemptStatus.PENDING
+    # A cancelled attempt can still be confirmed: expiry cancels it, yet the money may come.
+    before = payment.status
+    if payment.method is not PaymentMethod.BANK_TRANSFER or before not in (
+        PaymentAttemptStatus.PENDING,
+        PaymentAttemptStatus.CANCELLED,
     ):
         raise OrderStatusConflict(params={"current": payment.status.value, "target": "paid"})
     outcome = await settle_successful_payment(session, order, payment, confirmed_by=admin.id)
@@ -327,7 +329,7 @@ async def confirm_bank_transfer(session: AsyncSession, admin: User, payment_id: 
         action="payment.confirm",
         target_type="payment",
         target_id=payment.id,
-        before={"status": "pending"},
+        before={"status": before.value},
         after={
             "status": payment.status.value,
             "order_status": order.status.value,
@@ -359,6 +361,10 @@ async def new_payment_attempt(
             order_id=order.id,
             order_number=order.number,
             amount=order.total,
+        )
+    if settings.stripe_secret_key.get_secret_value():
+        await payments_service.cancel_open_card_intent(
+            session, payments_service.runtime_of(session), order.id
         )
     payment = await payments_service.start_offline_payment(
         session,

@@ -25,8 +25,11 @@ async def settle_successful_payment(
     session: AsyncSession, order: Order, payment: Payment, confirmed_by: uuid.UUID | None
 ) -> Settlement:
     """Mark the payment paid and move the order on. An order that expired meanwhile takes its
-    stock again when it can, or the money goes back automatically and the buyer is told."""
-    if payment.status is not PaymentAttemptStatus.PENDING:
+    stock again when it can, or the money goes back automatically and the buyer is told.
+
+    A cancelled attempt still counts: expiry (and a switch to another way of paying) cancels
+    the open attempt here, yet its money can still arrive afterwards."""
+    if payment.status not in (PaymentAttemptStatus.PENDING, PaymentAttemptStatus.CANCELLED):
         return Settlement.ALREADY_APPLIED
     await payments_service.mark_paid(session, payment, confirmed_by)
     if order.status is OrderStatus.PENDING:

@@ -13,11 +13,14 @@ from marketplace.orders.models import ShippingMethod, ShippingRate
 from marketplace.orders.schemas import ShippingAddress, ShippingRateTable
 
 _REGION_PREFIX = re.compile(r"^(kabupaten|kab\.?|kota)\s+", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
 GRAMS_PER_KILOGRAM = 1000
 
 
 def _plain_place(name: str) -> str:
-    return _REGION_PREFIX.sub("", name.strip()).lower()
+    """Without prefix, case or spaces: people write both ``Pangkal Pinang`` and
+    ``Pangkalpinang``, ``Tanjung Pandan`` and ``Tanjungpandan``."""
+    return _SPACES.sub("", _REGION_PREFIX.sub("", name.strip())).lower()
 
 
 async def destination_region(session: AsyncSession, address: ShippingAddress) -> str | None:
@@ -25,12 +28,12 @@ async def destination_region(session: AsyncSession, address: ShippingAddress) ->
     None for an address outside the province."""
     if address.region_code:
         await catalog_service.require_region(
-            session, address.region_code, field="shipping_address.region_code"
+            session, address.region_code, field=("shipping_address", "region_code")
         )
         return address.region_code
     city = _plain_place(address.city)
     for region in await catalog_service.list_regions(session):
-        if city in (_plain_place(region.name), (region.seat or "").lower()):
+        if city in (_plain_place(region.name), _plain_place(region.seat or "")):
             return region.code
     return None
 
@@ -68,7 +71,7 @@ async def replace_rates(session: AsyncSession, table: ShippingRateTable) -> list
     for index, rate in enumerate(table.rates):
         if rate.region_code is not None:
             await catalog_service.require_region(
-                session, rate.region_code, field=f"rates.{index}.region_code"
+                session, rate.region_code, field=("rates", index, "region_code")
             )
     rates = [
         ShippingRate(

@@ -27,7 +27,8 @@ async def get_payment(
 ) -> Payment | None:
     query = select(Payment).where(Payment.id == payment_id)
     if for_update:
-        query = query.with_for_update()
+        # Re-read under the lock: a copy loaded earlier in this session may be stale by now.
+        query = query.with_for_update().execution_options(populate_existing=True)
     return (await session.execute(query)).scalar_one_or_none()
 
 

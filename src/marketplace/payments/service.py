@@ -190,6 +190,24 @@ async def reuse_or_replace_card_payment(
     )
 
 
+async def cancel_open_card_intent(
+    session: AsyncSession, runtime: PaymentRuntime, order_id: uuid.UUID
+) -> None:
+    """The buyer pays another way now: the open PaymentIntent is cancelled at Stripe too, so
+    the card it was shown to can no longer be charged for this order."""
+    latest = (await repository.latest_payments(session, [order_id])).get(order_id)
+    if (
+        latest is None
+        or latest.method is not PaymentMethod.STRIPE
+        or latest.status is not PaymentAttemptStatus.PENDING
+        or not latest.reference
+    ):
+        return
+    intent = await runtime.gateway.retrieve_intent(latest.reference)
+    if intent.status not in ("canceled", "succeeded"):
+        await runtime.gateway.cancel_intent(latest.reference)
+
+
 async def refund(
     session: AsyncSession,
     runtime: PaymentRuntime,

@@ -60,14 +60,16 @@ class WebhookEvent:
     data: dict[str, Any]
 
 
-def _intent(raw: Any) -> Intent:
-    metadata = raw.get("metadata") or {}
+def _intent(raw: stripe.PaymentIntent) -> Intent:
+    # The SDK's objects are not dicts (no ``.get``) since stripe-python 13: read a plain copy.
+    data: dict[str, Any] = raw.to_dict()
+    metadata = data.get("metadata") or {}
     return Intent(
-        id=raw["id"],
-        client_secret=raw.get("client_secret"),
-        status=raw["status"],
-        amount=int(raw["amount"]),
-        currency=str(raw["currency"]).lower(),
+        id=data["id"],
+        client_secret=data.get("client_secret"),
+        status=data["status"],
+        amount=int(data["amount"]),
+        currency=str(data["currency"]).lower(),
         order_id=metadata.get("order_id"),
     )
 
@@ -147,6 +149,22 @@ class StripeGateway:
         return StripeRefund(
             id=raw["id"], amount=from_stripe_amount(int(raw["amount"])), status=raw["status"]
         )
+
+    async def list_refunds(self, intent_id: str) -> list[StripeRefund]:
+        """Every refund of the intent's charge, as Stripe knows them (amounts in rupiah)."""
+        client = self._require_client()
+        try:
+            page = await client.v1.refunds.list_async(
+                params={"payment_intent": intent_id, "limit": 100}
+            )
+        except stripe.StripeError as error:
+            raise PaymentProviderError(str(error.user_message or error)) from error
+        return [
+            StripeRefund(
+                id=raw["id"], amount=from_stripe_amount(int(raw["amount"])), status=raw["status"]
+            )
+            for raw in page.data
+        ]
 
     def verify_event(self, payload: bytes, signature_header: str | None) -> WebhookEvent:
         """The event, when signed with our secret within Stripe's 300 s tolerance; else 400."""

@@ -31,6 +31,7 @@ logger = logging.getLogger("marketplace.payments")
 HANDLED_TYPES = frozenset(
     {"payment_intent.succeeded", "payment_intent.payment_failed", "charge.refunded"}
 )
+UNDONE_REFUND_STATUSES = frozenset({"failed", "canceled"})
 
 
 async def handle_event(session: AsyncSession, event: WebhookEvent) -> str:
@@ -125,17 +126,16 @@ async def _charge_refunded(
     payment = await payments_service.payment_by_reference(session, intent_id) if intent_id else None
     if payment is None:
         return "unknown_payment"
-    refunds = [r for r in ((charge.get("refunds") or {}).get("data") or []) if r.get("id")]
-    known = await repository.refunds_by_provider_ids(session, [r["id"] for r in refunds])
-    new = [r for r in refunds if r["id"] not in known]
-    for raw in new:
-        amount = from_stripe_amount(int(raw.get("amount", 0)))
+    refunds = await _refunds_of_charge(session, str(intent_id), charge)
+    known = await repository.refunds_by_provider_ids(session, list(refunds))
+    new = {refund_id: amount for refund_id, amount in refunds.items() if refund_id not in known}
+    for refund_id, amount in new.items():
         session.add(
             Refund(
                 payment_id=payment.id,
                 amount=amount,
                 status=RefundStatus.SUCCEEDED,
-                provider_refund_id=raw["id"],
+                provider_refund_id=refund_id,
                 reason="external",
             )
         )
@@ -143,9 +143,29 @@ async def _charge_refunded(
         await payments_service.flag_anomaly(
             session,
             kind="external_refund",
-            detail=f"refund {raw['id']} of Rp {amount} made outside the marketplace",
+            detail=f"refund {refund_id} of Rp {amount} made outside the marketplace",
             payment_id=payment.id,
             event_id=event.id,
         )
     await session.flush()
     return f"refunds_recorded:{len(new)}" if new else "refunds_already_known"
+
+
+async def _refunds_of_charge(
+    session: AsyncSession, intent_id: str, charge: dict[str, Any]
+) -> dict[str, int]:
+    """Refund id -> rupiah. Since API version 2022-11-15 a charge (in events too) no longer
+    carries its ``refunds`` list, so unless the endpoint expands it, Stripe is asked."""
+    listed = charge.get("refunds")
+    if isinstance(listed, dict) and isinstance(listed.get("data"), list):
+        return {
+            str(raw["id"]): from_stripe_amount(int(raw.get("amount", 0)))
+            for raw in listed["data"]
+            if raw.get("id") and raw.get("status") not in UNDONE_REFUND_STATUSES
+        }
+    gateway = payments_service.runtime_of(session).gateway
+    return {
+        refund.id: refund.amount
+        for refund in await gateway.list_refunds(intent_id)
+        if refund.status not in UNDONE_REFUND_STATUSES
+    }

@@ -1,0 +1,135 @@
+"""Races, run for real: concurrent requests through the app's own connection pool (separate
+database connections on PostgreSQL; on SQLite the writers queue). No oversell, no deadlock,
+one order per Idempotency-Key, and stock returned exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from datetime import timedelta
+
+from fastapi import FastAPI
+from httpx import AsyncClient, Response
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from marketplace.db.base import utcnow
+from marketplace.orders.models import Order
+from marketplace.orders.tasks import expire_due_orders
+from tests.factories import (
+    count_rows,
+    open_shop,
+    order_body,
+    order_line,
+    place_order,
+    placed_order,
+    set_order_expiry,
+    variant_stock,
+)
+
+KEY = "3b0e5f0a-7d2c-4b8e-a1f4-1c9d2e6f7a80"
+
+
+def statuses(responses: list[Response]) -> Counter[int]:
+    return Counter(response.status_code for response in responses)
+
+
+async def test_hundred_buyers_for_the_last_ten_units_make_exactly_ten_orders(
+    app: FastAPI, client: AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # given pepper with 10 units left
+    shop = await open_shop(app, client, stock=10)
+    body = order_body(order_line(shop.variant_id, 1))
+
+    # when 100 guests order one unit each at the same moment
+    responses = await asyncio.gather(*(place_order(client, body) for _ in range(100)))
+
+    # then exactly 10 orders were placed, the other 90 told the stock ran out, none oversold
+    assert statuses(responses) == {201: 10, 409: 90}
+    refused = [r.json() for r in responses if r.status_code == 409]
+    assert all(problem["type"].endswith("insufficient-stock") for problem in refused)
+    assert await variant_stock(sessionmaker, shop.variant_id) == 0
+    assert await count_rows(sessionmaker, Order) == 10
+
+
+async def test_two_line_carts_in_opposite_orders_neither_deadlock_nor_oversell(
+    app: FastAPI, client: AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # given pepper (10 left) and honey (15 left) from two sellers
+    pepper = await open_shop(app, client, stock=10)
+    honey = await open_shop(
+        app, client, admin=pepper.admin, seller_name="KUB Madu Pelawan", title="Madu", stock=15
+    )
+    pepper_first = order_body(order_line(pepper.variant_id, 1), order_line(honey.variant_id, 1))
+    honey_first = order_body(order_line(honey.variant_id, 1), order_line(pepper.variant_id, 1))
+
+    # when 60 guests order one of each, half listing pepper first and half honey first
+    responses = await asyncio.gather(
+        *(place_order(client, pepper_first if n % 2 else honey_first) for n in range(60))
+    )
+
+    # then pepper limits it to 10 orders, and the refused carts took no honey either
+    assert statuses(responses) == {201: 10, 409: 50}
+    assert await variant_stock(sessionmaker, pepper.variant_id) == 0
+    assert await variant_stock(sessionmaker, honey.variant_id) == 5
+    assert await count_rows(sessionmaker, Order) == 10
+
+
+async def test_one_idempotency_key_fired_twenty_times_at_once_places_one_order(
+    app: FastAPI, client: AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # given pepper with 10 units
+    shop = await open_shop(app, client, stock=10)
+    body = order_body(order_line(shop.variant_id, 2))
+
+    # when a flaky app sends the same order with the same key 20 times at once
+    responses = await asyncio.gather(*(place_order(client, body, key=KEY) for _ in range(20)))
+
+    # then there is one order: each answer is it, or "still in flight, retry"
+    created = [r.json() for r in responses if r.status_code == 201]
+    in_flight = [r.json() for r in responses if r.status_code == 409]
+    assert len(created) + len(in_flight) == 20
+    assert created
+    assert len({order["id"] for order in created}) == 1
+    assert all(problem["type"].endswith("idempotency-in-flight") for problem in in_flight)
+    assert await count_rows(sessionmaker, Order) == 1
+    assert await variant_stock(sessionmaker, shop.variant_id) == 8
+    # and a retry after the dust settles gets the order
+    retry = await place_order(client, body, key=KEY)
+    assert (retry.status_code, retry.json()["id"]) == (201, created[0]["id"])
+
+
+async def test_buyers_cancelling_while_the_expiry_sweep_runs_return_the_stock_once(
+    app: FastAPI, client: AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # given five unpaid orders of 2 each from 20 pepper, all past their expiry
+    shop = await open_shop(app, client, stock=20)
+    orders = [
+        await placed_order(client, order_body(order_line(shop.variant_id, 2))) for _ in range(5)
+    ]
+    for order in orders:
+        await set_order_expiry(sessionmaker, order["id"], utcnow() - timedelta(minutes=1))
+    assert await variant_stock(sessionmaker, shop.variant_id) == 10
+
+    # when every buyer cancels at the moment the sweep runs
+    cancels = [
+        client.post(
+            f"/api/v1/orders/{order['id']}/cancel",
+            headers={"X-Order-Token": order["access_token"]},
+        )
+        for order in orders
+    ]
+    answers, expired = await asyncio.gather(
+        asyncio.gather(*cancels), expire_due_orders(app.state.sessionmaker)
+    )
+
+    # then each order was cancelled by exactly one of them, and all 20 units are back once
+    cancelled_by_buyer = [a for a in answers if a.status_code == 200]
+    lost_the_race = [a for a in answers if a.status_code == 409]
+    assert len(cancelled_by_buyer) + len(lost_the_race) == 5
+    assert len(cancelled_by_buyer) + expired == 5
+    assert await variant_stock(sessionmaker, shop.variant_id) == 20
+    for order in orders:
+        seen = await client.get(
+            f"/api/v1/orders/{order['id']}", headers={"X-Order-Token": order["access_token"]}
+        )
+        assert seen.json()["status"] == "cancelled"
