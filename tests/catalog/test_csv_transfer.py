@@ -589,3 +589,17 @@ async def test_cli_exits_2_for_an_unknown_seller_or_a_missing_file(
     assert missing_file.exit_code == 2
     assert "Cannot read" in missing_file.output
     assert unknown_export.exit_code == 2
+
+
+def test_formula_like_text_is_neutralised_on_export_and_restored_on_import() -> None:
+    from marketplace.catalog.csv_format import COLUMNS, format_csv, read_rows
+
+    row = ['=HYPERLINK("http://x")', "@SUM(A1)", "-tipis", "+62"] + [""] * (len(COLUMNS) - 4)
+
+    text = format_csv([row])
+
+    assert "'=HYPERLINK" in text
+    assert "'@SUM(A1)" in text
+    parsed = read_rows(text)
+    assert parsed[0].cells[COLUMNS[0]] == '=HYPERLINK("http://x")'
+    assert parsed[0].cells[COLUMNS[1]] == "@SUM(A1)"

@@ -43,12 +43,30 @@ _WHOLE_NUMBER = re.compile(r"^[+-]?[0-9]+$")
 _COLUMN_OF_FIELD = {"name": "variant_name"}
 
 
+# A cell starting with one of these runs as a formula in a spreadsheet (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutralise(cell: object) -> object:
+    """Text that a spreadsheet would run gets a leading apostrophe (shown, not executed)."""
+    if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
+def _restore(cell: str) -> str:
+    """Undo ``_neutralise`` on import, so an exported file imports unchanged."""
+    if cell.startswith("'") and cell[1:].startswith(_FORMULA_STARTS):
+        return cell[1:]
+    return cell
+
+
 def format_csv(rows: Iterable[Sequence[object]]) -> str:
-    """The header, then ``rows``."""
+    """The header, then ``rows``, with formula-like text neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
-    writer.writerows(rows)
+    writer.writerows([_neutralise(cell) for cell in row] for row in rows)
     return buffer.getvalue()
 
 
@@ -108,7 +126,7 @@ def _count_records(text: str) -> int:
 
 def _trim(cells: list[str]) -> list[str]:
     """The cells without surrounding spaces and without empty cells at the end of the line."""
-    stripped = [cell.strip() for cell in cells]
+    stripped = [_restore(cell.strip()) for cell in cells]
     while stripped and not stripped[-1]:
         stripped.pop()
     return stripped
