@@ -393,6 +393,22 @@ async def find_scenario_rows(database_url: str, depth: float = 0.9) -> ScenarioR
     )
 
 
+async def active_statements(database_url: str) -> int:
+    """Statements other connections are running in this PostgreSQL database right now."""
+    engine = create_async_engine(async_database_url(database_url))
+    try:
+        async with engine.connect() as connection:
+            count = await connection.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND state = 'active' AND pid <> pg_backend_pid()"
+                )
+            )
+    finally:
+        await engine.dispose()
+    return int(count or 0)
+
+
 async def create_postgres_database(server_url: str, name: str) -> None:
     """Drop ``name`` if it is there and create it empty (over the ``postgres`` database)."""
     await _run_admin(

@@ -8,6 +8,7 @@ Only loopback URLs are accepted: benchmarks never send traffic off this machine.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import shutil
 import subprocess
@@ -192,3 +193,23 @@ def _process_memory(pid: int) -> ProcessMemory | None:
 def total_rss_bytes(pid: int) -> int:
     """RSS of a process and its children together."""
     return sum(process.rss_bytes for process in process_tree_memory(pid))
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time the processes have used so far (ended ones count zero)."""
+    ticks = 0
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2 :].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_share(pids: list[int], window: float) -> float:
+    """The processes' CPU use over the next ``window`` seconds, in cores."""
+    before = cpu_seconds(pids)
+    time.sleep(window)
+    return (cpu_seconds(pids) - before) / window

@@ -31,13 +31,21 @@ from urllib.parse import urlencode
 import httpx
 from _catalog_data import (
     ScenarioRows,
+    active_statements,
     create_postgres_database,
     drop_postgres_database,
     find_scenario_rows,
     optimize_database,
     seed_catalog,
 )
-from _load import DEFAULT_CONNECTIONS, DEFAULT_THREADS, LoadResult, ProcessMemory, measure
+from _load import (
+    DEFAULT_CONNECTIONS,
+    DEFAULT_THREADS,
+    LoadResult,
+    ProcessMemory,
+    cpu_share,
+    measure,
+)
 from _plain_app import create_plain_app
 from _queries import Call, CountedCall, count_statements, explain, ours
 from _servers import HOST, RunningServer, clean_environment, free_port, running_server
@@ -55,6 +63,9 @@ POSTGRES_DATABASE = "bench_catalog"
 WORKERS = 2
 WARMUP_SECONDS = 1.0
 IDLE_SETTLE_SECONDS = 1.0
+QUIET_TIMEOUT_SECONDS = 60.0
+QUIET_WINDOW_SECONDS = 0.3
+QUIET_CPU_SHARE = 0.05  # of one core, for both workers together
 PAGE_SIZE = 20
 MB = 1024 * 1024
 
@@ -296,14 +307,32 @@ def load_servers(report: CaseReport, database_url: str, media_root: Path, second
                     if status != httpx.codes.OK:
                         raise RuntimeError(f"{scenario.label} answered {status}")
             for scenario in selected:
-                url = servers[scenario.server].url(scenario.path)
-                measure(url, WARMUP_SECONDS)
-                report.loads[scenario.key] = measure(url, seconds)
+                server = servers[scenario.server]
+                measure(server.url(scenario.path), WARMUP_SECONDS)
+                report.loads[scenario.key] = measure(server.url(scenario.path), seconds)
+                waited = wait_until_quiet(server, database_url)
+                if waited >= QUIET_TIMEOUT_SECONDS:
+                    report.notes.append(f"{scenario.label}: server still busy {waited:.0f} s later")
             for kind, server in servers.items():
                 report.memory[kind] = server.worker_memory()
                 if len(report.memory[kind]) != WORKERS:
                     found = len(report.memory[kind])
                     report.notes.append(f"{kind}: {found} workers found, {WORKERS} expected")
+
+
+def wait_until_quiet(server: RunningServer, database_url: str) -> float:
+    """Wait until the server has worked off requests a load left queued (wrk stops sending,
+    the server still answers what it accepted): its workers idle and, on PostgreSQL, no
+    statement running. Otherwise the next scenario would pay for this one's backlog."""
+    started = time.monotonic()
+    pids = [process.pid for process in server.worker_memory()]
+    while time.monotonic() - started < QUIET_TIMEOUT_SECONDS:
+        busy = cpu_share(pids, QUIET_WINDOW_SECONDS) > QUIET_CPU_SHARE
+        if not busy and database_url.startswith("postgresql"):
+            busy = asyncio.run(active_statements(database_url)) > 0
+        if not busy:
+            break
+    return time.monotonic() - started
 
 
 def worker_mb(memory: list[ProcessMemory]) -> list[float]:
@@ -316,6 +345,16 @@ def ratio(report: CaseReport, scenario: Scenario) -> str:
     ours_rate = report.loads[scenario.key].requests_per_second
     baseline_rate = report.loads[scenario.baseline].requests_per_second
     return f"{divide(ours_rate, baseline_rate):.2f}x {scenario.baseline}"
+
+
+def rate(load: LoadResult) -> str:
+    digits = 0 if load.requests_per_second >= 10 else 1
+    return f"{load.requests_per_second:.{digits}f}"
+
+
+def milliseconds(load: LoadResult, value: float) -> str:
+    """A latency, or "-" when no request completed (wrk then prints zeros)."""
+    return f"{value:.2f}" if load.requests else "-"
 
 
 def print_report(report: CaseReport, seconds: float) -> None:
@@ -335,9 +374,10 @@ def print_report(report: CaseReport, seconds: float) -> None:
         load = report.loads[scenario.key]
         rss = "/".join(f"{mb:.0f}" for mb in worker_mb(report.memory[scenario.server]))
         say(
-            f"{scenario.label:<26} {scenario.server:<14} {load.requests_per_second:>8.0f} "
-            f"{load.p50_ms:>8.2f} {load.p99_ms:>8.2f} {ratio(report, scenario):>11} "
-            f"{len(report.counted[scenario.key].statements):>7} {load.failures:>6}  {rss}"
+            f"{scenario.label:<26} {scenario.server:<14} {rate(load):>8} "
+            f"{milliseconds(load, load.p50_ms):>8} {milliseconds(load, load.p99_ms):>8} "
+            f"{ratio(report, scenario):>11} {len(report.counted[scenario.key].statements):>7} "
+            f"{load.failures:>6}  {rss}"
         )
     say("targets (reported, not asserted):")
     for line in target_lines(report):

@@ -233,7 +233,7 @@ async def test_inverted_price_range_is_422(app: FastAPI, client: AsyncClient) ->
     ],
 )
 async def test_invalid_list_parameters_are_422(
-    app: FastAPI, client: AsyncClient, params: dict[str, object]
+    app: FastAPI, client: AsyncClient, params: dict[str, int | str]
 ) -> None:
     # Given a catalog
     await set_up_catalog(app, client)

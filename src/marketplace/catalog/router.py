@@ -144,8 +144,8 @@ async def read_product(
 )
 async def create_product(
     body: ProductCreate,
-    seller_access: SellerById,
     user: CurrentUser,
+    seller_access: SellerById,
     session: DbSession,
     storage: Storage,
 ) -> ProductDetail:
@@ -163,8 +163,8 @@ async def create_product(
     responses=problem_responses(401, 403, 404, 422),
 )
 async def list_seller_products(
-    seller_access: SellerById,
     user: CurrentUser,
+    seller_access: SellerById,
     session: DbSession,
     storage: Storage,
     codec: SellerProductsCursor,
@@ -186,8 +186,8 @@ async def list_seller_products(
 )
 async def update_product(
     body: ProductUpdate,
-    access: ProductById,
     user: CurrentUser,
+    access: ProductById,
     session: DbSession,
     storage: Storage,
 ) -> ProductDetail:
@@ -204,8 +204,8 @@ async def update_product(
 async def update_variant(
     body: VariantUpdate,
     variant_id: Annotated[str, Path(max_length=100)],
-    access: ProductById,
     user: CurrentUser,
+    access: ProductById,
     session: DbSession,
 ) -> VariantRead:
     """``stock`` sets what can be ordered from now on (orders already placed keep theirs)."""
@@ -220,7 +220,7 @@ async def update_variant(
     responses=problem_responses(401, 403, 404, 409),
 )
 async def publish_product(
-    access: ProductById, user: CurrentUser, session: DbSession, storage: Storage
+    user: CurrentUser, access: ProductById, session: DbSession, storage: Storage
 ) -> ProductDetail:
     access.require_member()
     await listings.publish_product(session, access)
@@ -233,7 +233,7 @@ async def publish_product(
     responses=problem_responses(401, 403, 404),
 )
 async def archive_product(
-    access: ProductById, user: CurrentUser, session: DbSession, storage: Storage
+    user: CurrentUser, access: ProductById, session: DbSession, storage: Storage
 ) -> ProductDetail:
     access.require_member(admin=True)
     await listings.archive_product(session, access, user)
@@ -248,8 +248,8 @@ async def archive_product(
 )
 async def upload_image(
     file: Annotated[UploadFile, File(description="JPEG, PNG or WebP, at most 10 MB")],
-    access: ProductById,
     user: CurrentUser,
+    access: ProductById,
     session: DbSession,
     settings: AppSettings,
     storage: Storage,
@@ -267,8 +267,8 @@ async def upload_image(
 )
 async def delete_image(
     image_id: Annotated[str, Path(max_length=100)],
-    access: ProductById,
     user: CurrentUser,
+    access: ProductById,
     session: DbSession,
     storage: Storage,
 ) -> Response:
@@ -283,7 +283,7 @@ async def delete_image(
     responses=problem_responses(401, 403, 404, 422),
 )
 async def bulk_update_variants(
-    body: BulkVariantUpdate, seller_access: SellerById, user: CurrentUser, session: DbSession
+    body: BulkVariantUpdate, user: CurrentUser, seller_access: SellerById, session: DbSession
 ) -> BulkUpdateResult:
     """Stock and prices of many variants in one all-or-nothing request."""
     seller = seller_access.require(*MEMBER_ROLES)
@@ -302,7 +302,7 @@ async def bulk_update_variants(
     },
 )
 async def export_seller_products(
-    seller_access: SellerById, user: CurrentUser, session: DbSession
+    user: CurrentUser, seller_access: SellerById, session: DbSession
 ) -> Response:
     """All of the seller's products in any status, in the format the import reads back."""
     seller = seller_access.require(*MEMBER_ROLES, admin=True)
@@ -324,8 +324,8 @@ async def export_seller_products(
 )
 async def import_seller_products(
     file: Annotated[UploadFile, File(description="CSV as the export writes it, at most 2 MB")],
-    seller_access: SellerById,
     user: CurrentUser,
+    seller_access: SellerById,
     session: DbSession,
 ) -> csv_transfer.ImportReport:
     """Create and update products from CSV; new products are drafts. A product with a bad row

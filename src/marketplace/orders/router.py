@@ -136,8 +136,8 @@ async def start_payment(
     responses=problem_responses(401, 403, 404, 422),
 )
 async def list_seller_orders(
-    seller_access: SellerById,
     user: CurrentUser,
+    seller_access: SellerById,
     session: DbSession,
     codec: Annotated[CursorCodec, Depends(cursor_codec("seller-orders"))],
     status_filter: Annotated[SellerOrderStatus | None, Query(alias="status")] = None,

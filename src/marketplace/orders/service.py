@@ -349,6 +349,8 @@ async def new_payment_attempt(
 ) -> Payment:
     """Another way or another try to pay a pending order (the earlier open attempt is void)."""
     order = await order_for_buyer(session, viewer, order_id, order_token, for_update=True)
+    if not is_buyer(order, viewer, order_token):
+        raise Forbidden()  # an admin may see the order, but only its buyer pays for it
     if order.status is not OrderStatus.PENDING or order.payment_status is not PaymentStatus.UNPAID:
         raise OrderStatusConflict(params={"current": order.status.value, "target": "pending"})
     if method is PaymentMethod.STRIPE and not settings.stripe_secret_key.get_secret_value():

@@ -47,7 +47,7 @@ async def stripe_webhook(request: Request, session: DbSession) -> WebhookAck:
     responses=problem_responses(401, 403, 404),
 )
 async def read_balance(
-    seller_access: SellerById, user: CurrentUser, session: DbSession
+    user: CurrentUser, seller_access: SellerById, session: DbSession
 ) -> BalanceRead:
     """What the marketplace owes the seller: the sum of its ledger entries."""
     seller = seller_access.require(MemberRole.OWNER, MemberRole.STAFF, admin=True)
@@ -60,8 +60,8 @@ async def read_balance(
     responses=problem_responses(401, 403, 404, 422),
 )
 async def read_ledger(
-    seller_access: SellerById,
     user: CurrentUser,
+    seller_access: SellerById,
     session: DbSession,
     codec: Annotated[CursorCodec, Depends(cursor_codec("ledger"))],
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
@@ -79,7 +79,7 @@ async def read_ledger(
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def record_payout(
-    body: PayoutCreate, seller_access: SellerById, admin: AdminUser, session: DbSession
+    body: PayoutCreate, admin: AdminUser, seller_access: SellerById, session: DbSession
 ) -> LedgerEntryRead:
     """Money sent to the seller's bank account, with the bank's reference; 409 above the balance."""
     seller = seller_access.require(admin=True)

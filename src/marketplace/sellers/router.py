@@ -78,7 +78,7 @@ async def read_seller(access: SellerByIdOrSlug) -> SellerPrivateRead | SellerRea
     responses=problem_responses(401, 403, 404, 422),
 )
 async def update_seller(
-    body: SellerUpdate, access: SellerById, user: CurrentUser, session: DbSession
+    body: SellerUpdate, user: CurrentUser, access: SellerById, session: DbSession
 ) -> SellerPrivateRead:
     access.require(MemberRole.OWNER, admin=True)
     seller = await service.update_seller(session, access, user, body)
@@ -91,7 +91,7 @@ async def update_seller(
     responses=problem_responses(401, 403, 404),
 )
 async def list_members(
-    access: SellerById, user: CurrentUser, session: DbSession
+    user: CurrentUser, access: SellerById, session: DbSession
 ) -> list[MemberRead]:
     seller = access.require(MemberRole.OWNER, MemberRole.STAFF, admin=True)
     return await service.list_members(session, seller)
@@ -104,7 +104,7 @@ async def list_members(
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def add_member(
-    body: MemberCreate, access: SellerById, user: CurrentUser, session: DbSession
+    body: MemberCreate, user: CurrentUser, access: SellerById, session: DbSession
 ) -> MemberRead:
     seller = access.require(MemberRole.OWNER)
     return await service.add_member(session, seller, body)
@@ -117,8 +117,8 @@ async def add_member(
 )
 async def remove_member(
     user_id: Annotated[str, Path(max_length=100)],
-    access: SellerById,
     user: CurrentUser,
+    access: SellerById,
     session: DbSession,
 ) -> Response:
     seller = access.require(MemberRole.OWNER)
