@@ -35,9 +35,20 @@ class RunningServer:
     name: str
     process: subprocess.Popen[bytes]
     port: int
+    log: IO[bytes] | None = None  # what the server printed (stdout and stderr)
 
     def url(self, path: str) -> str:
         return f"http://{HOST}:{self.port}{path}"
+
+    def log_lines(self) -> list[str]:
+        """Everything the server has printed so far, line by line."""
+        if self.log is None:
+            return []
+        self.log.flush()
+        self.log.seek(0)
+        lines = self.log.read().decode(errors="replace").splitlines()
+        self.log.seek(0, os.SEEK_END)
+        return [line for line in lines if line.strip()]
 
     def worker_memory(self) -> list[ProcessMemory]:
         """The worker processes (uvicorn's spawned children), not the supervisor."""
@@ -78,7 +89,7 @@ def running_server(
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: the workers stop with it
         )
-        server = RunningServer(name=name, process=process, port=port)
+        server = RunningServer(name=name, process=process, port=port, log=log)
         try:
             _wait_until_ready(server, ready_path, log)
             yield server

@@ -314,6 +314,10 @@ def load_servers(report: CaseReport, database_url: str, media_root: Path, second
                 if waited >= QUIET_TIMEOUT_SECONDS:
                     report.notes.append(f"{scenario.label}: server still busy {waited:.0f} s later")
             for kind, server in servers.items():
+                if lines := server.log_lines():
+                    report.notes.append(
+                        f"{kind} logged {len(lines)} lines; last: {lines[-1][:300]}"
+                    )
                 report.memory[kind] = server.worker_memory()
                 if len(report.memory[kind]) != WORKERS:
                     found = len(report.memory[kind])

@@ -533,3 +533,60 @@ async def ship_seller_order(
 async def confirm_payment(client: AsyncClient, admin: Account, payment_id: str) -> Response:
     """POST /admin/payments/{id}/confirm (a bank transfer arrived); not asserted."""
     return await client.post(f"/api/v1/admin/payments/{payment_id}/confirm", headers=admin.headers)
+
+
+def guest_headers(order: dict[str, Any]) -> dict[str, str]:
+    """The guest's X-Order-Token of ``order`` as placed."""
+    return {"X-Order-Token": order["access_token"]}
+
+
+async def read_guest_order(client: AsyncClient, order: dict[str, Any]) -> dict[str, Any]:
+    """GET /orders/{id} with the guest's token, asserting 200."""
+    response = await client.get(f"/api/v1/orders/{order['id']}", headers=guest_headers(order))
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+@dataclass(frozen=True)
+class TwoSellerOrder:
+    """A guest's order of 2 pepper (KIM Lada Muntok, 10 in stock) and 1 honey (KUB Madu
+    Pelawan, 5 in stock): 122.000 and 132.000 with shipping to Pangkalpinang."""
+
+    pepper: Shop
+    honey: Shop
+    order: dict[str, Any]
+
+    def part_of(self, shop: Shop) -> str:
+        """The id of ``shop``'s seller-order."""
+        [part_id] = [
+            str(part["id"])
+            for part in self.order["seller_orders"]
+            if part["seller"]["id"] == shop.seller_id
+        ]
+        return part_id
+
+
+async def place_two_seller_order(
+    app: FastAPI, client: AsyncClient, *, payment_method: str = "cod"
+) -> TwoSellerOrder:
+    pepper = await open_shop(app, client, stock=10)
+    honey = await open_shop(
+        app,
+        client,
+        admin=pepper.admin,
+        seller_name="KUB Madu Pelawan",
+        title="Madu Pelawan",
+        price=120_000,
+        weight_grams=500,
+        stock=5,
+    )
+    order = await placed_order(
+        client,
+        order_body(
+            order_line(pepper.variant_id, 2),
+            order_line(honey.variant_id, 1),
+            payment_method=payment_method,
+        ),
+    )
+    return TwoSellerOrder(pepper=pepper, honey=honey, order=order)

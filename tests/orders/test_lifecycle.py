@@ -1,90 +1,36 @@
 """An order's life: paid (or cash on delivery) → to ship → shipped → delivered → completed, or
-cancelled. Every move is checked: an illegal one is a 409 and changes nothing."""
+cancelled by its buyer. Every move is checked: an illegal one is a 409 and changes nothing."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient, Response
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.factories import (
-    Account,
-    Shop,
     add_member,
     confirm_payment,
     create_account,
+    guest_headers,
     open_shop,
     order_body,
     order_line,
+    place_two_seller_order,
     placed_order,
+    read_guest_order,
     ship_seller_order,
     variant_stock,
 )
 
 
-def guest(order: dict[str, Any]) -> dict[str, str]:
-    return {"X-Order-Token": order["access_token"]}
-
-
-async def read_order(client: AsyncClient, order: dict[str, Any]) -> dict[str, Any]:
-    response = await client.get(f"/api/v1/orders/{order['id']}", headers=guest(order))
-    assert response.status_code == 200, response.text
-    result: dict[str, Any] = response.json()
-    return result
-
-
 async def cancel(client: AsyncClient, order: dict[str, Any]) -> Response:
-    return await client.post(f"/api/v1/orders/{order['id']}/cancel", headers=guest(order))
+    return await client.post(f"/api/v1/orders/{order['id']}/cancel", headers=guest_headers(order))
 
 
 async def deliver(client: AsyncClient, part_id: str, headers: dict[str, str]) -> Response:
     return await client.post(f"/api/v1/seller-orders/{part_id}/deliver", headers=headers)
-
-
-@dataclass(frozen=True)
-class TwoSellerOrder:
-    """A guest's order of 2 pepper (KIM Lada Muntok) and 1 honey (KUB Madu Pelawan)."""
-
-    pepper: Shop
-    honey: Shop
-    order: dict[str, Any]
-
-    def part_of(self, shop: Shop) -> str:
-        [part_id] = [
-            str(part["id"])
-            for part in self.order["seller_orders"]
-            if part["seller"]["id"] == shop.seller_id
-        ]
-        return part_id
-
-
-async def two_seller_order(
-    app: FastAPI, client: AsyncClient, *, payment_method: str = "cod"
-) -> TwoSellerOrder:
-    pepper = await open_shop(app, client, stock=10)
-    honey = await open_shop(
-        app,
-        client,
-        admin=pepper.admin,
-        seller_name="KUB Madu Pelawan",
-        title="Madu Pelawan",
-        price=120_000,
-        weight_grams=500,
-        stock=5,
-    )
-    order = await placed_order(
-        client,
-        order_body(
-            order_line(pepper.variant_id, 2),
-            order_line(honey.variant_id, 1),
-            payment_method=payment_method,
-        ),
-    )
-    return TwoSellerOrder(pepper=pepper, honey=honey, order=order)
 
 
 # --- Buyers cancel ---------------------------------------------------------------------------
@@ -148,7 +94,7 @@ async def test_cancel_after_one_seller_shipped_is_409_already_shipped_and_change
     app: FastAPI, client: AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     # given a cash on delivery order whose pepper part has shipped
-    world = await two_seller_order(app, client)
+    world = await place_two_seller_order(app, client)
     shipped = await ship_seller_order(client, world.pepper.owner, world.part_of(world.pepper))
     assert shipped.status_code == 200, shipped.text
 
@@ -158,7 +104,7 @@ async def test_cancel_after_one_seller_shipped_is_409_already_shipped_and_change
     # then it is refused, and the honey part is still to ship with its stock still held
     assert response.status_code == 409, response.text
     assert response.json()["type"].endswith("order-already-shipped")
-    order = await read_order(client, world.order)
+    order = await read_guest_order(client, world.order)
     assert order["status"] == "processing"
     statuses = {part["seller"]["name"]: part["status"] for part in order["seller_orders"]}
     assert statuses == {"KIM Lada Muntok": "shipped", "KUB Madu Pelawan": "to_ship"}
@@ -204,7 +150,7 @@ async def test_admin_confirms_a_bank_transfer_and_the_order_is_paid_and_to_ship(
     app: FastAPI, client: AsyncClient
 ) -> None:
     # given a pending bank transfer order across two sellers
-    world = await two_seller_order(app, client, payment_method="bank_transfer")
+    world = await place_two_seller_order(app, client, payment_method="bank_transfer")
     assert [part["status"] for part in world.order["seller_orders"]] == ["pending", "pending"]
 
     # when the admin confirms the transfer arrived
@@ -214,7 +160,7 @@ async def test_admin_confirms_a_bank_transfer_and_the_order_is_paid_and_to_ship(
     assert response.status_code == 200, response.text
     assert response.json()["status"] == "paid"
     assert response.json()["amount"] == 254_000
-    order = await read_order(client, world.order)
+    order = await read_guest_order(client, world.order)
     assert (order["status"], order["payment_status"]) == ("processing", "paid")
     assert order["expires_at"] is None
     assert [part["status"] for part in order["seller_orders"]] == ["to_ship", "to_ship"]
@@ -242,7 +188,7 @@ async def test_confirming_a_cash_on_delivery_payment_is_409(
     response = await confirm_payment(client, shop.admin, order["payment"]["id"])
 
     assert response.status_code == 409, response.text
-    assert (await read_order(client, order))["payment_status"] == "unpaid"
+    assert (await read_guest_order(client, order))["payment_status"] == "unpaid"
 
 
 async def test_transfer_confirmed_after_the_buyer_cancelled_never_revives_the_order(
@@ -258,7 +204,7 @@ async def test_transfer_confirmed_after_the_buyer_cancelled_never_revives_the_or
 
     # then the order stays cancelled with its stock back on sale, and the money is not kept
     assert response.status_code in (200, 409), response.text
-    final = await read_order(client, order)
+    final = await read_guest_order(client, order)
     assert final["status"] == "cancelled"
     assert final["payment_status"] != "paid"
     assert await variant_stock(sessionmaker, shop.variant_id) == 10
@@ -274,7 +220,7 @@ async def test_only_admins_confirm_payments_and_unknown_payments_are_404(
     unknown = await confirm_payment(client, shop.admin, "01a21abd-4720-7b56-aef0-3a8584a1bd36")
 
     assert (as_seller.status_code, unknown.status_code) == (403, 404)
-    assert (await read_order(client, order))["payment_status"] == "unpaid"
+    assert (await read_guest_order(client, order))["payment_status"] == "unpaid"
 
 
 # --- Shipping and delivery -------------------------------------------------------------------
@@ -290,7 +236,7 @@ async def test_shipping_before_the_order_is_paid_is_409(app: FastAPI, client: As
 
     assert response.status_code == 409, response.text
     assert response.json()["type"].endswith("order-status-conflict")
-    assert (await read_order(client, order))["seller_orders"][0]["status"] == "pending"
+    assert (await read_guest_order(client, order))["seller_orders"][0]["status"] == "pending"
 
 
 async def test_staff_member_ships_with_courier_and_tracking_and_the_buyer_sees_them(
@@ -317,7 +263,7 @@ async def test_staff_member_ships_with_courier_and_tracking_and_the_buyer_sees_t
     assert (shipped["courier"], shipped["tracking_number"]) == ("J&T Express", "JP1234567890")
     assert shipped["shipped_at"] is not None
     assert shipped["order_number"] == order["number"]
-    [part] = (await read_order(client, order))["seller_orders"]
+    [part] = (await read_guest_order(client, order))["seller_orders"]
     assert (part["status"], part["tracking_number"]) == ("shipped", "JP1234567890")
 
 
@@ -334,7 +280,7 @@ async def test_shipping_twice_is_409_and_keeps_the_first_tracking_number(
     again = await ship_seller_order(client, shop.owner, part_id, tracking_number="JNE999")
 
     assert again.status_code == 409, again.text
-    [part] = (await read_order(client, order))["seller_orders"]
+    [part] = (await read_guest_order(client, order))["seller_orders"]
     assert part["tracking_number"] == "JNE0012345678"
 
 
@@ -356,7 +302,7 @@ async def test_shipping_needs_a_courier_and_a_tracking_number(
     assert ["body", "tracking_number"] in [e["loc"] for e in no_tracking.json()["errors"]]
     assert blank_courier.status_code == 422
     assert ["body", "courier"] in [e["loc"] for e in blank_courier.json()["errors"]]
-    assert (await read_order(client, order))["seller_orders"][0]["status"] == "to_ship"
+    assert (await read_guest_order(client, order))["seller_orders"][0]["status"] == "to_ship"
 
 
 async def test_delivering_before_shipping_is_409(app: FastAPI, client: AsyncClient) -> None:
@@ -368,7 +314,7 @@ async def test_delivering_before_shipping_is_409(app: FastAPI, client: AsyncClie
     response = await deliver(client, order["seller_orders"][0]["id"], shop.owner.headers)
 
     assert response.status_code == 409, response.text
-    assert (await read_order(client, order))["seller_orders"][0]["status"] == "to_ship"
+    assert (await read_guest_order(client, order))["seller_orders"][0]["status"] == "to_ship"
 
 
 async def test_buyer_confirms_receipt_and_a_single_seller_order_completes(
@@ -382,13 +328,13 @@ async def test_buyer_confirms_receipt_and_a_single_seller_order_completes(
     assert (await ship_seller_order(client, shop.owner, part_id)).status_code == 200
 
     # when the guest confirms receipt with the order token
-    response = await deliver(client, part_id, guest(order))
+    response = await deliver(client, part_id, guest_headers(order))
 
     # then the part is delivered and the order complete
     assert response.status_code == 200, response.text
     assert response.json()["status"] == "delivered"
     assert response.json()["delivered_at"] is not None
-    final = await read_order(client, order)
+    final = await read_guest_order(client, order)
     assert (final["status"], final["payment_status"]) == ("completed", "paid")
     assert final["completed_at"] is not None
 
@@ -397,7 +343,7 @@ async def test_order_completes_only_when_every_seller_order_is_delivered(
     app: FastAPI, client: AsyncClient
 ) -> None:
     # given a paid order from two sellers, both shipped
-    world = await two_seller_order(app, client, payment_method="bank_transfer")
+    world = await place_two_seller_order(app, client, payment_method="bank_transfer")
     paid = await confirm_payment(client, world.pepper.admin, world.order["payment"]["id"])
     assert paid.status_code == 200
     pepper_part, honey_part = world.part_of(world.pepper), world.part_of(world.honey)
@@ -409,14 +355,14 @@ async def test_order_completes_only_when_every_seller_order_is_delivered(
 
     # then the order is still processing
     assert first.status_code == 200, first.text
-    assert (await read_order(client, world.order))["status"] == "processing"
+    assert (await read_guest_order(client, world.order))["status"] == "processing"
 
     # when the buyer confirms the honey too
-    second = await deliver(client, honey_part, guest(world.order))
+    second = await deliver(client, honey_part, guest_headers(world.order))
 
     # then the order is complete
     assert second.status_code == 200, second.text
-    final = await read_order(client, world.order)
+    final = await read_guest_order(client, world.order)
     assert final["status"] == "completed"
     assert [part["status"] for part in final["seller_orders"]] == ["delivered", "delivered"]
 
@@ -424,13 +370,13 @@ async def test_order_completes_only_when_every_seller_order_is_delivered(
 async def test_cash_on_delivery_order_delivered_by_every_seller_is_paid_and_completed(
     app: FastAPI, client: AsyncClient
 ) -> None:
-    world = await two_seller_order(app, client, payment_method="cod")
+    world = await place_two_seller_order(app, client, payment_method="cod")
     for shop in (world.pepper, world.honey):
         part_id = world.part_of(shop)
         assert (await ship_seller_order(client, shop.owner, part_id)).status_code == 200
         assert (await deliver(client, part_id, shop.owner.headers)).status_code == 200
 
-    final = await read_order(client, world.order)
+    final = await read_guest_order(client, world.order)
 
     assert (final["status"], final["payment_status"]) == ("completed", "paid")
     assert (final["payment"]["method"], final["payment"]["status"]) == ("cod", "paid")
@@ -445,15 +391,15 @@ async def test_delivering_a_delivered_part_again_is_409(app: FastAPI, client: As
     assert (await ship_seller_order(client, shop.owner, part_id)).status_code == 200
     assert (await deliver(client, part_id, shop.owner.headers)).status_code == 200
 
-    again = await deliver(client, part_id, guest(order))
+    again = await deliver(client, part_id, guest_headers(order))
 
     assert again.status_code == 409, again.text
-    assert (await read_order(client, order))["status"] == "completed"
+    assert (await read_guest_order(client, order))["status"] == "completed"
 
 
 async def test_who_may_ship_and_deliver_a_seller_order(app: FastAPI, client: AsyncClient) -> None:
     # given a cash on delivery order of Siti's across two sellers
-    world = await two_seller_order(app, client)
+    world = await place_two_seller_order(app, client)
     pepper_part = world.part_of(world.pepper)
     stranger = await create_account(client)
     siti = await create_account(client)
@@ -483,174 +429,5 @@ async def test_who_may_ship_and_deliver_a_seller_order(app: FastAPI, client: Asy
     assert by_buyer.status_code == 403
     assert delivered_by_stranger.status_code == 404
     assert delivered_by_other_seller.status_code == 404
-    order = await read_order(client, world.order)
+    order = await read_guest_order(client, world.order)
     assert [part["status"] for part in order["seller_orders"]] == ["to_ship", "to_ship"]
-
-
-# --- Sellers cancel their part ---------------------------------------------------------------
-
-
-async def cancel_part(client: AsyncClient, member: Account, part_id: str) -> Response:
-    return await client.post(f"/api/v1/seller-orders/{part_id}/cancel", headers=member.headers)
-
-
-async def test_seller_cancels_its_part_its_stock_returns_and_the_other_part_continues(
-    app: FastAPI, client: AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
-) -> None:
-    # given a cash on delivery order of 2 pepper and 1 honey
-    world = await two_seller_order(app, client)
-
-    # when the honey seller cancels its part (the honey spoiled)
-    response = await cancel_part(client, world.honey.owner, world.part_of(world.honey))
-
-    # then the honey is back in stock, the pepper part is still to ship, and the order goes on
-    assert response.status_code == 200, response.text
-    assert response.json()["status"] == "cancelled"
-    assert await variant_stock(sessionmaker, world.honey.variant_id) == 5
-    assert await variant_stock(sessionmaker, world.pepper.variant_id) == 8
-    order = await read_order(client, world.order)
-    assert order["status"] == "processing"
-    statuses = {part["seller"]["name"]: part["status"] for part in order["seller_orders"]}
-    assert statuses == {"KIM Lada Muntok": "to_ship", "KUB Madu Pelawan": "cancelled"}
-
-    # and when the pepper is delivered, the order completes
-    pepper_part = world.part_of(world.pepper)
-    assert (await ship_seller_order(client, world.pepper.owner, pepper_part)).status_code == 200
-    assert (await deliver(client, pepper_part, guest(world.order))).status_code == 200
-    assert (await read_order(client, world.order))["status"] == "completed"
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: a part cancelled before payment stays in the amount asked and kept",
-)
-async def test_part_cancelled_before_payment_is_not_charged_to_the_buyer(
-    app: FastAPI, client: AsyncClient
-) -> None:
-    # given an unpaid bank transfer order of pepper (122.000) and honey (132.000)
-    world = await two_seller_order(app, client, payment_method="bank_transfer")
-    cancelled = await cancel_part(client, world.honey.owner, world.part_of(world.honey))
-    assert cancelled.status_code == 200
-
-    # when the transfer of the amount shown arrives and the admin confirms it
-    confirmed = await confirm_payment(client, world.pepper.admin, world.order["payment"]["id"])
-    assert confirmed.status_code == 200
-
-    # then the buyer pays only for the pepper: asked 122.000, or refunded the honey's 132.000
-    order = await read_order(client, world.order)
-    assert order["payment"]["amount"] == 122_000 or order["payment_status"] == "partially_refunded"
-
-
-async def test_seller_cancelling_the_only_part_cancels_the_order(
-    app: FastAPI, client: AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
-) -> None:
-    shop = await open_shop(app, client, stock=10)
-    order = await placed_order(
-        client, order_body(order_line(shop.variant_id, 4), payment_method="cod")
-    )
-
-    response = await cancel_part(client, shop.owner, order["seller_orders"][0]["id"])
-
-    assert response.status_code == 200, response.text
-    final = await read_order(client, order)
-    assert final["status"] == "cancelled"
-    assert final["payment"]["status"] == "cancelled"
-    assert await variant_stock(sessionmaker, shop.variant_id) == 10
-
-
-async def test_seller_cannot_cancel_a_shipped_part_nor_another_sellers_part(
-    app: FastAPI, client: AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
-) -> None:
-    world = await two_seller_order(app, client)
-    pepper_part = world.part_of(world.pepper)
-    assert (await ship_seller_order(client, world.pepper.owner, pepper_part)).status_code == 200
-
-    after_shipping = await cancel_part(client, world.pepper.owner, pepper_part)
-    by_other_seller = await cancel_part(client, world.pepper.owner, world.part_of(world.honey))
-
-    assert after_shipping.status_code == 409
-    assert by_other_seller.status_code == 404
-    assert await variant_stock(sessionmaker, world.pepper.variant_id) == 8
-    assert await variant_stock(sessionmaker, world.honey.variant_id) == 4
-
-
-async def test_buyer_cannot_cancel_a_seller_order_only_the_whole_order(
-    app: FastAPI, client: AsyncClient
-) -> None:
-    shop = await open_shop(app, client)
-    buyer = await create_account(client)
-    order = await placed_order(
-        client,
-        order_body(order_line(shop.variant_id, 1), payment_method="cod"),
-        headers=buyer.headers,
-    )
-
-    response = await cancel_part(client, buyer, order["seller_orders"][0]["id"])
-
-    assert response.status_code == 403, response.text
-
-
-# --- The seller's list -----------------------------------------------------------------------
-
-
-async def test_seller_lists_its_seller_orders_by_status_page_by_page(
-    app: FastAPI, client: AsyncClient
-) -> None:
-    # given pepper is in three cash on delivery orders (one with honey) and one unpaid transfer
-    world = await two_seller_order(app, client)
-    pepper = world.pepper
-    for _ in range(2):
-        await placed_order(
-            client, order_body(order_line(pepper.variant_id, 1), payment_method="cod")
-        )
-    unpaid = await placed_order(client, order_body(order_line(pepper.variant_id, 1)))
-    url = f"/api/v1/sellers/{pepper.seller_id}/orders"
-
-    # when the owner lists what is to ship, two at a time
-    first = await client.get(
-        url, params={"status": "to_ship", "limit": 2}, headers=pepper.owner.headers
-    )
-    assert first.status_code == 200, first.text
-    second = await client.get(
-        url,
-        params={"status": "to_ship", "limit": 2, "cursor": first.json()["next_cursor"]},
-        headers=pepper.owner.headers,
-    )
-    pending = await client.get(url, params={"status": "pending"}, headers=pepper.owner.headers)
-    everything = await client.get(url, headers=pepper.owner.headers)
-
-    # then three parts are to ship, newest first, each showing only the pepper lines
-    to_ship = first.json()["items"] + second.json()["items"]
-    assert len(first.json()["items"]) == 2
-    assert second.json()["next_cursor"] is None
-    assert len(to_ship) == 3
-    assert all(part["seller"]["id"] == pepper.seller_id for part in to_ship)
-    assert all(part["status"] == "to_ship" for part in to_ship)
-    assert to_ship[-1]["order_number"] == world.order["number"]
-    assert [item["title"] for item in to_ship[-1]["items"]] == ["Lada Putih Muntok - 250 g"]
-    assert [part["order_number"] for part in pending.json()["items"]] == [unpaid["number"]]
-    assert len(everything.json()["items"]) == 4
-
-
-async def test_seller_order_list_is_for_members_and_admins(
-    app: FastAPI, client: AsyncClient
-) -> None:
-    world = await two_seller_order(app, client)
-    pepper = world.pepper
-    staff = await create_account(client)
-    await add_member(client, pepper.owner, pepper.seller_id, staff.email)
-    stranger = await create_account(client)
-    url = f"/api/v1/sellers/{pepper.seller_id}/orders"
-
-    as_staff = await client.get(url, headers=staff.headers)
-    as_admin = await client.get(url, headers=pepper.admin.headers)
-    as_other_seller = await client.get(url, headers=world.honey.owner.headers)
-    as_stranger = await client.get(url, headers=stranger.headers)
-    anonymous = await client.get(url)
-    unknown_status = await client.get(url, params={"status": "lost"}, headers=staff.headers)
-
-    assert (as_staff.status_code, as_admin.status_code) == (200, 200)
-    assert len(as_staff.json()["items"]) == 1
-    assert (as_other_seller.status_code, as_stranger.status_code) == (403, 403)
-    assert anonymous.status_code == 401
-    assert unknown_status.status_code == 422
