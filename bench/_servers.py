@@ -44,11 +44,7 @@ class RunningServer:
         """Everything the server has printed so far, line by line."""
         if self.log is None:
             return []
-        self.log.flush()
-        self.log.seek(0)
-        lines = self.log.read().decode(errors="replace").splitlines()
-        self.log.seek(0, os.SEEK_END)
-        return [line for line in lines if line.strip()]
+        return [line for line in read_log(self.log).splitlines() if line.strip()]
 
     def worker_memory(self) -> list[ProcessMemory]:
         """The worker processes (uvicorn's spawned children), not the supervisor."""
@@ -57,6 +53,13 @@ class RunningServer:
             for process in process_tree_memory(self.process.pid)
             if "spawn_main" in process.command
         ]
+
+
+def read_log(log: IO[bytes]) -> str:
+    """The log file's text, read through a file description of its own: seeking the one the
+    server writes through would move where its next line lands."""
+    with open(f"/proc/self/fd/{log.fileno()}", "rb") as reader:
+        return reader.read().decode(errors="replace")
 
 
 def clean_environment(overrides: Mapping[str, str]) -> dict[str, str]:
@@ -109,8 +112,7 @@ def _wait_until_ready(server: RunningServer, path: str, log: IO[bytes]) -> None:
             except httpx.TransportError:
                 pass
             time.sleep(0.2)
-    log.seek(0)
-    output = log.read().decode(errors="replace")[-4000:]
+    output = read_log(log)[-4000:]
     raise RuntimeError(f"{server.name} did not become ready on {server.url(path)}:\n{output}")
 
 

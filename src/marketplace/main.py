@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from marketplace import __version__
 from marketplace.api import api_router
@@ -21,7 +22,7 @@ from marketplace.core.logging import configure_logging
 from marketplace.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from marketplace.core.rate_limit import RateLimiter
 from marketplace.core.security import PasswordHashing
-from marketplace.db.session import create_engine, create_sessionmaker
+from marketplace.db.session import create_engine, create_sessionmaker, handle_database_error
 from marketplace.featured.pages import router as featured_pages_router
 from marketplace.media.router import router as media_router
 from marketplace.media.storage import storage_from_settings
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.payment_runtime = PaymentRuntime(settings=settings, gateway=StripeGateway(settings))
 
     install_error_handlers(app)
+    app.add_exception_handler(DBAPIError, handle_database_error)
     app.include_router(api_router)
     app.include_router(featured_pages_router)
     if settings.media_backend is MediaBackend.LOCAL:

@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -29,21 +28,13 @@ from tests.factories import (
     order_body,
     order_line,
     placed_order,
+    read_guest_order,
     running_app,
     set_order_expiry,
     variant_stock,
 )
 
 A_MINUTE_AGO = timedelta(minutes=-1)
-
-
-async def read_order(client: AsyncClient, order: dict[str, Any]) -> dict[str, Any]:
-    response = await client.get(
-        f"/api/v1/orders/{order['id']}", headers={"X-Order-Token": order["access_token"]}
-    )
-    assert response.status_code == 200, response.text
-    result: dict[str, Any] = response.json()
-    return result
 
 
 async def cancel_reason(
@@ -69,7 +60,7 @@ async def test_unpaid_order_past_its_expiry_is_cancelled_and_its_stock_returns(
 
     # then the order is cancelled as expired, with its stock back and its transfer void
     assert expired == 1
-    final = await read_order(client, order)
+    final = await read_guest_order(client, order)
     assert final["status"] == "cancelled"
     assert final["cancelled_at"] is not None
     assert [part["status"] for part in final["seller_orders"]] == ["cancelled"]
@@ -107,9 +98,9 @@ async def test_sweep_leaves_orders_not_yet_due_paid_cod_and_cancelled_ones_alone
 
     # then none of them is touched, and the cancelled order's stock was returned only once
     assert expired == 0
-    assert (await read_order(client, not_due))["status"] == "pending"
-    assert (await read_order(client, paid))["status"] == "processing"
-    assert (await read_order(client, cod))["status"] == "processing"
+    assert (await read_guest_order(client, not_due))["status"] == "pending"
+    assert (await read_guest_order(client, paid))["status"] == "processing"
+    assert (await read_guest_order(client, cod))["status"] == "processing"
     assert await cancel_reason(sessionmaker, cancelled["id"]) == "buyer"
     assert await variant_stock(sessionmaker, shop.variant_id) == 7
 
@@ -161,7 +152,7 @@ async def test_background_work_inside_serve_expires_due_orders(
 
     # then its timer expired the order
     assert await variant_stock(sessionmaker, shop.variant_id) == 10
-    assert (await read_order(client, order))["status"] == "cancelled"
+    assert (await read_guest_order(client, order))["status"] == "cancelled"
     assert await cancel_reason(sessionmaker, order["id"]) == "expired"
 
 
@@ -203,5 +194,5 @@ async def test_expire_orders_command_cancels_due_orders_and_returns_their_stock(
         assert result.exit_code == 0, result.output
         assert "1 orders expired" in result.output
         assert await variant_stock(app.state.sessionmaker, shop.variant_id) == 8
-        assert (await read_order(client, due))["status"] == "cancelled"
-        assert (await read_order(client, current))["status"] == "pending"
+        assert (await read_guest_order(client, due))["status"] == "cancelled"
+        assert (await read_guest_order(client, current))["status"] == "pending"

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from marketplace.core.phone import normalize_indonesian_phone
 
@@ -12,9 +19,17 @@ ItemT = TypeVar("ItemT")
 
 
 class Schema(BaseModel):
-    """Request bodies: unknown fields are refused so typos do not pass silently."""
+    """Request bodies: unknown fields are refused so typos do not pass silently, and text
+    with NUL characters (which PostgreSQL cannot store) is refused before it reaches SQL."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _refuse_nul(cls, value: object) -> object:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("text must not contain NUL characters")
+        return value
 
 
 class ReadSchema(BaseModel):

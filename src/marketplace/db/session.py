@@ -9,15 +9,18 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, CursorResult, Result
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from starlette.responses import Response
 
 from marketplace.config import Settings
-from marketplace.core.errors import AppError
+from marketplace.core.errors import AppError, problem_response, unexpected_error_response
+from marketplace.core.i18n import translate
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SQLITE_BEGIN_OPTION = "sqlite_begin"
@@ -154,3 +157,20 @@ def rows_affected(result: Result[Any]) -> int:
     """How many rows an UPDATE or DELETE touched (the heart of every conditional update)."""
     assert isinstance(result, CursorResult)
     return int(result.rowcount)
+
+
+def is_unstorable_text(error: BaseException) -> bool:
+    """PostgreSQL refused a parameter's characters (a NUL byte): bad input, not a server fault."""
+    return isinstance(error, DBAPIError) and "0x00" in str(error.orig)
+
+
+async def handle_database_error(request: Request, exc: Exception) -> Response:
+    if is_unstorable_text(exc):
+        return problem_response(
+            422,
+            "validation-error",
+            translate("validation-error"),
+            "Text must not contain NUL characters.",
+            errors=[{"loc": ["request"], "msg": "NUL character", "type": "invalid_text"}],
+        )
+    return unexpected_error_response(request.method, request.url.path)

@@ -77,6 +77,8 @@ async def resolve_access(
     session: AsyncSession, viewer: User | None, id_or_slug: str, *, allow_slug: bool = True
 ) -> SellerAccess:
     """The seller ``id_or_slug`` as ``viewer`` may see it; 404 when it is hidden from them."""
+    if "\x00" in id_or_slug:
+        raise SellerNotFound()
     seller_id = parse_seller_id(id_or_slug)
     seller = None
     if seller_id is not None:
@@ -220,6 +222,8 @@ async def list_sellers(
     cursor: str | None,
 ) -> tuple[list[Seller], str | None]:
     after = codec.decode_as(cursor, parse_text_and_id) if cursor else None
+    query = query.replace("\x00", " ").strip() or None if query else None
+    region_code = region_code.replace("\x00", "") if region_code else None
     sellers = await repository.list_sellers(
         session,
         statuses=statuses,
