@@ -16,15 +16,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import math
 import shutil
+import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -38,11 +36,8 @@ from _catalog_data import (
     optimize_database,
     seed_catalog,
 )
+from _catalog_report import CaseReport, Scenario, Server, print_report, say
 from _load import (
-    DEFAULT_CONNECTIONS,
-    DEFAULT_THREADS,
-    LoadResult,
-    ProcessMemory,
     cpu_share,
     measure,
 )
@@ -63,32 +58,11 @@ POSTGRES_DATABASE = "bench_catalog"
 WORKERS = 2
 WARMUP_SECONDS = 1.0
 IDLE_SETTLE_SECONDS = 1.0
+ALONE_REQUESTS = 3
 QUIET_TIMEOUT_SECONDS = 60.0
 QUIET_WINDOW_SECONDS = 0.3
 QUIET_CPU_SHARE = 0.05  # of one core, for both workers together
 PAGE_SIZE = 20
-MB = 1024 * 1024
-
-TARGET_FIRST_PAGE_VS_PLAIN = 1.5
-TARGET_CACHED_VS_BARE = 0.4
-TARGET_DEEP_AND_SEARCH_FACTOR = 2.0
-TARGET_WORKER_MB = 150
-
-
-class Server(StrEnum):
-    OURS = "ours"
-    OURS_CACHED = "ours, cache on"
-    PLAIN = "plain"
-
-
-@dataclass(frozen=True)
-class Scenario:
-    key: str
-    label: str
-    server: Server
-    path: str
-    baseline: str | None = None  # "plain" or "bare": the row its ratio is taken against
-    is_page: bool = False
 
 
 def scenarios_for(rows: ScenarioRows) -> list[Scenario]:
@@ -131,26 +105,6 @@ def scenarios_for(rows: ScenarioRows) -> list[Scenario]:
         Scenario("plain", "plain endpoint", Server.PLAIN, "/plain/products", "plain", is_page=True),
         Scenario("bare", "bare /healthz", Server.OURS_CACHED, "/healthz", "bare"),
     ]
-
-
-@dataclass
-class CaseReport:
-    backend: str
-    size: int
-    visible: int = 0
-    seed_seconds: float = 0.0
-    scenarios: list[Scenario] = field(default_factory=list)
-    loads: dict[str, LoadResult] = field(default_factory=dict)
-    counted: dict[str, CountedCall] = field(default_factory=dict)
-    memory: dict[Server, list[ProcessMemory]] = field(default_factory=dict)
-    idle_memory: dict[Server, list[ProcessMemory]] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    plans: dict[str, list[str]] = field(default_factory=dict)
-
-
-def say(line: str = "") -> None:
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
 
 
 @contextmanager
@@ -220,7 +174,7 @@ def marketplace_command() -> str:
 
 
 def run_case(backend: str, size: int, seconds: float, *, with_plans: bool) -> CaseReport:
-    report = CaseReport(backend=backend, size=size)
+    report = CaseReport(backend=backend, size=size, seconds=seconds)
     with (
         tempfile.TemporaryDirectory(prefix="bench-catalog-") as folder,
         fresh_database(backend, Path(folder)) as database_url,
@@ -303,9 +257,8 @@ def load_servers(report: CaseReport, database_url: str, media_root: Path, second
             )
             with httpx.Client(timeout=30.0, trust_env=False) as client:
                 for scenario in selected:
-                    status = client.get(servers[scenario.server].url(scenario.path)).status_code
-                    if status != httpx.codes.OK:
-                        raise RuntimeError(f"{scenario.label} answered {status}")
+                    url = servers[scenario.server].url(scenario.path)
+                    report.alone_ms[scenario.key] = time_alone(client, url, scenario.label)
             for scenario in selected:
                 server = servers[scenario.server]
                 measure(server.url(scenario.path), WARMUP_SECONDS)
@@ -324,6 +277,18 @@ def load_servers(report: CaseReport, database_url: str, media_root: Path, second
                     report.notes.append(f"{kind}: {found} workers found, {WORKERS} expected")
 
 
+def time_alone(client: httpx.Client, url: str, label: str) -> float:
+    """Check ``url`` answers 200, then the median time of a few requests sent one by one."""
+    timings = []
+    for _ in range(ALONE_REQUESTS):
+        started = time.perf_counter()
+        status = client.get(url).status_code
+        timings.append((time.perf_counter() - started) * 1000)
+        if status != httpx.codes.OK:
+            raise RuntimeError(f"{label} answered {status} on {url}")
+    return statistics.median(timings)
+
+
 def wait_until_quiet(server: RunningServer, database_url: str) -> float:
     """Wait until the server has worked off requests a load left queued (wrk stops sending,
     the server still answers what it accepted): its workers idle and, on PostgreSQL, no
@@ -337,112 +302,6 @@ def wait_until_quiet(server: RunningServer, database_url: str) -> float:
         if not busy:
             break
     return time.monotonic() - started
-
-
-def worker_mb(memory: list[ProcessMemory]) -> list[float]:
-    return [process.rss_bytes / MB for process in memory]
-
-
-def ratio(report: CaseReport, scenario: Scenario) -> str:
-    if scenario.baseline is None or scenario.key == scenario.baseline:
-        return ""
-    ours_rate = report.loads[scenario.key].requests_per_second
-    baseline_rate = report.loads[scenario.baseline].requests_per_second
-    return f"{divide(ours_rate, baseline_rate):.2f}x {scenario.baseline}"
-
-
-def rate(load: LoadResult) -> str:
-    digits = 0 if load.requests_per_second >= 10 else 1
-    return f"{load.requests_per_second:.{digits}f}"
-
-
-def milliseconds(load: LoadResult, value: float) -> str:
-    """A latency, or "-" when no request completed (wrk then prints zeros)."""
-    return f"{value:.2f}" if load.requests else "-"
-
-
-def print_report(report: CaseReport, seconds: float) -> None:
-    tool = next(iter(report.loads.values())).tool
-    say(
-        f"== {report.backend}, {report.size:,} products ({report.visible:,} public); "
-        f"built and seeded in {report.seed_seconds:.0f} s; {tool} -t{DEFAULT_THREADS} "
-        f"-c{DEFAULT_CONNECTIONS}, {seconds:g} s per scenario; {WORKERS} workers per server"
-    )
-    header = (
-        f"{'scenario':<26} {'server':<14} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'ratio':>11} {'queries':>7} {'errors':>6}  RSS/worker MB"
-    )
-    say(header)
-    say("-" * len(header))
-    for scenario in report.scenarios:
-        load = report.loads[scenario.key]
-        rss = "/".join(f"{mb:.0f}" for mb in worker_mb(report.memory[scenario.server]))
-        say(
-            f"{scenario.label:<26} {scenario.server:<14} {rate(load):>8} "
-            f"{milliseconds(load, load.p50_ms):>8} {milliseconds(load, load.p99_ms):>8} "
-            f"{ratio(report, scenario):>11} {len(report.counted[scenario.key].statements):>7} "
-            f"{load.failures:>6}  {rss}"
-        )
-    say("targets (reported, not asserted):")
-    for line in target_lines(report):
-        say(f"  {line}")
-    for note in report.notes:
-        say(f"  note: {note}")
-    for key, plan in report.plans.items():
-        say(f"plan of '{key}':")
-        for line in plan:
-            say(f"    {line}")
-    say()
-
-
-def divide(numerator: float, denominator: float) -> float:
-    return numerator / denominator if denominator else math.nan
-
-
-def verdict(met: bool) -> str:
-    return "met" if met else "NOT met"
-
-
-def target_lines(report: CaseReport) -> list[str]:
-    loads = report.loads
-    first, plain = loads["first"], loads["plain"]
-    cached, bare = loads["cached"], loads["bare"]
-    first_ratio = divide(first.requests_per_second, plain.requests_per_second)
-    cached_ratio = divide(cached.requests_per_second, bare.requests_per_second)
-    lines = [
-        f"first page >= {TARGET_FIRST_PAGE_VS_PLAIN}x plain: {first_ratio:.2f}x "
-        f"({first.requests_per_second:.0f} vs {plain.requests_per_second:.0f} req/s) "
-        f"-- {verdict(first_ratio >= TARGET_FIRST_PAGE_VS_PLAIN)}",
-        f"cached first page >= {TARGET_CACHED_VS_BARE}x bare: {cached_ratio:.2f}x "
-        f"({cached.requests_per_second:.0f} vs {bare.requests_per_second:.0f} req/s) "
-        f"-- {verdict(cached_ratio >= TARGET_CACHED_VS_BARE)}",
-    ]
-    cached_vs_plain = divide(cached.requests_per_second, plain.requests_per_second)
-    lines.append(f"(for reference, not a target: cached first page {cached_vs_plain:.2f}x plain)")
-    applies = report.backend == "postgresql" and report.size >= 100_000
-    for key in ("deep", "search"):
-        load = loads[key]
-        slower = divide(first.requests_per_second, load.requests_per_second)
-        p50_factor = divide(load.p50_ms, first.p50_ms)
-        met = max(slower, p50_factor) <= TARGET_DEEP_AND_SEARCH_FACTOR
-        scope = (
-            verdict(met) if applies else f"would be {verdict(met)}; the target is for 100k on PG"
-        )
-        lines.append(
-            f"{key} within {TARGET_DEEP_AND_SEARCH_FACTOR:g}x of first page: "
-            f"{slower:.2f}x fewer req/s, p50 {p50_factor:.2f}x ({load.p50_ms:.1f} vs "
-            f"{first.p50_ms:.1f} ms) -- {scope}"
-        )
-    ours_mb = worker_mb(report.memory[Server.OURS]) + worker_mb(report.memory[Server.OURS_CACHED])
-    plain_mb = worker_mb(report.memory[Server.PLAIN])
-    largest = max(ours_mb, default=math.nan)
-    idle_mb = worker_mb(report.idle_memory[Server.OURS])
-    lines.append(
-        f"memory < {TARGET_WORKER_MB} MB per worker: ours at most {largest:.0f} MB after load, "
-        f"{max(idle_mb, default=math.nan):.0f} MB when started (plain "
-        f"{max(plain_mb, default=math.nan):.0f} MB) -- {verdict(largest < TARGET_WORKER_MB)}"
-    )
-    return lines
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
@@ -464,7 +323,7 @@ def main(argv: list[str]) -> int:
     for backend in arguments.backends:
         for size in arguments.sizes:
             report = run_case(backend, size, arguments.seconds, with_plans=arguments.explain)
-            print_report(report, arguments.seconds)
+            print_report(report, workers=WORKERS)
     say(f"total {time.perf_counter() - started:.0f} s")
     return 0
 
