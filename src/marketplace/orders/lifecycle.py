@@ -200,8 +200,25 @@ async def cancel_seller_order(
         await payments_service.cancel_open_payments(session, order.id)
     if order.payment_status in (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED):
         await refund_parts(session, order, [seller_order], "seller")
+    elif order.status is not OrderStatus.CANCELLED:
+        await _reprice_without(session, order, seller_order)
     if order.status is not OrderStatus.CANCELLED:
         await complete_if_all_delivered(session, order)
+
+
+async def _reprice_without(session: AsyncSession, order: Order, part: SellerOrder) -> None:
+    """Not paid yet: the buyer is asked only for what is left (the open payment follows)."""
+    order.subtotal -= part.subtotal
+    order.shipping_total -= part.shipping
+    order.total = order.subtotal + order.shipping_total
+    await session.flush()
+    await payments_service.reprice_open_payment(
+        session,
+        payments_service.runtime_of(session),
+        order_id=order.id,
+        amount=order.total,
+        language=order.language,
+    )
 
 
 async def ship(

@@ -303,3 +303,26 @@ async def list_anomalies(session: AsyncSession, limit: int) -> list[AnomalyRead]
 
 async def stale_card_payments(session: AsyncSession, created_before: datetime) -> list[Payment]:
     return await repository.pending_card_payments(session, created_before)
+
+
+async def reprice_open_payment(
+    session: AsyncSession,
+    runtime: PaymentRuntime,
+    *,
+    order_id: uuid.UUID,
+    amount: int,
+    language: Language,
+) -> None:
+    """The order now costs ``amount``: the open attempt asks for that (a card intent is
+    updated in place, so the buyer's client_secret stays valid)."""
+    payment = (await repository.latest_payments(session, [order_id])).get(order_id)
+    if payment is None or payment.status is not PaymentAttemptStatus.PENDING:
+        return
+    if payment.method is PaymentMethod.STRIPE and payment.reference:
+        await runtime.gateway.update_intent_amount(payment.reference, amount)
+    if payment.method is PaymentMethod.BANK_TRANSFER and payment.reference:
+        payment.instructions = bank_transfer_instructions(
+            runtime.settings, amount, payment.reference, language
+        )
+    payment.amount = amount
+    await session.flush()

@@ -130,6 +130,16 @@ class StripeGateway:
         except stripe.StripeError as error:
             raise PaymentProviderError(str(error.user_message or error)) from error
 
+    async def update_intent_amount(self, intent_id: str, rupiah: int) -> None:
+        client = self._require_client()
+        try:
+            await client.v1.payment_intents.update_async(
+                intent_id,
+                params={"amount": to_stripe_amount(rupiah)},
+            )
+        except stripe.StripeError as error:
+            raise PaymentProviderError(str(error.user_message or error)) from error
+
     async def cancel_intent(self, intent_id: str) -> None:
         client = self._require_client()
         try:
