@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import shutil
 import statistics
 import sys
@@ -37,10 +38,7 @@ from _catalog_data import (
     seed_catalog,
 )
 from _catalog_report import CaseReport, Scenario, Server, print_report, say
-from _load import (
-    cpu_share,
-    measure,
-)
+from _load import DEFAULT_CONNECTIONS, cpu_share, measure
 from _plain_app import create_plain_app
 from _queries import Call, CountedCall, count_statements, explain, ours
 from _servers import HOST, RunningServer, clean_environment, free_port, running_server
@@ -60,6 +58,8 @@ WARMUP_SECONDS = 1.0
 IDLE_SETTLE_SECONDS = 1.0
 ALONE_REQUESTS = 3
 QUIET_TIMEOUT_SECONDS = 60.0
+LOAD_ROUNDS = 3
+MAX_LOAD_SECONDS = 20.0
 QUIET_WINDOW_SECONDS = 0.3
 QUIET_CPU_SHARE = 0.05  # of one core, for both workers together
 PAGE_SIZE = 20
@@ -191,7 +191,7 @@ def run_case(backend: str, size: int, seconds: float, *, with_plans: bool) -> Ca
         check_counted(report)
         if with_plans:
             report.plans = asyncio.run(plans_for(database_url, report))
-        load_servers(report, database_url, Path(folder) / "media", seconds)
+        load_servers(report, database_url, Path(folder) / "media")
     return report
 
 
@@ -238,7 +238,7 @@ PHASES = ((Server.PLAIN, Server.OURS), (Server.OURS_CACHED,))
 MEASURE_ORDER = ("plain", "first", "deep", "filtered", "search", "detail", "cached", "bare")
 
 
-def load_servers(report: CaseReport, database_url: str, media_root: Path, seconds: float) -> None:
+def load_servers(report: CaseReport, database_url: str, media_root: Path) -> None:
     """Per phase: start its servers, check each scenario answers 200 once, then warm and load
     each in turn; the RSS of each server's workers is read when it starts and after its load."""
     order = {key: index for index, key in enumerate(MEASURE_ORDER)}
@@ -260,12 +260,7 @@ def load_servers(report: CaseReport, database_url: str, media_root: Path, second
                     url = servers[scenario.server].url(scenario.path)
                     report.alone_ms[scenario.key] = time_alone(client, url, scenario.label)
             for scenario in selected:
-                server = servers[scenario.server]
-                measure(server.url(scenario.path), WARMUP_SECONDS)
-                report.loads[scenario.key] = measure(server.url(scenario.path), seconds)
-                waited = wait_until_quiet(server, database_url)
-                if waited >= QUIET_TIMEOUT_SECONDS:
-                    report.notes.append(f"{scenario.label}: server still busy {waited:.0f} s later")
+                load_scenario(report, scenario, servers[scenario.server], database_url)
             for kind, server in servers.items():
                 if lines := server.log_lines():
                     report.notes.append(
@@ -275,6 +270,36 @@ def load_servers(report: CaseReport, database_url: str, media_root: Path, second
                 if len(report.memory[kind]) != WORKERS:
                     found = len(report.memory[kind])
                     report.notes.append(f"{kind}: {found} workers found, {WORKERS} expected")
+
+
+def load_scenario(
+    report: CaseReport, scenario: Scenario, server: RunningServer, database_url: str
+) -> None:
+    """Warm up, load, and each time wait for the server to finish what the load left queued."""
+    duration = load_seconds(report.seconds, report.alone_ms[scenario.key])
+    if duration > report.seconds:
+        report.notes.append(
+            f"{scenario.label}: loaded {duration:.0f} s rather than {report.seconds:g} s "
+            f"(one request alone takes {report.alone_ms[scenario.key]:.0f} ms)"
+        )
+    measure(server.url(scenario.path), WARMUP_SECONDS)
+    settle(report, scenario, server, database_url)
+    report.loads[scenario.key] = measure(server.url(scenario.path), duration)
+    settle(report, scenario, server, database_url)
+
+
+def load_seconds(seconds: float, alone_ms: float) -> float:
+    """``seconds``, or long enough for a slow scenario to complete a few rounds of requests:
+    with every connection waiting on the same slow query, replies come in bursts, and a
+    window shorter than one burst would count none."""
+    one_round = alone_ms / 1000 * DEFAULT_CONNECTIONS / WORKERS
+    return min(MAX_LOAD_SECONDS, max(seconds, math.ceil(LOAD_ROUNDS * one_round)))
+
+
+def settle(report: CaseReport, scenario: Scenario, server: RunningServer, url: str) -> None:
+    waited = wait_until_quiet(server, url)
+    if waited >= QUIET_TIMEOUT_SECONDS:
+        report.notes.append(f"{scenario.label}: server still busy {waited:.0f} s after load")
 
 
 def time_alone(client: httpx.Client, url: str, label: str) -> float:

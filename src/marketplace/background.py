@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from marketplace.config import Settings
 from marketplace.notifications.tasks import EmailOutbox
 from marketplace.orders.tasks import expire_due_orders
+from marketplace.payments.service import PaymentRuntime
 
 logger = logging.getLogger("marketplace.background")
 
@@ -22,7 +23,9 @@ class BackgroundWork:
         sessionmaker: async_sessionmaker[AsyncSession],
         outbox: EmailOutbox,
         settings: Settings,
+        runtime: PaymentRuntime | None = None,
     ) -> None:
+        self._runtime = runtime
         self._sessionmaker = sessionmaker
         self._outbox = outbox
         self._interval = settings.background_interval_seconds
@@ -38,7 +41,7 @@ class BackgroundWork:
                 await self._task
 
     async def run_once(self) -> None:
-        await expire_due_orders(self._sessionmaker)
+        await expire_due_orders(self._sessionmaker, self._runtime)
         await self._outbox.deliver_due()
 
     async def _run(self) -> None:

@@ -66,7 +66,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        worker = BackgroundWork(app.state.sessionmaker, app.state.email_outbox, settings)
+        worker = BackgroundWork(
+            app.state.sessionmaker, app.state.email_outbox, settings, app.state.payment_runtime
+        )
         if settings.background_tasks_enabled:
             worker.start()
         yield

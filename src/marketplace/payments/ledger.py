@@ -89,7 +89,8 @@ async def debit_refund(
     )
     if not await _add_once(session, refund):
         return
-    commission = commission_on(part.goods, basis_points)
+    # Give back exactly what was charged at the sale, even if the rate has changed since.
+    commission = await repository.commission_charged(session, part.seller_order_id)
     if commission:
         await _add_once(
             session,

@@ -134,3 +134,25 @@ async def list_anomalies(session: AsyncSession, limit: int) -> list[PaymentAnoma
         select(PaymentAnomaly).order_by(PaymentAnomaly.created_at.desc()).limit(limit)
     )
     return list(result.scalars())
+
+
+async def commission_charged(session: AsyncSession, seller_order_id: uuid.UUID) -> int:
+    result = await session.execute(
+        select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
+            LedgerEntry.seller_order_id == seller_order_id,
+            LedgerEntry.kind == LedgerKind.COMMISSION,
+        )
+    )
+    return -int(result.scalar_one())
+
+
+async def open_card_references(session: AsyncSession, order_id: uuid.UUID) -> list[str]:
+    result = await session.execute(
+        select(Payment.reference).where(
+            Payment.order_id == order_id,
+            Payment.method == PaymentMethod.STRIPE,
+            Payment.status == PaymentAttemptStatus.PENDING,
+            Payment.reference.is_not(None),
+        )
+    )
+    return [reference for reference in result.scalars() if reference]

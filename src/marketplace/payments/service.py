@@ -3,6 +3,7 @@ here; nothing here moves an order (that is the orders domain's job)."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from marketplace.payments.models import (
     RefundStatus,
 )
 from marketplace.payments.schemas import AnomalyRead, LedgerEntryRead
-from marketplace.payments.stripe_gateway import StripeGateway
+from marketplace.payments.stripe_gateway import PaymentProviderError, StripeGateway
 
 
 def bank_transfer_instructions(
@@ -108,6 +109,16 @@ async def mark_paid(
 
 
 async def cancel_open_payments(session: AsyncSession, order_id: uuid.UUID) -> None:
+    """Void the order's open attempts; open card intents are cancelled at Stripe too, so the
+    card can no longer be charged (a charge that still slips through is refunded on arrival)."""
+    runtime = session.info.get("app_state")
+    gateway = getattr(getattr(runtime, "payment_runtime", None), "gateway", None)
+    if isinstance(gateway, StripeGateway) and gateway.configured:
+        for reference in await repository.open_card_references(session, order_id):
+            try:
+                await gateway.cancel_intent(reference)
+            except PaymentProviderError:
+                logger.warning("could not cancel PaymentIntent %s at Stripe", reference)
     await repository.cancel_open_payments(session, order_id)
 
 
@@ -163,6 +174,7 @@ async def start_card_payment(
     return payment
 
 
+logger = logging.getLogger("marketplace.payments")
 REUSABLE_INTENT_STATUSES = frozenset(
     {"requires_payment_method", "requires_confirmation", "requires_action", "processing"}
 )
