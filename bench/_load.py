@@ -73,13 +73,51 @@ def measure(
 
 
 def run_wrk(wrk: str, url: str, seconds: float, *, connections: int, threads: int) -> LoadResult:
+    command = wrk_command(wrk, url, seconds, connections=connections, threads=threads)
+    completed = subprocess.run(command, capture_output=True, text=True, check=True)
+    return parse_wrk_output(completed.stdout)
+
+
+def wrk_command(
+    wrk: str,
+    url: str,
+    seconds: float,
+    *,
+    connections: int,
+    threads: int,
+    script: Path | None = None,
+) -> list[str]:
+    """The ``wrk --latency`` command line; ``script`` is a Lua file (``-s``) that shapes each
+    request (method, headers, body) and may print more after wrk's report."""
     duration = f"{max(1, round(seconds))}s"
     command = [
         wrk, f"-t{threads}", f"-c{connections}", f"-d{duration}", "--latency",
-        f"--timeout={REQUEST_TIMEOUT_SECONDS}s", url,
+        f"--timeout={REQUEST_TIMEOUT_SECONDS}s",
     ]  # fmt: skip
+    if script is not None:
+        command += ["-s", str(script)]
+    return [*command, url]
+
+
+def run_wrk_script(
+    url: str,
+    seconds: float,
+    script: Path,
+    *,
+    connections: int = DEFAULT_CONNECTIONS,
+    threads: int = DEFAULT_THREADS,
+) -> tuple[LoadResult, str]:
+    """``wrk`` driven by a Lua script (there is no httpx fallback for scripts): the figures,
+    and wrk's whole output for what the script printed in ``done()``."""
+    require_loopback(url)
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise RuntimeError("wrk is not installed; this benchmark needs it for scripted requests")
+    command = wrk_command(
+        wrk, url, seconds, connections=connections, threads=threads, script=script
+    )
     completed = subprocess.run(command, capture_output=True, text=True, check=True)
-    return parse_wrk_output(completed.stdout)
+    return parse_wrk_output(completed.stdout), completed.stdout
 
 
 def parse_wrk_output(output: str) -> LoadResult:

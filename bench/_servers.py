@@ -4,9 +4,11 @@ path answers 200, stopped (with their workers) however the benchmark ends."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -135,3 +137,14 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
                 os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             continue
+
+
+def marketplace_command() -> str:
+    """The ``marketplace`` console script of the Python running the benchmark (the venv's)."""
+    beside_python = Path(sys.executable).parent / "marketplace"
+    if beside_python.is_file():
+        return str(beside_python)
+    found = shutil.which("marketplace")
+    if found is None:
+        raise RuntimeError("the `marketplace` command is not installed (make install)")
+    return found

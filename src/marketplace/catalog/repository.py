@@ -22,6 +22,7 @@ from marketplace.catalog.models import (
     Region,
 )
 from marketplace.catalog.search import SearchClause, postgres_search, sqlite_search
+from marketplace.db.base import utcnow
 from marketplace.db.session import rows_affected
 from marketplace.sellers.models import Seller, SellerStatus
 
@@ -217,7 +218,7 @@ async def move_seller_products(
     await session.execute(
         update(Product)
         .where(Product.seller_id == seller_id)
-        .values(region_code=region_code, updated_at=func.current_timestamp())
+        .values(region_code=region_code, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
 
@@ -397,7 +398,7 @@ async def take_stock(session: AsyncSession, variant_id: uuid.UUID, quantity: int
     result = await session.execute(
         update(ProductVariant)
         .where(ProductVariant.id == variant_id, ProductVariant.stock >= quantity)
-        .values(stock=ProductVariant.stock - quantity, updated_at=func.current_timestamp())
+        .values(stock=ProductVariant.stock - quantity, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     return rows_affected(result) == 1
@@ -407,7 +408,7 @@ async def return_stock(session: AsyncSession, variant_id: uuid.UUID, quantity: i
     await session.execute(
         update(ProductVariant)
         .where(ProductVariant.id == variant_id)
-        .values(stock=ProductVariant.stock + quantity, updated_at=func.current_timestamp())
+        .values(stock=ProductVariant.stock + quantity, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from marketplace.db.base import utcnow
 from marketplace.db.session import rows_affected
 from marketplace.orders.models import (
     IdempotencyRecord,
@@ -78,7 +79,7 @@ async def move_order(
     result = await session.execute(
         update(Order)
         .where(Order.id == order_id, Order.status.in_(from_statuses))
-        .values(**values, updated_at=func.current_timestamp())
+        .values(**values, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     return rows_affected(result) == 1
@@ -93,7 +94,7 @@ async def move_seller_order(
     result = await session.execute(
         update(SellerOrder)
         .where(SellerOrder.id == seller_order_id, SellerOrder.status.in_(from_statuses))
-        .values(**values, updated_at=func.current_timestamp())
+        .values(**values, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     return rows_affected(result) == 1
