@@ -43,7 +43,9 @@ from _orders_baseline import create_baseline_app, create_baseline_table
 from _orders_data import (
     LARGE_STOCK,
     SCARCE_STOCK,
+    ScarceState,
     Shops,
+    StockAccount,
     account_stock,
     count_orders,
     fresh_database,
@@ -112,8 +114,9 @@ class BackendReport:
     orders_before_burst: int = 0
     burst: Burst | None = None
     burst_orders_created: int = 0
+    scarce: ScarceState | None = None
+    account: StockAccount | None = None
     notes: list[str] = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)
 
 
 def say(line: str = "") -> None:
@@ -259,7 +262,10 @@ def settle(
             busy = asyncio.run(active_statements(database_url)) > 0
         if not busy:
             return
-    report.notes.append(f"{server.name} still busy {QUIET_TIMEOUT_SECONDS:.0f} s around {scenario}")
+    report.notes.append(
+        f"{server.name} still busy {QUIET_TIMEOUT_SECONDS:.0f} s around {scenario.label} "
+        f"x{scenario.clients}"
+    )
 
 
 def run_burst(report: BackendReport, server: RunningServer, database_url: str, size: int) -> None:
@@ -320,11 +326,17 @@ async def drain_outbox(app: FastAPI) -> None:
 
 
 def check_stock(report: BackendReport, database_url: str) -> None:
-    assert report.shops is not None and report.burst is not None
-    burst = report.burst
-    scarce = asyncio.run(scarce_state(database_url, report.shops.scarce_variant))
-    account = asyncio.run(account_stock(database_url, report.shops.seeded_stock))
-    others = " ".join(f"{status}={count}" for status, count in sorted(burst.statuses.items()))
+    assert report.shops is not None
+    report.scarce = asyncio.run(scarce_state(database_url, report.shops.scarce_variant))
+    report.account = asyncio.run(account_stock(database_url, report.shops.seeded_stock))
+
+
+def burst_lines(report: BackendReport) -> list[str]:
+    """The oversell check: the burst's replies, and what SQL finds afterwards."""
+    burst, scarce = report.burst, report.scarce
+    assert burst is not None
+    assert scarce is not None
+    statuses = " ".join(f"{status}={count}" for status, count in sorted(burst.statuses.items()))
     problems = []
     if scarce.stock != 0:
         problems.append(f"stock is {scarce.stock}, not 0")
@@ -332,24 +344,29 @@ def check_stock(report: BackendReport, database_url: str) -> None:
         problems.append(
             f"{scarce.orders_with_it} orders hold {scarce.units_sold} units, not {SCARCE_STOCK}"
         )
-    report.lines += [
+    created = report.burst_orders_created
+    return [
         f"oversell check: {burst.requests} concurrent orders of 1 unit for the scarce variant "
-        f"(stock {SCARCE_STOCK}): statuses {others} in {burst.seconds:.1f} s "
+        f"(stock {SCARCE_STOCK}): statuses {statuses} in {burst.seconds:.1f} s "
         f"(slowest {burst.slowest_ms:.0f} ms)",
         f"  stock now {scarce.stock}, {scarce.orders_with_it} orders hold it "
         f"({scarce.units_sold} units) -- oversold: {'; '.join(problems) or 'none'}",
-        f"  orders the burst created: {report.burst_orders_created}, 2xx responses: "
-        f"{burst.created} -- {'match' if report.burst_orders_created == burst.created else 'MISMATCH'}",
-        f"stock accounting over the whole run ({account.variants} variants, seeded minus left "
-        f"= units on order lines): "
-        + (
-            "consistent"
-            if not account.mismatches
-            else f"{len(account.mismatches)} MISMATCHES: {'; '.join(account.mismatches[:3])}"
-        )
-        + f"; variants below zero: {account.negative}",
+        f"  orders the burst created: {created}, 2xx responses: {burst.created} -- "
+        + ("match" if created == burst.created else "MISMATCH"),
+    ]
+
+
+def accounting_lines(report: BackendReport) -> list[str]:
+    account = report.account
+    assert account is not None
+    verdict = "consistent"
+    if account.mismatches:
+        verdict = f"{len(account.mismatches)} MISMATCHES: {'; '.join(account.mismatches[:3])}"
+    return [
+        f"stock accounting over the whole run ({account.variants} variants; seeded minus left "
+        f"= units on order lines): {verdict}; variants below zero: {account.negative}",
         f"orders in the database before the burst: {report.orders_before_burst:,}; 2xx counted: "
-        f"{report.counted_2xx:,} (wrk stops counting with replies still in flight: at most "
+        f"{report.counted_2xx:,} (wrk stops counting with replies still in flight: up to "
         f"{DEFAULT_CONNECTIONS} per run may be missing)",
     ]
 
@@ -396,15 +413,13 @@ def print_report(report: BackendReport, *, show_statements: bool) -> None:
         unexpected = {s: n for s, n in loaded.statuses.items() if not 200 <= s < 300}
         if unexpected:
             report.notes.append(f"{scenario.label} x{scenario.clients}: statuses {unexpected}")
-    for line in report.lines:
+    for line in burst_lines(report) + accounting_lines(report):
         say(line)
     for note in report.notes:
         say(f"note: {note}")
     if show_statements:
         for key, counted in report.statements.items():
-            say(
-                f"statements of one '{key}' request ({counted.in_request} + {counted.after_commit}):"
-            )
+            say(f"statements of one '{key}' request ({statements_cell(report, key)}):")
             for number, text in enumerate(counted.statements, 1):
                 say(f"  {number:>2}. {' '.join(text.split())[:220]}")
     say()

@@ -270,3 +270,12 @@ async def test_product_embed_shows_any_public_product_by_id_or_slug(
     assert by_slug.text.count('class="card"') == 1
     assert hidden.status_code == unknown.status_code == 404
     assert hidden.json()["type"] == "/problems/product-not-found"
+
+
+async def test_english_embed_page_says_so_in_its_content_language_header(
+    client: AsyncClient,
+) -> None:
+    response = await client.get("/embed/featured", params={"lang": "en"})
+
+    assert response.status_code == 200
+    assert response.headers.get_list("content-language") == ["en"]

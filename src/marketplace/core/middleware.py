@@ -41,12 +41,12 @@ class RequestContextMiddleware:
         async def send_with_request_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status_holder.append(message["status"])
-                message.setdefault("headers", [])
-                message["headers"] = [
-                    *message["headers"],
-                    (REQUEST_ID_HEADER, request_id.encode()),
-                    (b"content-language", language.value.encode()),
-                ]
+                existing = list(message.get("headers", []))
+                added = [(REQUEST_ID_HEADER, request_id.encode())]
+                # A page rendered in a language its query chose (lang=en) says so itself.
+                if not any(name.lower() == b"content-language" for name, _ in existing):
+                    added.append((b"content-language", language.value.encode()))
+                message["headers"] = [*existing, *added]
             await send(message)
 
         try:

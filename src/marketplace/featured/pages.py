@@ -197,6 +197,7 @@ async def _html(
     policy = embed_policy(settings, storage)
     headers = policy.page_headers(with_script=page.view is not View.FEATURED_PAGE)
     headers["ETag"] = rendered.etag
+    headers["Content-Language"] = page.language.value
     if etag_matches(request.headers.get("if-none-match"), rendered.etag):
         return Response(status_code=304, headers=headers)
     return Response(rendered.body, media_type="text/html", headers=headers)
