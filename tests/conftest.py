@@ -54,6 +54,7 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "password_hash_time_cost": 1,
         "password_hash_memory_kib": 1024,
         "background_tasks_enabled": False,
+        "catalog_version_ttl_seconds": 0,
         "log_json": False,
         "public_url": "http://testserver",
     }

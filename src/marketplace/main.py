@@ -15,7 +15,7 @@ from marketplace import __version__
 from marketplace.api import api_router
 from marketplace.background import BackgroundWork
 from marketplace.config import MediaBackend, Settings, get_settings
-from marketplace.core.cache import cache_from_settings
+from marketplace.core.cache import VersionMemo, cache_from_settings
 from marketplace.core.errors import AppError, install_error_handlers, problem_response
 from marketplace.core.i18n import translate
 from marketplace.core.logging import configure_logging
@@ -89,6 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rate_limiter = RateLimiter.from_settings(settings)
     app.state.media_storage = storage_from_settings(settings)
     app.state.response_cache = cache_from_settings(settings)
+    app.state.version_memo = VersionMemo(settings.catalog_version_ttl_seconds)
     app.state.email_outbox = EmailOutbox(app.state.sessionmaker, settings)
     app.state.payment_runtime = PaymentRuntime(settings=settings, gateway=StripeGateway(settings))
 

@@ -26,7 +26,7 @@ from marketplace.catalog.schemas import (
     SellerRef,
     VariantRead,
 )
-from marketplace.core.cache import ResponseCache
+from marketplace.core.cache import NoCache, ResponseCache, VersionMemo
 from marketplace.core.errors import InvalidInput
 from marketplace.core.i18n import translate
 from marketplace.core.pagination import CursorCodec, parse_time_and_id
@@ -87,10 +87,15 @@ async def list_public_products_cached(
     codec: CursorCodec,
     storage: MediaStorage,
     cache: ResponseCache,
+    versions: VersionMemo,
     query: ProductQuery,
 ) -> CachedPage:
     """The page as JSON bytes; served from the cache while the catalog version is unchanged."""
-    version = await repository.catalog_version(session)
+    if isinstance(cache, NoCache):  # caching off: no version to read, just the page
+        page = await list_public_products(session, codec, storage, query)
+        body = orjson.dumps(page.model_dump(mode="json"))
+        return CachedPage(body=body, etag=f'"{hashlib.sha256(body).hexdigest()[:32]}"')
+    version = await versions.get("catalog", lambda: repository.catalog_version(session))
     key = f"products:{hashlib.sha256(version.encode()).hexdigest()[:16]}:{query.cache_key()}"
     etag = f'"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
     cached = await cache.get(key)

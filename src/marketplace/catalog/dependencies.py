@@ -8,7 +8,7 @@ from fastapi import Depends, Path, Request
 
 from marketplace.accounts.dependencies import OptionalUser
 from marketplace.catalog.listings import ProductAccess, resolve_product_access
-from marketplace.core.cache import ResponseCache
+from marketplace.core.cache import ResponseCache, VersionMemo
 from marketplace.db.session import DbSession
 from marketplace.media.storage import MediaStorage
 
@@ -25,12 +25,12 @@ async def get_product_by_id_or_slug(
     return await resolve_product_access(session, viewer, id_or_slug)
 
 
-def get_media_storage(request: Request) -> MediaStorage:
+async def get_media_storage(request: Request) -> MediaStorage:
     storage: MediaStorage = request.app.state.media_storage
     return storage
 
 
-def get_response_cache(request: Request) -> ResponseCache:
+async def get_response_cache(request: Request) -> ResponseCache:
     cache: ResponseCache = request.app.state.response_cache
     return cache
 
@@ -39,3 +39,11 @@ ProductById = Annotated[ProductAccess, Depends(get_product_by_id)]
 ProductByIdOrSlug = Annotated[ProductAccess, Depends(get_product_by_id_or_slug)]
 Storage = Annotated[MediaStorage, Depends(get_media_storage)]
 Cache = Annotated[ResponseCache, Depends(get_response_cache)]
+
+
+async def get_version_memo(request: Request) -> VersionMemo:
+    memo: VersionMemo = request.app.state.version_memo
+    return memo
+
+
+Versions = Annotated[VersionMemo, Depends(get_version_memo)]

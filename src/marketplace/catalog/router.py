@@ -10,7 +10,13 @@ from marketplace.accounts.dependencies import AdminUser, CurrentUser
 from marketplace.audit import service as audit_service
 from marketplace.catalog import browsing, csv_transfer, gallery, listings, service
 from marketplace.catalog.browsing import ProductQuery
-from marketplace.catalog.dependencies import Cache, ProductById, ProductByIdOrSlug, Storage
+from marketplace.catalog.dependencies import (
+    Cache,
+    ProductById,
+    ProductByIdOrSlug,
+    Storage,
+    Versions,
+)
 from marketplace.catalog.models import ProductStatus
 from marketplace.catalog.repository import ProductSort
 from marketplace.catalog.schemas import (
@@ -95,6 +101,7 @@ async def list_products(
     settings: AppSettings,
     storage: Storage,
     cache: Cache,
+    versions: Versions,
     q: Annotated[str | None, Query(max_length=100)] = None,
     category: Annotated[str | None, Query(max_length=80)] = None,
     region: Annotated[str | None, Query(max_length=13)] = None,
@@ -119,7 +126,9 @@ async def list_products(
         cursor=cursor,
     )
     codec = _products_codec(settings, query.effective_sort)
-    page = await browsing.list_public_products_cached(session, codec, storage, cache, query)
+    page = await browsing.list_public_products_cached(
+        session, codec, storage, cache, versions, query
+    )
     headers = {"ETag": page.etag, "Cache-Control": "public, max-age=30"}
     if browsing.etag_matches(request.headers.get("if-none-match"), page.etag):
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from redis.asyncio import Redis
@@ -85,3 +86,26 @@ def cache_from_settings(settings: Settings) -> ResponseCache:
     if settings.redis_url:
         return RedisCache(Redis.from_url(settings.redis_url))
     return MemoryCache()
+
+
+class VersionMemo:
+    """Remembers data versions for a moment, so a burst of cache hits does not ask the
+    database each time. Pages may then lag a change by up to ``ttl_seconds`` (0: never)."""
+
+    def __init__(self, ttl_seconds: float) -> None:
+        self._ttl = ttl_seconds
+        self._versions: dict[str, tuple[float, str]] = {}
+
+    async def get(self, name: str, load: Callable[[], Awaitable[str]]) -> str:
+        if self._ttl <= 0:
+            return await load()
+        now = time.monotonic()
+        remembered = self._versions.get(name)
+        if remembered is not None and remembered[0] > now:
+            return remembered[1]
+        version = await load()
+        self._versions[name] = (now + self._ttl, version)
+        return version
+
+    def forget(self) -> None:
+        self._versions.clear()

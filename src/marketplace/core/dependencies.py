@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -13,22 +13,22 @@ from marketplace.core.rate_limit import RateLimiter
 from marketplace.core.security import PasswordHashing
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_password_hashing(request: Request) -> PasswordHashing:
+async def get_password_hashing(request: Request) -> PasswordHashing:
     hashing: PasswordHashing = request.app.state.password_hashing
     return hashing
 
 
-def get_rate_limiter(request: Request) -> RateLimiter:
+async def get_rate_limiter(request: Request) -> RateLimiter:
     limiter: RateLimiter = request.app.state.rate_limiter
     return limiter
 
 
-def get_client_address(request: Request) -> str:
+async def get_client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
@@ -38,10 +38,11 @@ Limiter = Annotated[RateLimiter, Depends(get_rate_limiter)]
 ClientAddress = Annotated[str, Depends(get_client_address)]
 
 
-def cursor_codec(purpose: str) -> Callable[[Request], CursorCodec]:
-    """A dependency giving the cursor codec of one list; cursors do not cross between lists."""
+def cursor_codec(purpose: str) -> Callable[[Request], Awaitable[CursorCodec]]:
+    """A dependency giving the cursor codec of one list; cursors do not cross between lists.
+    (Async like every tiny dependency here: a plain ``def`` would cost a threadpool hop.)"""
 
-    def dependency(request: Request) -> CursorCodec:
+    async def dependency(request: Request) -> CursorCodec:
         settings: Settings = request.app.state.settings
         return CursorCodec(settings.secret_key.get_secret_value(), purpose=purpose)
 

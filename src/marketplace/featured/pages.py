@@ -193,7 +193,8 @@ async def _html(
     page: PageRequest,
 ) -> Response:
     """The page with its ETag and security headers, or a 304 when the caller's copy is current."""
-    rendered = await rendering.render_page(session, storage, cache, settings, page)
+    versions = request.app.state.version_memo
+    rendered = await rendering.render_page(session, storage, cache, settings, page, versions)
     policy = embed_policy(settings, storage)
     headers = policy.page_headers(with_script=page.view is not View.FEATURED_PAGE)
     headers["ETag"] = rendered.etag

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.catalog.exceptions import ProductNotFound
 from marketplace.config import Settings
-from marketplace.core.cache import ResponseCache
+from marketplace.core.cache import ResponseCache, VersionMemo
 from marketplace.core.i18n import Language, translate_to
 from marketplace.core.templating import environment
 from marketplace.db.base import utcnow
@@ -83,11 +83,17 @@ async def render_page(
     cache: ResponseCache,
     settings: Settings,
     page: PageRequest,
+    versions: VersionMemo | None = None,
 ) -> RenderedPage:
     """The page from the cache while nothing it shows has changed, else rendered and cached.
     404 (problem) for a product embed of a product the public may not see."""
     now = utcnow()
-    key = page.cache_key(await service.featured_version(session, now))
+
+    def load() -> Awaitable[str]:
+        return service.featured_version(session, now)
+
+    version = await versions.get("featured", load) if versions else await load()
+    key = page.cache_key(version)
     cached = await cache.get(key)
     if cached is not None:
         return RenderedPage.decode(cached)
