@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
-
 from marketplace.core.errors import InvalidInput
 from marketplace.core.i18n import translate
 
@@ -32,6 +30,9 @@ _INDONESIAN_COMMON = (
 
 @lru_cache(maxsize=1)
 def _common_passwords() -> frozenset[str]:
+    # Imported on first use: the list costs ~13 MB per worker that most requests never need.
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS  # noqa: PLC0415
+
     words = set(FREQUENCY_LISTS["passwords"])
     for base in _INDONESIAN_COMMON:
         words.add(base)

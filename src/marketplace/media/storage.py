@@ -10,15 +10,17 @@ import tempfile
 import uuid
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
-import boto3
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
 from starlette.concurrency import run_in_threadpool
 
 from marketplace.config import MediaBackend, Settings
+
+if TYPE_CHECKING:
+    from botocore.exceptions import ClientError
+
+# boto3 and botocore cost ~25 MB per worker; they are imported only once S3 is in use.
 
 IMMUTABLE_CACHE_CONTROL = "public, max-age=31536000, immutable"
 MAX_PRESIGNED_URL_SECONDS = 7 * 24 * 3600  # the most Signature Version 4 allows
@@ -198,6 +200,8 @@ class S3Storage:
         return str(url)
 
     def _delete_sync(self, key: str) -> None:
+        from botocore.exceptions import ClientError  # noqa: PLC0415
+
         try:
             self._client.delete_object(Bucket=self.bucket, Key=key)
         except ClientError as error:
@@ -206,6 +210,8 @@ class S3Storage:
                 raise
 
     def _exists_sync(self, key: str) -> bool:
+        from botocore.exceptions import ClientError  # noqa: PLC0415
+
         try:
             self._client.head_object(Bucket=self.bucket, Key=key)
         except ClientError as error:
@@ -216,6 +222,8 @@ class S3Storage:
 
     async def _call(self, operation: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run a blocking client call in a worker thread; SDK errors become StorageError."""
+        from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
+
         try:
             return await run_in_threadpool(operation, *args, **kwargs)
         except (BotoCoreError, ClientError) as error:
@@ -224,6 +232,9 @@ class S3Storage:
 
 def _create_s3_client(endpoint_url: str | None, region: str) -> Any:
     """One client per storage: boto3 clients are thread-safe, and creating one is slow."""
+    import boto3  # noqa: PLC0415
+    from botocore.config import Config  # noqa: PLC0415
+
     config = Config(
         region_name=region,
         signature_version="s3v4",

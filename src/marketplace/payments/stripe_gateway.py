@@ -5,12 +5,23 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
-
-import stripe
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from marketplace.config import Settings
 from marketplace.core.errors import AppError
+
+if TYPE_CHECKING:
+    import stripe
+
+
+def _sdk() -> ModuleType:
+    """The stripe package, imported on first use (it costs ~29 MB per worker that a
+    marketplace without card payments never needs)."""
+    import stripe  # noqa: PLC0415
+
+    return stripe
+
 
 STRIPE_API_VERSION = "2026-10-28.endive"
 STRIPE_CURRENCY = "idr"
@@ -78,18 +89,17 @@ class StripeGateway:
     def __init__(self, settings: Settings) -> None:
         self._secret_key = settings.stripe_secret_key.get_secret_value()
         self._webhook_secret = settings.stripe_webhook_secret.get_secret_value()
-        base = {"api": settings.stripe_api_base} if settings.stripe_api_base else None
-        self._client = (
-            stripe.StripeClient(
+        self._client: stripe.StripeClient | None = None
+        if self._secret_key:
+            sdk = _sdk()
+            base = {"api": settings.stripe_api_base} if settings.stripe_api_base else None
+            self._client = sdk.StripeClient(
                 self._secret_key,
                 stripe_version=STRIPE_API_VERSION,
-                base_addresses=base,  # type: ignore[arg-type]
-                http_client=stripe.HTTPXClient(),
+                base_addresses=base,
+                http_client=sdk.HTTPXClient(),
                 max_network_retries=2,
             )
-            if self._secret_key
-            else None
-        )
 
     @property
     def configured(self) -> bool:
@@ -119,7 +129,7 @@ class StripeGateway:
                 params=params,  # type: ignore[arg-type]
                 options={"idempotency_key": idempotency_key},
             )
-        except stripe.StripeError as error:
+        except _sdk().StripeError as error:
             raise PaymentProviderError(str(error.user_message or error)) from error
         return _intent(raw)
 
@@ -127,7 +137,7 @@ class StripeGateway:
         client = self._require_client()
         try:
             return _intent(await client.v1.payment_intents.retrieve_async(intent_id))
-        except stripe.StripeError as error:
+        except _sdk().StripeError as error:
             raise PaymentProviderError(str(error.user_message or error)) from error
 
     async def update_intent_amount(self, intent_id: str, rupiah: int) -> None:
@@ -137,14 +147,14 @@ class StripeGateway:
                 intent_id,
                 params={"amount": to_stripe_amount(rupiah)},
             )
-        except stripe.StripeError as error:
+        except _sdk().StripeError as error:
             raise PaymentProviderError(str(error.user_message or error)) from error
 
     async def cancel_intent(self, intent_id: str) -> None:
         client = self._require_client()
         try:
             await client.v1.payment_intents.cancel_async(intent_id)
-        except stripe.StripeError as error:
+        except _sdk().StripeError as error:
             raise PaymentProviderError(str(error.user_message or error)) from error
 
     async def refund(self, *, intent_id: str, rupiah: int, idempotency_key: str) -> StripeRefund:
@@ -154,7 +164,7 @@ class StripeGateway:
                 params={"payment_intent": intent_id, "amount": to_stripe_amount(rupiah)},
                 options={"idempotency_key": idempotency_key},
             )
-        except stripe.StripeError as error:
+        except _sdk().StripeError as error:
             raise PaymentProviderError(str(error.user_message or error)) from error
         return StripeRefund(
             id=raw["id"], amount=from_stripe_amount(int(raw["amount"])), status=raw["status"]
@@ -167,7 +177,7 @@ class StripeGateway:
             page = await client.v1.refunds.list_async(
                 params={"payment_intent": intent_id, "limit": 100}
             )
-        except stripe.StripeError as error:
+        except _sdk().StripeError as error:
             raise PaymentProviderError(str(error.user_message or error)) from error
         return [
             StripeRefund(
@@ -181,7 +191,7 @@ class StripeGateway:
         if not signature_header:
             raise InvalidWebhookSignature("missing Stripe-Signature header")
         try:
-            stripe.WebhookSignature.verify_header(
+            _sdk().WebhookSignature.verify_header(
                 payload.decode("utf-8"),
                 signature_header,
                 self._webhook_secret,
@@ -191,5 +201,5 @@ class StripeGateway:
             return WebhookEvent(
                 id=str(parsed["id"]), type=str(parsed["type"]), data=parsed.get("data") or {}
             )
-        except (stripe.SignatureVerificationError, ValueError, KeyError, TypeError) as error:
+        except (_sdk().SignatureVerificationError, ValueError, KeyError, TypeError) as error:
             raise InvalidWebhookSignature(str(error)) from error
