@@ -8,7 +8,19 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, RowMapping, Select, and_, exists, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    RowMapping,
+    Select,
+    and_,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 from sqlalchemy.sql.selectable import ScalarSelect
@@ -154,15 +166,32 @@ class SortKey:
     def after(self, value: object) -> ColumnElement[bool]:
         return self.column < value if self.descending else self.column > value
 
+    def not_before(self, value: object) -> ColumnElement[bool]:
+        return self.column <= value if self.descending else self.column >= value
+
     def order(self) -> ColumnElement[Any]:
         return self.column.desc() if self.descending else self.column.asc()
 
 
 def keyset_after(keys: list[SortKey], values: list[object]) -> ColumnElement[bool]:
-    """Rows strictly after ``values`` in the order of ``keys`` (a, b) > (x, y), spelled out
-    so both databases use it with their indexes."""
+    """Rows strictly after ``values`` in the order of ``keys``.
+
+    Both keys in one direction: a row-value comparison ``(a, b) < (x, y)``, which PostgreSQL
+    and SQLite turn into an index range (spelled out with OR, both scanned every earlier row).
+    Mixed directions (relevance): the OR form, bounded by the first key so it can still seek.
+    """
     first, second = keys
-    return or_(first.after(values[0]), and_(first.column == values[0], second.after(values[1])))
+    if first.descending == second.descending:
+        row = tuple_(first.column, second.column)
+        cursor = tuple_(
+            literal(values[0], type_=first.column.type),
+            literal(values[1], type_=second.column.type),
+        )
+        return row < cursor if first.descending else row > cursor
+    return and_(
+        first.not_before(values[0]),
+        or_(first.after(values[0]), and_(first.column == values[0], second.after(values[1]))),
+    )
 
 
 async def list_public_products(
@@ -172,17 +201,31 @@ async def list_public_products(
     after: list[object] | None,
     limit: int,
 ) -> list[RowMapping]:
-    """One query for a whole page of summaries, whatever its size."""
-    query = _apply_filters(_summary_select().where(publicly_visible()), filters)
+    """One query for a whole page of summaries, whatever its size. The page's ids are chosen
+    first (filters, search, order, keyset, limit on indexed columns); stock and photos are
+    then looked up for those rows only, never for every match."""
+    page_query = _apply_filters(
+        select(Product.id.label("page_id"))
+        .join(Seller, Seller.id == Product.seller_id)
+        .where(publicly_visible()),
+        filters,
+    )
     relevance = None
     if filters.query:
-        query, clause = _search(session, query, filters.query)
-        query = query.where(clause.condition).add_columns(clause.relevance.label("relevance"))
+        page_query, clause = _search(session, page_query, filters.query)
+        page_query = page_query.where(clause.condition)
         relevance = clause.relevance
+        page_query = page_query.add_columns(relevance.label("relevance"))
     keys = _sort_keys(sort, relevance)
     if after is not None:
-        query = query.where(keyset_after(keys, after))
-    query = query.order_by(*(key.order() for key in keys)).limit(limit)
+        page_query = page_query.where(keyset_after(keys, after))
+    page = page_query.order_by(*(key.order() for key in keys)).limit(limit).subquery("page")
+    query = _summary_select().join(page, page.c.page_id == Product.id)
+    outer_keys = keys
+    if relevance is not None:
+        query = query.add_columns(page.c.relevance)
+        outer_keys = [SortKey(page.c.relevance, descending=True), keys[1]]
+    query = query.order_by(*(key.order() for key in outer_keys))
     return list((await session.execute(query)).mappings())
 
 
