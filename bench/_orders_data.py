@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from _catalog_data import create_postgres_database, drop_postgres_database
-from sqlalchemy import distinct, func, insert, select
+from sqlalchemy import FromClause, distinct, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from marketplace.catalog.models import Category, Product, ProductStatus, ProductVariant
@@ -161,11 +161,12 @@ def _products_of(
     return products, variants
 
 
-async def count_orders(database_url: str) -> int:
+async def count_rows(database_url: str, table: FromClause = Order.__table__) -> int:
+    """Rows in ``table`` (the orders, unless told otherwise)."""
     engine = create_async_engine(async_database_url(database_url))
     try:
         async with engine.connect() as connection:
-            return int(await connection.scalar(select(func.count()).select_from(Order)) or 0)
+            return int(await connection.scalar(select(func.count()).select_from(table)) or 0)
     finally:
         await engine.dispose()
 

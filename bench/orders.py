@@ -10,11 +10,14 @@ one scarce variant of 50 units. Then, on 127.0.0.1:
 
 each loaded by wrk with a Lua script that sends every request with a fresh Idempotency-Key:
 a guest's checkout by bank transfer to Pangkalpinang of a one-seller cart (one line) and of a
-three-seller cart (one line per seller), at 1 connection (-t1 -c1) and 32 (-t2 -c32). SQL
-statements per request are counted in-process. Last, an oversell check: a burst of concurrent
-orders of one unit each for the scarce variant, verified with SQL (exactly 50 orders hold it,
-its stock is 0), and the stock of every variant accounted for over the whole run.
-Figures are reported against the target, never asserted: timing does not fail a build.
+three-seller cart (one line per seller), at 1 connection (-t1 -c1) and 32 (-t2 -c32); the
+server workers' CPU time per row created is read from /proc, and the SQL statements of one
+request are counted in-process. Last, an oversell check: a burst of concurrent orders of one
+unit each for the scarce variant, verified with SQL (exactly 50 orders hold it, its stock is 0),
+and the stock of every variant accounted for over the whole run. Figures are reported against
+the target, never asserted: timing does not fail a build. (Seeding and checks:
+bench/_orders_data.py; wrk's Lua script and the burst: bench/_orders_load.py; the printed
+report: bench/_orders_report.py.)
 
     .venv/bin/python bench/orders.py [--backends sqlite postgresql] [--seconds 5]
                                      [--burst 200] [--statements]
@@ -32,27 +35,30 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 from _catalog_data import active_statements, optimize_database
-from _load import DEFAULT_CONNECTIONS, DEFAULT_THREADS, cpu_share
-from _orders_baseline import create_baseline_app, create_baseline_table
+from _load import DEFAULT_CONNECTIONS, DEFAULT_THREADS, cpu_seconds, cpu_share
+from _orders_baseline import create_baseline_app, create_baseline_table, plain_orders
 from _orders_data import (
-    LARGE_STOCK,
-    SCARCE_STOCK,
-    ScarceState,
     Shops,
-    StockAccount,
     account_stock,
-    count_orders,
+    count_rows,
     fresh_database,
     scarce_state,
     seed_shops,
 )
-from _orders_load import Burst, OrderLoad, burst_orders, load_orders, order_body
+from _orders_load import burst_orders, load_orders, order_body
+from _orders_report import (
+    BackendReport,
+    Scenario,
+    StatementCount,
+    print_report,
+    say,
+    target_line,
+)
 from _queries import StatementLog, ours
 from _servers import (
     HOST,
@@ -66,6 +72,7 @@ from fastapi import FastAPI
 from sqlalchemy import event
 
 from marketplace import migrations
+from marketplace.orders.models import Order
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
@@ -80,49 +87,9 @@ QUIET_CPU_SHARE = 0.05  # of one core, both workers together
 CLIENTS = ((1, 1), (DEFAULT_CONNECTIONS, DEFAULT_THREADS))  # (connections, wrk threads)
 ORDERS_PATH = "/api/v1/orders"
 BASELINE_PATH = "/plain/orders"
-TARGET_ORDERS_PER_SECOND = 300
-TARGET_P99_MS = 250
 # After-commit work of the e-mail outbox (claiming and marking the order's e-mail); the
 # request itself only INSERTs into outbox_emails.
 _OUTBOX_STATEMENT = re.compile(r"^\s*(SELECT|UPDATE)\b[\s\S]*\boutbox_emails\b", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Scenario:
-    key: str
-    label: str
-    path: str
-    clients: int
-    threads: int
-
-
-@dataclass(frozen=True)
-class StatementCount:
-    in_request: int
-    after_commit: int
-    statements: list[str]
-
-
-@dataclass
-class BackendReport:
-    backend: str
-    seconds: float
-    shops: Shops | None = None
-    loads: dict[Scenario, OrderLoad] = field(default_factory=dict)
-    statements: dict[str, StatementCount] = field(default_factory=dict)
-    counted_2xx: int = 0  # every 2xx wrk saw, warm-ups included, and the in-process orders
-    uncounted_bound: int = 0  # wrk drops replies in flight when time is up: one per connection
-    orders_before_burst: int = 0
-    burst: Burst | None = None
-    burst_orders_created: int = 0
-    scarce: ScarceState | None = None
-    account: StockAccount | None = None
-    notes: list[str] = field(default_factory=list)
-
-
-def say(line: str = "") -> None:
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
 
 
 def baseline_scenarios() -> list[Scenario]:
@@ -200,12 +167,12 @@ def run_backend(backend: str, seconds: float, burst: int) -> BackendReport:
         asyncio.run(create_baseline_table(database_url))
         asyncio.run(optimize_database(database_url))
         report.statements = asyncio.run(count_statements(database_url, shops))
-        report.counted_2xx += 4  # the orders placed in-process while counting statements
+        report.counted_2xx += asyncio.run(count_rows(database_url))  # placed in-process
         with start_server("baseline", database_url, backend, Path(folder)) as server:
             load_phase(report, server, database_url, baseline_scenarios())
         with start_server("ours", database_url, backend, Path(folder)) as server:
             load_phase(report, server, database_url, order_scenarios())
-            report.orders_before_burst = asyncio.run(count_orders(database_url))
+            report.orders_before_burst = asyncio.run(count_rows(database_url))
             run_burst(report, server, database_url, burst)
             if lines := server.log_lines():
                 report.notes.append(
@@ -236,8 +203,11 @@ def load_phase(
             report.uncounted_bound += DEFAULT_CONNECTIONS
         if warm.created == 0:
             raise RuntimeError(f"{server.name}: no order placed while warming up: {warm.statuses}")
+    table = Order.__table__ if scenarios[0].path == ORDERS_PATH else plain_orders
+    workers = [process.pid for process in server.worker_memory()]
     for scenario in scenarios:
         settle(report, server, database_url, scenario)
+        rows, cpu = asyncio.run(count_rows(database_url, table)), cpu_seconds(workers)
         loaded = load_orders(
             server.url(scenario.path),
             pools_for(scenario.key, report.shops),
@@ -245,11 +215,13 @@ def load_phase(
             connections=scenario.clients,
             threads=scenario.threads,
         )
+        settle(report, server, database_url, scenario)
+        made = asyncio.run(count_rows(database_url, table)) - rows
+        report.cpu_ms[scenario] = (cpu_seconds(workers) - cpu) * 1000 / made if made else math.nan
         report.loads[scenario] = loaded
         if scenario.path == ORDERS_PATH:
             report.counted_2xx += loaded.created
             report.uncounted_bound += scenario.clients
-    settle(report, server, database_url, scenarios[-1])
 
 
 def settle(
@@ -277,9 +249,7 @@ def run_burst(report: BackendReport, server: RunningServer, database_url: str, s
         burst_orders(server.url(ORDERS_PATH), report.shops.scarce_variant, size)
     )
     settle(report, server, database_url, Scenario("burst", "burst", ORDERS_PATH, size, 1))
-    report.burst_orders_created = (
-        asyncio.run(count_orders(database_url)) - report.orders_before_burst
-    )
+    report.burst_orders_created = asyncio.run(count_rows(database_url)) - report.orders_before_burst
 
 
 async def count_statements(database_url: str, shops: Shops) -> dict[str, StatementCount]:
@@ -334,129 +304,6 @@ def check_stock(report: BackendReport, database_url: str) -> None:
     report.account = asyncio.run(account_stock(database_url, report.shops.seeded_stock))
 
 
-def burst_lines(report: BackendReport) -> list[str]:
-    """The oversell check: the burst's replies, and what SQL finds afterwards."""
-    burst, scarce = report.burst, report.scarce
-    assert burst is not None
-    assert scarce is not None
-    statuses = " ".join(f"{status}={count}" for status, count in sorted(burst.statuses.items()))
-    problems = []
-    if scarce.stock != 0:
-        problems.append(f"stock is {scarce.stock}, not 0")
-    if scarce.orders_with_it != SCARCE_STOCK or scarce.units_sold != SCARCE_STOCK:
-        problems.append(
-            f"{scarce.orders_with_it} orders hold {scarce.units_sold} units, not {SCARCE_STOCK}"
-        )
-    created = report.burst_orders_created
-    return [
-        f"oversell check: {burst.requests} concurrent orders of 1 unit for the scarce variant "
-        f"(stock {SCARCE_STOCK}): statuses {statuses} in {burst.seconds:.1f} s "
-        f"(slowest {burst.slowest_ms:.0f} ms)",
-        f"  stock now {scarce.stock}, {scarce.orders_with_it} orders hold it "
-        f"({scarce.units_sold} units) -- oversold: {'; '.join(problems) or 'none'}",
-        f"  orders the burst created: {created}, 2xx responses: {burst.created} -- "
-        + ("match" if created == burst.created else "MISMATCH"),
-    ]
-
-
-def accounting_lines(report: BackendReport) -> list[str]:
-    account = report.account
-    assert account is not None
-    orders, counted, bound = report.orders_before_burst, report.counted_2xx, report.uncounted_bound
-    fits = 0 <= orders - counted <= bound
-    verdict = "consistent"
-    if account.mismatches:
-        verdict = f"{len(account.mismatches)} MISMATCHES: {'; '.join(account.mismatches[:3])}"
-    return [
-        f"stock accounting over the whole run ({account.variants} variants; seeded minus left "
-        f"= units on order lines): {verdict}; variants below zero: {account.negative}",
-        f"orders in the database before the burst: {orders:,}; 2xx counted by wrk and in-process: "
-        f"{counted:,}; difference {orders - counted} (wrk leaves uncounted the replies still in "
-        f"flight when its time is up: 0 to {bound}) -- {'plausible' if fits else 'UNEXPECTED'}",
-    ]
-
-
-def ratio(report: BackendReport, scenario: Scenario) -> str:
-    baseline = next(
-        load
-        for candidate, load in report.loads.items()
-        if candidate.key == "baseline" and candidate.clients == scenario.clients
-    )
-    rate = report.loads[scenario].load.requests_per_second
-    base = baseline.load.requests_per_second
-    return f"{rate / base:.2f}x" if base else "-"
-
-
-def statements_cell(report: BackendReport, key: str) -> str:
-    counted = report.statements[key]
-    return f"{counted.in_request} + {counted.after_commit}"
-
-
-def print_report(report: BackendReport, *, show_statements: bool) -> None:
-    assert report.shops is not None
-    shops = report.shops
-    variants = len(shops.plentiful_variants)
-    say(
-        f"== {report.backend}: {len(shops.seller_ids)} verified sellers, {variants} variants of "
-        f"{LARGE_STOCK:,} units and 1 scarce of {SCARCE_STOCK}; wrk -t1 -c1 and "
-        f"-t{DEFAULT_THREADS} -c{DEFAULT_CONNECTIONS}, {report.seconds:g} s per scenario; "
-        f"{WORKERS} workers per server, pool {POOL_SIZE[report.backend]} (+ as many overflow)"
-    )
-    header = (
-        f"{'scenario':<24} {'clients':>7} {'orders/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'errors':>6} {'vs baseline':>11}  {'SQL per request (+ after commit)'}"
-    )
-    say(header)
-    say("-" * len(header))
-    for scenario, loaded in report.loads.items():
-        load = loaded.load
-        say(
-            f"{scenario.label:<24} {scenario.clients:>7} {load.requests_per_second:>9.1f} "
-            f"{load.p50_ms:>8.2f} {load.p99_ms:>8.2f} {load.failures:>6} "
-            f"{ratio(report, scenario):>11}  {statements_cell(report, scenario.key)}"
-        )
-        unexpected = {s: n for s, n in loaded.statuses.items() if not 200 <= s < 300}
-        if unexpected:
-            report.notes.append(f"{scenario.label} x{scenario.clients}: statuses {unexpected}")
-    for line in burst_lines(report) + accounting_lines(report):
-        say(line)
-    for note in report.notes:
-        say(f"note: {note}")
-    if show_statements:
-        for key, counted in report.statements.items():
-            say(f"statements of one '{key}' request ({statements_cell(report, key)}):")
-            for number, text in enumerate(counted.statements, 1):
-                say(f"  {number:>2}. {' '.join(text.split())[:220]}")
-    say()
-
-
-def target_line(reports: list[BackendReport]) -> str:
-    target = (
-        f"target (>= {TARGET_ORDERS_PER_SECOND} one-seller orders/s on PostgreSQL at "
-        f"{DEFAULT_CONNECTIONS} clients, p99 < {TARGET_P99_MS} ms)"
-    )
-    for report in reports:
-        for scenario, loaded in report.loads.items():
-            if (
-                report.backend == "postgresql"
-                and scenario.key == "one"
-                and scenario.clients == DEFAULT_CONNECTIONS
-            ):
-                load = loaded.load
-                met = (
-                    load.requests_per_second >= TARGET_ORDERS_PER_SECOND
-                    and load.p99_ms < TARGET_P99_MS
-                    and not math.isnan(load.p99_ms)
-                    and load.failures == 0
-                )
-                return (
-                    f"{target}: {'met' if met else 'NOT met'} -- "
-                    f"{load.requests_per_second:.1f} orders/s, p99 {load.p99_ms:.1f} ms, "
-                    f"{load.failures} errors"
-                )
-    return f"{target}: not measured (postgresql was not among --backends)"
-
-
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument(
@@ -478,7 +325,12 @@ def main(argv: list[str]) -> int:
     reports = []
     for backend in arguments.backends:
         report = run_backend(backend, arguments.seconds, arguments.burst)
-        print_report(report, show_statements=arguments.statements)
+        print_report(
+            report,
+            workers=WORKERS,
+            pool_size=POOL_SIZE[backend],
+            show_statements=arguments.statements,
+        )
         reports.append(report)
     say(target_line(reports))
     say(f"total {time.perf_counter() - started:.0f} s")
