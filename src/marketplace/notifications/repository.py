@@ -13,13 +13,20 @@ from marketplace.db.session import rows_affected
 from marketplace.notifications.models import EmailStatus, OutboxEmail
 
 
-async def due_emails(session: AsyncSession, now: datetime, limit: int) -> list[OutboxEmail]:
-    result = await session.execute(
+async def due_emails(
+    session: AsyncSession, now: datetime, limit: int, *, skip_locked: bool = False
+) -> list[OutboxEmail]:
+    """Due e-mails; with ``skip_locked`` (PostgreSQL) rows another instance is claiming are
+    passed over instead of waited for."""
+    query = (
         select(OutboxEmail)
         .where(OutboxEmail.status == EmailStatus.PENDING, OutboxEmail.next_attempt_at <= now)
         .order_by(OutboxEmail.next_attempt_at, OutboxEmail.id)
         .limit(limit)
     )
+    if skip_locked:
+        query = query.with_for_update(skip_locked=True)
+    result = await session.execute(query)
     return list(result.scalars())
 
 

@@ -71,11 +71,25 @@ class EmailOutbox:
         self._sessionmaker = sessionmaker
         self._settings = settings
         self._tasks: set[asyncio.Task[int]] = set()
+        self._again = False
 
     async def wake(self) -> None:
-        task = asyncio.create_task(self.deliver_due())
+        """Make sure one delivery loop runs soon. Wake-ups during a round are folded into one
+        more round, so a burst of orders never starts a burst of competing claimers."""
+        if self._tasks:
+            self._again = True
+            return
+        task = asyncio.create_task(self._deliver_until_quiet())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    async def _deliver_until_quiet(self) -> int:
+        sent = 0
+        while True:
+            self._again = False
+            sent += await self.deliver_due()
+            if not self._again:
+                return sent
 
     async def drain(self) -> None:
         """Wait for the sends already started (tests, shutdown)."""
@@ -94,7 +108,8 @@ class EmailOutbox:
         now = utcnow()
         async with self._sessionmaker() as session:
             await begin_write_transaction(session)
-            due = await repository.due_emails(session, now, BATCH_SIZE)
+            skip_locked = session.get_bind().dialect.name == "postgresql"
+            due = await repository.due_emails(session, now, BATCH_SIZE, skip_locked=skip_locked)
             claimed = [
                 email
                 for email in due

@@ -21,7 +21,7 @@ from marketplace.core.errors import InvalidInput
 from marketplace.core.formatting import WIB
 from marketplace.core.i18n import Language, current_language, translate
 from marketplace.core.security import hash_opaque_token
-from marketplace.db.base import utcnow
+from marketplace.db.base import new_id, utcnow
 from marketplace.orders import idempotency, lifecycle, notices, shipping
 from marketplace.orders.exceptions import InsufficientStock, PaymentProviderUnavailable
 from marketplace.orders.idempotency import IdempotentRequest
@@ -85,6 +85,8 @@ async def place_order(
     order = await _create_order(session, settings, buyer, body, variants, region_code)
     instructions = await _start_payment(session, settings, order)
     await notices.buyer_order_placed(session, order, instructions)
+    # Stock last: its row locks are then held only for the few statements before commit.
+    await _reserve_stock(session, body)
     response = await order_read(session, order)
     await idempotency.remember(session, request, 201, response.model_dump(mode="json"), order.id)
     if buyer is None:
@@ -133,6 +135,24 @@ async def _create_order(
     variants: dict[uuid.UUID, VariantForSale],
     region_code: str | None,
 ) -> Order:
+    """The order, its seller-orders and lines, totals known before the first insert."""
+    order = _new_order(settings, buyer, body, region_code)
+    parts = await _price_seller_orders(session, order, body, variants, region_code)
+    order.subtotal = sum(part.subtotal for part, _ in parts)
+    order.shipping_total = sum(part.shipping for part, _ in parts)
+    order.total = order.subtotal + order.shipping_total
+    await _insert_with_unique_number(session, order)
+    session.add_all([part for part, _ in parts])
+    await session.flush()  # parts before their lines: the models declare no relationships
+    for part, lines in parts:
+        for position, variant_id, quantity in lines:
+            session.add(_item(order, part, variants[variant_id], quantity, position))
+    await session.flush()
+    return order
+
+
+async def _reserve_stock(session: AsyncSession, body: OrderCreate) -> None:
+    """Every line or none: on any shortage the 409 rolls back the whole order."""
     quantities = {line.variant_id: line.quantity for line in body.items}
     shortages = await catalog_service.reserve_stock(session, quantities)
     if shortages:
@@ -149,17 +169,17 @@ async def _create_order(
                 ]
             },
         )
-    order = _new_order(settings, buyer, body, region_code)
-    await _insert_with_unique_number(session, order)
-    await _add_seller_orders(session, order, body, variants, region_code)
-    return order
 
 
 def _new_order(
     settings: Settings, buyer: User | None, body: OrderCreate, region_code: str | None
 ) -> Order:
     address = body.shipping_address
+    order_id = new_id()
+    token_hash = None if buyer else hash_opaque_token(guest_access_token(settings, order_id))
     return Order(
+        id=order_id,
+        access_token_hash=token_hash,
         buyer_user_id=buyer.id if buyer else None,
         buyer_name=body.buyer.name,
         buyer_email=str(body.buyer.email),
@@ -207,37 +227,35 @@ async def _insert_with_unique_number(session: AsyncSession, order: Order) -> Non
     raise RuntimeError("no free order number")  # pragma: no cover
 
 
-async def _add_seller_orders(
+SellerLines = list[tuple[int, uuid.UUID, int]]
+
+
+async def _price_seller_orders(
     session: AsyncSession,
     order: Order,
     body: OrderCreate,
     variants: dict[uuid.UUID, VariantForSale],
     region_code: str | None,
-) -> None:
-    by_seller: dict[uuid.UUID, list[tuple[int, uuid.UUID, int]]] = {}
+) -> list[tuple[SellerOrder, SellerLines]]:
+    """One seller-order per seller (not yet added), with its lines (position, variant, qty)."""
+    by_seller: dict[uuid.UUID, SellerLines] = {}
     for position, line in enumerate(body.items):
         seller_id = variants[line.variant_id].seller_id
         by_seller.setdefault(seller_id, []).append((position, line.variant_id, line.quantity))
+    parts = []
     for seller_id, lines in by_seller.items():
         weight = sum(variants[v].weight_grams * q for _, v, q in lines)
-        subtotal = sum(variants[v].price * q for _, v, q in lines)
         part = SellerOrder(
+            id=new_id(),
             order_id=order.id,
             seller_id=seller_id,
             status=SellerOrderStatus.PENDING,
-            subtotal=subtotal,
+            subtotal=sum(variants[v].price * q for _, v, q in lines),
             shipping=await shipping.quote(session, order.shipping_method, region_code, weight),
             weight_grams=weight,
         )
-        session.add(part)
-        await session.flush()
-        for position, variant_id, quantity in lines:
-            session.add(_item(order, part, variants[variant_id], quantity, position))
-        order.subtotal += part.subtotal
-        order.shipping_total += part.shipping
-        # Kept adding up at every flush: the next part's flush writes the order row too.
-        order.total = order.subtotal + order.shipping_total
-    await session.flush()
+        parts.append((part, lines))
+    return parts
 
 
 def _item(
@@ -263,9 +281,6 @@ async def _start_payment(
 ) -> dict[str, object] | None:
     """Card: a PaymentIntent. Bank transfer: waits with instructions. Cash on delivery: goes
     straight to processing."""
-    if order.buyer_user_id is None:
-        order.access_token_hash = hash_opaque_token(guest_access_token(settings, order.id))
-        await session.flush()
     if order.payment_method is PaymentMethod.STRIPE:
         await payments_service.start_card_payment(
             session,
@@ -273,6 +288,7 @@ async def _start_payment(
             order_id=order.id,
             order_number=order.number,
             amount=order.total,
+            first_attempt=True,
         )
         return None
     payment = await payments_service.start_offline_payment(
@@ -283,6 +299,7 @@ async def _start_payment(
         method=order.payment_method,
         amount=order.total,
         language=Language(order.language),
+        first_attempt=True,
     )
     if order.payment_method is PaymentMethod.COD:
         await lifecycle.start_processing(session, order)

@@ -19,6 +19,7 @@ from marketplace.core.i18n import Language
 from marketplace.core.pagination import CursorCodec, parse_time_and_id
 from marketplace.core.schemas import Page
 from marketplace.db.base import utcnow
+from marketplace.db.session import after_rollback
 from marketplace.orders.models import PaymentMethod
 from marketplace.payments import repository
 from marketplace.payments.models import (
@@ -68,9 +69,11 @@ async def start_offline_payment(
     method: PaymentMethod,
     amount: int,
     language: Language,
+    first_attempt: bool = False,
 ) -> Payment:
     """A bank-transfer or cash-on-delivery attempt (no money moves until confirmed)."""
-    await repository.cancel_open_payments(session, order_id)
+    if not first_attempt:
+        await repository.cancel_open_payments(session, order_id)
     payment = Payment(
         order_id=order_id,
         method=method,
@@ -78,7 +81,9 @@ async def start_offline_payment(
         amount=amount,
     )
     if method is PaymentMethod.BANK_TRANSFER:
-        attempt = len(await repository.payments_of_order(session, order_id)) + 1
+        attempt = (
+            1 if first_attempt else len(await repository.payments_of_order(session, order_id)) + 1
+        )
         reference = order_number if attempt == 1 else f"{order_number}-{attempt}"
         payment.reference = reference
         payment.instructions = bank_transfer_instructions(settings, amount, reference, language)
@@ -151,16 +156,28 @@ async def start_card_payment(
     order_id: uuid.UUID,
     order_number: str,
     amount: int,
+    first_attempt: bool = False,
 ) -> Payment:
-    """A PaymentIntent for the order total; its client_secret goes to the buyer's browser."""
-    attempt = len(await repository.payments_of_order(session, order_id)) + 1
-    await repository.cancel_open_payments(session, order_id)
+    """A PaymentIntent for the order total; its client_secret goes to the buyer's browser.
+    Should the transaction not commit (e.g. out of stock), the intent is cancelled again."""
+    attempt = 1
+    if not first_attempt:
+        attempt = len(await repository.payments_of_order(session, order_id)) + 1
+        await repository.cancel_open_payments(session, order_id)
     intent = await runtime.gateway.create_intent(
         rupiah=amount,
         order_id=str(order_id),
         order_number=order_number,
         idempotency_key=f"order-{order_id}-attempt-{attempt}",
     )
+
+    async def cancel_unused_intent() -> None:
+        try:
+            await runtime.gateway.cancel_intent(intent.id)
+        except PaymentProviderError:
+            logger.warning("could not cancel unused PaymentIntent %s", intent.id)
+
+    after_rollback(session, cancel_unused_intent)
     payment = Payment(
         order_id=order_id,
         method=PaymentMethod.STRIPE,
