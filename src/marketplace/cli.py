@@ -216,6 +216,8 @@ def demo(
 
     os.environ.setdefault("MARKETPLACE_DATABASE_URL", f"sqlite:///{database}")
     os.environ.setdefault("MARKETPLACE_PUBLIC_URL", f"http://{host}:{port}")
+    # The demo's widgets may be framed by any page, so they can be tried from a local file.
+    os.environ.setdefault("MARKETPLACE_EMBED_ALLOWED_ORIGINS", "*")
     get_settings.cache_clear()
     settings = get_settings()
     _ensure_sqlite_folder(settings.database_url)
@@ -226,6 +228,8 @@ def demo(
     console.print(f"API docs      {base}/docs")
     console.print(f"Health        {base}/healthz")
     console.print(f"Sellers       {base}/api/v1/sellers")
+    console.print(f"Featured page {base}/featured")
+    console.print(f"Embed widget  {base}/embed/featured  (script: {base}/embed.js)")
     for role, (email, password) in credentials.items():
         console.print(f"{role:<13} {email} / {password}")
     console.rule()

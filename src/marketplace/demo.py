@@ -19,7 +19,7 @@ from marketplace.core.security import PasswordHashing
 from marketplace.db.base import utcnow
 from marketplace.db.session import create_engine, create_sessionmaker
 from marketplace.demo_catalog import DemoProduct, demo_products, draw_product_picture
-from marketplace.demo_orders import seed_orders
+from marketplace.demo_orders import seed_featured, seed_orders
 from marketplace.media.storage import storage_from_settings
 from marketplace.sellers import service as sellers_service
 from marketplace.sellers.models import Seller, SellerKind, SellerStatus
@@ -117,6 +117,7 @@ async def seed_demo(settings: Settings) -> dict[str, tuple[str, str]]:
                 sellers = await _seed(session, hashing)
                 await _seed_products(session, settings, sellers)
                 await seed_orders(session, settings, BUYER_EMAIL, ADMIN_EMAIL)
+                await seed_featured(session, ADMIN_EMAIL)
     finally:
         await engine.dispose()
     return {

@@ -101,3 +101,29 @@ async def _complete(session: AsyncSession, admin: User, order_id: uuid.UUID) -> 
     for part in await lifecycle.seller_orders(session, order):
         await lifecycle.ship(session, order, part, "JNE", f"JNE{str(part.id)[-8:].upper()}")
         await lifecycle.deliver(session, order, part)
+
+
+async def seed_featured(session: AsyncSession, admin_email: str, count: int = 8) -> None:
+    """The curated page the government site embeds: one product from each seller first."""
+    from marketplace.featured import service as featured_service  # noqa: PLC0415
+    from marketplace.featured.schemas import FeaturedEntryCreate  # noqa: PLC0415
+
+    admin = await accounts_service.find_user_by_email(session, admin_email)
+    rows = await session.execute(
+        select(Product.id, Product.seller_id)
+        .where(Product.status == ProductStatus.PUBLISHED)
+        .order_by(Product.created_at)
+    )
+    firsts: dict[uuid.UUID, uuid.UUID] = {}
+    others: list[uuid.UUID] = []
+    for product_id, seller_id in rows.all():
+        if seller_id in firsts:
+            others.append(product_id)
+        else:
+            firsts[seller_id] = product_id
+    if admin is None:
+        return
+    for product_id in [*firsts.values(), *others][:count]:
+        await featured_service.create_entry(
+            session, admin, FeaturedEntryCreate(product_id=product_id)
+        )
