@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.audit.models import AuditEntry
+from marketplace.db.queries import newest_first
 
 
 async def list_entries(
@@ -25,13 +26,5 @@ async def list_entries(
         query = query.where(AuditEntry.target_type == target_type)
     if target_id:
         query = query.where(AuditEntry.target_id == target_id)
-    if after is not None:
-        created_at, entry_id = after
-        query = query.where(
-            or_(
-                AuditEntry.created_at < created_at,
-                (AuditEntry.created_at == created_at) & (AuditEntry.id < entry_id),
-            )
-        )
-    query = query.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).limit(limit)
+    query = newest_first(query, AuditEntry.created_at, AuditEntry.id, after, limit)
     return list((await session.execute(query)).scalars())

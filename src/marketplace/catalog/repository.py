@@ -15,10 +15,8 @@ from sqlalchemy import (
     and_,
     exists,
     func,
-    literal,
     or_,
     select,
-    tuple_,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,6 +33,13 @@ from marketplace.catalog.models import (
 )
 from marketplace.catalog.search import SearchClause, postgres_search, sqlite_search
 from marketplace.db.base import utcnow
+from marketplace.db.queries import (
+    LIKE_ESCAPE,
+    SortKey,
+    escape_like,
+    keyset_page,
+    newest_first,
+)
 from marketplace.db.session import rows_affected
 from marketplace.sellers.models import Seller, SellerStatus
 
@@ -155,45 +160,6 @@ def _sort_keys(sort: ProductSort, relevance: ColumnElement[float] | None) -> lis
     return [SortKey(Product.published_at, descending=True), SortKey(Product.id, descending=True)]
 
 
-KeyColumn = ColumnElement[Any] | InstrumentedAttribute[Any]
-
-
-@dataclass(frozen=True)
-class SortKey:
-    column: KeyColumn
-    descending: bool
-
-    def after(self, value: object) -> ColumnElement[bool]:
-        return self.column < value if self.descending else self.column > value
-
-    def not_before(self, value: object) -> ColumnElement[bool]:
-        return self.column <= value if self.descending else self.column >= value
-
-    def order(self) -> ColumnElement[Any]:
-        return self.column.desc() if self.descending else self.column.asc()
-
-
-def keyset_after(keys: list[SortKey], values: list[object]) -> ColumnElement[bool]:
-    """Rows strictly after ``values`` in the order of ``keys``.
-
-    Both keys in one direction: a row-value comparison ``(a, b) < (x, y)``, which PostgreSQL
-    and SQLite turn into an index range (spelled out with OR, both scanned every earlier row).
-    Mixed directions (relevance): the OR form, bounded by the first key so it can still seek.
-    """
-    first, second = keys
-    if first.descending == second.descending:
-        row = tuple_(first.column, second.column)
-        cursor = tuple_(
-            literal(values[0], type_=first.column.type),
-            literal(values[1], type_=second.column.type),
-        )
-        return row < cursor if first.descending else row > cursor
-    return and_(
-        first.not_before(values[0]),
-        or_(first.after(values[0]), and_(first.column == values[0], second.after(values[1]))),
-    )
-
-
 async def list_public_products(
     session: AsyncSession,
     filters: ProductFilters,
@@ -217,9 +183,7 @@ async def list_public_products(
         relevance = clause.relevance
         page_query = page_query.add_columns(relevance.label("relevance"))
     keys = _sort_keys(sort, relevance)
-    if after is not None:
-        page_query = page_query.where(keyset_after(keys, after))
-    page = page_query.order_by(*(key.order() for key in keys)).limit(limit).subquery("page")
+    page = keyset_page(page_query, keys, after, limit).subquery("page")
     query = _summary_select().join(page, page.c.page_id == Product.id)
     outer_keys = keys
     if relevance is not None:
@@ -248,10 +212,7 @@ async def list_seller_products(
     query = _summary_select().where(Product.seller_id == seller_id)
     if status is not None:
         query = query.where(Product.status == status)
-    keys = [SortKey(Product.created_at, descending=True), SortKey(Product.id, descending=True)]
-    if after is not None:
-        query = query.where(keyset_after(keys, list(after)))
-    query = query.order_by(*(key.order() for key in keys)).limit(limit)
+    query = newest_first(query, Product.created_at, Product.id, after, limit)
     return list((await session.execute(query)).mappings())
 
 
@@ -287,10 +248,12 @@ async def get_product_by_slug(session: AsyncSession, slug: str) -> Product | Non
 
 
 async def product_slugs_like(session: AsyncSession, base: str) -> set[str]:
-    escaped = base.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     result = await session.execute(
         select(Product.slug).where(
-            or_(Product.slug == base, Product.slug.like(f"{escaped}-%", escape="\\"))
+            or_(
+                Product.slug == base,
+                Product.slug.like(f"{escape_like(base)}-%", escape=LIKE_ESCAPE),
+            )
         )
     )
     return set(result.scalars())

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Float, func, literal, literal_column, or_,
 from sqlalchemy.sql import Select
 
 from marketplace.catalog.models import Product
+from marketplace.db.queries import LIKE_ESCAPE, escape_like
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_SEARCH_WORDS = 8
@@ -60,8 +61,7 @@ def sqlite_search(
     """Join the FTS5 table on the products rowid; bm25 ranks (lower is better, so negate)."""
     fts_query = sqlite_fts_query(query)
     if fts_query is None:  # only words too short for trigrams: a plain substring match
-        escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        condition = Product.title.ilike(f"%{escaped}%", escape="\\")
+        condition = Product.title.ilike(f"%{escape_like(query)}%", escape=LIKE_ESCAPE)
         return select_query, SearchClause(condition=condition, relevance=literal(0.0, Float))
     joined = select_query.join(
         _products_fts, literal_column("products_fts.rowid") == literal_column("products.rowid")

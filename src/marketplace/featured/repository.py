@@ -17,6 +17,7 @@ from marketplace.catalog.models import Product, ProductImage, Region
 # The product summary query and the public-visibility rule are the catalog's own, so a featured
 # card shows exactly what the product list would, under exactly the same rule.
 from marketplace.catalog.repository import _summary_select, publicly_visible
+from marketplace.db.queries import SortKey, keyset_after
 from marketplace.featured.models import FeaturedEntry
 from marketplace.sellers.models import Seller
 
@@ -61,11 +62,11 @@ def _card_select() -> Select[Any]:
 
 
 def after_position(after: tuple[int, uuid.UUID]) -> ColumnElement[bool]:
-    position, entry_id = after
-    return or_(
-        FeaturedEntry.position > position,
-        and_(FeaturedEntry.position == position, FeaturedEntry.id > entry_id),
-    )
+    keys = [
+        SortKey(FeaturedEntry.position, descending=False),
+        SortKey(FeaturedEntry.id, descending=False),
+    ]
+    return keyset_after(keys, list(after))
 
 
 async def list_active_cards(

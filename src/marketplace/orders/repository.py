@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.db.base import utcnow
+from marketplace.db.queries import newest_first
 from marketplace.db.session import rows_affected
 from marketplace.orders.models import (
     IdempotencyRecord,
@@ -107,12 +108,7 @@ async def list_buyer_orders(
     limit: int,
 ) -> list[Order]:
     query = select(Order).where(Order.buyer_user_id == user_id)
-    if after is not None:
-        moment, order_id = after
-        query = query.where(
-            or_(Order.created_at < moment, (Order.created_at == moment) & (Order.id < order_id))
-        )
-    query = query.order_by(Order.created_at.desc(), Order.id.desc()).limit(limit)
+    query = newest_first(query, Order.created_at, Order.id, after, limit)
     return list((await session.execute(query)).scalars())
 
 
@@ -126,15 +122,7 @@ async def list_seller_orders(
     query = select(SellerOrder).where(SellerOrder.seller_id == seller_id)
     if status is not None:
         query = query.where(SellerOrder.status == status)
-    if after is not None:
-        moment, row_id = after
-        query = query.where(
-            or_(
-                SellerOrder.created_at < moment,
-                (SellerOrder.created_at == moment) & (SellerOrder.id < row_id),
-            )
-        )
-    query = query.order_by(SellerOrder.created_at.desc(), SellerOrder.id.desc()).limit(limit)
+    query = newest_first(query, SellerOrder.created_at, SellerOrder.id, after, limit)
     return list((await session.execute(query)).scalars())
 
 

@@ -6,9 +6,10 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from marketplace.db.queries import newest_first
 from marketplace.orders.models import PaymentMethod
 from marketplace.payments.models import (
     LedgerEntry,
@@ -94,15 +95,7 @@ async def ledger_entries(
     limit: int,
 ) -> list[LedgerEntry]:
     query = select(LedgerEntry).where(LedgerEntry.seller_id == seller_id)
-    if after is not None:
-        moment, entry_id = after
-        query = query.where(
-            or_(
-                LedgerEntry.created_at < moment,
-                (LedgerEntry.created_at == moment) & (LedgerEntry.id < entry_id),
-            )
-        )
-    query = query.order_by(LedgerEntry.created_at.desc(), LedgerEntry.id.desc()).limit(limit)
+    query = newest_first(query, LedgerEntry.created_at, LedgerEntry.id, after, limit)
     return list((await session.execute(query)).scalars())
 
 

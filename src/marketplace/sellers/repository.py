@@ -8,6 +8,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.accounts.models import User
+from marketplace.db.queries import LIKE_ESCAPE, SortKey, escape_like, keyset_page
 from marketplace.db.session import rows_affected
 from marketplace.sellers.models import MemberRole, Seller, SellerMember, SellerStatus
 
@@ -26,10 +27,9 @@ async def get_seller_by_slug(session: AsyncSession, slug: str) -> Seller | None:
 
 
 async def slugs_like(session: AsyncSession, base: str) -> set[str]:
-    escaped = base.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     result = await session.execute(
         select(Seller.slug).where(
-            or_(Seller.slug == base, Seller.slug.like(f"{escaped}-%", escape="\\"))
+            or_(Seller.slug == base, Seller.slug.like(f"{escape_like(base)}-%", escape=LIKE_ESCAPE))
         )
     )
     return set(result.scalars())
@@ -51,14 +51,10 @@ async def list_sellers(
     if region_code:
         query = query.where(Seller.region_code == region_code)
     if name_contains:
-        escaped = name_contains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(Seller.name.ilike(f"%{escaped}%", escape="\\"))
-    if after is not None:
-        name, seller_id = after
-        query = query.where(
-            or_(Seller.name > name, (Seller.name == name) & (Seller.id > seller_id))
-        )
-    query = query.order_by(Seller.name, Seller.id).limit(limit)
+        pattern = f"%{escape_like(name_contains)}%"
+        query = query.where(Seller.name.ilike(pattern, escape=LIKE_ESCAPE))
+    keys = [SortKey(Seller.name, descending=False), SortKey(Seller.id, descending=False)]
+    query = keyset_page(query, keys, list(after) if after else None, limit)
     return list((await session.execute(query)).scalars())
 
 

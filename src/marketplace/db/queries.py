@@ -1,0 +1,76 @@
+"""SQL building blocks every repository shares: keyset pagination and LIKE patterns."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, literal, or_, tuple_
+from sqlalchemy.orm import InstrumentedAttribute
+
+KeyColumn = ColumnElement[Any] | InstrumentedAttribute[Any]
+LIKE_ESCAPE = "\\"
+
+
+def escape_like(text: str) -> str:
+    """``text`` matched literally inside a LIKE pattern (``%`` and ``_`` lose their meaning)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@dataclass(frozen=True)
+class SortKey:
+    column: KeyColumn
+    descending: bool
+
+    def after(self, value: object) -> ColumnElement[bool]:
+        return self.column < value if self.descending else self.column > value
+
+    def not_before(self, value: object) -> ColumnElement[bool]:
+        return self.column <= value if self.descending else self.column >= value
+
+    def order(self) -> ColumnElement[Any]:
+        return self.column.desc() if self.descending else self.column.asc()
+
+
+def keyset_after(keys: list[SortKey], values: list[object]) -> ColumnElement[bool]:
+    """Rows strictly after ``values`` in the order of ``keys``.
+
+    Both keys in one direction: a row-value comparison ``(a, b) < (x, y)``, which PostgreSQL
+    and SQLite turn into an index range (spelled out with OR, both scanned every earlier row).
+    Mixed directions (relevance): the OR form, bounded by the first key so it can still seek.
+    """
+    first, second = keys
+    if first.descending == second.descending:
+        row = tuple_(first.column, second.column)
+        cursor = tuple_(
+            literal(values[0], type_=first.column.type),
+            literal(values[1], type_=second.column.type),
+        )
+        return row < cursor if first.descending else row > cursor
+    return and_(
+        first.not_before(values[0]),
+        or_(first.after(values[0]), and_(first.column == values[0], second.after(values[1]))),
+    )
+
+
+def keyset_page(
+    query: Select[Any], keys: list[SortKey], after: list[object] | None, limit: int
+) -> Select[Any]:
+    """``query`` ordered by ``keys``, starting after the cursor's row, ``limit`` rows."""
+    if after is not None:
+        query = query.where(keyset_after(keys, after))
+    return query.order_by(*(key.order() for key in keys)).limit(limit)
+
+
+def newest_first(
+    query: Select[Any],
+    created_at: KeyColumn,
+    row_id: KeyColumn,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> Select[Any]:
+    """The common list order: newest first, ties broken by id, keyset-paginated."""
+    keys = [SortKey(created_at, descending=True), SortKey(row_id, descending=True)]
+    return keyset_page(query, keys, list(after) if after else None, limit)
