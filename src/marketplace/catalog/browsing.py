@@ -13,7 +13,7 @@ from sqlalchemy import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.catalog import repository
-from marketplace.catalog.listings import ProductAccess, parse_uuid
+from marketplace.catalog.listings import ProductAccess
 from marketplace.catalog.models import Product
 from marketplace.catalog.repository import ProductFilters, ProductSort
 from marketplace.catalog.schemas import (
@@ -31,6 +31,7 @@ from marketplace.core.errors import InvalidInput
 from marketplace.core.i18n import translate
 from marketplace.core.pagination import CursorCodec, parse_time_and_id
 from marketplace.core.schemas import Page
+from marketplace.db.base import parse_id
 from marketplace.media.storage import MediaStorage
 from marketplace.sellers import service as sellers_service
 
@@ -170,7 +171,7 @@ async def category_with_descendants(session: AsyncSession, slug: str) -> list[uu
 
 
 async def _seller_id(session: AsyncSession, id_or_slug: str) -> uuid.UUID | None:
-    parsed = parse_uuid(id_or_slug)
+    parsed = parse_id(id_or_slug)
     if parsed is not None:
         return parsed
     seller = await sellers_service.get_seller_by_slug(session, id_or_slug)

@@ -32,7 +32,7 @@ from marketplace.catalog.schemas import MAX_VARIANTS, ProductCreate, VariantCrea
 from marketplace.config import Settings
 from marketplace.core.errors import AppError, PayloadTooLarge, UnsupportedMediaType
 from marketplace.core.i18n import translate
-from marketplace.db.base import utcnow
+from marketplace.db.base import parse_id, utcnow
 from marketplace.db.session import (
     begin_write_transaction,
     commit,
@@ -189,11 +189,7 @@ async def _existing_product(
         return found
     if found is not None:
         group.fail(group.first, f"product_slug: {translate('csv-unknown-product', slug=slug)}")
-    elif (
-        len(slug) > _MAX_SLUG_LENGTH
-        or not _SLUG.match(slug)
-        or listings.parse_uuid(slug) is not None
-    ):
+    elif len(slug) > _MAX_SLUG_LENGTH or not _SLUG.match(slug) or parse_id(slug) is not None:
         group.fail(group.first, f"product_slug: {translate('csv-invalid-slug')}")
     return None
 

@@ -9,11 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.catalog import repository
 from marketplace.catalog.exceptions import ImageNotFound, MediaStorageUnavailable, TooManyImages
-from marketplace.catalog.listings import parse_uuid
 from marketplace.catalog.models import Product, ProductImage
 from marketplace.catalog.schemas import ImageRead
 from marketplace.config import Settings
-from marketplace.db.base import utcnow
+from marketplace.db.base import parse_id, utcnow
 from marketplace.db.session import after_commit, after_rollback
 from marketplace.media.images import process_image_async
 from marketplace.media.storage import MediaStorage, StorageError, new_image_keys
@@ -89,7 +88,7 @@ async def delete_image(
     session: AsyncSession, storage: MediaStorage, product: Product, image_id: str
 ) -> None:
     """Delete the row now; the objects go once that has committed (a rollback keeps both)."""
-    parsed = parse_uuid(image_id)
+    parsed = parse_id(image_id)
     image = await repository.get_image(session, product.id, parsed) if parsed else None
     if image is None:
         raise ImageNotFound()

@@ -30,8 +30,9 @@ from marketplace.catalog.schemas import (
 )
 from marketplace.core.errors import Forbidden, InvalidInput
 from marketplace.core.i18n import translate
+from marketplace.core.schemas import set_fields
 from marketplace.core.slugs import next_free_slug, slugify
-from marketplace.db.base import utcnow
+from marketplace.db.base import parse_id, utcnow
 from marketplace.sellers import service as sellers_service
 from marketplace.sellers.models import MemberRole, Seller, SellerStatus
 
@@ -60,18 +61,11 @@ class ProductAccess:
         raise Forbidden()
 
 
-def parse_uuid(raw: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        return None
-
-
 async def resolve_product_access(
     session: AsyncSession, viewer: User | None, id_or_slug: str, *, allow_slug: bool = True
 ) -> ProductAccess:
     """404 unless the product exists and the caller may see it (public, member or admin)."""
-    product_id = parse_uuid(id_or_slug)
+    product_id = parse_id(id_or_slug)
     product = None
     if product_id is not None:
         product = await repository.get_product(session, product_id)
@@ -166,11 +160,7 @@ async def update_product(
     session: AsyncSession, access: ProductAccess, actor: User, data: ProductUpdate
 ) -> Product:
     product = access.product
-    changes = data.model_dump(exclude_unset=True)
-    for required in ("title", "category", "description"):
-        if required in changes and changes[required] is None:
-            message = f"'{required}' cannot be null"
-            raise InvalidInput.for_field(["body", required], message, "null_not_allowed")
+    changes = set_fields(data, not_null=("title", "category", "description"))
     before = _product_snapshot(product)
     if "category" in changes:
         product.category_id = await _require_category(session, changes.pop("category"))
@@ -220,16 +210,12 @@ async def update_variant(
     session: AsyncSession, access: ProductAccess, variant_id: str, data: VariantUpdate
 ) -> ProductVariant:
     product = access.product
-    parsed = parse_uuid(variant_id)
+    parsed = parse_id(variant_id)
     variants = await repository.list_variants(session, product.id)
     variant = next((v for v in variants if v.id == parsed), None)
     if variant is None:
         raise VariantNotFound(params={"variant_id": variant_id})
-    changes = data.model_dump(exclude_unset=True)
-    for field in ("name", "price", "stock", "weight_grams"):
-        if field in changes and changes[field] is None:
-            message = f"'{field}' cannot be null"
-            raise InvalidInput.for_field(["body", field], message, "null_not_allowed")
+    changes = set_fields(data, not_null=("name", "price", "stock", "weight_grams"))
     if changes.get("sku"):
         await _check_skus_free(session, product.seller_id, [changes["sku"]], exclude=variant.id)
     for field, value in changes.items():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -13,6 +13,7 @@ from pydantic import (
     field_validator,
 )
 
+from marketplace.core.errors import InvalidInput
 from marketplace.core.phone import normalize_indonesian_phone
 
 ItemT = TypeVar("ItemT")
@@ -49,3 +50,15 @@ IndonesianPhone = Annotated[
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
 Limit = Annotated[int, Field(ge=1, le=100)]
+
+
+def set_fields(data: BaseModel, *, not_null: tuple[str, ...]) -> dict[str, Any]:
+    """The fields a partial update (PATCH) sent; a 422 when one of ``not_null`` is sent as
+    null (leaving a field out keeps it, sending null would erase something required)."""
+    changes = data.model_dump(exclude_unset=True)
+    for field in not_null:
+        if field in changes and changes[field] is None:
+            raise InvalidInput.for_field(
+                ["body", field], f"'{field}' cannot be null", "null_not_allowed"
+            )
+    return changes

@@ -37,6 +37,14 @@ def new_id() -> uuid.UUID:
     return uuid.UUID(int=value)
 
 
+def parse_id(raw: str) -> uuid.UUID | None:
+    """An id from a URL or a body as a UUID; None for anything else (callers answer 404)."""
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        return None
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

@@ -17,7 +17,7 @@ from marketplace.audit import service as audit_service
 from marketplace.catalog import service as catalog_service
 from marketplace.catalog.browsing import category_with_descendants, summary_from_row
 from marketplace.catalog.exceptions import ProductNotFound
-from marketplace.catalog.listings import parse_uuid, resolve_product_access
+from marketplace.catalog.listings import resolve_product_access
 from marketplace.catalog.models import ProductStatus
 from marketplace.catalog.schemas import ProductSummary
 from marketplace.config import Settings
@@ -26,7 +26,7 @@ from marketplace.core.formatting import format_wib
 from marketplace.core.i18n import current_language, translate
 from marketplace.core.pagination import CursorCodec
 from marketplace.core.schemas import Page
-from marketplace.db.base import utcnow
+from marketplace.db.base import parse_id, utcnow
 from marketplace.featured import repository
 from marketplace.featured.exceptions import FeaturedEntryNotFound, ProductAlreadyFeatured
 from marketplace.featured.links import product_link
@@ -141,7 +141,7 @@ async def _require_product(session: AsyncSession, admin: User, product_id: uuid.
 
 
 async def _require_entry(session: AsyncSession, entry_id: str) -> FeaturedEntry:
-    parsed = parse_uuid(entry_id)
+    parsed = parse_id(entry_id)
     entry = await repository.get_entry(session, parsed, for_update=True) if parsed else None
     if entry is None:
         raise FeaturedEntryNotFound()
@@ -326,7 +326,7 @@ async def product_card(
     """Any product the public may see, featured or not; None for the rest."""
     if "\x00" in id_or_slug:  # PostgreSQL text cannot hold NUL
         return None
-    product_id = parse_uuid(id_or_slug)
+    product_id = parse_id(id_or_slug)
     row = await repository.get_public_card(session, product_id, None if product_id else id_or_slug)
     return _card(row, storage, settings) if row is not None else None
 

@@ -15,6 +15,7 @@ from marketplace.core.errors import Forbidden
 from marketplace.core.pagination import CursorCodec, parse_time_and_id
 from marketplace.core.schemas import Page
 from marketplace.core.security import hash_opaque_token
+from marketplace.db.base import parse_id
 from marketplace.orders import lifecycle, repository
 from marketplace.orders.exceptions import (
     OrderNotFound,
@@ -47,13 +48,6 @@ from marketplace.payments import service as payments_service
 from marketplace.payments.models import Payment, PaymentAttemptStatus
 from marketplace.sellers import service as sellers_service
 from marketplace.sellers.models import MemberRole
-
-
-def parse_id(raw: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        return None
 
 
 def is_buyer(order: Order, viewer: User | None, order_token: str | None) -> bool:

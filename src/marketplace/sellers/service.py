@@ -17,8 +17,9 @@ from marketplace.catalog import service as catalog_service
 from marketplace.core.errors import Forbidden, InvalidInput, NotFound
 from marketplace.core.i18n import translate
 from marketplace.core.pagination import CursorCodec, parse_text_and_id
-from marketplace.core.schemas import Page
+from marketplace.core.schemas import Page, set_fields
 from marketplace.core.slugs import next_free_slug, slugify
+from marketplace.db.base import parse_id
 from marketplace.sellers import repository
 from marketplace.sellers.exceptions import (
     AlreadyMember,
@@ -66,20 +67,13 @@ class SellerAccess:
         raise Forbidden()
 
 
-def parse_seller_id(raw: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        return None
-
-
 async def resolve_access(
     session: AsyncSession, viewer: User | None, id_or_slug: str, *, allow_slug: bool = True
 ) -> SellerAccess:
     """The seller ``id_or_slug`` as ``viewer`` may see it; 404 when it is hidden from them."""
     if "\x00" in id_or_slug:
         raise SellerNotFound()
-    seller_id = parse_seller_id(id_or_slug)
+    seller_id = parse_id(id_or_slug)
     seller = None
     if seller_id is not None:
         seller = await repository.get_seller(session, seller_id)
@@ -139,11 +133,7 @@ async def update_seller(
     session: AsyncSession, access: SellerAccess, actor: User, data: SellerUpdate
 ) -> Seller:
     seller = access.seller
-    changes = data.model_dump(exclude_unset=True)
-    for required in ("name", "kind", "region_code"):
-        if required in changes and changes[required] is None:
-            message = f"'{required}' cannot be null"
-            raise InvalidInput.for_field(["body", required], message, "null_not_allowed")
+    changes = set_fields(data, not_null=("name", "kind", "region_code"))
     if changes.get("region_code"):
         await catalog_service.require_region(session, changes["region_code"])
     before = _snapshot(seller, changes)
@@ -181,7 +171,7 @@ async def change_status(
     reason: str | None,
 ) -> Seller:
     """Verify, reject or suspend; the change and its audit entry commit together."""
-    parsed = parse_seller_id(seller_id)
+    parsed = parse_id(seller_id)
     seller = await repository.get_seller(session, parsed, for_update=True) if parsed else None
     if seller is None:
         raise SellerNotFound()
@@ -283,7 +273,7 @@ async def list_members(session: AsyncSession, seller: Seller) -> list[MemberRead
 
 
 async def remove_member(session: AsyncSession, seller: Seller, user_id: str) -> None:
-    parsed = parse_seller_id(user_id)
+    parsed = parse_id(user_id)
     role = await repository.get_member_role(session, seller.id, parsed) if parsed else None
     if parsed is None or role is None:
         raise NotFound()
