@@ -7,6 +7,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 
 import jwt
 from argon2 import PasswordHasher, Type
@@ -24,7 +25,12 @@ class PasswordHashing:
 
     def __init__(self, *, time_cost: int, memory_kib: int) -> None:
         self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, type=Type.ID)
-        self._dummy_hash = self._hasher.hash(secrets.token_urlsafe(16))
+
+    @cached_property
+    def _dummy_hash(self) -> str:
+        """Verified against when there is no account, so a miss costs what a hit costs.
+        Made on first use: hashing at start-up slowed every worker and command by a hash."""
+        return self._hasher.hash(secrets.token_urlsafe(16))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PasswordHashing:

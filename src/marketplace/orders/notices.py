@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from marketplace.core.i18n import Language
 from marketplace.notifications import service as notifications
 from marketplace.orders import repository
 from marketplace.orders.models import Order, OrderItem, SellerOrder
@@ -95,17 +96,17 @@ async def seller_has_order_to_ship(session: AsyncSession, order: Order, part: Se
     seller = await sellers_service.get_seller(session, part.seller_id)
     if seller is None:
         return
-    members = await sellers_service.list_members(session, seller)
-    for member in members:
-        context = {
-            "order": _order_context(order),
-            "items": await _items_of_part(session, order, part),
-            "seller_name": seller.name,
-            "amount_due": part.subtotal + part.shipping,
-        }
-        await notifications.queue_email(
-            session, [member.email], "seller_new_order", member.language, context
-        )
+    context = {
+        "order": _order_context(order),
+        "items": await _items_of_part(session, order, part),
+        "seller_name": seller.name,
+        "amount_due": part.subtotal + part.shipping,
+    }
+    by_language: dict[Language, list[str]] = {}
+    for member in await sellers_service.list_members(session, seller):
+        by_language.setdefault(member.language, []).append(member.email)
+    for language, emails in by_language.items():  # rendered once per language
+        await notifications.queue_email(session, emails, "seller_new_order", language, context)
 
 
 async def buyer_payment_refunded(session: AsyncSession, order: Order, amount: int) -> None:
