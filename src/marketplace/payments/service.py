@@ -116,12 +116,11 @@ async def mark_paid(
 async def cancel_open_payments(session: AsyncSession, order_id: uuid.UUID) -> None:
     """Void the order's open attempts; open card intents are cancelled at Stripe too, so the
     card can no longer be charged (a charge that still slips through is refunded on arrival)."""
-    runtime = session.info.get("app_state")
-    gateway = getattr(getattr(runtime, "payment_runtime", None), "gateway", None)
-    if isinstance(gateway, StripeGateway) and gateway.configured:
+    runtime = bound_runtime(session)
+    if runtime is not None and runtime.gateway.configured:
         for reference in await repository.open_card_references(session, order_id):
             try:
-                await gateway.cancel_intent(reference)
+                await runtime.gateway.cancel_intent(reference)
             except PaymentProviderError:
                 logger.warning("could not cancel PaymentIntent %s at Stripe", reference)
     await repository.cancel_open_payments(session, order_id)
@@ -135,11 +134,15 @@ class PaymentRuntime:
     gateway: StripeGateway
 
 
-def runtime_of(session: AsyncSession) -> PaymentRuntime:
+def bound_runtime(session: AsyncSession) -> PaymentRuntime | None:
     """Taken from the app (or the command) that opened the session; see ``bind_runtime``."""
-    state = session.info.get("app_state")
-    runtime = getattr(state, "payment_runtime", None)
-    if not isinstance(runtime, PaymentRuntime):
+    runtime = getattr(session.info.get("app_state"), "payment_runtime", None)
+    return runtime if isinstance(runtime, PaymentRuntime) else None
+
+
+def runtime_of(session: AsyncSession) -> PaymentRuntime:
+    runtime = bound_runtime(session)
+    if runtime is None:
         raise RuntimeError("no payment runtime bound to this session")
     return runtime
 
