@@ -74,3 +74,18 @@ def test_signed_cursor_of_the_wrong_shape_is_invalid_input() -> None:
         codec.decode_as(codec.encode([42, ROW_ID]), parse_text_and_id)
     with pytest.raises(InvalidInput):
         codec.decode_as(codec.encode(["2026-11-27T08:00:00", ROW_ID]), parse_time_and_id)
+
+
+def test_split_page_gives_a_cursor_only_when_a_further_row_was_fetched() -> None:
+    from marketplace.core.pagination import CursorCodec, split_page
+
+    codec = CursorCodec("secret", purpose="test")
+
+    full, none_after = split_page([1, 2, 3], 3, codec, lambda n: [n])
+    page, cursor = split_page([1, 2, 3, 4], 3, codec, lambda n: [n])
+
+    assert list(full) == [1, 2, 3]
+    assert none_after is None
+    assert list(page) == [1, 2, 3]
+    assert cursor is not None
+    assert codec.decode(cursor) == [3]

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from marketplace.audit import repository
 from marketplace.audit.models import AuditEntry
 from marketplace.audit.schemas import AuditEntryRead
-from marketplace.core.pagination import CursorCodec, parse_time_and_id
+from marketplace.core.pagination import CursorCodec, parse_time_and_id, split_page, time_and_id
 from marketplace.core.schemas import Page
 
 
@@ -53,11 +53,9 @@ async def list_audit_entries(
     entries = await repository.list_entries(
         session, limit=limit + 1, after=after, target_type=target_type, target_id=target_id
     )
-    next_cursor = None
-    if len(entries) > limit:
-        last = entries[limit - 1]
-        next_cursor = codec.encode([last.created_at.isoformat(), str(last.id)])
+    page, next_cursor = split_page(
+        entries, limit, codec, lambda entry: time_and_id(entry.created_at, entry.id)
+    )
     return Page(
-        items=[AuditEntryRead.model_validate(entry) for entry in entries[:limit]],
-        next_cursor=next_cursor,
+        items=[AuditEntryRead.model_validate(entry) for entry in page], next_cursor=next_cursor
     )

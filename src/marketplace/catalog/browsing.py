@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 import orjson
@@ -29,7 +30,7 @@ from marketplace.catalog.schemas import (
 from marketplace.core.cache import NoCache, ResponseCache, VersionMemo
 from marketplace.core.errors import InvalidInput
 from marketplace.core.i18n import translate
-from marketplace.core.pagination import CursorCodec, parse_time_and_id
+from marketplace.core.pagination import CursorCodec, parse_time_and_id, split_page, time_and_id
 from marketplace.core.schemas import Page
 from marketplace.db.base import parse_id
 from marketplace.media.storage import MediaStorage
@@ -117,13 +118,8 @@ async def list_public_products(
     if filters is None:
         return Page(items=[], next_cursor=None)
     rows = await repository.list_public_products(session, filters, sort, after, query.limit + 1)
-    next_cursor = None
-    if len(rows) > query.limit:
-        next_cursor = codec.encode(_cursor_values(sort, rows[query.limit - 1]))
-    return Page(
-        items=[summary_from_row(row, storage) for row in rows[: query.limit]],
-        next_cursor=next_cursor,
-    )
+    page, next_cursor = split_page(rows, query.limit, codec, partial(_cursor_values, sort))
+    return Page(items=[summary_from_row(row, storage) for row in page], next_cursor=next_cursor)
 
 
 async def _resolve_filters(session: AsyncSession, query: ProductQuery) -> ProductFilters | None:
@@ -243,13 +239,10 @@ async def list_seller_products(
 ) -> Page[ProductListing]:
     after = codec.decode_as(cursor, parse_time_and_id) if cursor else None
     rows = await repository.list_seller_products(session, seller_id, status, after, limit + 1)
-    next_cursor = None
-    if len(rows) > limit:
-        last = rows[limit - 1]
-        next_cursor = codec.encode([last["created_at"].isoformat(), str(last["id"])])
-    return Page(
-        items=[listing_from_row(row, storage) for row in rows[:limit]], next_cursor=next_cursor
+    page, next_cursor = split_page(
+        rows, limit, codec, lambda row: time_and_id(row["created_at"], row["id"])
     )
+    return Page(items=[listing_from_row(row, storage) for row in page], next_cursor=next_cursor)
 
 
 async def product_detail(

@@ -6,7 +6,7 @@ import base64
 import hashlib
 import hmac
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -16,6 +16,7 @@ from marketplace.core.errors import InvalidInput
 from marketplace.core.i18n import translate
 
 KeyT = TypeVar("KeyT")
+RowT = TypeVar("RowT")
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -68,6 +69,21 @@ def parse_time_and_id(values: list[Any]) -> tuple[datetime, uuid.UUID]:
     if parsed.tzinfo is None:
         raise ValueError("timezone expected")
     return parsed, uuid.UUID(row_id)
+
+
+def split_page(
+    rows: Sequence[RowT], limit: int, codec: CursorCodec, cursor_of: Callable[[RowT], list[Any]]
+) -> tuple[Sequence[RowT], str | None]:
+    """Rows fetched with ``limit + 1``: the page, and the cursor of its last row when more
+    rows follow (the extra row only says that there is a next page)."""
+    if len(rows) <= limit:
+        return rows, None
+    return rows[:limit], codec.encode(cursor_of(rows[limit - 1]))
+
+
+def time_and_id(moment: datetime, row_id: uuid.UUID) -> list[Any]:
+    """Cursor values of a newest-first list (``parse_time_and_id`` reads them back)."""
+    return [moment.isoformat(), str(row_id)]
 
 
 def invalid_cursor() -> InvalidInput:

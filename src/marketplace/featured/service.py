@@ -24,7 +24,7 @@ from marketplace.config import Settings
 from marketplace.core.errors import InvalidInput
 from marketplace.core.formatting import format_wib
 from marketplace.core.i18n import current_language, translate
-from marketplace.core.pagination import CursorCodec
+from marketplace.core.pagination import CursorCodec, split_page
 from marketplace.core.schemas import Page
 from marketplace.db.base import parse_id, utcnow
 from marketplace.featured import repository
@@ -125,11 +125,13 @@ async def list_entries(
     after = codec.decode_as(cursor, parse_position_and_id) if cursor else None
     rows = await repository.list_entries(session, after=after, limit=limit + 1)
     now = utcnow()
-    next_cursor = None
-    if len(rows) > limit:
-        last: FeaturedEntry = rows[limit - 1]["FeaturedEntry"]
-        next_cursor = codec.encode([last.position, str(last.id)])
-    return Page(items=[_entry_read(row, now) for row in rows[:limit]], next_cursor=next_cursor)
+    page, next_cursor = split_page(rows, limit, codec, _entry_cursor)
+    return Page(items=[_entry_read(row, now) for row in page], next_cursor=next_cursor)
+
+
+def _entry_cursor(row: RowMapping) -> list[Any]:
+    entry: FeaturedEntry = row["FeaturedEntry"]
+    return [entry.position, str(entry.id)]
 
 
 async def _require_product(session: AsyncSession, admin: User, product_id: uuid.UUID) -> None:
@@ -298,13 +300,12 @@ async def list_featured(
 ) -> Page[FeaturedProduct]:
     after = codec.decode_as(query.cursor, parse_position_and_id) if query.cursor else None
     rows = await _active_rows(session, query, utcnow(), after, query.limit + 1)
-    next_cursor = None
-    if len(rows) > query.limit:
-        last = rows[query.limit - 1]
-        next_cursor = codec.encode([last["position"], str(last["entry_id"])])
+    page, next_cursor = split_page(
+        rows, query.limit, codec, lambda row: [row["position"], str(row["entry_id"])]
+    )
     items = [
         FeaturedProduct(**summary_from_row(row, storage).model_dump(), position=row["position"])
-        for row in rows[: query.limit]
+        for row in page
     ]
     return Page(items=items, next_cursor=next_cursor)
 

@@ -12,7 +12,7 @@ from marketplace.accounts.models import User
 from marketplace.audit import service as audit_service
 from marketplace.config import Settings
 from marketplace.core.errors import Forbidden
-from marketplace.core.pagination import CursorCodec, parse_time_and_id
+from marketplace.core.pagination import CursorCodec, parse_time_and_id, split_page, time_and_id
 from marketplace.core.schemas import Page
 from marketplace.core.security import hash_opaque_token
 from marketplace.db.base import parse_id
@@ -193,11 +193,8 @@ async def list_buyer_orders(
     session: AsyncSession, codec: CursorCodec, user: User, limit: int, cursor: str | None
 ) -> Page[OrderBrief]:
     after = codec.decode_as(cursor, parse_time_and_id) if cursor else None
-    orders = await repository.list_buyer_orders(session, user.id, after, limit + 1)
-    next_cursor = None
-    if len(orders) > limit:
-        last = orders[limit - 1]
-        next_cursor = codec.encode([last.created_at.isoformat(), str(last.id)])
+    rows = await repository.list_buyer_orders(session, user.id, after, limit + 1)
+    orders, next_cursor = split_page(rows, limit, codec, lambda o: time_and_id(o.created_at, o.id))
     return Page(
         items=[
             OrderBrief(
@@ -208,7 +205,7 @@ async def list_buyer_orders(
                 total=o.total,
                 created_at=o.created_at,
             )
-            for o in orders[:limit]
+            for o in orders
         ],
         next_cursor=next_cursor,
     )
@@ -226,16 +223,12 @@ async def list_seller_orders(
     """A seller's part of each order, newest first; items loaded for the page in one query."""
     after = codec.decode_as(cursor, parse_time_and_id) if cursor else None
     parts = await repository.list_seller_orders(session, seller_id, status, after, limit + 1)
-    page = parts[:limit]
+    page, next_cursor = split_page(parts, limit, codec, lambda p: time_and_id(p.created_at, p.id))
     order_ids = [part.order_id for part in page]
     items = await repository.items_of(session, order_ids)
     numbers = {
         order.id: order.number for order in await repository.orders_by_ids(session, order_ids)
     }
-    next_cursor = None
-    if len(parts) > limit:
-        last = parts[limit - 1]
-        next_cursor = codec.encode([last.created_at.isoformat(), str(last.id)])
     return Page(
         items=[seller_order_read(p, seller_name, numbers[p.order_id], items) for p in page],
         next_cursor=next_cursor,

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from marketplace.config import Settings
 from marketplace.core.formatting import format_rupiah
 from marketplace.core.i18n import Language
-from marketplace.core.pagination import CursorCodec, parse_time_and_id
+from marketplace.core.pagination import CursorCodec, parse_time_and_id, split_page, time_and_id
 from marketplace.core.schemas import Page
 from marketplace.db.base import utcnow
 from marketplace.db.session import after_rollback
@@ -319,13 +319,11 @@ async def ledger_page(
 ) -> Page[LedgerEntryRead]:
     after = codec.decode_as(cursor, parse_time_and_id) if cursor else None
     entries = await repository.ledger_entries(session, seller_id, after, limit + 1)
-    next_cursor = None
-    if len(entries) > limit:
-        last = entries[limit - 1]
-        next_cursor = codec.encode([last.created_at.isoformat(), str(last.id)])
+    page, next_cursor = split_page(
+        entries, limit, codec, lambda entry: time_and_id(entry.created_at, entry.id)
+    )
     return Page(
-        items=[LedgerEntryRead.model_validate(entry) for entry in entries[:limit]],
-        next_cursor=next_cursor,
+        items=[LedgerEntryRead.model_validate(entry) for entry in page], next_cursor=next_cursor
     )
 
 

@@ -16,7 +16,7 @@ from marketplace.audit import service as audit_service
 from marketplace.catalog import service as catalog_service
 from marketplace.core.errors import Forbidden, InvalidInput, NotFound
 from marketplace.core.i18n import translate
-from marketplace.core.pagination import CursorCodec, parse_text_and_id
+from marketplace.core.pagination import CursorCodec, parse_text_and_id, split_page
 from marketplace.core.schemas import Page, set_fields
 from marketplace.core.slugs import next_free_slug, slugify
 from marketplace.db.base import parse_id
@@ -222,11 +222,8 @@ async def list_sellers(
         after=after,
         limit=limit + 1,
     )
-    next_cursor = None
-    if len(sellers) > limit:
-        last = sellers[limit - 1]
-        next_cursor = codec.encode([last.name, str(last.id)])
-    return sellers[:limit], next_cursor
+    page, next_cursor = split_page(sellers, limit, codec, lambda s: [s.name, str(s.id)])
+    return list(page), next_cursor
 
 
 async def list_public_sellers(
