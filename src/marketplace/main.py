@@ -16,7 +16,7 @@ from marketplace.api import api_router
 from marketplace.background import BackgroundWork
 from marketplace.config import MediaBackend, Settings, get_settings
 from marketplace.core.cache import VersionMemo, cache_from_settings
-from marketplace.core.errors import AppError, install_error_handlers, problem_response
+from marketplace.core.errors import install_error_handlers, problem_response
 from marketplace.core.i18n import translate
 from marketplace.core.logging import configure_logging
 from marketplace.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
@@ -137,6 +137,3 @@ def _document_problem_schema(app: FastAPI) -> None:
         return schema
 
     app.openapi = custom_openapi  # type: ignore[method-assign]
-
-
-__all__ = ["AppError", "create_app"]

@@ -53,24 +53,14 @@ def _is_common(password: str) -> bool:
 def check_password_policy(password: str) -> None:
     """Raise a 422 naming the password field when it is too short or too common."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(
-            translate("password-too-short", min_length=MIN_PASSWORD_LENGTH),
-            errors=[
-                {
-                    "loc": ["body", "password"],
-                    "msg": translate("password-too-short", min_length=MIN_PASSWORD_LENGTH),
-                    "type": "password_too_short",
-                }
-            ],
+        _refuse(
+            translate("password-too-short", min_length=MIN_PASSWORD_LENGTH), "password_too_short"
         )
     if _is_common(password):
-        raise InvalidInput(
-            translate("password-too-common"),
-            errors=[
-                {
-                    "loc": ["body", "password"],
-                    "msg": translate("password-too-common"),
-                    "type": "password_too_common",
-                }
-            ],
-        )
+        _refuse(translate("password-too-common"), "password_too_common")
+
+
+def _refuse(message: str, error_type: str) -> None:
+    error = InvalidInput.for_field(["body", "password"], message, error_type)
+    error.detail = message
+    raise error

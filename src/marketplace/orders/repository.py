@@ -34,11 +34,6 @@ async def get_order(
     return (await session.execute(query)).scalar_one_or_none()
 
 
-async def number_taken(session: AsyncSession, number: str) -> bool:
-    found = await session.execute(select(Order.id).where(Order.number == number))
-    return found.first() is not None
-
-
 async def seller_orders_of(
     session: AsyncSession, order_ids: Sequence[uuid.UUID]
 ) -> list[tuple[SellerOrder, str]]:
