@@ -104,6 +104,8 @@ class SellerOrder(IdMixin, TimestampMixin, Base):
     tracking_number: Mapped[str | None] = mapped_column(String(60))
     shipped_at: Mapped[datetime | None]
     delivered_at: Mapped[datetime | None]
+    # Cash on delivery: when a seller member recorded the buyer's cash as collected.
+    cod_collected_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
 
 
