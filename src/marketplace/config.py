@@ -91,6 +91,19 @@ class Settings(BaseSettings):
     # ``{public_url}/api/v1/products/{slug}``.
     storefront_url: str | None = None
 
+    # Browser origins allowed to call the JSON API from scripts (CORS), comma-separated, e.g.
+    # ``https://pasar.babelprov.go.id``; empty: none (same-origin pages and servers still work).
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Serve Prometheus figures at /metrics (keep it off the public internet: see README).
+    metrics_enabled: bool = True
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_cors_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
     @field_validator("embed_allowed_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:

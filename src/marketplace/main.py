@@ -7,9 +7,9 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.openapi.utils import get_openapi
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
+from starlette.middleware.cors import CORSMiddleware
 
 from marketplace import __version__
 from marketplace.api import api_router
@@ -17,46 +17,28 @@ from marketplace.background import BackgroundWork
 from marketplace.config import MediaBackend, Settings, get_settings
 from marketplace.core.cache import VersionMemo, cache_from_settings
 from marketplace.core.errors import install_error_handlers, problem_response
+from marketplace.core.head_requests import HeadAsGetMiddleware
 from marketplace.core.i18n import translate
 from marketplace.core.logging import configure_logging
 from marketplace.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from marketplace.core.openapi import install_openapi, operation_id
 from marketplace.core.rate_limit import RateLimiter
 from marketplace.core.security import PasswordHashing
 from marketplace.db.session import create_engine, create_sessionmaker, handle_database_error
 from marketplace.featured.pages import router as featured_pages_router
 from marketplace.media.router import router as media_router
 from marketplace.media.storage import storage_from_settings
+from marketplace.monitoring.metrics import RequestMetricsMiddleware, RouteTemplates
+from marketplace.monitoring.router import router as monitoring_router
 from marketplace.notifications.tasks import EmailOutbox
 from marketplace.payments.service import PaymentRuntime
 from marketplace.payments.stripe_gateway import StripeGateway
+from marketplace.problems.pages import router as problem_pages_router
 
 # Uploads are capped at 10 MB by the media domain; this leaves room for the multipart framing.
 MAX_REQUEST_BODY_BYTES = 11 * 1024 * 1024
-
-PROBLEM_SCHEMA: dict[str, Any] = {
-    "title": "Problem",
-    "type": "object",
-    "description": "RFC 9457 problem details",
-    "required": ["type", "title", "status", "detail"],
-    "properties": {
-        "type": {"type": "string"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string"},
-        "request_id": {"type": "string"},
-        "errors": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "loc": {"type": "array", "items": {"type": ["string", "integer"]}},
-                    "msg": {"type": "string"},
-                    "type": {"type": "string"},
-                },
-            },
-        },
-    },
-}
+# Request headers of ours a browser script may send cross-origin (besides the usual ones).
+CORS_HEADERS = ["Idempotency-Key", "X-Order-Token", "X-Request-ID", "If-None-Match"]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -81,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="Produk daerah Kepulauan Bangka Belitung: katalog, pesanan, pembayaran.",
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -100,9 +83,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.media_backend is MediaBackend.LOCAL:
         app.include_router(media_router)
     _add_health_routes(app)
+    app.include_router(problem_pages_router)
+    if settings.metrics_enabled:
+        app.include_router(monitoring_router)
+    app.add_middleware(HeadAsGetMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=MAX_REQUEST_BODY_BYTES)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Accept-Language", *CORS_HEADERS],
+            expose_headers=["ETag", "Retry-After", "X-Request-ID", "Location"],
+            max_age=600,
+        )
+    if settings.metrics_enabled:
+        app.add_middleware(RequestMetricsMiddleware, templates=RouteTemplates(app.routes))
     app.add_middleware(RequestContextMiddleware, access_log=settings.access_log)
-    _document_problem_schema(app)
+    install_openapi(app)
     return app
 
 
@@ -123,17 +121,3 @@ def _add_health_routes(app: FastAPI) -> None:
                 503, "not-ready", translate("internal-error"), "database unreachable"
             )
         return {"status": "ok"}
-
-
-def _document_problem_schema(app: FastAPI) -> None:
-    def custom_openapi() -> dict[str, Any]:
-        if app.openapi_schema:
-            return app.openapi_schema
-        schema = get_openapi(
-            title=app.title, version=app.version, description=app.description, routes=app.routes
-        )
-        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
-        app.openapi_schema = schema
-        return schema
-
-    app.openapi = custom_openapi  # type: ignore[method-assign]

@@ -7,6 +7,9 @@ import re
 import pytest
 from httpx import AsyncClient
 
+from tests.conftest import make_settings
+from tests.factories import http_client, running_app
+
 GENERATED_REQUEST_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -76,3 +79,32 @@ async def test_english_request_gets_english_validation_texts(client: AsyncClient
     body = response.json()
     assert body["title"] == "Invalid data"
     assert body["detail"] == "The password needs at least 10 characters."
+
+
+async def test_cors_allows_a_listed_origin_and_exposes_our_headers(migrated_database: str) -> None:
+    origin = "https://pasar.babelprov.go.id"
+    settings = make_settings(migrated_database, cors_origins=origin)
+    async with running_app(settings) as app, http_client(app) as http:
+        preflight = await http.options(
+            "/api/v1/orders",
+            headers={
+                "Origin": origin,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "Idempotency-Key, Content-Type",
+            },
+        )
+        listed = await http.get("/api/v1/regions", headers={"Origin": origin})
+        stranger = await http.get("/api/v1/regions", headers={"Origin": "https://evil.example"})
+
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == origin
+    assert "idempotency-key" in preflight.headers["access-control-allow-headers"].lower()
+    assert listed.headers["access-control-allow-origin"] == origin
+    assert "X-Request-ID" in listed.headers["access-control-expose-headers"]
+    assert "access-control-allow-origin" not in stranger.headers
+
+
+async def test_no_cors_headers_without_configured_origins(client: AsyncClient) -> None:
+    response = await client.get("/api/v1/regions", headers={"Origin": "https://pasar.example"})
+
+    assert "access-control-allow-origin" not in response.headers

@@ -11,6 +11,7 @@ from marketplace.accounts import service
 from marketplace.accounts.models import User
 from marketplace.core.dependencies import AppSettings
 from marketplace.core.errors import Forbidden, Unauthorized
+from marketplace.core.openapi import SIGN_IN_REQUIRED
 from marketplace.core.security import read_access_token
 from marketplace.db.session import DbSession
 
@@ -38,6 +39,9 @@ async def get_current_user(user: Annotated[User | None, Depends(get_optional_use
     if user is None:
         raise Unauthorized()
     return user
+
+
+SIGN_IN_REQUIRED.add(get_current_user)
 
 
 async def get_admin_user(user: Annotated[User, Depends(get_current_user)]) -> User:

@@ -374,6 +374,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "featured.no-photo": ("Belum ada foto", "No photo yet"),
     "featured.see-all": ("Lihat semua produk unggulan", "See all featured products"),
     "featured.provider": ("Pasar Babel", "Pasar Babel"),
+    # the pages behind problem type URIs (/problems/<slug>)
+    "problem-page.status.4xx": (
+        "Permintaan ini tidak dijalankan dan tidak ada yang berubah. Perbaiki permintaan sesuai "
+        "keterangan di atas (dan kolom 'errors' bila ada), lalu kirim lagi.",
+        "This request was not carried out and nothing changed. Correct it as described above "
+        "(and in the 'errors' field, when present), then send it again.",
+    ),
+    "problem-page.status.5xx": (
+        "Server tidak dapat menyelesaikan permintaan ini. Coba lagi nanti; bila berulang, "
+        "sebutkan 'request_id' dari jawaban saat menghubungi kami.",
+        "The server could not complete this request. Try again later; if it keeps happening, "
+        "quote the answer's 'request_id' when contacting us.",
+    ),
 }
 
 

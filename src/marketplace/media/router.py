@@ -17,9 +17,8 @@ from marketplace.media.storage import IMMUTABLE_CACHE_CONTROL, InvalidMediaKey, 
 router = APIRouter(tags=["media"])
 
 
-@router.api_route(
+@router.get(
     "/media/{key:path}",
-    methods=["GET", "HEAD"],
     response_class=FileResponse,
     responses={
         200: {"content": {WEBP_CONTENT_TYPE: {}}, "description": "The image"},
