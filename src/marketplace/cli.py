@@ -236,5 +236,23 @@ def demo(
     serve(host=host, port=port, workers=1)
 
 
+@app.command()
+def openapi(
+    output: Annotated[
+        Path | None, typer.Option(help="File to write (default: standard output)")
+    ] = None,
+) -> None:
+    """Write the API's OpenAPI schema as JSON (for client generators)."""
+    import json  # noqa: PLC0415
+
+    from marketplace.main import create_app  # noqa: PLC0415
+
+    text = json.dumps(create_app(get_settings()).openapi(), ensure_ascii=False, indent=1)
+    if output is None:
+        typer.echo(text)
+        return
+    output.write_text(text + "\n", encoding="utf-8")
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -21,7 +21,10 @@ router = APIRouter(tags=["media"])
     "/media/{key:path}",
     response_class=FileResponse,
     responses={
-        200: {"content": {WEBP_CONTENT_TYPE: {}}, "description": "The image"},
+        200: {
+            "content": {WEBP_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+            "description": "The image",
+        },
         304: {"description": "The copy named in If-None-Match is still current"},
         **problem_responses(404),
     },
