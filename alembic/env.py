@@ -6,6 +6,7 @@ import asyncio
 from logging.config import fileConfig
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -18,6 +19,8 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 target_metadata = Base.metadata
+# Any fixed number, the same in every replica: the advisory lock migrations run under.
+MIGRATION_LOCK_KEY = 72_026_120_001
 
 # Search structures that only one dialect has, created by raw SQL in the migrations:
 # the PostgreSQL tsvector column and its indexes, and SQLite's FTS5 table.
@@ -63,7 +66,17 @@ def _run_with_connection(connection: Connection) -> None:
         include_object=include_object,
     )
     with context.begin_transaction():
+        _wait_for_other_migrators(connection)
         context.run_migrations()
+
+
+def _wait_for_other_migrators(connection: Connection) -> None:
+    """Replicas starting together each run ``marketplace db upgrade``: on PostgreSQL the first
+    takes this transaction-level advisory lock and migrates; the others wait for its commit and
+    then read the new version (Alembic reads it after this), finding nothing left to do. SQLite
+    needs nothing: its migrations run in one write transaction, which SQLite serialises."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
 
 
 async def run_migrations_online() -> None:
