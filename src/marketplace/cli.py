@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 import uvicorn
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress
@@ -22,9 +24,42 @@ if TYPE_CHECKING:
     from marketplace.catalog.csv_transfer import ImportReport
 
 app = typer.Typer(help="Marketplace Bangka Belitung", no_args_is_help=True)
+app.pretty_exceptions_enable = False  # main() turns them into one line
 db_app = typer.Typer(help="Database schema", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+media_app = typer.Typer(help="Media storage", no_args_is_help=True)
+app.add_typer(media_app, name="media")
 console = Console()
+error_console = Console(stderr=True)
+ADMIN_PASSWORD_VARIABLE = "MARKETPLACE_ADMIN_PASSWORD"
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    """One line on standard error, never a traceback."""
+    error_console.print(f"[red]Error: {escape(message)}[/red]", soft_wrap=True)
+    raise typer.Exit(code=code)
+
+
+def main() -> None:
+    """The ``marketplace`` command: anything a command did not turn into a message itself
+    (a refused value, an unreachable database) still ends as one line, exit code 1."""
+    try:
+        app()
+    except ValidationError as error:
+        error_console.print(f"[red]Error: {escape(_one_line(error))}[/red]", soft_wrap=True)
+        sys.exit(2)
+    except Exception as error:  # the one place every other failure is caught, on purpose
+        message = f"{type(error).__name__}: {error}".replace("\n", " ")
+        error_console.print(f"[red]Error: {escape(message)}[/red]", soft_wrap=True)
+        sys.exit(1)
+
+
+def _one_line(error: ValidationError) -> str:
+    parts = []
+    for each in error.errors():
+        where = ".".join(str(part) for part in each["loc"])
+        parts.append(f"{where}: {each['msg']}" if where else each["msg"])
+    return "; ".join(parts)
 
 
 def _ensure_sqlite_folder(database_url: str) -> None:
@@ -74,18 +109,39 @@ def serve(
 @app.command("create-admin")
 def create_admin(
     email: Annotated[str, typer.Option(help="Admin email")],
-    password: Annotated[str, typer.Option(help="At least 10 characters, not a common one")],
     full_name: Annotated[str, typer.Option(help="Shown in the audit log")] = "Admin Diskominfo",
+    password: Annotated[
+        str | None,
+        typer.Option(
+            hidden=True,
+            help="Visible to other users in the process list and shell history: use the "
+            "prompt or MARKETPLACE_ADMIN_PASSWORD instead",
+        ),
+    ] = None,
 ) -> None:
-    """Create an admin account, or make an existing account an admin."""
+    """Create an admin account, or make an existing account an admin.
+
+    The password comes from MARKETPLACE_ADMIN_PASSWORD, or is asked for (twice, hidden)."""
     from marketplace.accounts.admins import create_admin_account  # noqa: PLC0415
 
+    if password is not None:
+        error_console.print(
+            "[yellow]Warning: --password is visible in the process list and shell history; "
+            "use the prompt or MARKETPLACE_ADMIN_PASSWORD.[/yellow]"
+        )
+    secret = password or os.environ.get(ADMIN_PASSWORD_VARIABLE) or _ask_password()
     try:
-        created = asyncio.run(create_admin_account(get_settings(), email, password, full_name))
+        created = asyncio.run(create_admin_account(get_settings(), email, secret, full_name))
     except AppError as error:
-        console.print(f"[red]{error.render_title()}: {error.render_detail()}[/red]")
-        raise typer.Exit(code=2) from error
-    console.print(f"[green]Admin {'created' if created else 'promoted'}: {email}[/green]")
+        _fail(f"{error.render_title()}: {error.render_detail()}")
+    console.print(f"[green]Admin {'created' if created else 'promoted'}: {escape(email)}[/green]")
+
+
+def _ask_password() -> str:
+    if not sys.stdin.isatty():
+        _fail(f"no password: set {ADMIN_PASSWORD_VARIABLE} or run in a terminal to be asked")
+    entered: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return entered
 
 
 @app.command("import-products")
@@ -254,5 +310,17 @@ def openapi(
     output.write_text(text + "\n", encoding="utf-8")
 
 
+@media_app.command("init")
+def media_init() -> None:
+    """Create the media folder, or the S3 bucket with its public-read policy (safe to repeat)."""
+    from marketplace.media.storage import StorageError, storage_from_settings  # noqa: PLC0415
+
+    try:
+        done = asyncio.run(storage_from_settings(get_settings()).prepare())
+    except (StorageError, ValueError) as error:
+        _fail(str(error))
+    console.print(f"[green]{escape(done)}[/green]")
+
+
 if __name__ == "__main__":  # pragma: no cover
-    app()
+    main()

@@ -5,6 +5,7 @@ The only module that imports boto3; its errors leave here as ``StorageError``.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 import uuid
@@ -58,6 +59,11 @@ class MediaStorage(Protocol):
         """A URL that grants read access to the object for ``expires_in`` seconds."""
         ...
 
+    async def prepare(self) -> str:
+        """Create where objects go (folder, or bucket readable by anyone); safe to repeat.
+        Says what it did, for the ``marketplace media init`` command."""
+        ...
+
 
 def validate_key(key: str) -> PurePosixPath:
     """``key`` as a relative path; InvalidMediaKey if any segment could escape or hide."""
@@ -91,6 +97,11 @@ class LocalStorage:
     def __init__(self, root: Path, base_url: str) -> None:
         self.root = root
         self.base_url = base_url.rstrip("/")
+
+    async def prepare(self) -> str:
+        """Create the media folder."""
+        await run_in_threadpool(self.root.mkdir, parents=True, exist_ok=True)
+        return f"media folder {self.root} ready"
 
     async def put(self, key: str, data: bytes, content_type: str) -> None:
         """Write the file atomically; ``content_type`` is not kept (the router serves WebP)."""
@@ -199,6 +210,26 @@ class S3Storage:
         )
         return str(url)
 
+    async def prepare(self) -> str:
+        """Create the bucket if missing and let anyone read its objects (product photos are
+        public; writes stay with this service's credentials)."""
+        await self._call(self._create_bucket_sync)
+        await self._call(
+            self._client.put_bucket_policy,
+            Bucket=self.bucket,
+            Policy=json.dumps(public_read_policy(self.bucket)),
+        )
+        return f"bucket {self.bucket} ready, objects readable by anyone"
+
+    def _create_bucket_sync(self) -> None:
+        from botocore.exceptions import ClientError  # noqa: PLC0415
+
+        try:
+            self._client.create_bucket(Bucket=self.bucket)
+        except ClientError as error:
+            if _error_code(error) not in {"BucketAlreadyOwnedByYou", "BucketAlreadyExists"}:
+                raise
+
     def _delete_sync(self, key: str) -> None:
         from botocore.exceptions import ClientError  # noqa: PLC0415
 
@@ -249,6 +280,22 @@ def _create_s3_client(endpoint_url: str | None, region: str) -> Any:
     )
     session = boto3.session.Session()
     return session.client("s3", endpoint_url=endpoint_url, region_name=region, config=config)
+
+
+def public_read_policy(bucket: str) -> dict[str, Any]:
+    """The bucket policy that lets browsers and CDNs GET every object, and nothing more."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "PublicReadProductMedia",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{bucket}/*",
+            }
+        ],
+    }
 
 
 def _error_code(error: ClientError) -> str:
