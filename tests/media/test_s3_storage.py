@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+import uuid
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -121,3 +123,23 @@ async def test_unreachable_endpoint_raises_storage_error() -> None:
 
     with pytest.raises(StorageError):
         await storage.exists(KEY)
+
+
+async def test_prepare_creates_a_missing_bucket_readable_by_anyone_and_can_repeat(
+    s3_endpoint_url: str,
+) -> None:
+    # given a bucket name nobody created yet
+    name = f"media-init-{uuid.uuid4().hex[:8]}"
+    storage = make_storage(s3_endpoint_url, name)
+
+    # when media init runs twice (a compose one-shot restarted)
+    said = await storage.prepare()
+    await storage.prepare()
+
+    # then the bucket exists with a public GetObject policy, and a stored photo is public
+    policy = json.loads(s3_admin_client(s3_endpoint_url).get_bucket_policy(Bucket=name)["Policy"])
+    assert policy["Statement"][0]["Action"] == "s3:GetObject"
+    assert policy["Statement"][0]["Resource"] == f"arn:aws:s3:::{name}/*"
+    assert said == f"bucket {name} ready, objects readable by anyone"
+    await storage.put(KEY, WEBP, "image/webp")
+    assert (await fetch(storage.public_url(KEY))).status_code == 200

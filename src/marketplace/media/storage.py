@@ -214,12 +214,26 @@ class S3Storage:
         """Create the bucket if missing and let anyone read its objects (product photos are
         public; writes stay with this service's credentials)."""
         await self._call(self._create_bucket_sync)
-        await self._call(
-            self._client.put_bucket_policy,
-            Bucket=self.bucket,
-            Policy=json.dumps(public_read_policy(self.bucket)),
-        )
+        refused = await self._call(self._put_public_policy_sync)
+        if refused:
+            return (
+                f"bucket {self.bucket} ready; the server refused a bucket policy ({refused}): "
+                "grant anonymous read in its own configuration"
+            )
         return f"bucket {self.bucket} ready, objects readable by anyone"
+
+    def _put_public_policy_sync(self) -> str | None:
+        """None when the policy is set; the error code of a store without bucket policies."""
+        from botocore.exceptions import ClientError  # noqa: PLC0415
+
+        policy = json.dumps(public_read_policy(self.bucket))
+        try:
+            self._client.put_bucket_policy(Bucket=self.bucket, Policy=policy)
+        except ClientError as error:
+            if _error_code(error) in {"NotImplemented", "MalformedPolicy"}:
+                return _error_code(error)
+            raise
+        return None
 
     def _create_bucket_sync(self) -> None:
         from botocore.exceptions import ClientError  # noqa: PLC0415
