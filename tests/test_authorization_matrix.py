@@ -288,6 +288,7 @@ MATRIX: list[Row] = [
     Row("POST", "/api/v1/sellers/{seller_id}/variants/bulk", 401, 403, 200, 403,
         json=lambda w: {"changes": [{"variant_id": w.variant_id, "stock": 3}]}),
     Row("GET", "/api/v1/sellers/{seller_id}/products/export.csv", 401, 403, 200, 200),
+    Row("GET", "/api/v1/sellers/{seller_id}/products/export.xlsx", 401, 403, 200, 200),
     Row("POST", "/api/v1/sellers/{seller_id}/products/import", 401, 403, 200, 403,
         files=_exported_csv),
     # orders: "buyer" is the signed-in user who placed the order in question

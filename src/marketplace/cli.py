@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -146,10 +147,13 @@ def _ask_password() -> str:
 
 @app.command("import-products")
 def import_products(
-    file: Annotated[Path, typer.Argument(help="CSV as export-products writes it (UTF-8)")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="CSV (UTF-8, ',' or ';') or XLSX as export-products writes it"),
+    ],
     seller: Annotated[str, typer.Option(help="Slug of the seller the products belong to")],
 ) -> None:
-    """Create and update a seller's products from CSV; new products are drafts.
+    """Create and update a seller's products from CSV or XLSX; new products are drafts.
 
     Exit code 0 when every row was imported, 1 when some rows failed (the others are saved),
     2 for an unknown seller or an unreadable file."""
@@ -187,28 +191,50 @@ def _print_import_report(report: ImportReport) -> None:
     console.print(f"Rows with errors: {len(report.errors)}")
 
 
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
 @app.command("export-products")
 def export_products(
     seller: Annotated[str, typer.Option(help="Slug of the seller whose products to export")],
     output: Annotated[
-        Path | None, typer.Option(help="File to write (default: standard output)")
+        Path | None, typer.Option(help="File to write (default: standard output; CSV only)")
     ] = None,
+    file_format: Annotated[
+        ExportFormat, typer.Option("--format", help="csv, or xlsx for an Excel workbook")
+    ] = ExportFormat.CSV,
+    excel: Annotated[
+        bool,
+        typer.Option(help="CSV for Excel in an Indonesian locale: ';' separated, with a BOM"),
+    ] = False,
 ) -> None:
-    """Write all of a seller's products, any status, as CSV: one row per variant."""
+    """Write all of a seller's products, any status, as CSV or XLSX: one row per variant."""
     from marketplace.catalog import csv_transfer  # noqa: PLC0415
 
-    text = asyncio.run(csv_transfer.run_export(get_settings(), seller))
-    if text is None:
-        console.print(f"[red]Unknown seller: {escape(seller)}[/red]")
-        raise typer.Exit(code=2)
+    workbook = file_format is ExportFormat.XLSX
+    if workbook and output is None:
+        _fail("an XLSX workbook is binary: give --output FILE.xlsx")
+    content = asyncio.run(
+        csv_transfer.run_export(
+            get_settings(),
+            seller,
+            workbook=workbook,
+            delimiter=";" if excel else ",",
+            byte_order_mark=excel,
+        )
+    )
+    if content is None:
+        _fail(f"Unknown seller: {seller}")
     if output is None:
-        typer.echo(text, nl=False)
+        typer.echo(content, nl=False)
         return
+    data = content if isinstance(content, bytes) else content.encode("utf-8")
     try:
-        output.write_text(text, encoding="utf-8", newline="")
+        output.write_bytes(data)
     except OSError as error:
-        console.print(f"[red]Cannot write {escape(str(output))}: {escape(str(error))}[/red]")
-        raise typer.Exit(code=2) from error
+        _fail(f"cannot write {output}: {error}")
     console.print(f"[green]Products of {escape(seller)} written to {escape(str(output))}[/green]")
 
 

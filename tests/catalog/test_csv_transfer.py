@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient, Response
+from openpyxl import load_workbook
 from typer.testing import CliRunner, Result
 
 from marketplace.accounts import service as accounts_service
@@ -603,3 +604,37 @@ def test_formula_like_text_is_neutralised_on_export_and_restored_on_import() -> 
     parsed = read_rows(text)
     assert parsed[0].cells[COLUMNS[0]] == '=HYPERLINK("http://x")'
     assert parsed[0].cells[COLUMNS[1]] == "@SUM(A1)"
+
+
+async def test_cli_exports_xlsx_and_excel_csv_and_imports_them_back(
+    cli_database: str, tmp_path: Path
+) -> None:
+    assert (await run_cli("db", "upgrade")).exit_code == 0
+    slug = await seed_cli_seller(cli_database)
+    source = tmp_path / "produk.csv"
+    source.write_text(
+        ";".join(COLUMNS)
+        + "\n"
+        + ";Kue Rintak Sagu;Kue khas Bangka;rempah;;;;;200 g;RINTAK-200;15000;10;210\n",
+        encoding="utf-8-sig",
+    )
+    assert (await run_cli("import-products", str(source), "--seller", slug)).exit_code == 0
+
+    workbook = tmp_path / "produk.xlsx"
+    excel_csv = tmp_path / "excel.csv"
+    exported = await run_cli(
+        "export-products", "--seller", slug, "--format", "xlsx", "--output", str(workbook)
+    )
+    exported_csv = await run_cli(
+        "export-products", "--seller", slug, "--excel", "--output", str(excel_csv)
+    )
+    to_stdout = await run_cli("export-products", "--seller", slug, "--format", "xlsx")
+    reimported = await run_cli("import-products", str(workbook), "--seller", slug)
+
+    assert exported.exit_code == 0, exported.output
+    assert exported_csv.exit_code == 0, exported_csv.output
+    assert excel_csv.read_bytes().startswith(b"\xef\xbb\xbfproduct_slug;title;")
+    assert load_workbook(workbook).worksheets[0]["B2"].value == "Kue Rintak Sagu"
+    assert to_stdout.exit_code == 2
+    assert reimported.exit_code == 0, reimported.output
+    assert "Products: 0 created, 0 updated" in reimported.output

@@ -1,5 +1,6 @@
 """The products CSV: one row per variant under a fixed header. Reading it (UTF-8, with or
-without Excel's byte order mark), grouping rows by product, and checking each product's rows
+without Excel's byte order mark, comma- or semicolon-separated as Excel saves it in an
+Indonesian locale), grouping rows by product, and checking each product's rows
 with the API's own schema so every error names its row (as a spreadsheet numbers it: the header
 is row 1) and its column."""
 
@@ -8,8 +9,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from pydantic import ValidationError
@@ -43,6 +45,15 @@ _WHOLE_NUMBER = re.compile(r"^[+-]?[0-9]+$")
 _COLUMN_OF_FIELD = {"name": "variant_name"}
 
 
+class CsvSeparator(StrEnum):
+    COMMA = "comma"
+    SEMICOLON = "semicolon"
+
+    @property
+    def character(self) -> str:
+        return ";" if self is CsvSeparator.SEMICOLON else ","
+
+
 # A cell starting with one of these runs as a formula in a spreadsheet (CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -61,13 +72,23 @@ def _restore(cell: str) -> str:
     return cell
 
 
-def format_csv(rows: Iterable[Sequence[object]]) -> str:
-    """The header, then ``rows``, with formula-like text neutralised."""
+def format_csv(
+    rows: Iterable[Sequence[object]], *, delimiter: str = ",", byte_order_mark: bool = False
+) -> str:
+    """The header, then ``rows``, with formula-like text neutralised. ``;`` and a byte order
+    mark make the file open in columns in Excel set to an Indonesian locale."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    if byte_order_mark:
+        buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=delimiter)
     writer.writerow(COLUMNS)
-    writer.writerows([_neutralise(cell) for cell in row] for row in rows)
+    writer.writerows(neutralised(row) for row in rows)
     return buffer.getvalue()
+
+
+def neutralised(row: Sequence[object]) -> list[object]:
+    """One exported row with formula-like text made inert (CSV and XLSX alike)."""
+    return [_neutralise(cell) for cell in row]
 
 
 class FileRefused(Exception):
@@ -92,8 +113,31 @@ def read_rows(text: str | bytes) -> list[SheetRow]:
     if size > MAX_BYTES:
         raise FileRefused(1, translate("csv-too-large", max_megabytes=MAX_MEGABYTES))
     decoded = _decode(text) if isinstance(text, bytes) else text.removeprefix("\ufeff")
-    records = csv.reader(io.StringIO(decoded, newline=""))
-    number = 0  # the last row read: the next one is the one csv could not read
+    records = csv.reader(io.StringIO(decoded, newline=""), delimiter=_delimiter_of(decoded))
+    try:
+        return rows_from_records(records)
+    except _UnreadableRecord as error:
+        raise FileRefused(error.row, translate("csv-unreadable", reason=error.reason)) from error
+
+
+def _delimiter_of(text: str) -> str:
+    """``;`` when the header line has more semicolons than commas (Excel in a locale whose
+    decimal separator is a comma, as in Indonesia), else ``,``."""
+    header = text.split("\n", 1)[0]
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+class _UnreadableRecord(Exception):
+    def __init__(self, row: int, reason: str) -> None:
+        super().__init__(reason)
+        self.row = row
+        self.reason = reason
+
+
+def rows_from_records(records: Iterator[list[str]]) -> list[SheetRow]:
+    """The non-blank rows under a matching header, from any source of text cells (CSV lines,
+    worksheet rows)."""
+    number = 0  # the last row read: the next one is the one that could not be read
     try:
         if _trim(next(records, [])) != list(COLUMNS):
             raise FileRefused(1, translate("csv-header-mismatch", columns=",".join(COLUMNS)))
@@ -105,7 +149,7 @@ def read_rows(text: str | bytes) -> list[SheetRow]:
                 raise FileRefused(number, translate("csv-too-many-rows", max_rows=MAX_ROWS))
             rows.append(_parse_row(number, cells))
     except csv.Error as error:
-        raise FileRefused(number + 1, translate("csv-unreadable", reason=str(error))) from error
+        raise _UnreadableRecord(number + 1, str(error)) from error
     return rows
 
 

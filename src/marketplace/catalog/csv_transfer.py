@@ -29,6 +29,13 @@ from marketplace.catalog.csv_format import (
 )
 from marketplace.catalog.models import Product, ProductVariant
 from marketplace.catalog.schemas import MAX_VARIANTS, ProductCreate, VariantCreate
+from marketplace.catalog.spreadsheet import (
+    XLSX_MEDIA_TYPE,
+    WorkbookUnreadable,
+    format_xlsx,
+    looks_like_workbook,
+    read_workbook_rows,
+)
 from marketplace.config import Settings
 from marketplace.core.errors import AppError, PayloadTooLarge, UnsupportedMediaType
 from marketplace.core.i18n import translate
@@ -66,17 +73,33 @@ class ImportReport(BaseModel):
     errors: list[RowError] = Field(default_factory=list)
 
 
-async def export_products_csv(session: AsyncSession, seller_id: uuid.UUID) -> str:
+async def export_products_csv(
+    session: AsyncSession,
+    seller_id: uuid.UUID,
+    *,
+    delimiter: str = ",",
+    byte_order_mark: bool = False,
+) -> str:
     """All of the seller's products in any status, oldest first, variants in position order."""
+    rows = await _export_rows(session, seller_id)
+    return format_csv(rows, delimiter=delimiter, byte_order_mark=byte_order_mark)
+
+
+async def export_products_xlsx(session: AsyncSession, seller_id: uuid.UUID) -> bytes:
+    """The same rows as the CSV export, as an Excel workbook."""
+    return format_xlsx(await _export_rows(session, seller_id))
+
+
+async def _export_rows(session: AsyncSession, seller_id: uuid.UUID) -> list[list[object]]:
     products = await repository.list_products_of_seller(session, seller_id)
     variants: dict[uuid.UUID, list[ProductVariant]] = {}
     for variant in await repository.list_variants_of_seller(session, seller_id):
         variants.setdefault(variant.product_id, []).append(variant)
-    return format_csv(
+    return [
         _export_row(product, category_slug, variant)
         for product, category_slug in products
         for variant in variants.get(product.id, [])
-    )
+    ]
 
 
 def _export_row(product: Product, category_slug: str, variant: ProductVariant) -> list[object]:
@@ -124,11 +147,13 @@ async def _load_catalog(session: AsyncSession, seller: Seller) -> _SellerCatalog
 async def import_products_csv(
     session: AsyncSession, seller: Seller, text: str | bytes, *, on_row: RowCallback | None = None
 ) -> ImportReport:
-    """Create and update the seller's products from CSV ``text`` (bytes must be UTF-8); new
-    products are drafts. Only flushes: the caller commits, also when some rows failed."""
+    """Create and update the seller's products from CSV ``text`` (bytes must be UTF-8) or an
+    XLSX workbook's bytes; new products are drafts. Only flushes: the caller commits, also
+    when some rows failed."""
     report = ImportReport()
     try:
-        rows = read_rows(text)
+        workbook = isinstance(text, bytes) and looks_like_workbook(text)
+        rows = read_workbook_rows(text) if isinstance(text, bytes) and workbook else read_rows(text)
     except FileRefused as error:
         report.errors.append(RowError(row=error.row, errors=[error.message]))
         return report
@@ -313,10 +338,20 @@ async def import_products_upload(
     content_type: str | None,
     filename: str | None,
 ) -> ImportReport:
-    """The API's import of an uploaded file: 413 past the size limit, 415 unless CSV text."""
+    """The API's import of an uploaded file: 413 past the size limit, 415 unless CSV text or
+    a readable XLSX workbook."""
     if len(raw) > MAX_UPLOAD_BYTES:
         raise PayloadTooLarge(translate("csv-too-large", max_megabytes=MAX_MEGABYTES))
     media_type = (content_type or "").partition(";")[0].strip().lower()
+    named_xlsx = (filename or "").lower().endswith(".xlsx")
+    if (media_type == XLSX_MEDIA_TYPE or named_xlsx) and looks_like_workbook(raw):
+        try:
+            read_workbook_rows(raw)
+        except WorkbookUnreadable as error:
+            raise UnsupportedMediaType(error.message) from error
+        except FileRefused:
+            pass  # a readable workbook with a bad header or rows: reported by row below
+        return await import_products_csv(session, seller, raw)
     named_csv = (filename or "").lower().endswith((".csv", ".txt"))
     declared = media_type in CSV_MEDIA_TYPES or (
         media_type in ("", "application/octet-stream") and named_csv
@@ -345,12 +380,25 @@ async def run_import(
         await engine.dispose()
 
 
-async def run_export(settings: Settings, seller_slug: str) -> str | None:
-    """The command line's export; None when no seller has that slug."""
+async def run_export(
+    settings: Settings,
+    seller_slug: str,
+    *,
+    workbook: bool = False,
+    delimiter: str = ",",
+    byte_order_mark: bool = False,
+) -> str | bytes | None:
+    """The command line's export (CSV text, or XLSX bytes); None when no seller has that slug."""
     engine = create_engine(settings)
     try:
         async with create_sessionmaker(engine)() as session:
             seller = await sellers_service.get_seller_by_slug(session, seller_slug)
-            return await export_products_csv(session, seller.id) if seller else None
+            if seller is None:
+                return None
+            if workbook:
+                return await export_products_xlsx(session, seller.id)
+            return await export_products_csv(
+                session, seller.id, delimiter=delimiter, byte_order_mark=byte_order_mark
+            )
     finally:
         await engine.dispose()

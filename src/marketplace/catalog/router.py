@@ -10,6 +10,7 @@ from marketplace.accounts.dependencies import AdminUser, CurrentUser
 from marketplace.audit import service as audit_service
 from marketplace.catalog import browsing, csv_transfer, gallery, listings, service
 from marketplace.catalog.browsing import ProductQuery
+from marketplace.catalog.csv_format import CsvSeparator
 from marketplace.catalog.dependencies import (
     Cache,
     ProductById,
@@ -34,6 +35,7 @@ from marketplace.catalog.schemas import (
     VariantRead,
     VariantUpdate,
 )
+from marketplace.catalog.spreadsheet import XLSX_MEDIA_TYPE
 from marketplace.config import Settings
 from marketplace.core.dependencies import AppSettings, cursor_codec
 from marketplace.core.errors import problem_responses
@@ -311,16 +313,51 @@ async def bulk_update_variants(
     },
 )
 async def export_seller_products(
-    user: CurrentUser, seller_access: SellerById, session: DbSession
+    user: CurrentUser,
+    seller_access: SellerById,
+    session: DbSession,
+    separator: Annotated[
+        CsvSeparator,
+        Query(description="`semicolon` for Excel in an Indonesian locale (decimal comma)"),
+    ] = CsvSeparator.COMMA,
+    bom: Annotated[
+        bool, Query(description="Start with a UTF-8 byte order mark, so Excel reads UTF-8")
+    ] = False,
 ) -> Response:
     """All of the seller's products in any status, in the format the import reads back."""
     seller = seller_access.require(*MEMBER_ROLES, admin=True)
-    text = await csv_transfer.export_products_csv(session, seller.id)
+    text = await csv_transfer.export_products_csv(
+        session, seller.id, delimiter=separator.character, byte_order_mark=bom
+    )
+    return _download(text.encode("utf-8"), "text/csv; charset=utf-8", f"{seller.slug}-products.csv")
+
+
+@router.get(
+    "/sellers/{seller_id}/products/export.xlsx",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The same rows as export.csv, as an Excel workbook",
+            "content": {XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+        },
+        **problem_responses(401, 403, 404),
+    },
+)
+async def export_seller_products_xlsx(
+    user: CurrentUser, seller_access: SellerById, session: DbSession
+) -> Response:
+    """All of the seller's products as an XLSX workbook, which the import reads back."""
+    seller = seller_access.require(*MEMBER_ROLES, admin=True)
+    content = await csv_transfer.export_products_xlsx(session, seller.id)
+    return _download(content, XLSX_MEDIA_TYPE, f"{seller.slug}-products.xlsx")
+
+
+def _download(content: bytes, media_type: str, filename: str) -> Response:
     return Response(
-        content=text.encode("utf-8"),
-        media_type="text/csv; charset=utf-8",
+        content=content,
+        media_type=media_type,
         headers={
-            "Content-Disposition": f'attachment; filename="{seller.slug}-products.csv"',
+            "Content-Disposition": f'attachment; filename="{filename}"',
             "Cache-Control": "no-store",
         },
     )
@@ -332,13 +369,16 @@ async def export_seller_products(
     responses=problem_responses(401, 403, 404, 413, 415, 422),
 )
 async def import_seller_products(
-    file: Annotated[UploadFile, File(description="CSV as the export writes it, at most 2 MB")],
+    file: Annotated[
+        UploadFile,
+        File(description="CSV (UTF-8, ',' or ';') or XLSX as the export writes it, at most 2 MB"),
+    ],
     user: CurrentUser,
     seller_access: SellerById,
     session: DbSession,
 ) -> csv_transfer.ImportReport:
-    """Create and update products from CSV; new products are drafts. A product with a bad row
-    is skipped and reported by row number while the others are saved (200 either way)."""
+    """Create and update products from CSV or XLSX; new products are drafts. A product with a
+    bad row is skipped and reported by row number while the others are saved (200 either way)."""
     seller = seller_access.require(*MEMBER_ROLES)
     raw = await file.read(csv_transfer.MAX_UPLOAD_BYTES + 1)
     return await csv_transfer.import_products_upload(

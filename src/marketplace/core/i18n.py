@@ -255,8 +255,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "An image may have at most {max_megapixels} megapixels.",
     ),
     "csv-wrong-type": (
-        "Unggah berkas CSV berupa teks UTF-8 (di Excel: Simpan Sebagai > CSV UTF-8).",
-        "Upload a CSV file as UTF-8 text (in Excel: Save As > CSV UTF-8).",
+        "Unggah berkas CSV berupa teks UTF-8 (di Excel: Simpan Sebagai > CSV UTF-8) atau "
+        "buku kerja Excel (.xlsx).",
+        "Upload a CSV file as UTF-8 text (in Excel: Save As > CSV UTF-8) or an Excel "
+        "workbook (.xlsx).",
+    ),
+    "xlsx-unreadable": (
+        "Berkas ini bukan buku kerja Excel (.xlsx) yang dapat dibaca; simpan ulang dari Excel.",
+        "This file is not a readable Excel workbook (.xlsx); save it again from Excel.",
     ),
     "csv-too-large": (
         "Berkas CSV paling besar {max_megabytes} MB; bagi menjadi beberapa berkas.",
