@@ -125,3 +125,29 @@ async def _clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
                     ):
                         await connection.execute(table.update().values({column.name: None}))
                 await connection.execute(table.delete())
+
+
+# Redis: tests that need it take ``redis_url``. Without a reachable server they are skipped with
+# the reason (a laptop without Redis still runs the rest); CI sets MARKETPLACE_TEST_REQUIRE_REDIS
+# so a missing server fails there instead of skipping silently.
+TEST_REDIS_URL = os.environ.get("MARKETPLACE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture(scope="session")
+async def redis_url() -> str:
+    from redis.asyncio import Redis  # noqa: PLC0415
+    from redis.exceptions import RedisError  # noqa: PLC0415
+
+    client = Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1)
+    try:
+        await client.ping()
+    except (RedisError, OSError) as error:
+        if os.environ.get("MARKETPLACE_TEST_REQUIRE_REDIS"):
+            raise
+        pytest.skip(
+            f"Redis not reachable at {TEST_REDIS_URL} ({error}); start redis-server or set "
+            "MARKETPLACE_TEST_REDIS_URL to run these tests"
+        )
+    finally:
+        await client.aclose()
+    return TEST_REDIS_URL

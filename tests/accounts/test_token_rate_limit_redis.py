@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 
 import pytest
@@ -12,17 +11,18 @@ from httpx import AsyncClient
 from tests.conftest import make_settings
 from tests.factories import DEFAULT_PASSWORD, http_client, register, running_app, unique_email
 
-REDIS_URL = os.environ.get("MARKETPLACE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 WRONG_PASSWORD = "salah-sandi-2026"
 
 
 @pytest.fixture
-async def redis_instances(migrated_database: str, app: FastAPI) -> AsyncIterator[list[FastAPI]]:
+async def redis_instances(
+    migrated_database: str, app: FastAPI, redis_url: str
+) -> AsyncIterator[list[FastAPI]]:
     """Two app instances on the shared database and one Redis, as behind a load balancer.
 
     Depends on ``app`` so the harness empties the tables these instances write to.
     """
-    settings = make_settings(migrated_database, redis_url=REDIS_URL)
+    settings = make_settings(migrated_database, redis_url=redis_url)
     async with running_app(settings) as first, running_app(settings) as second:
         await first.state.rate_limiter.reset()
         try:
