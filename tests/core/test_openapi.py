@@ -185,3 +185,21 @@ def test_a_route_added_later_gets_a_short_id_problem_422_and_an_example(
     assert later.openapi()["components"]["schemas"]["_Widget"]["examples"] == [
         {"name": "Lada Putih Muntok", "count": 1}
     ]
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate Operation ID")
+def test_two_routes_deriving_the_same_id_still_get_unique_ids(migrated_database: str) -> None:
+    later = create_app(make_settings(migrated_database))
+
+    @later.get("/api/v1/widgets", name="list_widgets")
+    async def first() -> dict[str, str]:
+        return {}
+
+    @later.get("/api/v1/widgets/all", name="list_widgets")
+    async def second() -> dict[str, str]:
+        return {}
+
+    paths = later.openapi()["paths"]
+
+    assert paths["/api/v1/widgets"]["get"]["operationId"] == "widgets_list"
+    assert paths["/api/v1/widgets/all"]["get"]["operationId"] == "widgets_list_get"

@@ -165,6 +165,7 @@ def shape_schema(schema: dict[str, Any], optional_sign_in: set[tuple[str, str]])
     for component in schemas.values():
         _mark_binary_fields(component)
     _document_head_operations(schema)
+    _make_operation_ids_unique(schema)
     for path, method, operation in _operations(schema):
         _document_problems(operation)
         _document_headers(operation, method)
@@ -178,6 +179,21 @@ def _operations(schema: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, An
         for method, operation in item.items():
             if isinstance(operation, dict) and "responses" in operation:
                 yield path, method, operation
+
+
+def _make_operation_ids_unique(schema: dict[str, Any]) -> None:
+    """Two routes whose names derive the same id (FastAPI only warns) would break generated
+    clients: the later one gets its method appended, then a number. Give such a route an
+    explicit ``operation_id=`` to choose a better name."""
+    seen: set[str] = set()
+    for _path, method, operation in _operations(schema):
+        wanted = operation.get("operationId", "")
+        candidate = wanted if wanted not in seen else f"{wanted}_{method}"
+        counter = 2
+        while candidate in seen:
+            candidate, counter = f"{wanted}_{method}_{counter}", counter + 1
+        operation["operationId"] = candidate
+        seen.add(candidate)
 
 
 def _document_problems(operation: dict[str, Any]) -> None:

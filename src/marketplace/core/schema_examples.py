@@ -55,11 +55,31 @@ _BY_NAME: dict[str, Any] = {
     "access_token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIwMTkzIn0.c2lnbmF0dXJl",
     "refresh_token": "rt_9f8e7d6c5b4a39281706f5e4d3c2b1a0",
     "expires_in": 900,
-    "next_cursor": None,
     "cursor": "eyJrIjoiMjAyNi0xMS0yNyJ9.c2ln",
     "width": 1200,
     "height": 900,
+    "number": "BB261127-K7Q2MX",
+    "pirt_number": "2061971010123-26",
+    "bpom_number": "MD 224310001019",
+    "halal_certificate": "ID19110000123450824",
+    "province": "Kepulauan Bangka Belitung",
+    "seat": "Muntok",
+    "address": "Jl. Raya Muntok No. 7, Muntok",
+    "notes": "Tolong dibungkus rapi",
+    "shipping_total": 17000,
+    "next_cursor": "eyJrIjoiMjAyNi0xMS0yNyJ9.c2ln",
 }
+
+# ``name`` means a person, a store, a region...: the owning schema's title decides.
+_NAME_BY_OWNER = (
+    ("Buyer", "Budi Santoso"),
+    ("Member", "Siti Aminah"),
+    ("FeaturedSeller", "KIM Lada Muntok"),
+    ("Seller", "KIM Lada Muntok"),
+    ("Region", "Kabupaten Bangka Barat"),
+    ("Category", "Rempah"),
+    ("Variant", "250 g"),
+)
 
 _BY_FORMAT: dict[str, Any] = {
     "uuid": _EXAMPLE_ID,
@@ -114,7 +134,17 @@ def _object(schema: dict[str, Any], components: dict[str, Any], depth: int) -> d
     if not properties and isinstance(schema.get("additionalProperties"), dict):
         value = _example(schema["additionalProperties"], components, "", depth + 1)
         return {"kunci": value}
-    return {key: _example(field, components, key, depth + 1) for key, field in properties.items()}
+    owned_name = _owned_name(str(schema.get("title", "")))
+    return {
+        key: owned_name
+        if key == "name" and owned_name
+        else _example(field, components, key, depth + 1)
+        for key, field in properties.items()
+    }
+
+
+def _owned_name(owner: str) -> str | None:
+    return next((name for prefix, name in _NAME_BY_OWNER if owner.startswith(prefix)), None)
 
 
 def _scalar(schema: dict[str, Any], kind: Any, name: str) -> Any:
