@@ -95,6 +95,7 @@ def test_optional_sign_in_is_declared_optional_and_required_sign_in_is_not(
     assert _operation(schema, "me_read")["security"] == [bearer]
     assert _operation(schema, "admin_payments_confirm")["security"] == [bearer]
     assert "security" not in _operation(schema, "products_list")
+    assert "401" in _operation(schema, "products_read")["responses"]  # a bad token is refused
 
 
 def test_headers_are_declared(schema: dict[str, Any]) -> None:

@@ -167,6 +167,9 @@ def shape_schema(schema: dict[str, Any], optional_sign_in: set[tuple[str, str]])
     _document_head_operations(schema)
     _make_operation_ids_unique(schema)
     for path, method, operation in _operations(schema):
+        if operation.get("security"):
+            # a token that is present but invalid is refused even where sign-in is optional
+            operation["responses"].setdefault("401", {"description": "Authentication required"})
         _document_problems(operation)
         _document_headers(operation, method)
         if (path, method) in optional_sign_in:
