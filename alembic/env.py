@@ -74,7 +74,8 @@ def _wait_for_other_migrators(connection: Connection) -> None:
     """Replicas starting together each run ``marketplace db upgrade``: on PostgreSQL the first
     takes this transaction-level advisory lock and migrates; the others wait for its commit and
     then read the new version (Alembic reads it after this), finding nothing left to do. SQLite
-    needs nothing: its migrations run in one write transaction, which SQLite serialises."""
+    gets no lock: it is the embedded single-machine setup, migrated by one `marketplace` command
+    (replicas share a PostgreSQL database, never a SQLite file)."""
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
 
