@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 import struct
 import uuid
 import zlib
@@ -20,10 +21,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from marketplace.accounts import service as accounts_service
+from marketplace.accounts.models import User
 from marketplace.catalog.models import ProductVariant
 from marketplace.config import Settings
 from marketplace.db.base import Base
+from marketplace.db.session import begin_write_transaction
 from marketplace.main import create_app
+from marketplace.notifications.models import OutboxEmail
 from marketplace.orders.models import Order
 
 DEFAULT_PASSWORD = "kopi-manggar-2026"
@@ -79,8 +83,32 @@ async def sign_in(
     return result
 
 
-async def create_account(client: AsyncClient, *, email: str | None = None) -> Account:
+def app_of(client: AsyncClient) -> FastAPI:
+    """The app behind a test client (every client here is an ASGITransport of one)."""
+    transport = client._transport
+    assert isinstance(transport, ASGITransport)
+    app: FastAPI = transport.app  # type: ignore[assignment]
+    return app
+
+
+async def mark_email_verified(client: AsyncClient, email: str) -> None:
+    """What following the e-mailed code does, without reading the mailbox."""
+    async with app_of(client).state.sessionmaker() as session, session.begin():
+        await session.execute(
+            update(User)
+            .where(User.email_normalized == email.lower())
+            .values(email_verified_at=func.now())
+        )
+
+
+async def create_account(
+    client: AsyncClient, *, email: str | None = None, verified: bool = True
+) -> Account:
+    """A registered, signed-in account; its e-mail is confirmed unless ``verified=False``
+    (creating a seller, joining a team and cash on delivery need a confirmed address)."""
     user = await register(client, email=email)
+    if verified:
+        await mark_email_verified(client, user["email"])
     tokens = await sign_in(client, user["email"])
     return Account(
         id=user["id"],
@@ -93,10 +121,12 @@ async def create_account(client: AsyncClient, *, email: str | None = None) -> Ac
 
 async def create_admin(app: FastAPI, client: AsyncClient) -> Account:
     email = unique_email("admin")
-    async with app.state.sessionmaker() as session, session.begin():
+    async with app.state.sessionmaker() as session:
+        await begin_write_transaction(session)  # the e-mail outbox may be writing meanwhile
         await accounts_service.create_or_promote_admin(
             session, app.state.password_hashing, email, DEFAULT_PASSWORD, "Admin Diskominfo"
         )
+        await session.commit()
     tokens = await sign_in(client, email)
     me = (await client.get("/api/v1/me", headers=_bearer(tokens["access_token"]))).json()
     return Account(
@@ -155,15 +185,52 @@ async def change_seller_status(
     return result
 
 
-async def add_member(
+async def invite_member(
     client: AsyncClient, owner: Account, seller_id: str, email: str, *, role: str = "staff"
-) -> dict[str, Any]:
+) -> str:
+    """POST /sellers/{id}/members, asserting 201; the invitation code from the e-mail."""
     response = await client.post(
         f"/api/v1/sellers/{seller_id}/members",
         json={"email": email, "role": role},
         headers=owner.headers,
     )
     assert response.status_code == 201, response.text
+    return await emailed_code(client, email, "seller_invitation")
+
+
+async def emailed_code(client: AsyncClient, recipient: str, template: str) -> str:
+    """The code in the newest ``template`` e-mail to ``recipient`` (read from the outbox)."""
+    async with app_of(client).state.sessionmaker() as session:
+        body = await session.scalar(
+            select(OutboxEmail.body_text)
+            .where(OutboxEmail.recipient == recipient, OutboxEmail.template == template)
+            .order_by(OutboxEmail.created_at.desc(), OutboxEmail.id.desc())
+            .limit(1)
+        )
+    assert body is not None, f"no {template} e-mail to {recipient}"
+    [code] = re.findall(r"^[A-Za-z0-9_-]{43}$", body, flags=re.MULTILINE)
+    return str(code)
+
+
+async def add_member(
+    client: AsyncClient,
+    owner: Account,
+    seller_id: str,
+    email: str,
+    *,
+    role: str = "staff",
+    password: str = DEFAULT_PASSWORD,
+) -> dict[str, Any]:
+    """Invite ``email`` (an account with a confirmed address and ``password``) and accept as
+    that person; the new member as ``POST /invitations/accept`` answers."""
+    code = await invite_member(client, owner, seller_id, email, role=role)
+    tokens = await sign_in(client, email, password)
+    response = await client.post(
+        "/api/v1/invitations/accept",
+        json={"token": code},
+        headers=_bearer(tokens["access_token"]),
+    )
+    assert response.status_code == 200, response.text
     result: dict[str, Any] = response.json()
     return result
 
@@ -470,6 +537,17 @@ def order_body(
     return body
 
 
+# Cash on delivery needs a signed-in buyer with a confirmed e-mail: ``place_order`` signs
+# one in for a COD body sent without Authorization, and ``guest_headers`` then gives that
+# buyer's bearer header for the order (so tests written for guest COD orders keep working).
+_COD_BUYER_HEADERS: dict[str, dict[str, str]] = {}
+
+
+async def cod_buyer_headers(client: AsyncClient) -> dict[str, str]:
+    buyer = await create_account(client, email=unique_email("pembeli-cod"))
+    return buyer.headers
+
+
 async def place_order(
     client: AsyncClient,
     body: dict[str, Any],
@@ -477,9 +555,16 @@ async def place_order(
     key: str | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> Response:
-    """POST /orders with a fresh Idempotency-Key unless ``key`` is given; not asserted."""
+    """POST /orders with a fresh Idempotency-Key unless ``key`` is given; not asserted.
+    A cash-on-delivery body without ``Authorization`` is sent by a fresh verified buyer."""
     sent = {"Idempotency-Key": key or str(uuid.uuid4()), **(headers or {})}
-    return await client.post("/api/v1/orders", json=body, headers=sent)
+    signed_in_for_cod = body.get("payment_method") == "cod" and "Authorization" not in sent
+    if signed_in_for_cod:
+        sent.update(await cod_buyer_headers(client))
+    response = await client.post("/api/v1/orders", json=body, headers=sent)
+    if signed_in_for_cod and response.status_code == 201:
+        _COD_BUYER_HEADERS[response.json()["id"]] = {"Authorization": sent["Authorization"]}
+    return response
 
 
 async def placed_order(
@@ -536,7 +621,10 @@ async def confirm_payment(client: AsyncClient, admin: Account, payment_id: str) 
 
 
 def guest_headers(order: dict[str, Any]) -> dict[str, str]:
-    """The guest's X-Order-Token of ``order`` as placed."""
+    """The guest's X-Order-Token of ``order`` as placed (for a COD order ``place_order``
+    signed a buyer in for: that buyer's bearer header)."""
+    if "access_token" not in order and order["id"] in _COD_BUYER_HEADERS:
+        return dict(_COD_BUYER_HEADERS[order["id"]])
     return {"X-Order-Token": order["access_token"]}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -45,8 +46,9 @@ class Settings(BaseSettings):
     password_hash_time_cost: int = Field(default=3, ge=1)
     password_hash_memory_kib: int = Field(default=65536, ge=8)
 
+    # Sign-in attempts per account from one address (counted before the password is checked;
+    # a success gives its attempt back).
     login_attempts_per_account: str = "5/15 minutes"
-    login_attempts_per_address: str = "30/15 minutes"
     redis_url: str | None = None
     # Serve repeated public catalog reads from a cache keyed by catalog version.
     response_cache_enabled: bool = True
@@ -102,6 +104,40 @@ class Settings(BaseSettings):
     def _split_cors_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    # --- Abuse resistance and accounts (issue 10) ---
+    # argon2 runs in at most this many threads per process; a short queue waits, the rest 503.
+    password_hash_concurrency: int = Field(default=2, ge=1, le=64)
+    password_hash_queue: int = Field(default=8, ge=0, le=1000)
+    registrations_per_address: str = "10/hour"
+    # Sign-in attempts per account from all addresses together: a much higher ceiling than
+    # per address, so nobody can lock a chosen account from elsewhere.
+    login_attempts_per_account_total: str = "100/15 minutes"
+    # Peers (IP addresses or CIDR networks) whose X-Forwarded-For is believed: the proxy.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    password_resets_per_address: str = "20/hour"
+    # Codes e-mailed to one account (verification, password reset): a mailbox is not a target.
+    account_emails_per_account: str = "3/hour"
+    password_reset_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    email_verification_hours: int = Field(default=72, ge=1)
+    invitation_days: int = Field(default=7, ge=1)
+    orders_per_address: str = "30/hour"
+    orders_per_buyer_email: str = "10/hour"
+    # Cash on delivery: orders above this total need another payment method.
+    cod_max_total: int = Field(default=2_000_000, ge=0)
+    # A cash-on-delivery seller-order not shipped within this many days is cancelled.
+    cod_ship_days: int = Field(default=3, ge=1)
+    docs_enabled: bool = True
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [proxy.strip() for proxy in value.split(",") if proxy.strip()]
+        if isinstance(value, list):
+            for proxy in value:
+                ipaddress.ip_network(str(proxy), strict=False)  # ValueError names a bad entry
         return value
 
     @field_validator("embed_allowed_origins", mode="before")

@@ -185,6 +185,10 @@ def _product_create(demo_product: DemoProduct) -> ProductCreate:
 
 
 async def _user(session: AsyncSession, hashing: PasswordHashing, email: str, name: str) -> User:
-    return await accounts_service.register_user(
+    """A demo account with its address already confirmed (it may sell and pay on delivery)."""
+    user = await accounts_service.register_user(
         session, hashing, UserCreate(email=email, password=DEMO_PASSWORD, full_name=name)
     )
+    user.email_verified_at = utcnow()
+    await session.flush()
+    return user

@@ -12,6 +12,7 @@ from marketplace.accounts import service as accounts_service
 from marketplace.accounts.models import User
 from marketplace.catalog.models import Product, ProductStatus, ProductVariant
 from marketplace.config import Settings
+from marketplace.core.rate_limit import RateLimiter
 from marketplace.orders import lifecycle, placement
 from marketplace.orders import service as orders_service
 from marketplace.orders.idempotency import IdempotentRequest, body_hash, caller_of
@@ -66,7 +67,10 @@ async def _place(
         key=str(uuid.uuid4()),
         request_hash=body_hash(body),
     )
-    placed = await placement.place_order(session, settings, buyer, body, request)
+    checkout = placement.Checkout(
+        settings=settings, limiter=RateLimiter.in_memory(), buyer=buyer, client_address="demo"
+    )
+    placed = await placement.place_order(session, checkout, body, request)
     assert not isinstance(placed.body, dict)
     return placed.body.id
 

@@ -16,12 +16,29 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from marketplace.accounts.models import User
 from tests.conftest import TEST_SECRET_KEY
-from tests.factories import add_member, create_account, create_seller, register, sign_in
+from tests.factories import (
+    Account,
+    add_member,
+    create_account,
+    create_seller,
+    register,
+    sign_in,
+)
 
 
-def claims_for(user_id: str, *, expires_in: timedelta = timedelta(minutes=5)) -> dict[str, Any]:
+def claims_for(
+    account: Account, *, expires_in: timedelta = timedelta(minutes=5)
+) -> dict[str, Any]:
+    """Claims for ``account``'s live sign-in (the ``sid`` of the token it was given)."""
     now = datetime.now(UTC)
-    return {"sub": user_id, "aud": "marketplace-api", "iat": now, "exp": now + expires_in}
+    sign_in = jwt.decode(account.access_token, options={"verify_signature": False})["sid"]
+    return {
+        "sub": account.id,
+        "sid": sign_in,
+        "aud": "marketplace-api",
+        "iat": now,
+        "exp": now + expires_in,
+    }
 
 
 def signed(claims: dict[str, Any], secret: str = TEST_SECRET_KEY) -> str:
@@ -91,7 +108,7 @@ async def test_me_with_basic_credentials_answers_401(client: AsyncClient) -> Non
 async def test_me_accepts_a_token_signed_with_the_server_secret(client: AsyncClient) -> None:
     account = await create_account(client)
 
-    response = await read_me(client, signed(claims_for(account.id)))
+    response = await read_me(client, signed(claims_for(account)))
 
     assert response.status_code == 200
     assert response.json()["id"] == account.id
@@ -99,7 +116,7 @@ async def test_me_accepts_a_token_signed_with_the_server_secret(client: AsyncCli
 
 async def test_me_with_an_expired_access_token_answers_401(client: AsyncClient) -> None:
     account = await create_account(client)
-    expired = signed(claims_for(account.id, expires_in=timedelta(seconds=-1)))
+    expired = signed(claims_for(account, expires_in=timedelta(seconds=-1)))
 
     response = await read_me(client, expired)
 
@@ -108,7 +125,7 @@ async def test_me_with_an_expired_access_token_answers_401(client: AsyncClient) 
 
 async def test_me_with_a_token_signed_by_another_secret_answers_401(client: AsyncClient) -> None:
     account = await create_account(client)
-    forged = signed(claims_for(account.id), secret="another-secret-that-is-long-enough-000")
+    forged = signed(claims_for(account), secret="another-secret-that-is-long-enough-000")
 
     response = await read_me(client, forged)
 
@@ -118,7 +135,7 @@ async def test_me_with_a_token_signed_by_another_secret_answers_401(client: Asyn
 async def test_me_with_an_unsigned_alg_none_token_answers_401(client: AsyncClient) -> None:
     account = await create_account(client)
 
-    response = await read_me(client, unsigned(claims_for(account.id)))
+    response = await read_me(client, unsigned(claims_for(account)))
 
     assert_unauthorized(response)
 
@@ -137,7 +154,7 @@ async def test_me_with_a_token_of_wrong_claims_answers_401(
     client: AsyncClient, change: dict[str, Any]
 ) -> None:
     account = await create_account(client)
-    claims = {**claims_for(account.id), **change}
+    claims = {**claims_for(account), **change}
     claims = {name: value for name, value in claims.items() if value is not None}
 
     response = await read_me(client, signed(claims))

@@ -30,7 +30,17 @@ async def test_register_answers_201_with_the_user_and_no_password(
 
     assert response.status_code == 201
     body = response.json()
-    assert set(body) == {"id", "email", "full_name", "phone", "language", "is_admin", "created_at"}
+    assert set(body) == {
+        "id",
+        "email",
+        "full_name",
+        "phone",
+        "language",
+        "is_admin",
+        "email_verified",
+        "created_at",
+    }
+    assert body["email_verified"] is False
     assert uuid.UUID(body["id"])
     assert body["email"] == "siti.aminah@contoh.id"
     assert body["full_name"] == "Siti Aminah"

@@ -184,9 +184,11 @@ async def test_successful_sign_in_forgives_the_earlier_failures_of_the_account(
     assert response.status_code == 200
 
 
-async def test_thirty_failures_from_one_address_lock_that_address_for_every_email(
-    app: FastAPI, client: AsyncClient
+async def test_thirty_failures_on_other_emails_do_not_lock_a_different_user_at_that_address(
+    client: AsyncClient,
 ) -> None:
+    # Issue 10: "30 failures from one address locked out a different user" (a whole office or
+    # a mobile carrier's shared address). Attempts are counted per account and address.
     await register(client, email="siti@contoh.id")
     failures = [
         await request_token(client, unique_email("guess"), WRONG_PASSWORD) for _ in range(30)
@@ -195,8 +197,4 @@ async def test_thirty_failures_from_one_address_lock_that_address_for_every_emai
     response = await request_token(client, "siti@contoh.id", DEFAULT_PASSWORD)
 
     assert {failure.status_code for failure in failures} == {401}
-    assert response.status_code == 429
-    retry_after_seconds(response)
-    async with http_client(app, address="203.0.113.7") as elsewhere:
-        from_elsewhere = await request_token(elsewhere, "siti@contoh.id", DEFAULT_PASSWORD)
-    assert from_elsewhere.status_code == 200
+    assert response.status_code == 200

@@ -54,23 +54,23 @@ async def test_five_failures_on_one_instance_lock_the_account_on_another(
     assert on_the_other_instance == 429
 
 
-async def test_thirty_failures_from_one_address_lock_it_across_instances(
+async def test_failures_from_another_address_do_not_lock_the_account_across_instances(
     redis_instances: list[FastAPI],
 ) -> None:
     first, second = redis_instances
     async with (
-        http_client(first, address="198.51.100.20") as one,
-        http_client(second, address="198.51.100.20") as other,
+        http_client(first, address="198.51.100.20") as attacker,
+        http_client(second, address="203.0.113.7") as owner,
     ):
-        await register(one, email="siti@contoh.id")
+        await register(attacker, email="siti@contoh.id")
         failures = [
-            await request_token(one, unique_email("guess"), WRONG_PASSWORD) for _ in range(30)
+            await request_token(attacker, "siti@contoh.id", WRONG_PASSWORD) for _ in range(6)
         ]
 
-        on_the_other_instance = await request_token(other, "siti@contoh.id", DEFAULT_PASSWORD)
+        owner_signs_in = await request_token(owner, "siti@contoh.id", DEFAULT_PASSWORD)
 
-    assert set(failures) == {401}
-    assert on_the_other_instance == 429
+    assert failures == [401] * 5 + [429]
+    assert owner_signs_in == 200
 
 
 async def test_redis_limiter_reset_unlocks_the_account(redis_instances: list[FastAPI]) -> None:

@@ -5,23 +5,38 @@ from __future__ import annotations
 from fastapi import FastAPI
 from httpx import AsyncClient
 
-from tests.factories import add_member, create_account, create_admin, create_verified_seller
+from tests.factories import (
+    add_member,
+    create_account,
+    create_admin,
+    create_verified_seller,
+    emailed_code,
+)
 
 
-async def test_owner_adds_staff_by_email(app: FastAPI, client: AsyncClient) -> None:
+async def test_owner_invites_staff_who_joins_by_accepting(app: FastAPI, client: AsyncClient) -> None:
     owner = await create_account(client)
     staff = await create_account(client)
     admin = await create_admin(app, client)
     seller = await create_verified_seller(client, owner, admin, name="KIM Lada Muntok")
 
-    response = await client.post(
+    invited = await client.post(
         f"/api/v1/sellers/{seller['id']}/members",
         json={"email": staff.email.upper(), "role": "staff"},
         headers=owner.headers,
     )
+    before_accepting = (await client.get("/api/v1/me", headers=staff.headers)).json()
+    code = await emailed_code(client, invited.json()["email"], "seller_invitation")
+    accepted = await client.post(
+        "/api/v1/invitations/accept", json={"token": code}, headers=staff.headers
+    )
 
-    assert response.status_code == 201
-    member = response.json()
+    assert invited.status_code == 201
+    assert invited.json()["email"].lower() == staff.email
+    assert (invited.json()["role"], invited.json()["status"]) == ("staff", "invited")
+    assert before_accepting["sellers"] == []
+    assert accepted.status_code == 200
+    member = accepted.json()
     assert member["user_id"] == staff.id
     assert member["email"] == staff.email
     assert member["full_name"] == "Siti Aminah"
@@ -51,25 +66,27 @@ async def test_members_list_shows_owner_then_staff(app: FastAPI, client: AsyncCl
         ]
 
 
-async def test_adding_unregistered_email_is_422(app: FastAPI, client: AsyncClient) -> None:
+async def test_inviting_an_unregistered_email_answers_like_a_registered_one(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    # Issue 10: the answer must not tell an owner which addresses have accounts.
     owner = await create_account(client)
+    registered = await create_account(client)
     admin = await create_admin(app, client)
     seller = await create_verified_seller(client, owner, admin)
 
-    response = await client.post(
-        f"/api/v1/sellers/{seller['id']}/members",
-        json={"email": "belum-daftar@contoh.id", "role": "staff"},
-        headers=owner.headers,
-    )
-
-    assert response.status_code == 422
-    assert response.json()["errors"] == [
-        {
-            "loc": ["body", "email"],
-            "msg": response.json()["errors"][0]["msg"],
-            "type": "user_not_registered",
-        }
+    answers = [
+        await client.post(
+            f"/api/v1/sellers/{seller['id']}/members",
+            json={"email": email, "role": "staff"},
+            headers=owner.headers,
+        )
+        for email in ("belum-daftar@contoh.id", registered.email)
     ]
+
+    assert [answer.status_code for answer in answers] == [201, 201]
+    assert [set(answer.json()) for answer in answers] == [{"email", "role", "status"}] * 2
+    assert await emailed_code(client, "belum-daftar@contoh.id", "seller_invitation")
 
 
 async def test_adding_existing_member_again_is_409(app: FastAPI, client: AsyncClient) -> None:

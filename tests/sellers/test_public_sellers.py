@@ -13,6 +13,7 @@ from marketplace.core.pagination import CursorCodec
 from tests.conftest import TEST_SECRET_KEY
 from tests.factories import (
     Account,
+    add_member,
     change_seller_status,
     create_account,
     create_admin,
@@ -288,12 +289,7 @@ async def test_members_and_admins_see_pending_seller_with_status_reason(
 ) -> None:
     owner, admin, seller = await _pending_seller_with_reason(app, client)
     staff = await create_account(client)
-    add = await client.post(
-        f"/api/v1/sellers/{seller['id']}/members",
-        json={"email": staff.email, "role": "staff"},
-        headers=owner.headers,
-    )
-    assert add.status_code == 201
+    await add_member(client, owner, seller["id"], staff.email)
 
     for viewer in (owner, staff, admin):
         response = await client.get("/api/v1/sellers/kim-kopi-manggar", headers=viewer.headers)

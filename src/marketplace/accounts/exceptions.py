@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from marketplace.core.errors import Conflict, Unauthorized
+from marketplace.core.errors import Conflict, Forbidden, InvalidInput, Unauthorized
+from marketplace.core.i18n import translate
 
 
 class EmailTaken(Conflict):
@@ -21,3 +22,34 @@ class RefreshTokenReused(InvalidRefreshToken):
     """A spent token came back: the family is revoked, and that revocation must be committed."""
 
     keep_changes = True
+
+
+class InvalidAccountToken(InvalidInput):
+    """A verification or reset code that is unknown, used, or expired (all look the same)."""
+
+    problem = "invalid-account-token"
+
+    def __init__(self) -> None:
+        message = translate("invalid-account-token.detail")
+        super().__init__(
+            message, errors=[{"loc": ["body", "token"], "msg": message, "type": "invalid_token"}]
+        )
+
+
+class WrongCurrentPassword(InvalidInput):
+    problem = "wrong-current-password"
+
+    def __init__(self) -> None:
+        message = translate("wrong-current-password.detail")
+        super().__init__(
+            message,
+            errors=[
+                {"loc": ["body", "current_password"], "msg": message, "type": "wrong_password"}
+            ],
+        )
+
+
+class EmailNotVerified(Forbidden):
+    """Creating a seller, joining a team and cash on delivery need a confirmed address."""
+
+    problem = "email-not-verified"

@@ -1,9 +1,10 @@
-"""Users and their refresh tokens."""
+"""Users, their sign-ins and refresh tokens, and the single-use tokens e-mailed to them."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -26,6 +27,12 @@ class User(IdMixin, TimestampMixin, Base):
     )
     is_admin: Mapped[bool] = mapped_column(default=False)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Set when the owner of the address proved it (a verification or password-reset link).
+    email_verified_at: Mapped[datetime | None]
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
 
 class RefreshToken(IdMixin, Base):
@@ -40,3 +47,36 @@ class RefreshToken(IdMixin, Base):
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+
+
+class SignIn(IdMixin, Base):
+    """One sign-in: its id is the refresh-token family and the ``sid`` of its access tokens,
+    so ending it (logout, reset, a reused refresh token) stops both at once."""
+
+    __tablename__ = "sign_ins"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+
+
+class AccountTokenPurpose(StrEnum):
+    PASSWORD_RESET = "password_reset"
+    EMAIL_VERIFICATION = "email_verification"
+
+
+class AccountToken(IdMixin, Base):
+    """A single-use token e-mailed to a user; only its SHA-256 digest is stored."""
+
+    __tablename__ = "account_tokens"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[AccountTokenPurpose] = mapped_column(enum_column_type(AccountTokenPurpose))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

@@ -50,17 +50,19 @@ def _is_common(password: str) -> bool:
     return len(set(lowered)) <= 2 or lowered in "0123456789012345678901234567890"
 
 
-def check_password_policy(password: str) -> None:
+def check_password_policy(password: str, *, field: str = "password") -> None:
     """Raise a 422 naming the password field when it is too short or too common."""
     if len(password) < MIN_PASSWORD_LENGTH:
         _refuse(
-            translate("password-too-short", min_length=MIN_PASSWORD_LENGTH), "password_too_short"
+            translate("password-too-short", min_length=MIN_PASSWORD_LENGTH),
+            "password_too_short",
+            field,
         )
     if _is_common(password):
-        _refuse(translate("password-too-common"), "password_too_common")
+        _refuse(translate("password-too-common"), "password_too_common", field)
 
 
-def _refuse(message: str, error_type: str) -> None:
-    error = InvalidInput.for_field(["body", "password"], message, error_type)
+def _refuse(message: str, error_type: str, field: str) -> None:
+    error = InvalidInput.for_field(["body", field], message, error_type)
     error.detail = message
     raise error

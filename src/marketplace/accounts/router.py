@@ -6,12 +6,23 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Response, status
 
-from marketplace.accounts import service
-from marketplace.accounts.dependencies import CurrentUser
-from marketplace.accounts.schemas import MeRead, RefreshRequest, TokenPair, UserCreate, UserRead
+from marketplace.accounts import credentials, service
+from marketplace.accounts.dependencies import CurrentSignIn, CurrentUser
+from marketplace.accounts.schemas import (
+    LogoutRequest,
+    MeRead,
+    PasswordChange,
+    PasswordResetConfirm,
+    PasswordResetRequest,
+    RefreshRequest,
+    TokenPair,
+    UserCreate,
+    UserRead,
+    VerifyEmailRequest,
+)
 from marketplace.core.dependencies import AppSettings, ClientAddress, Hashing, Limiter
 from marketplace.core.errors import problem_responses
-from marketplace.db.session import DbSession
+from marketplace.db.session import DbSession, RequestTransactions
 from marketplace.sellers import service as sellers_service
 
 router = APIRouter(tags=["accounts"])
@@ -24,18 +35,29 @@ NO_STORE = {"Cache-Control": "no-store"}
     "/auth/register",
     status_code=status.HTTP_201_CREATED,
     response_model=UserRead,
-    responses=problem_responses(409, 422),
+    responses=problem_responses(409, 422, 429, 503),
 )
-async def register(body: UserCreate, session: DbSession, hashing: Hashing) -> UserRead:
-    user = await service.register_user(session, hashing, body)
+async def register(
+    body: UserCreate,
+    transactions: RequestTransactions,
+    settings: AppSettings,
+    hashing: Hashing,
+    limiter: Limiter,
+    client_address: ClientAddress,
+) -> UserRead:
+    """Creates the account and e-mails a code to confirm the address (``/auth/verify-email``)."""
+    context = service.AuthContext(settings=settings, hashing=hashing, limiter=limiter)
+    user = await service.register(transactions, context, body, client_address)
     return UserRead.model_validate(user)
 
 
-@router.post("/auth/token", response_model=TokenPair, responses=problem_responses(401, 422, 429))
+@router.post(
+    "/auth/token", response_model=TokenPair, responses=problem_responses(401, 422, 429, 503)
+)
 async def issue_token(
     username: Annotated[str, Form(min_length=1, max_length=254, description="Email")],
     password: Annotated[str, Form(min_length=1, max_length=128)],
-    session: DbSession,
+    transactions: RequestTransactions,
     settings: AppSettings,
     hashing: Hashing,
     limiter: Limiter,
@@ -45,7 +67,7 @@ async def issue_token(
     """OAuth2 password flow: form fields ``username`` (the email) and ``password``."""
     response.headers.update(NO_STORE)
     context = service.AuthContext(settings=settings, hashing=hashing, limiter=limiter)
-    return await service.sign_in(session, context, username, password, client_address)
+    return await service.sign_in(transactions, context, username, password, client_address)
 
 
 @router.post("/auth/refresh", response_model=TokenPair, responses=problem_responses(401, 422))
@@ -56,9 +78,105 @@ async def refresh_token(
     return await service.rotate_refresh_token(session, settings, body.refresh_token)
 
 
+@router.post(
+    "/auth/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 422),
+)
+async def logout(body: LogoutRequest, user: CurrentUser, session: DbSession) -> None:
+    """Ends the sign-in of ``refresh_token``: its refresh and access tokens stop working."""
+    await service.sign_out(session, user, body.refresh_token)
+
+
+@router.post(
+    "/auth/password-reset",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=problem_responses(422, 429),
+)
+async def request_password_reset(
+    body: PasswordResetRequest,
+    session: DbSession,
+    settings: AppSettings,
+    hashing: Hashing,
+    limiter: Limiter,
+    client_address: ClientAddress,
+) -> None:
+    """Answers 202 whether or not the account exists; e-mails a single-use code (30 min)."""
+    context = service.AuthContext(settings=settings, hashing=hashing, limiter=limiter)
+    await credentials.request_password_reset(session, context, body.email, client_address)
+
+
+@router.post(
+    "/auth/password-reset/confirm",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(422, 503),
+)
+async def confirm_password_reset(
+    body: PasswordResetConfirm,
+    transactions: RequestTransactions,
+    settings: AppSettings,
+    hashing: Hashing,
+    limiter: Limiter,
+) -> None:
+    """Sets the new password; every sign-in of the account ends."""
+    context = service.AuthContext(settings=settings, hashing=hashing, limiter=limiter)
+    await credentials.reset_password(transactions, context, body.token, body.password)
+
+
+@router.post(
+    "/auth/verify-email", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(422)
+)
+async def verify_email(body: VerifyEmailRequest, session: DbSession) -> None:
+    await credentials.verify_email(session, body.token)
+
+
 @router.get("/me", response_model=MeRead, responses=problem_responses(401))
-async def read_me(user: CurrentUser, session: DbSession) -> MeRead:
+async def read_me(user: CurrentUser, session: DbSession, response: Response) -> MeRead:
+    response.headers.update(NO_STORE)
     memberships = await sellers_service.list_memberships_of_user(session, user.id)
     return MeRead.model_validate(
         {**UserRead.model_validate(user).model_dump(), "sellers": memberships}
     )
+
+
+@router.post(
+    "/me/password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 422, 429, 503),
+)
+async def change_password(
+    body: PasswordChange,
+    signed_in: CurrentSignIn,
+    transactions: RequestTransactions,
+    settings: AppSettings,
+    hashing: Hashing,
+    limiter: Limiter,
+    client_address: ClientAddress,
+) -> None:
+    """Every other sign-in of the account ends; this one goes on."""
+    context = service.AuthContext(settings=settings, hashing=hashing, limiter=limiter)
+    await credentials.change_password(
+        transactions,
+        context,
+        signed_in.user,
+        signed_in.sign_in_id,
+        (body.current_password, body.new_password),
+        client_address,
+    )
+
+
+@router.post(
+    "/me/verification-email",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=problem_responses(401, 429),
+)
+async def resend_verification_email(
+    user: CurrentUser,
+    session: DbSession,
+    settings: AppSettings,
+    hashing: Hashing,
+    limiter: Limiter,
+) -> None:
+    """E-mails a new confirmation code (earlier codes stop working); nothing once confirmed."""
+    context = service.AuthContext(settings=settings, hashing=hashing, limiter=limiter)
+    await credentials.resend_verification(session, context, user)

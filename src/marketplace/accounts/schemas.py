@@ -30,6 +30,7 @@ class UserRead(ReadSchema):
     phone: str | None
     language: Language
     is_admin: bool
+    email_verified: bool
     created_at: datetime
 
 
@@ -53,3 +54,29 @@ class TokenPair(ReadSchema):
     token_type: Literal["bearer"] = "bearer"
     expires_in: int
     refresh_token: str
+
+
+# Our opaque tokens are 43 characters; the cap keeps junk out of the index lookups.
+OpaqueToken = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class LogoutRequest(Schema):
+    refresh_token: OpaqueToken
+
+
+class PasswordResetRequest(Schema):
+    email: Annotated[EmailStr, Field(max_length=254)]
+
+
+class PasswordResetConfirm(Schema):
+    token: OpaqueToken
+    password: Password
+
+
+class VerifyEmailRequest(Schema):
+    token: OpaqueToken
+
+
+class PasswordChange(Schema):
+    current_password: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    new_password: Password

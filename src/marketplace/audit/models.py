@@ -21,7 +21,8 @@ class AuditEntry(IdMixin, Base):
     )
     action: Mapped[str] = mapped_column(String(64))
     target_type: Mapped[str] = mapped_column(String(32))
-    target_id: Mapped[str] = mapped_column(String(64))
+    # Wide enough for any slug (products use 100 characters).
+    target_id: Mapped[str] = mapped_column(String(100))
     reason: Mapped[str | None] = mapped_column(Text)
     before: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
     after: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)

@@ -281,6 +281,7 @@ async def product_detail(
         variants=[VariantRead.model_validate(v, from_attributes=True) for v in variants],
         status=product.status,
         published_at=product.published_at,
+        max_quantity_per_order=product.max_quantity_per_order,
         created_at=product.created_at,
         updated_at=product.updated_at,
     )

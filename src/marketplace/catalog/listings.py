@@ -102,6 +102,7 @@ async def create_product(session: AsyncSession, seller: Seller, data: ProductCre
             pirt_number=attributes.pirt_number,
             bpom_number=attributes.bpom_number,
             halal_certificate=attributes.halal_certificate,
+            max_quantity_per_order=data.max_quantity_per_order,
         )
         try:
             async with session.begin_nested():
@@ -160,7 +161,9 @@ async def update_product(
     session: AsyncSession, access: ProductAccess, actor: User, data: ProductUpdate
 ) -> Product:
     product = access.product
-    changes = set_fields(data, not_null=("title", "category", "description"))
+    changes = set_fields(
+        data, not_null=("title", "category", "description", "max_quantity_per_order")
+    )
     before = _product_snapshot(product)
     if "category" in changes:
         product.category_id = await _require_category(session, changes.pop("category"))

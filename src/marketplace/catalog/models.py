@@ -80,6 +80,8 @@ class Product(IdMixin, TimestampMixin, Base):
     bpom_number: Mapped[str | None] = mapped_column(String(20))
     halal_certificate: Mapped[str | None] = mapped_column(String(40))
     published_at: Mapped[datetime | None]
+    # The seller's cap on how many units of this product one order may take (checkout abuse).
+    max_quantity_per_order: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
 
 
 class ProductVariant(IdMixin, TimestampMixin, Base):

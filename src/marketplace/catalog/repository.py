@@ -388,6 +388,7 @@ async def variants_for_sale(
             ProductVariant.price,
             ProductVariant.weight_grams,
             Product.title,
+            Product.max_quantity_per_order,
             Product.status.label("product_status"),
             Seller.status.label("seller_status"),
             Seller.name.label("seller_name"),

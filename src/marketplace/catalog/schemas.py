@@ -73,6 +73,8 @@ HalalCertificate = Annotated[
     str, StringConstraints(max_length=40), AfterValidator(normalize_halal_certificate)
 ]
 MAX_VARIANTS = 50
+# How many units of one product a single order may take; the seller sets it (default 10).
+MaxQuantityPerOrder = Annotated[int, Field(ge=1, le=1000, strict=True)]
 
 
 class Attributes(Schema):
@@ -103,6 +105,7 @@ class ProductCreate(Schema):
     category: CategorySlug
     variants: Annotated[list[VariantCreate], Field(min_length=1, max_length=MAX_VARIANTS)]
     attributes: Attributes | None = None
+    max_quantity_per_order: MaxQuantityPerOrder = 10
 
 
 class ProductUpdate(Schema):
@@ -110,6 +113,7 @@ class ProductUpdate(Schema):
     description: ProductDescription | None = None
     category: CategorySlug | None = None
     attributes: Attributes | None = None
+    max_quantity_per_order: MaxQuantityPerOrder | None = None
 
 
 class BulkVariantChange(Schema):
@@ -180,6 +184,7 @@ class ProductDetail(ProductSummary):
     published_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    max_quantity_per_order: int
 
 
 class BulkUpdateResult(BaseModel):

@@ -88,6 +88,8 @@ class VariantForSale:
     price: int
     weight_grams: int
     purchasable: bool
+    # The seller's cap on units of this product (all its variants together) per order.
+    max_quantity_per_order: int = 10
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,7 @@ async def variants_for_sale(
             sku=row["sku"],
             price=row["price"],
             weight_grams=row["weight_grams"],
+            max_quantity_per_order=row["max_quantity_per_order"],
             purchasable=row["product_status"] == ProductStatus.PUBLISHED
             and row["seller_status"] == SellerStatus.VERIFIED,
         )

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 
 from marketplace.config import Settings
 from marketplace.core.pagination import CursorCodec
+from marketplace.core.proxies import client_address_of
 from marketplace.core.rate_limit import RateLimiter
 from marketplace.core.security import PasswordHashing
 
@@ -29,7 +30,11 @@ async def get_rate_limiter(request: Request) -> RateLimiter:
 
 
 async def get_client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The caller's address; behind a trusted proxy, the first untrusted hop of
+    ``X-Forwarded-For`` read from the right (a client can prepend anything it likes)."""
+    settings: Settings = request.app.state.settings
+    peer = request.client.host if request.client else "unknown"
+    return client_address_of(peer, request.headers.get("x-forwarded-for"), settings)
 
 
 AppSettings = Annotated[Settings, Depends(get_app_settings)]

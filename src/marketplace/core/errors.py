@@ -242,3 +242,16 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         }
         for status in statuses
     }
+
+
+class ServiceBusy(AppError):
+    """503 with ``Retry-After``: a bounded resource (password hashing) is saturated."""
+
+    status_code = 503
+    problem = "service-busy"
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        retry_after = max(1, retry_after_seconds)
+        super().__init__(
+            params={"retry_after": retry_after}, headers={"Retry-After": str(retry_after)}
+        )

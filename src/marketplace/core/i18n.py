@@ -393,6 +393,54 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The server could not complete this request. Try again later; if it keeps happening, "
         "quote the answer's 'request_id' when contacting us.",
     ),
+    # abuse resistance and account self-service (issue 10)
+    "service-busy": ("Server sedang sibuk", "Server busy"),
+    "service-busy.detail": (
+        "Terlalu banyak permintaan yang sedang diproses. Coba lagi dalam {retry_after} detik.",
+        "Too many requests are being processed. Try again in {retry_after} seconds.",
+    ),
+    "invalid-account-token": ("Kode tidak valid", "Invalid code"),
+    "invalid-account-token.detail": (
+        "Kode ini tidak dikenal, sudah dipakai, atau kedaluwarsa.",
+        "This code is unknown, already used, or expired.",
+    ),
+    "wrong-current-password": ("Kata sandi saat ini salah", "Wrong current password"),
+    "wrong-current-password.detail": (
+        "Kata sandi saat ini tidak cocok.",
+        "The current password does not match.",
+    ),
+    "email-not-verified": ("Email belum dikonfirmasi", "E-mail not verified"),
+    "email-not-verified.detail": (
+        "Konfirmasikan alamat email Anda terlebih dahulu (kodenya dikirim saat mendaftar).",
+        "Confirm your e-mail address first (the code was sent when you registered).",
+    ),
+    "invitation-not-found": ("Undangan tidak ditemukan", "Invitation not found"),
+    "invitation-not-found.detail": (
+        "Undangan ini tidak ada, sudah dipakai, kedaluwarsa, atau untuk alamat email lain.",
+        "This invitation does not exist, was used, expired, or is for another e-mail address.",
+    ),
+    "quantity-over-cap": (
+        "Paling banyak {max_quantity} per pesanan untuk produk ini.",
+        "At most {max_quantity} per order for this product.",
+    ),
+    "cod-not-allowed": ("Bayar di tempat tidak tersedia", "Cash on delivery not available"),
+    "cod-needs-verified-buyer.detail": (
+        "Bayar di tempat hanya untuk pembeli yang masuk dengan email yang sudah dikonfirmasi.",
+        "Cash on delivery is only for signed-in buyers with a confirmed e-mail address.",
+    ),
+    "cod-total-too-high.detail": (
+        "Bayar di tempat hanya untuk total sampai {max_total}; pilih metode pembayaran lain.",
+        "Cash on delivery is only for totals up to {max_total}; choose another payment method.",
+    ),
+    "region-address-mismatch": (
+        "region_code {region_code} tidak cocok dengan kota '{city}' pada alamat.",
+        "region_code {region_code} does not match the address's city '{city}'.",
+    ),
+    "invalid-url": ("URL tidak valid", "Invalid URL"),
+    "value-too-long": (
+        "Terlalu panjang (paling banyak {max_length} karakter).",
+        "Too long (at most {max_length} characters).",
+    ),
 }
 
 

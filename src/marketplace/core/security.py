@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import secrets
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
@@ -15,16 +18,30 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from starlette.concurrency import run_in_threadpool
 
 from marketplace.config import Settings
+from marketplace.core.errors import ServiceBusy
 
 ACCESS_TOKEN_ALGORITHM = "HS256"
 ACCESS_TOKEN_AUDIENCE = "marketplace-api"
 
 
-class PasswordHashing:
-    """argon2id, run in a worker thread so a login never stalls the event loop."""
+# How long a caller turned away from a saturated hasher is told to wait.
+HASHING_RETRY_AFTER_SECONDS = 2
 
-    def __init__(self, *, time_cost: int, memory_kib: int) -> None:
+
+class PasswordHashing:
+    """argon2id, run in a worker thread so a login never stalls the event loop.
+
+    At most ``concurrency`` hashes run at once per process (each takes ``memory_kib`` of RAM
+    and a core); ``queue`` more callers may wait, and anyone beyond gets a 503 at once, so a
+    registration flood cannot eat the threads and memory every other request needs."""
+
+    def __init__(
+        self, *, time_cost: int, memory_kib: int, concurrency: int = 2, queue: int = 8
+    ) -> None:
         self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, type=Type.ID)
+        self._slots = asyncio.Semaphore(concurrency)
+        self._capacity = concurrency + queue
+        self._admitted = 0
 
     @cached_property
     def _dummy_hash(self) -> str:
@@ -37,14 +54,34 @@ class PasswordHashing:
         return cls(
             time_cost=settings.password_hash_time_cost,
             memory_kib=settings.password_hash_memory_kib,
+            concurrency=settings.password_hash_concurrency,
+            queue=settings.password_hash_queue,
         )
 
+    @property
+    def saturated(self) -> bool:
+        """Every slot and queue place is taken: the next caller would get a 503."""
+        return self._admitted >= self._capacity
+
+    @contextlib.asynccontextmanager
+    async def _slot(self) -> AsyncIterator[None]:
+        if self._admitted >= self._capacity:
+            raise ServiceBusy(HASHING_RETRY_AFTER_SECONDS)
+        self._admitted += 1
+        try:
+            async with self._slots:
+                yield
+        finally:
+            self._admitted -= 1
+
     async def hash(self, password: str) -> str:
-        return await run_in_threadpool(self._hasher.hash, password)
+        async with self._slot():
+            return await run_in_threadpool(self._hasher.hash, password)
 
     async def verify(self, password_hash: str | None, password: str) -> bool:
         """True when ``password`` matches; spends the same effort when there is no account."""
-        return await run_in_threadpool(self._verify_blocking, password_hash, password)
+        async with self._slot():
+            return await run_in_threadpool(self._verify_blocking, password_hash, password)
 
     def _verify_blocking(self, password_hash: str | None, password: str) -> bool:
         try:
@@ -64,11 +101,20 @@ class AccessToken:
     expires_in: int
 
 
-def issue_access_token(user_id: uuid.UUID, settings: Settings) -> AccessToken:
+@dataclass(frozen=True, slots=True)
+class AccessClaims:
+    user_id: uuid.UUID
+    sign_in_id: uuid.UUID
+
+
+def issue_access_token(
+    user_id: uuid.UUID, sign_in_id: uuid.UUID, settings: Settings
+) -> AccessToken:
     now = datetime.now(UTC)
     ttl = settings.access_token_ttl_seconds
     claims = {
         "sub": str(user_id),
+        "sid": str(sign_in_id),
         "aud": ACCESS_TOKEN_AUDIENCE,
         "iat": now,
         "exp": now + timedelta(seconds=ttl),
@@ -80,17 +126,17 @@ def issue_access_token(user_id: uuid.UUID, settings: Settings) -> AccessToken:
     return AccessToken(token=token, expires_in=ttl)
 
 
-def read_access_token(token: str, settings: Settings) -> uuid.UUID | None:
-    """The user id inside a valid, unexpired token of ours; None for anything else."""
+def read_access_token(token: str, settings: Settings) -> AccessClaims | None:
+    """The user and sign-in inside a valid, unexpired token of ours; None for anything else."""
     try:
         claims = jwt.decode(
             token,
             settings.secret_key.get_secret_value(),
             algorithms=[ACCESS_TOKEN_ALGORITHM],
             audience=ACCESS_TOKEN_AUDIENCE,
-            options={"require": ["exp", "sub", "aud"]},
+            options={"require": ["exp", "sub", "aud", "sid"]},
         )
-        return uuid.UUID(str(claims["sub"]))
+        return AccessClaims(uuid.UUID(str(claims["sub"])), uuid.UUID(str(claims["sid"])))
     except (jwt.PyJWTError, ValueError):
         return None
 

@@ -1,6 +1,6 @@
 """Imports every model so ``Base.metadata`` is complete (Alembic, tests)."""
 
-from marketplace.accounts.models import RefreshToken, User
+from marketplace.accounts.models import AccountToken, RefreshToken, SignIn, User
 from marketplace.audit.models import AuditEntry
 from marketplace.catalog.models import Category, Region
 from marketplace.db.base import Base
@@ -20,7 +20,7 @@ from marketplace.payments.models import (
     Refund,
     StripeEvent,
 )
-from marketplace.sellers.models import Seller, SellerMember
+from marketplace.sellers.models import Seller, SellerInvitation, SellerMember
 
 __all__ = [
     "IdempotencyRecord",
@@ -43,4 +43,7 @@ __all__ = [
     "Seller",
     "SellerMember",
     "User",
+    "AccountToken",
+    "SignIn",
+    "SellerInvitation",
 ]

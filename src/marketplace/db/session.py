@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Annotated, Any
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, Request
 from sqlalchemy import event
@@ -130,13 +131,15 @@ async def rollback(session: AsyncSession) -> None:
     await _run_callbacks(session, _AFTER_ROLLBACK)
 
 
-async def get_db_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """The request's session: committed when the handler succeeds, rolled back when it raises."""
+@asynccontextmanager
+async def transaction_of(request: Request, *, write: bool) -> AsyncIterator[AsyncSession]:
+    """A session in one transaction: committed when the block succeeds, rolled back when it
+    raises. For handlers that must do slow work (password hashing) before taking a write lock."""
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     async with sessionmaker() as session:
         # Lets services reach app-wide helpers (the e-mail outbox) without knowing about HTTP.
         session.info["app_state"] = request.app.state
-        if request.method not in SAFE_METHODS:
+        if write:
             await begin_write_transaction(session)
         try:
             yield session
@@ -148,6 +151,12 @@ async def get_db_session(request: Request) -> AsyncIterator[AsyncSession]:
             raise
         else:
             await commit(session)
+
+
+async def get_db_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """The request's session: committed when the handler succeeds, rolled back when it raises."""
+    async with transaction_of(request, write=request.method not in SAFE_METHODS) as session:
+        yield session
 
 
 DbSession = Annotated[AsyncSession, Depends(get_db_session, scope="function")]
@@ -174,3 +183,20 @@ async def handle_database_error(request: Request, exc: Exception) -> Response:
             errors=[{"loc": ["request"], "msg": "NUL character", "type": "invalid_text"}],
         )
     return unexpected_error_response(request.method, request.url.path)
+
+
+class Transactions(Protocol):
+    """Opens the request's transactions one at a time, for work that must do something slow
+    (hash a password) between a read and a write without holding a write lock meanwhile."""
+
+    def __call__(self, *, write: bool) -> AbstractAsyncContextManager[AsyncSession]: ...
+
+
+async def get_transactions(request: Request) -> Transactions:
+    def open_transaction(*, write: bool) -> AbstractAsyncContextManager[AsyncSession]:
+        return transaction_of(request, write=write)
+
+    return open_transaction
+
+
+RequestTransactions = Annotated[Transactions, Depends(get_transactions)]

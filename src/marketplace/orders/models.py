@@ -99,7 +99,7 @@ class SellerOrder(IdMixin, TimestampMixin, Base):
     status: Mapped[SellerOrderStatus] = mapped_column(enum_column_type(SellerOrderStatus))
     subtotal: Mapped[int] = mapped_column(BigInteger)
     shipping: Mapped[int] = mapped_column(BigInteger)
-    weight_grams: Mapped[int] = mapped_column(Integer)
+    weight_grams: Mapped[int] = mapped_column(BigInteger)
     courier: Mapped[str | None] = mapped_column(String(60))
     tracking_number: Mapped[str | None] = mapped_column(String(60))
     shipped_at: Mapped[datetime | None]
@@ -128,7 +128,7 @@ class OrderItem(IdMixin, Base):
     quantity: Mapped[int] = mapped_column(Integer)
     unit_price: Mapped[int] = mapped_column(BigInteger)
     line_total: Mapped[int] = mapped_column(BigInteger)
-    weight_grams: Mapped[int] = mapped_column(Integer)
+    weight_grams: Mapped[int] = mapped_column(BigInteger)
     position: Mapped[int] = mapped_column(Integer)
 
 

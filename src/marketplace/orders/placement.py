@@ -20,9 +20,10 @@ from marketplace.config import Settings
 from marketplace.core.errors import InvalidInput
 from marketplace.core.formatting import WIB
 from marketplace.core.i18n import Language, current_language, translate
+from marketplace.core.rate_limit import RateLimiter
 from marketplace.core.security import hash_opaque_token
 from marketplace.db.base import new_id, utcnow
-from marketplace.orders import idempotency, lifecycle, notices, shipping
+from marketplace.orders import checkout_rules, idempotency, lifecycle, notices, shipping
 from marketplace.orders.exceptions import InsufficientStock, PaymentProviderUnavailable
 from marketplace.orders.idempotency import IdempotentRequest
 from marketplace.orders.models import (
@@ -65,13 +66,20 @@ def new_order_number() -> str:
     return f"BB{today}-" + "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(6))
 
 
+@dataclass(frozen=True, slots=True)
+class Checkout:
+    """Who places the order and from where (the rate limits count per address and e-mail)."""
+
+    settings: Settings
+    limiter: RateLimiter
+    buyer: User | None
+    client_address: str
+
+
 async def place_order(
-    session: AsyncSession,
-    settings: Settings,
-    buyer: User | None,
-    body: OrderCreate,
-    request: IdempotentRequest,
+    session: AsyncSession, checkout: Checkout, body: OrderCreate, request: IdempotentRequest
 ) -> PlacedOrder:
+    settings, buyer = checkout.settings, checkout.buyer
     record = await idempotency.claim(session, request)
     if record is not None:
         return _replay(settings, record)
@@ -80,9 +88,14 @@ async def place_order(
         and not settings.stripe_secret_key.get_secret_value()
     ):
         raise PaymentProviderUnavailable()
+    checkout_rules.check_cash_on_delivery_buyer(body, buyer)
+    await checkout_rules.count_order_attempt(
+        checkout.limiter, settings, body, checkout.client_address
+    )
     variants = await _check_lines(session, body)
     region_code = await shipping.destination_region(session, body.shipping_address)
     order = await _create_order(session, settings, buyer, body, variants, region_code)
+    checkout_rules.check_cash_on_delivery_total(settings, order)
     instructions = await _start_payment(session, settings, order)
     await notices.buyer_order_placed(session, order, instructions)
     # Stock last: its row locks are then held only for the few statements before commit.
@@ -116,6 +129,7 @@ async def _check_lines(session: AsyncSession, body: OrderCreate) -> dict[uuid.UU
             errors.append(_line_error(index, "variant-unavailable", "variant_unavailable"))
     if errors:
         raise InvalidInput(errors=errors)
+    checkout_rules.check_quantity_caps(body, variants)
     return variants
 
 

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from marketplace.accounts.dependencies import AdminUser, CurrentUser, OptionalUser
 from marketplace.audit import service as audit_service
-from marketplace.core.dependencies import AppSettings, cursor_codec
+from marketplace.core.dependencies import AppSettings, ClientAddress, Limiter, cursor_codec
 from marketplace.core.errors import problem_responses
 from marketplace.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, CursorCodec
 from marketplace.core.schemas import Page
@@ -42,7 +42,7 @@ CursorParam = Annotated[str | None, Query(max_length=500)]
     "/orders",
     status_code=status.HTTP_201_CREATED,
     response_model=OrderRead,
-    responses=problem_responses(401, 409, 422, 503),
+    responses=problem_responses(401, 409, 422, 429, 503),
 )
 async def place_order(
     body: OrderCreate,
@@ -50,6 +50,8 @@ async def place_order(
     buyer: OptionalUser,
     session: DbSession,
     settings: AppSettings,
+    limiter: Limiter,
+    client_address: ClientAddress,
 ) -> Response:
     """One checkout across sellers. A guest gets ``access_token`` (send it back as
     ``X-Order-Token``); a replay with the same Idempotency-Key returns the same response."""
@@ -59,7 +61,10 @@ async def place_order(
         key=idempotency_key,
         request_hash=idempotency.body_hash(body),
     )
-    placed = await placement.place_order(session, settings, buyer, body, request)
+    checkout = placement.Checkout(
+        settings=settings, limiter=limiter, buyer=buyer, client_address=client_address
+    )
+    placed = await placement.place_order(session, checkout, body, request)
     content = placed.body if isinstance(placed.body, dict) else placed.body.model_dump(mode="json")
     return JSONResponse(content, status_code=placed.status_code)
 

@@ -19,3 +19,9 @@ class AlreadyMember(Conflict):
 
 class LastOwner(Conflict):
     problem = "last-owner"
+
+
+class InvitationNotFound(NotFound):
+    """Unknown, used, expired, or addressed to someone else: all look the same."""
+
+    problem = "invitation-not-found"

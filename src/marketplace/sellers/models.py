@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
@@ -58,3 +59,23 @@ class SellerMember(IdMixin, TimestampMixin, Base):
         ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
     role: Mapped[MemberRole] = mapped_column(enum_column_type(MemberRole))
+
+
+class SellerInvitation(IdMixin, TimestampMixin, Base):
+    """An owner's invitation to an e-mail address; the person joins by accepting it while
+    signed in with that address. Only the token's SHA-256 digest is stored."""
+
+    __tablename__ = "seller_invitations"
+
+    seller_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("sellers.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(254))
+    email_normalized: Mapped[str] = mapped_column(String(254))
+    role: Mapped[MemberRole] = mapped_column(enum_column_type(MemberRole))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_user_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    expires_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]

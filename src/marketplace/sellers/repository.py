@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.accounts.models import User
 from marketplace.db.queries import LIKE_ESCAPE, SortKey, escape_like, keyset_page
 from marketplace.db.session import rows_affected
-from marketplace.sellers.models import MemberRole, Seller, SellerMember, SellerStatus
+from marketplace.sellers.models import (
+    MemberRole,
+    Seller,
+    SellerInvitation,
+    SellerMember,
+    SellerStatus,
+)
 
 
 async def get_seller(
@@ -109,3 +116,40 @@ async def list_memberships_of_user(
         .order_by(Seller.name, Seller.id)
     )
     return [(seller, role) for seller, role in result.all()]
+
+
+async def is_member_email(
+    session: AsyncSession, seller_id: uuid.UUID, email_normalized: str
+) -> bool:
+    result = await session.execute(
+        select(SellerMember.id)
+        .join(User, User.id == SellerMember.user_id)
+        .where(SellerMember.seller_id == seller_id, User.email_normalized == email_normalized)
+    )
+    return result.first() is not None
+
+
+async def get_open_invitation(
+    session: AsyncSession, token_hash: str, now: datetime
+) -> SellerInvitation | None:
+    result = await session.execute(
+        select(SellerInvitation).where(
+            SellerInvitation.token_hash == token_hash,
+            SellerInvitation.accepted_at.is_(None),
+            SellerInvitation.expires_at > now,
+        )
+    )
+    return result.scalar_one_or_none()
+
+
+async def mark_invitation_accepted(
+    session: AsyncSession, invitation_id: uuid.UUID, now: datetime
+) -> bool:
+    """True for the one request that accepts it; False for a replay racing it."""
+    result = await session.execute(
+        update(SellerInvitation)
+        .where(SellerInvitation.id == invitation_id, SellerInvitation.accepted_at.is_(None))
+        .values(accepted_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return rows_affected(result) == 1

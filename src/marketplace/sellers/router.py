@@ -7,15 +7,17 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from marketplace.accounts.dependencies import AdminUser, CurrentUser
-from marketplace.core.dependencies import cursor_codec
+from marketplace.core.dependencies import AppSettings, cursor_codec
 from marketplace.core.errors import problem_responses
 from marketplace.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, CursorCodec
 from marketplace.core.schemas import Page
 from marketplace.db.session import DbSession
-from marketplace.sellers import service
+from marketplace.sellers import invitations, service
 from marketplace.sellers.dependencies import SellerById, SellerByIdOrSlug
 from marketplace.sellers.models import MemberRole, SellerStatus
 from marketplace.sellers.schemas import (
+    InvitationAccept,
+    InvitationRead,
     MemberCreate,
     MemberRead,
     SellerCreate,
@@ -37,7 +39,7 @@ CursorParam = Annotated[str | None, Query(max_length=500)]
     "/sellers",
     status_code=status.HTTP_201_CREATED,
     response_model=SellerPrivateRead,
-    responses=problem_responses(401, 422),
+    responses=problem_responses(401, 403, 422),
 )
 async def create_seller(
     body: SellerCreate, user: CurrentUser, session: DbSession
@@ -100,14 +102,32 @@ async def list_members(
 @router.post(
     "/sellers/{seller_id}/members",
     status_code=status.HTTP_201_CREATED,
+    response_model=InvitationRead,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def invite_member(
+    body: MemberCreate,
+    user: CurrentUser,
+    access: SellerById,
+    session: DbSession,
+    settings: AppSettings,
+) -> InvitationRead:
+    """E-mails an invitation; the same answer whether or not the address has an account.
+    The person joins by accepting it (``POST /invitations/accept``)."""
+    seller = access.require(MemberRole.OWNER)
+    return await invitations.invite_member(session, settings, seller, user, body)
+
+
+@router.post(
+    "/invitations/accept",
     response_model=MemberRead,
     responses=problem_responses(401, 403, 404, 409, 422),
 )
-async def add_member(
-    body: MemberCreate, user: CurrentUser, access: SellerById, session: DbSession
+async def accept_invitation(
+    body: InvitationAccept, user: CurrentUser, session: DbSession
 ) -> MemberRead:
-    seller = access.require(MemberRole.OWNER)
-    return await service.add_member(session, seller, body)
+    """Signed in with the invited (and confirmed) e-mail address; 404 for any other caller."""
+    return await invitations.accept_invitation(session, user, body.token)
 
 
 @router.delete(

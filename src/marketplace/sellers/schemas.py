@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import EmailStr, Field, StringConstraints
 
@@ -63,6 +63,16 @@ class StatusChange(Schema):
 class MemberCreate(Schema):
     email: Annotated[EmailStr, Field(max_length=254)]
     role: MemberRole
+
+
+class InvitationRead(ReadSchema):
+    email: str
+    role: MemberRole
+    status: Literal["invited"] = "invited"
+
+
+class InvitationAccept(Schema):
+    token: Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
 class MemberRead(ReadSchema):

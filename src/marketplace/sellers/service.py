@@ -9,27 +9,24 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.accounts import service as accounts_service
+from marketplace.accounts.exceptions import EmailNotVerified
 from marketplace.accounts.models import User
 from marketplace.accounts.schemas import MembershipRead
 from marketplace.audit import service as audit_service
 from marketplace.catalog import service as catalog_service
-from marketplace.core.errors import Forbidden, InvalidInput, NotFound
-from marketplace.core.i18n import translate
+from marketplace.core.errors import Forbidden, NotFound
 from marketplace.core.pagination import CursorCodec, parse_text_and_id, split_page
 from marketplace.core.schemas import Page, set_fields
 from marketplace.core.slugs import next_free_slug, slugify
 from marketplace.db.base import parse_id
 from marketplace.sellers import repository
 from marketplace.sellers.exceptions import (
-    AlreadyMember,
     LastOwner,
     SellerNotFound,
     SellerStatusConflict,
 )
 from marketplace.sellers.models import MemberRole, Seller, SellerMember, SellerStatus
 from marketplace.sellers.schemas import (
-    MemberCreate,
     MemberRead,
     SellerCreate,
     SellerRead,
@@ -103,6 +100,8 @@ async def get_member_role(
 
 
 async def create_seller(session: AsyncSession, owner: User, data: SellerCreate) -> Seller:
+    if not owner.email_verified:
+        raise EmailNotVerified()
     await catalog_service.require_region(session, data.region_code)
     for _ in range(_SLUG_ATTEMPTS):
         base = slugify(data.name, fallback="penjual")
@@ -245,23 +244,6 @@ async def list_public_sellers(
         cursor=cursor,
     )
     return Page(items=[SellerRead.model_validate(s) for s in sellers], next_cursor=next_cursor)
-
-
-async def add_member(session: AsyncSession, seller: Seller, data: MemberCreate) -> MemberRead:
-    user = await accounts_service.find_user_by_email(session, data.email)
-    if user is None:
-        message = translate("user-not-registered")
-        raise InvalidInput.for_field(["body", "email"], message, "user_not_registered")
-    if await repository.get_member_role(session, seller.id, user.id) is not None:
-        raise AlreadyMember()
-    member = SellerMember(seller_id=seller.id, user_id=user.id, role=data.role)
-    try:
-        async with session.begin_nested():
-            session.add(member)
-            await session.flush()
-    except IntegrityError as error:
-        raise AlreadyMember() from error
-    return _member_read(member, user)
 
 
 async def list_members(session: AsyncSession, seller: Seller) -> list[MemberRead]:
