@@ -17,7 +17,7 @@ from typing import Any
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient, Response
 from PIL import Image
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from marketplace.accounts import service as accounts_service
@@ -92,13 +92,21 @@ def app_of(client: AsyncClient) -> FastAPI:
 
 
 async def mark_email_verified(client: AsyncClient, email: str) -> None:
-    """What following the e-mailed code does, without reading the mailbox."""
-    async with app_of(client).state.sessionmaker() as session, session.begin():
+    """What following the e-mailed code does, without reading the mailbox. The confirmation
+    e-mail is dropped from the outbox too, so tests counting e-mails see only their own."""
+    async with app_of(client).state.sessionmaker() as session:
+        await begin_write_transaction(session)
         await session.execute(
             update(User)
             .where(User.email_normalized == email.lower())
             .values(email_verified_at=func.now())
         )
+        await session.execute(
+            delete(OutboxEmail).where(
+                OutboxEmail.recipient == email, OutboxEmail.template == "verify_email"
+            )
+        )
+        await session.commit()
 
 
 async def create_account(
@@ -354,6 +362,7 @@ def product_body(
     category: str = "rempah",
     variants: list[dict[str, Any]] | None = None,
     attributes: dict[str, Any] | None = None,
+    max_quantity_per_order: int | None = None,
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "title": title,
@@ -363,6 +372,8 @@ def product_body(
     }
     if attributes is not None:
         body["attributes"] = attributes
+    if max_quantity_per_order is not None:
+        body["max_quantity_per_order"] = max_quantity_per_order
     return body
 
 
@@ -493,9 +504,11 @@ async def open_shop(
     stock: int = 10,
     price: int = 55_000,
     weight_grams: int = 270,
+    max_quantity_per_order: int = 1000,
 ) -> Shop:
     """A published product of one 250 g variant with ``stock`` units for sale; pass ``admin``
-    of an earlier shop to open a second seller in the same world."""
+    of an earlier shop to open a second seller in the same world. The per-order cap is set
+    high (1000) so tests of other rules may order any quantity."""
     setup = await set_up_catalog(app, client, admin=admin, seller_name=seller_name)
     product = await create_published_product(
         client,
@@ -504,6 +517,7 @@ async def open_shop(
         title=title,
         category=setup.category,
         variants=[variant_body("250 g", price=price, stock=stock, weight_grams=weight_grams)],
+        max_quantity_per_order=max_quantity_per_order,
     )
     return Shop(
         admin=setup.admin,
@@ -623,7 +637,7 @@ async def confirm_payment(client: AsyncClient, admin: Account, payment_id: str) 
 def guest_headers(order: dict[str, Any]) -> dict[str, str]:
     """The guest's X-Order-Token of ``order`` as placed (for a COD order ``place_order``
     signed a buyer in for: that buyer's bearer header)."""
-    if "access_token" not in order and order["id"] in _COD_BUYER_HEADERS:
+    if not order.get("access_token") and order["id"] in _COD_BUYER_HEADERS:
         return dict(_COD_BUYER_HEADERS[order["id"]])
     return {"X-Order-Token": order["access_token"]}
 

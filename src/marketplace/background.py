@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from marketplace.config import Settings
 from marketplace.notifications.tasks import EmailOutbox
-from marketplace.orders.tasks import expire_due_orders
+from marketplace.orders.tasks import cancel_unshipped_cash_on_delivery, expire_due_orders
 from marketplace.payments.service import PaymentRuntime
 
 logger = logging.getLogger("marketplace.background")
@@ -29,6 +29,7 @@ class BackgroundWork:
         self._sessionmaker = sessionmaker
         self._outbox = outbox
         self._interval = settings.background_interval_seconds
+        self._settings = settings
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -42,6 +43,7 @@ class BackgroundWork:
 
     async def run_once(self) -> None:
         await expire_due_orders(self._sessionmaker, self._runtime)
+        await cancel_unshipped_cash_on_delivery(self._sessionmaker, self._settings, self._runtime)
         await self._outbox.deliver_due()
 
     async def _run(self) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
+import secrets
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -18,7 +20,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from marketplace import migrations
-from marketplace.config import get_settings
+from marketplace.config import DEFAULT_SECRET_KEY, Environment, Settings, get_settings
 from marketplace.core.errors import AppError
 
 if TYPE_CHECKING:
@@ -93,6 +95,7 @@ def serve(
 ) -> None:
     """Serve the API with uvicorn (uvloop, httptools)."""
     settings = get_settings()
+    _refuse_built_in_secret_key(settings)
     uvicorn.run(
         "marketplace.main:create_app",
         factory=True,
@@ -102,9 +105,44 @@ def serve(
         loop="uvloop",
         http="httptools",
         access_log=settings.access_log,
-        proxy_headers=True,
+        # X-Forwarded-* are believed only from MARKETPLACE_TRUSTED_PROXIES (none by default).
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
         log_config=None,
     )
+
+
+def _refuse_built_in_secret_key(settings: Settings) -> None:
+    """The built-in key is public (it is in the source): anyone could sign admin tokens and
+    derive guest order tokens. Only an explicit MARKETPLACE_ENVIRONMENT=development runs on it,
+    with a warning."""
+    if settings.secret_key.get_secret_value() != DEFAULT_SECRET_KEY:
+        return
+    explicit = os.environ.get("MARKETPLACE_ENVIRONMENT", "").strip().lower()
+    if explicit == Environment.DEVELOPMENT.value:
+        logging.getLogger("marketplace").warning(
+            "serving with the built-in MARKETPLACE_SECRET_KEY: development only, never expose"
+        )
+        console.print("[yellow]Warning: built-in secret key (development only)[/yellow]")
+        return
+    _fail(
+        "MARKETPLACE_SECRET_KEY is not set. Set it to a random value of at least 32 characters "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(48))'), or set "
+        "MARKETPLACE_ENVIRONMENT=development to try the service locally."
+    )
+
+
+def _demo_secret_key(database: Path) -> str:
+    """A random key made on the demo's first run and kept beside its database, so tokens and
+    guest order links keep working across restarts."""
+    key_file = database.with_name(database.name + ".secret-key")
+    if key_file.exists():
+        return key_file.read_text(encoding="utf-8").strip()
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.touch(mode=0o600)
+    key_file.write_text(key, encoding="utf-8")
+    return key
 
 
 @app.command("create-admin")
@@ -297,6 +335,7 @@ def demo(
     from marketplace.demo import seed_demo  # noqa: PLC0415
 
     os.environ.setdefault("MARKETPLACE_DATABASE_URL", f"sqlite:///{database}")
+    os.environ.setdefault("MARKETPLACE_SECRET_KEY", _demo_secret_key(database))
     os.environ.setdefault("MARKETPLACE_PUBLIC_URL", f"http://{host}:{port}")
     # The demo's widgets may be framed by any page, so they can be tried from a local file.
     os.environ.setdefault("MARKETPLACE_EMBED_ALLOWED_ORIGINS", "*")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -14,13 +15,17 @@ from starlette.middleware.cors import CORSMiddleware
 from marketplace import __version__
 from marketplace.api import api_router
 from marketplace.background import BackgroundWork
-from marketplace.config import MediaBackend, Settings, get_settings
+from marketplace.config import DEFAULT_SECRET_KEY, MediaBackend, Settings, get_settings
 from marketplace.core.cache import VersionMemo, cache_from_settings
 from marketplace.core.errors import install_error_handlers, problem_response
 from marketplace.core.head_requests import HeadAsGetMiddleware
 from marketplace.core.i18n import translate
 from marketplace.core.logging import configure_logging
-from marketplace.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from marketplace.core.middleware import (
+    BodySizeLimitMiddleware,
+    PersonalResponseMiddleware,
+    RequestContextMiddleware,
+)
 from marketplace.core.openapi import install_openapi, operation_id
 from marketplace.core.rate_limit import RateLimiter
 from marketplace.core.security import PasswordHashing
@@ -45,6 +50,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, json_lines=settings.log_json)
     engine = create_engine(settings)
+    if settings.secret_key.get_secret_value() == DEFAULT_SECRET_KEY:
+        logging.getLogger("marketplace").warning(
+            "MARKETPLACE_SECRET_KEY is the built-in development key: never expose this instance"
+        )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -64,6 +73,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Produk daerah Kepulauan Bangka Belitung: katalog, pesanan, pembayaran.",
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
+        # MARKETPLACE_DOCS_ENABLED=false hides the interactive docs (the schema stays served).
+        docs_url="/docs" if settings.docs_enabled else None,
+        redoc_url="/redoc" if settings.docs_enabled else None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -100,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.metrics_enabled:
         app.add_middleware(RequestMetricsMiddleware, templates=RouteTemplates(app.routes))
     app.add_middleware(RequestContextMiddleware, access_log=settings.access_log)
+    app.add_middleware(PersonalResponseMiddleware)
     install_openapi(app)
     return app
 

@@ -26,9 +26,7 @@ from tests.factories import (
 )
 
 
-def claims_for(
-    account: Account, *, expires_in: timedelta = timedelta(minutes=5)
-) -> dict[str, Any]:
+def claims_for(account: Account, *, expires_in: timedelta = timedelta(minutes=5)) -> dict[str, Any]:
     """Claims for ``account``'s live sign-in (the ``sid`` of the token it was given)."""
     now = datetime.now(UTC)
     sign_in = jwt.decode(account.access_token, options={"verify_signature": False})["sid"]

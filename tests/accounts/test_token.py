@@ -6,11 +6,10 @@ import uuid
 from typing import Any
 
 import jwt
-from fastapi import FastAPI
 from httpx import AsyncClient, Response
 
 from tests.conftest import TEST_SECRET_KEY
-from tests.factories import DEFAULT_PASSWORD, http_client, register, unique_email
+from tests.factories import DEFAULT_PASSWORD, register, unique_email
 
 WRONG_PASSWORD = "salah-sandi-2026"
 

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from httpx import AsyncClient
 
 from tests.conftest import make_settings
-from tests.factories import DEFAULT_PASSWORD, http_client, register, running_app, unique_email
+from tests.factories import DEFAULT_PASSWORD, http_client, register, running_app
 
 WRONG_PASSWORD = "salah-sandi-2026"
 

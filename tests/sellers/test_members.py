@@ -14,7 +14,9 @@ from tests.factories import (
 )
 
 
-async def test_owner_invites_staff_who_joins_by_accepting(app: FastAPI, client: AsyncClient) -> None:
+async def test_owner_invites_staff_who_joins_by_accepting(
+    app: FastAPI, client: AsyncClient
+) -> None:
     owner = await create_account(client)
     staff = await create_account(client)
     admin = await create_admin(app, client)

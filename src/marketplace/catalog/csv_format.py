@@ -271,6 +271,9 @@ def _product_payload(rows: list[SheetRow]) -> dict[str, Any]:
     return payload
 
 
+_MAX_NUMBER_DIGITS = 18
+
+
 def _variant_payload(cells: dict[str, str]) -> dict[str, Any]:
     payload: dict[str, Any] = {"name": cells["variant_name"]} if cells["variant_name"] else {}
     if cells["sku"]:
@@ -278,8 +281,10 @@ def _variant_payload(cells: dict[str, str]) -> dict[str, Any]:
     for column in NUMBER_COLUMNS:
         value = cells[column]
         if value:
-            # "25.000" or "25000.5" reach the schema as text, which its strict integers refuse.
-            payload[column] = int(value) if _WHOLE_NUMBER.match(value) else value
+            # "25.000" or "25000.5" reach the schema as text, which its strict integers refuse;
+            # so do absurdly long numbers (int() of 5,000 digits raises, it does not refuse).
+            is_number = _WHOLE_NUMBER.match(value) and len(value) <= _MAX_NUMBER_DIGITS
+            payload[column] = int(value) if is_number else value
     return payload
 
 

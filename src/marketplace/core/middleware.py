@@ -126,3 +126,37 @@ class _BodyTooLarge(StarletteHTTPException):
 
     def __init__(self) -> None:
         super().__init__(status_code=413)
+
+
+class PersonalResponseMiddleware:
+    """``Cache-Control: no-store`` on answers that belong to one caller: any request that
+    carried a bearer token or an order token, and every order or account address (a shared
+    cache or a browser's back button must never show one person's order to another)."""
+
+    PERSONAL_PREFIXES = ("/api/v1/me", "/api/v1/orders", "/api/v1/auth/")
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self._is_personal(scope):
+            await self.app(scope, receive, send)
+            return
+
+        async def send_no_store(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (name, value)
+                    for name, value in message.get("headers", [])
+                    if name.lower() != b"cache-control"
+                ]
+                message["headers"] = [*headers, (b"cache-control", b"no-store")]
+            await send(message)
+
+        await self.app(scope, receive, send_no_store)
+
+    def _is_personal(self, scope: Scope) -> bool:
+        if str(scope["path"]).startswith(self.PERSONAL_PREFIXES):
+            return True
+        names = {name.lower() for name, _ in scope["headers"]}
+        return b"authorization" in names or b"x-order-token" in names

@@ -15,11 +15,17 @@ def slugify(text: str, *, fallback: str = "item") -> str:
     return slug[:MAX_SLUG_LENGTH].rstrip("-") or fallback
 
 
-def next_free_slug(base: str, taken: set[str]) -> str:
-    """``base`` if free, else ``base-2``, ``base-3``, ... (the first one not in ``taken``)."""
+def next_free_slug(base: str, taken: set[str], *, max_length: int = MAX_SLUG_LENGTH) -> str:
+    """``base`` if free, else ``base-2``, ``base-3``, ... (the first one not in ``taken``),
+    the base cut so that the slug with its suffix still fits ``max_length``."""
     if base not in taken:
         return base
     counter = 2
-    while f"{base}-{counter}" in taken:
+    while _with_suffix(base, counter, max_length) in taken:
         counter += 1
-    return f"{base}-{counter}"
+    return _with_suffix(base, counter, max_length)
+
+
+def _with_suffix(base: str, counter: int, max_length: int) -> str:
+    suffix = f"-{counter}"
+    return base[: max_length - len(suffix)].rstrip("-") + suffix

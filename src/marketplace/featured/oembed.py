@@ -6,6 +6,7 @@ from markupsafe import escape
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.config import Settings
+from marketplace.core.errors import InvalidInput
 from marketplace.core.i18n import translate
 from marketplace.featured import service
 from marketplace.featured.exceptions import OEmbedFormatNotImplemented, OEmbedUrlNotFound
@@ -32,7 +33,12 @@ async def product_embed(
     """501 for any format but JSON; 404 for an address that names no public product of ours."""
     if response_format != "json":
         raise OEmbedFormatNotImplemented()
-    reference = product_reference(settings, url)
+    try:
+        reference = product_reference(settings, url)
+    except ValueError as error:  # e.g. "http://[::1": an IPv6 host never closed
+        raise InvalidInput.for_field(
+            ["query", "url"], translate("invalid-url"), "invalid_url"
+        ) from error
     card = await service.product_card(session, storage, settings, reference) if reference else None
     if card is None:
         raise OEmbedUrlNotFound()

@@ -3,6 +3,7 @@ seller's members when there is something to ship. Queued in the transaction, sen
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +25,18 @@ def _item_context(item: OrderItem) -> dict[str, Any]:
     }
 
 
+# Anyone can place an order to any address, so whatever the buyer typed reaches a stranger's
+# mailbox: it goes in on one line, without control characters, and clipped (HTML escaping is
+# the templates' autoescape).
+BUYER_TEXT_LIMIT = 80
+_CONTROL_OR_SPACE = re.compile(r"[\x00-\x1f\x7f-\x9f\s]+")
+
+
+def buyer_text(value: str | None, limit: int = BUYER_TEXT_LIMIT) -> str:
+    flat = _CONTROL_OR_SPACE.sub(" ", value or "").strip()
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
 def _order_context(order: Order) -> dict[str, Any]:
     return {
         "number": order.number,
@@ -31,16 +44,20 @@ def _order_context(order: Order) -> dict[str, Any]:
         "shipping_total": order.shipping_total,
         "total": order.total,
         "payment_method": order.payment_method.value,
-        "buyer": {"name": order.buyer_name, "email": order.buyer_email},
+        "shipping_method": order.shipping_method.value,
+        "buyer": {"name": buyer_text(order.buyer_name), "email": order.buyer_email},
         "shipping_address": {
-            "recipient": order.recipient,
-            "phone": order.recipient_phone,
-            "street": order.street,
-            "village": order.village,
-            "district": order.district,
-            "city": order.city,
-            "province": order.province,
-            "postal_code": order.postal_code,
+            field: buyer_text(value)
+            for field, value in (
+                ("recipient", order.recipient),
+                ("phone", order.recipient_phone),
+                ("street", order.street),
+                ("village", order.village),
+                ("district", order.district),
+                ("city", order.city),
+                ("province", order.province),
+                ("postal_code", order.postal_code),
+            )
         },
     }
 

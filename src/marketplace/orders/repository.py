@@ -18,6 +18,7 @@ from marketplace.orders.models import (
     Order,
     OrderItem,
     OrderStatus,
+    PaymentMethod,
     SellerOrder,
     SellerOrderStatus,
     ShippingRate,
@@ -186,3 +187,23 @@ async def try_advisory_lock(session: AsyncSession, lock_id: int) -> bool:
     """PostgreSQL only: a transaction-scoped lock that fails at once when someone holds it."""
     result = await session.execute(select(func.pg_try_advisory_xact_lock(lock_id)))
     return bool(result.scalar_one())
+
+
+async def overdue_cash_on_delivery_parts(
+    session: AsyncSession, placed_before: datetime, limit: int, *, skip_locked: bool
+) -> list[uuid.UUID]:
+    """Cash-on-delivery seller-orders still waiting to ship, placed before the deadline;
+    locked, and other sweepers skip the rows we hold."""
+    query = (
+        select(SellerOrder.id)
+        .join(Order, Order.id == SellerOrder.order_id)
+        .where(
+            Order.payment_method == PaymentMethod.COD,
+            SellerOrder.status == SellerOrderStatus.TO_SHIP,
+            SellerOrder.created_at < placed_before,
+        )
+        .order_by(SellerOrder.created_at)
+        .limit(limit)
+        .with_for_update(of=SellerOrder, skip_locked=skip_locked)
+    )
+    return list((await session.execute(query)).scalars())

@@ -91,6 +91,8 @@ class SellerOrderRead(BaseModel):
     id: uuid.UUID
     order_id: uuid.UUID
     order_number: str
+    # ``pickup``: the buyer collects it, there is nothing to send.
+    shipping_method: ShippingMethod
     seller: SellerBrief
     status: SellerOrderStatus
     items: list[ItemRead]

@@ -118,12 +118,13 @@ def _item_read(item: OrderItem) -> ItemRead:
 
 
 def seller_order_read(
-    part: SellerOrder, seller_name: str, order_number: str, items: Sequence[OrderItem]
+    part: SellerOrder, seller_name: str, order: Order, items: Sequence[OrderItem]
 ) -> SellerOrderRead:
     return SellerOrderRead(
         id=part.id,
         order_id=part.order_id,
-        order_number=order_number,
+        order_number=order.number,
+        shipping_method=order.shipping_method,
         seller=SellerBrief(id=part.seller_id, name=seller_name),
         status=part.status,
         items=[_item_read(item) for item in items if item.seller_order_id == part.id],
@@ -181,7 +182,7 @@ async def order_read(session: AsyncSession, order: Order) -> OrderRead:
         ),
         notes=order.notes,
         items=[_item_read(item) for item in items],
-        seller_orders=[seller_order_read(part, name, order.number, items) for part, name in parts],
+        seller_orders=[seller_order_read(part, name, order, items) for part, name in parts],
         payment=payment_read(payment),
         created_at=order.created_at,
         cancelled_at=order.cancelled_at,
@@ -226,11 +227,9 @@ async def list_seller_orders(
     page, next_cursor = split_page(parts, limit, codec, lambda p: time_and_id(p.created_at, p.id))
     order_ids = [part.order_id for part in page]
     items = await repository.items_of(session, order_ids)
-    numbers = {
-        order.id: order.number for order in await repository.orders_by_ids(session, order_ids)
-    }
+    orders = {order.id: order for order in await repository.orders_by_ids(session, order_ids)}
     return Page(
-        items=[seller_order_read(p, seller_name, numbers[p.order_id], items) for p in page],
+        items=[seller_order_read(p, seller_name, orders[p.order_id], items) for p in page],
         next_cursor=next_cursor,
     )
 
@@ -288,7 +287,7 @@ async def present_seller_order(
     session: AsyncSession, order: Order, part: SellerOrder
 ) -> SellerOrderRead:
     items = await repository.items_of(session, [order.id])
-    return seller_order_read(part, await seller_name(session, part.seller_id), order.number, items)
+    return seller_order_read(part, await seller_name(session, part.seller_id), order, items)
 
 
 async def confirm_bank_transfer(session: AsyncSession, admin: User, payment_id: str) -> Payment:

@@ -8,6 +8,8 @@ import re
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.catalog import service as catalog_service
+from marketplace.core.errors import InvalidInput
+from marketplace.core.i18n import translate
 from marketplace.orders import repository
 from marketplace.orders.models import ShippingMethod, ShippingRate
 from marketplace.orders.schemas import ShippingAddress, ShippingRateTable
@@ -25,17 +27,47 @@ def _plain_place(name: str) -> str:
 
 async def destination_region(session: AsyncSession, address: ShippingAddress) -> str | None:
     """The destination's regency code: given, or matched from the city (or its seat town);
-    None for an address outside the province."""
+    None for an address outside the province. A given code must agree with the address (a
+    Jakarta address with Pangkalpinang's code paid Pangkalpinang's shipping)."""
+    matched = await _region_of_city(session, address.city)
     if address.region_code:
         await catalog_service.require_region(
             session, address.region_code, field=("shipping_address", "region_code")
         )
+        agrees = (
+            matched == address.region_code
+            if matched is not None
+            else _in_province(address.province)
+        )
+        if not agrees:
+            raise _region_mismatch(address)
         return address.region_code
-    city = _plain_place(address.city)
+    return matched
+
+
+async def _region_of_city(session: AsyncSession, city_name: str) -> str | None:
+    city = _plain_place(city_name)
     for region in await catalog_service.list_regions(session):
         if city in (_plain_place(region.name), _plain_place(region.seat or "")):
             return region.code
     return None
+
+
+def _in_province(province: str) -> bool:
+    """The province field names Kepulauan Bangka Belitung (however it is written)."""
+    plain = _plain_place(province).replace(".", "")
+    return plain == "babel" or ("bangka" in plain and "belitung" in plain)
+
+
+def _region_mismatch(address: ShippingAddress) -> InvalidInput:
+    message = translate(
+        "region-address-mismatch", region_code=address.region_code, city=address.city[:80]
+    )
+    errors = [
+        {"loc": ["body", "shipping_address", field], "msg": message, "type": "region_mismatch"}
+        for field in ("region_code", "city")
+    ]
+    return InvalidInput(message, errors=errors)
 
 
 def price_for_weight(rates: list[ShippingRate], weight_grams: int) -> int:
