@@ -12,6 +12,8 @@ from typing import Any
 import stripe
 from httpx import AsyncClient
 
+from tests.factories import guest_headers
+
 VISA = "4242424242424242"
 # localstripe declines charges on this number (its 4000000000000002 only fails attaching a card
 # to a customer, and charges fine).
@@ -49,9 +51,7 @@ async def refunds_on_stripe(stripe_client: stripe.StripeClient, intent_id: str) 
 
 
 async def order_seen_by_buyer(client: AsyncClient, order: dict[str, Any]) -> dict[str, Any]:
-    response = await client.get(
-        f"/api/v1/orders/{order['id']}", headers={"X-Order-Token": order["access_token"]}
-    )
+    response = await client.get(f"/api/v1/orders/{order['id']}", headers=guest_headers(order))
     assert response.status_code == 200, response.text
     seen: dict[str, Any] = response.json()
     return seen
