@@ -100,10 +100,11 @@ async def request_password_reset(
     hashing: Hashing,
     limiter: Limiter,
     client_address: ClientAddress,
-) -> None:
+) -> Response:
     """Answers 202 whether or not the account exists; e-mails a single-use code (30 min)."""
     context = service.AuthContext(settings=settings, hashing=hashing, limiter=limiter)
     await credentials.request_password_reset(session, context, body.email, client_address)
+    return Response(status_code=status.HTTP_202_ACCEPTED)
 
 
 @router.post(
@@ -176,7 +177,8 @@ async def resend_verification_email(
     settings: AppSettings,
     hashing: Hashing,
     limiter: Limiter,
-) -> None:
+) -> Response:
     """E-mails a new confirmation code (earlier codes stop working); nothing once confirmed."""
     context = service.AuthContext(settings=settings, hashing=hashing, limiter=limiter)
     await credentials.resend_verification(session, context, user)
+    return Response(status_code=status.HTTP_202_ACCEPTED)
