@@ -142,7 +142,8 @@ async def test_password_reset_code_older_than_30_minutes_is_refused(
         await begin_write_transaction(session)
         created = await session.scalar(select(AccountToken.created_at).where(reset))
         lifetime = await session.scalar(select(AccountToken.expires_at).where(reset))
-        assert created is not None and lifetime is not None
+        assert created is not None
+        assert lifetime is not None
         assert lifetime - created == timedelta(minutes=30)
         await session.execute(
             update(AccountToken).where(reset).values(expires_at=utcnow() - timedelta(1))
