@@ -139,3 +139,21 @@ async def test_anonymous_cannot_create_category(client: AsyncClient) -> None:
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
     assert (await client.get("/api/v1/categories")).json() == []
+
+
+async def test_category_slug_of_80_characters_is_created_and_audited(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    # Issue 10: on PostgreSQL a slug of 65-80 characters overflowed the audit log's varchar(64).
+    admin = await create_admin(app, client)
+    slug = "kerajinan-timah-dan-pewter-buatan-tangan-pengrajin-pangkalpinang-bangka"[:80]
+
+    response = await client.post(
+        "/api/v1/admin/categories", json={"slug": slug, "name": "Kerajinan"}, headers=admin.headers
+    )
+
+    assert response.status_code == 201, response.text
+    audit = await client.get(
+        "/api/v1/admin/audit-log", params={"target_id": slug}, headers=admin.headers
+    )
+    assert [entry["target_id"] for entry in audit.json()["items"]] == [slug]

@@ -638,3 +638,19 @@ async def test_cli_exports_xlsx_and_excel_csv_and_imports_them_back(
     assert to_stdout.exit_code == 2
     assert reimported.exit_code == 0, reimported.output
     assert "Products: 0 created, 0 updated" in reimported.output
+
+
+async def test_a_price_of_five_thousand_digits_is_a_row_error_not_a_server_error(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    # Issue 10: a CSV cell with 5,000 digits answered 500 (int() refuses over 4,300 digits).
+    shop = await open_shop(app, client)
+    content = csv_text(
+        ",Kopi Robusta Belinyu,Kopi bubuk,rempah,,,,,250 g,,9" + "9" * 4999 + ",10,260"
+    )
+
+    report = await import_ok(client, shop, content)
+
+    assert report["created_products"] == 0
+    [row] = report["errors"]
+    assert row["row"] == 2

@@ -116,3 +116,11 @@ async def test_xml_is_not_implemented(app: FastAPI, client: AsyncClient) -> None
     assert response.status_code == 501
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["type"] == "/problems/oembed-format-not-implemented"
+
+
+async def test_malformed_url_is_422_naming_it(client: AsyncClient) -> None:
+    # Issue 10: GET /oembed?url=http://%5B::1 answered 500 (an IPv6 host never closed).
+    response = await client.get("/oembed?url=http://%5B::1")
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["query", "url"]

@@ -143,3 +143,19 @@ async def test_name_of_exactly_120_characters_is_accepted(client: AsyncClient) -
 
     assert seller["name"] == "L" * 120
     assert seller["slug"] == "l" * 80
+
+
+async def test_second_seller_with_a_120_character_name_gets_a_slug_that_fits(
+    client: AsyncClient,
+) -> None:
+    # Issue 10: on PostgreSQL the second one's slug ("...-2") overflowed varchar(80): a 500.
+    owner = await create_account(client)
+    name = "Kelompok Informasi Masyarakat Lada Putih Muntok Sejahtera " * 3
+
+    first = await create_seller(client, owner, name=name[:120])
+    second = await create_seller(client, owner, name=name[:120])
+
+    assert len(first["slug"]) <= 80
+    assert second["slug"].endswith("-2")
+    assert len(second["slug"]) <= 80
+    assert second["slug"][:-2] == first["slug"][: len(second["slug"]) - 2]

@@ -24,7 +24,7 @@ async def list_audit_log(
     session: DbSession,
     codec: Annotated[CursorCodec, Depends(cursor_codec("audit"))],
     target_type: Annotated[str | None, Query(max_length=32)] = None,
-    target_id: Annotated[str | None, Query(max_length=64)] = None,
+    target_id: Annotated[str | None, Query(max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> Page[AuditEntryRead]:
