@@ -30,10 +30,14 @@ unset MARKETPLACE_REDIS_URL MARKETPLACE_SMTP_URL MARKETPLACE_STRIPE_SECRET_KEY |
 .venv/bin/marketplace db upgrade >/dev/null
 .venv/bin/marketplace serve --port "$port" >"$workdir/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 1 50); do
-    curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+ready=""
+for _ in $(seq 1 300); do
+    if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then ready=1; break; fi
     sleep 0.2
 done
+if [ -z "$ready" ]; then
+    echo "the server did not start"; cat "$workdir/server.log"; exit 1
+fi
 
 status=0
 .venv/bin/st --config-file .ci/schemathesis.toml run "http://127.0.0.1:$port/openapi.json" \
