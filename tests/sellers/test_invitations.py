@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 from httpx import AsyncClient
+from sqlalchemy import select
 
+from marketplace.sellers.models import SellerInvitation
 from tests.factories import (
     create_account,
     create_admin,
@@ -54,10 +56,6 @@ async def test_invitation_code_is_emailed_and_only_its_digest_is_stored(
     code = await invite_member(client, owner, seller["id"], "calon-staf@contoh.id")
 
     async with app.state.sessionmaker() as session:
-        from sqlalchemy import select  # noqa: PLC0415
-
-        from marketplace.sellers.models import SellerInvitation  # noqa: PLC0415
-
         hashes = (await session.scalars(select(SellerInvitation.token_hash))).all()
     assert len(code) == 43
     assert code not in hashes
