@@ -25,6 +25,7 @@ from tests.factories import (
     GUEST_BUYER,
     create_admin,
     create_category,
+    emailed_code,
     order_line,
     product_body,
     shipping_address,
@@ -94,6 +95,14 @@ async def test_buyer_and_seller_flow_through_the_generated_client(
     )
     user = await _call("auth_register", 201, client=anonymous, body=register)
     assert user.email == seller_email
+    # and confirms the address with the e-mailed code (creating a store needs it)
+    code = await emailed_code(client, seller_email, "verify_email")
+    await _call(
+        "auth_verify_email",
+        204,
+        client=anonymous,
+        body=_model("VerifyEmailRequest")(token=code),
+    )
     form = _model("BodyAuthIssueToken")(username=seller_email, password=DEFAULT_PASSWORD)
     tokens = await _call("auth_issue_token", 200, client=anonymous, body=form)
     seller_client = _client(app, tokens.access_token)
