@@ -4,7 +4,6 @@ address, with a much higher ceiling per account; X-Forwarded-For only from trust
 from __future__ import annotations
 
 import asyncio
-import os
 from collections import Counter
 
 from fastapi import FastAPI
@@ -14,7 +13,6 @@ from tests.conftest import make_settings
 from tests.factories import DEFAULT_PASSWORD, http_client, register, running_app
 
 WRONG_PASSWORD = "salah-sandi-2026"
-REDIS_URL = os.environ.get("MARKETPLACE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 async def token_status(
@@ -38,9 +36,9 @@ async def test_sixty_parallel_wrong_passwords_get_exactly_five_401s(client: Asyn
 
 
 async def test_sixty_parallel_wrong_passwords_on_two_instances_sharing_redis_get_five_401s(
-    migrated_database: str, app: FastAPI
+    migrated_database: str, app: FastAPI, redis_url: str
 ) -> None:
-    settings = make_settings(migrated_database, redis_url=REDIS_URL)
+    settings = make_settings(migrated_database, redis_url=redis_url)
     async with running_app(settings) as first, running_app(settings) as second:
         await first.state.rate_limiter.reset()
         try:
