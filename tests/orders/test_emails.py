@@ -4,6 +4,7 @@ after the commit; a server that is down delays them and never fails or loses the
 
 from __future__ import annotations
 
+from marketplace.core.formatting import format_rupiah
 import socket
 import threading
 from collections.abc import AsyncIterator, Iterator
@@ -190,7 +191,10 @@ async def test_guest_receives_order_received_in_indonesian_with_totals_and_trans
     assert "Subtotal: Rp 110.000" in text
     assert "Ongkos kirim: Rp 12.000" in text
     assert "Total: Rp 122.000" in text
-    assert "Transfer tepat Rp 122.000 ke rekening Bank Sumsel Babel" in text
+    # the amount to transfer is the total plus the order's unique code (1..999)
+    amount = order["payment"]["amount"]
+    assert amount == 122_000 + order["payment"]["unique_code"]
+    assert f"Transfer tepat {format_rupiah(amount)} ke rekening Bank Sumsel Babel" in text
     assert f"dengan berita {order['number']}." in text
     assert "Mohon bayar sebelum" in text
     assert "WIB" in text
@@ -212,7 +216,7 @@ async def test_order_placed_in_english_gets_an_english_email(
     assert mail.subject == f"Order {order['number']} received"
     assert "Hello Budi Santoso, thank you for your order." in mail.text
     assert "Shipping: Rp 12.000" in mail.text
-    assert "Transfer exactly Rp 122.000" in mail.text
+    assert f"Transfer exactly {format_rupiah(order['payment']['amount'])}" in mail.text
     assert "Please pay before" in mail.text
 
 

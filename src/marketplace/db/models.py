@@ -17,8 +17,12 @@ from marketplace.payments.models import (
     LedgerEntry,
     Payment,
     PaymentAnomaly,
+    PaymentProof,
+    PlatformLedgerEntry,
     Refund,
+    StatementLine,
     StripeEvent,
+    TransferCode,
 )
 from marketplace.sellers.models import Seller, SellerMember
 
@@ -43,4 +47,8 @@ __all__ = [
     "Seller",
     "SellerMember",
     "User",
+    "PaymentProof",
+    "PlatformLedgerEntry",
+    "StatementLine",
+    "TransferCode",
 ]

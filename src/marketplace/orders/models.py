@@ -39,6 +39,7 @@ class PaymentMethod(StrEnum):
     STRIPE = "stripe"
     BANK_TRANSFER = "bank_transfer"
     COD = "cod"
+    QRIS = "qris"
 
 
 class ShippingMethod(StrEnum):
@@ -52,6 +53,13 @@ class Order(IdMixin, TimestampMixin, Base):
         Index("ix_orders_buyer_created", "buyer_user_id", "created_at", "id"),
         Index("ix_orders_status_expires", "status", "expires_at"),
         CheckConstraint("total = subtotal + shipping_total", name="total_adds_up"),
+        # The admin desk: newest first overall and per filter, and exact look-ups by contact.
+        Index("ix_orders_created", "created_at", "id"),
+        Index("ix_orders_status_created", "status", "created_at", "id"),
+        Index("ix_orders_payment_status_created", "payment_status", "created_at", "id"),
+        Index("ix_orders_payment_method_created", "payment_method", "created_at", "id"),
+        Index("ix_orders_buyer_email", "buyer_email"),
+        Index("ix_orders_buyer_phone", "buyer_phone"),
     )
 
     number: Mapped[str] = mapped_column(String(20), unique=True)
@@ -86,11 +94,17 @@ class Order(IdMixin, TimestampMixin, Base):
     cancelled_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
     cancel_reason: Mapped[str | None] = mapped_column(String(64))
+    # The one "your transfer is about to expire" reminder was queued then.
+    payment_reminder_sent_at: Mapped[datetime | None]
 
 
 class SellerOrder(IdMixin, TimestampMixin, Base):
     __tablename__ = "seller_orders"
-    __table_args__ = (Index("ix_seller_orders_seller_status", "seller_id", "status", "created_at"),)
+    __table_args__ = (
+        Index("ix_seller_orders_seller_status", "seller_id", "status", "created_at"),
+        Index("ix_seller_orders_tracking_number", "tracking_number"),
+        Index("ix_seller_orders_seller_order", "seller_id", "order_id"),
+    )
 
     order_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("orders.id", ondelete="CASCADE"), index=True

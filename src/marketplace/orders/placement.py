@@ -210,6 +210,7 @@ def _expiry(settings: Settings, method: PaymentMethod) -> datetime | None:
     minutes = {
         PaymentMethod.BANK_TRANSFER: settings.order_expiry_minutes_bank_transfer,
         PaymentMethod.STRIPE: settings.order_expiry_minutes_stripe,
+        PaymentMethod.QRIS: settings.order_expiry_minutes_qris,
     }.get(method)
     return utcnow() + timedelta(minutes=minutes) if minutes else None
 

@@ -123,7 +123,7 @@ async def start_payment(
     payment = await service.new_payment_attempt(
         session, settings, viewer, order_id, token, body.payment_method
     )
-    content = service.payment_read(payment)
+    content = service.payment_read(payment, settings.public_url)
     assert content is not None
     body_json = content.model_dump(mode="json")
     await idempotency.remember(session, request, 201, body_json, payment.id)

@@ -105,6 +105,14 @@ class SellerOrderRead(BaseModel):
     created_at: datetime
 
 
+class QrisRead(BaseModel):
+    """A dynamic QRIS for exactly the payment's amount: the payload any QRIS app reads, and
+    the same drawn as an SVG QR code."""
+
+    payload: str
+    image_url: str
+
+
 class PaymentRead(BaseModel):
     id: uuid.UUID
     method: PaymentMethod
@@ -113,6 +121,9 @@ class PaymentRead(BaseModel):
     currency: Literal["IDR"] = "IDR"
     client_secret: str | None = None
     instructions: dict[str, Any] | None = None
+    # Bank transfer and QRIS: the 1..999 that makes ``amount`` differ from the order total.
+    unique_code: int | None = None
+    qris: QrisRead | None = None
 
 
 class BuyerRead(BaseModel):

@@ -40,6 +40,7 @@ from marketplace.orders.schemas import (
     OrderBrief,
     OrderRead,
     PaymentRead,
+    QrisRead,
     SellerBrief,
     SellerOrderRead,
 )
@@ -138,9 +139,15 @@ def seller_order_read(
     )
 
 
-def payment_read(payment: Payment | None) -> PaymentRead | None:
+def payment_read(payment: Payment | None, public_url: str = "") -> PaymentRead | None:
     if payment is None:
         return None
+    qris = None
+    if payment.qris_payload:
+        qris = QrisRead(
+            payload=payment.qris_payload,
+            image_url=f"{public_url}/api/v1/payments/{payment.id}/qris.svg",
+        )
     return PaymentRead(
         id=payment.id,
         method=payment.method,
@@ -148,7 +155,14 @@ def payment_read(payment: Payment | None) -> PaymentRead | None:
         amount=payment.amount,
         client_secret=payment.client_secret,
         instructions=payment.instructions,
+        unique_code=payment.unique_code,
+        qris=qris,
     )
+
+
+def public_url_of(session: AsyncSession) -> str:
+    runtime = payments_service.bound_runtime(session)
+    return runtime.settings.public_url if runtime is not None else ""
 
 
 async def order_read(session: AsyncSession, order: Order) -> OrderRead:
@@ -182,7 +196,7 @@ async def order_read(session: AsyncSession, order: Order) -> OrderRead:
         notes=order.notes,
         items=[_item_read(item) for item in items],
         seller_orders=[seller_order_read(part, name, order.number, items) for part, name in parts],
-        payment=payment_read(payment),
+        payment=payment_read(payment, public_url_of(session)),
         created_at=order.created_at,
         cancelled_at=order.cancelled_at,
         completed_at=order.completed_at,

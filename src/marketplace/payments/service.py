@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.config import Settings
+from marketplace.config import Settings, UniqueCodeBooking
 from marketplace.core.formatting import format_rupiah
 from marketplace.core.i18n import Language
 from marketplace.core.pagination import CursorCodec, parse_time_and_id, split_page, time_and_id
@@ -21,11 +21,14 @@ from marketplace.core.schemas import Page
 from marketplace.db.base import utcnow
 from marketplace.db.session import after_rollback
 from marketplace.orders.models import PaymentMethod
-from marketplace.payments import repository
+from marketplace.payments import qris, repository, transfer_codes
+from marketplace.payments.exceptions import QrisUnavailable, TransferCodesExhausted
 from marketplace.payments.models import (
     Payment,
     PaymentAnomaly,
     PaymentAttemptStatus,
+    PlatformEntryKind,
+    PlatformLedgerEntry,
     Refund,
     RefundStatus,
 )
@@ -71,7 +74,10 @@ async def start_offline_payment(
     language: Language,
     first_attempt: bool = False,
 ) -> Payment:
-    """A bank-transfer or cash-on-delivery attempt (no money moves until confirmed)."""
+    """A bank-transfer, QRIS or cash-on-delivery attempt (no money moves until confirmed).
+    Transfers and QRIS carry a unique code, so their amount identifies them on a statement."""
+    if method is PaymentMethod.QRIS and not settings.qris_merchant_payload:
+        raise QrisUnavailable()
     if not first_attempt:
         await repository.cancel_open_payments(session, order_id)
     payment = Payment(
@@ -80,16 +86,64 @@ async def start_offline_payment(
         status=PaymentAttemptStatus.PENDING,
         amount=amount,
     )
-    if method is PaymentMethod.BANK_TRANSFER:
+    if method in CODED_METHODS:
         attempt = (
             1 if first_attempt else len(await repository.payments_of_order(session, order_id)) + 1
         )
-        reference = order_number if attempt == 1 else f"{order_number}-{attempt}"
-        payment.reference = reference
-        payment.instructions = bank_transfer_instructions(settings, amount, reference, language)
+        payment.reference = order_number if attempt == 1 else f"{order_number}-{attempt}"
     session.add(payment)
     await session.flush()
+    if method in CODED_METHODS:
+        await _take_unique_code(session, settings, payment, amount)
+        _describe(settings, payment, amount, language)
+        await session.flush()
     return payment
+
+
+CODED_METHODS = frozenset({PaymentMethod.BANK_TRANSFER, PaymentMethod.QRIS})
+
+
+async def _take_unique_code(
+    session: AsyncSession, settings: Settings, payment: Payment, total: int
+) -> None:
+    booking = settings.bank_transfer_unique_code_booking
+    try:
+        code = await transfer_codes.allocate(session, payment.id, total, booking)
+    except transfer_codes.NoFreeTransferCode as error:
+        raise TransferCodesExhausted() from error
+    payment.unique_code = code
+    payment.amount = transfer_codes.amount_with_code(total, code, booking)
+    payment.instructions = {"unique_code_booking": booking.value}
+
+
+def _describe(settings: Settings, payment: Payment, total: int, language: Language) -> None:
+    """Instructions (and for QRIS the dynamic payload) for the payment's current amount."""
+    booking = UniqueCodeBooking((payment.instructions or {}).get("unique_code_booking", "income"))
+    reference = payment.reference or ""
+    if payment.method is PaymentMethod.QRIS and settings.qris_merchant_payload:
+        payment.qris_payload = qris.dynamic_payload(
+            settings.qris_merchant_payload, payment.amount, reference
+        )
+        instructions = qris_instructions(payment.amount, reference, language)
+    else:
+        instructions = bank_transfer_instructions(settings, payment.amount, reference, language)
+    instructions.update(
+        {"order_total": total, "unique_code": payment.unique_code, "unique_code_booking": booking}
+    )
+    payment.instructions = instructions
+
+
+def qris_instructions(amount: int, reference: str, language: Language) -> dict[str, Any]:
+    if language is Language.ENGLISH:
+        text = (
+            f"Scan the QRIS code with any banking or e-wallet app and pay {format_rupiah(amount)}."
+        )
+    else:
+        text = (
+            f"Pindai kode QRIS dengan aplikasi bank atau dompet digital mana pun dan bayar "
+            f"{format_rupiah(amount)}."
+        )
+    return {"amount": amount, "currency": "IDR", "reference": reference, "text": text}
 
 
 async def get_payment(
@@ -107,9 +161,31 @@ async def latest_payments(
 async def mark_paid(
     session: AsyncSession, payment: Payment, confirmed_by: uuid.UUID | None
 ) -> None:
+    """Paid: a unique code goes back to the pool and is booked in the platform's ledger."""
     payment.status = PaymentAttemptStatus.PAID
     payment.paid_at = utcnow()
     payment.confirmed_by = confirmed_by
+    await session.flush()
+    await repository.release_transfer_code(session, payment.id)
+    if payment.unique_code:
+        await _book_unique_code(session, payment)
+
+
+async def _book_unique_code(session: AsyncSession, payment: Payment) -> None:
+    booking = (payment.instructions or {}).get("unique_code_booking", "income")
+    code = payment.unique_code or 0
+    income = booking == UniqueCodeBooking.INCOME.value
+    session.add(
+        PlatformLedgerEntry(
+            kind=PlatformEntryKind.UNIQUE_CODE_INCOME
+            if income
+            else PlatformEntryKind.UNIQUE_CODE_DISCOUNT,
+            amount=code if income else -code,
+            payment_id=payment.id,
+            order_id=payment.order_id,
+            reference=payment.reference or str(payment.id),
+        )
+    )
     await session.flush()
 
 
@@ -350,9 +426,12 @@ async def reprice_open_payment(
         return
     if payment.method is PaymentMethod.STRIPE and payment.reference:
         await runtime.gateway.update_intent_amount(payment.reference, amount)
-    if payment.method is PaymentMethod.BANK_TRANSFER and payment.reference:
-        payment.instructions = bank_transfer_instructions(
-            runtime.settings, amount, payment.reference, language
+    if payment.method in CODED_METHODS and payment.reference:
+        booking = UniqueCodeBooking(
+            (payment.instructions or {}).get("unique_code_booking", "income")
         )
-    payment.amount = amount
+        payment.amount = transfer_codes.amount_with_code(amount, payment.unique_code, booking)
+        _describe(runtime.settings, payment, amount, language)
+    else:
+        payment.amount = amount
     await session.flush()
