@@ -166,9 +166,11 @@ class S3Storage:
         public_base_url: str | None = None,
         *,
         presigned_url_seconds: int = 900,
+        cache_control: str = IMMUTABLE_CACHE_CONTROL,
     ) -> None:
         self.bucket = bucket
         self.presigned_url_seconds = presigned_url_seconds
+        self.cache_control = cache_control
         base = public_base_url or endpoint_url or f"https://s3.{region}.amazonaws.com"
         self.public_base_url = base.rstrip("/")
         self._client: Any = _create_s3_client(endpoint_url, region)
@@ -181,7 +183,7 @@ class S3Storage:
             Key=str(validate_key(key)),
             Body=data,
             ContentType=content_type,
-            CacheControl=IMMUTABLE_CACHE_CONTROL,
+            CacheControl=self.cache_control,
         )
 
     async def delete(self, key: str) -> None:
@@ -329,3 +331,37 @@ def storage_from_settings(settings: Settings) -> MediaStorage:
         settings.s3_public_url,
         presigned_url_seconds=settings.s3_presigned_url_seconds,
     )
+
+
+PRIVATE_CACHE_CONTROL = "private, no-store"
+
+
+def private_storage_from_settings(settings: Settings) -> MediaStorage:
+    """Where private files (proofs of transfer) live: a folder outside ``media_root`` (which
+    /media serves to anyone), or the private bucket (default: the media bucket, keys under
+    ``private/``, which its policy must not make public). Links to them are short-lived."""
+    if settings.media_backend is MediaBackend.LOCAL:
+        return LocalStorage(settings.private_media_root, settings.public_url)
+    bucket = settings.s3_private_bucket or settings.s3_bucket
+    if not bucket:
+        raise ValueError("MARKETPLACE_S3_BUCKET must be set when MARKETPLACE_MEDIA_BACKEND=s3")
+    return S3Storage(
+        bucket,
+        settings.s3_endpoint_url,
+        settings.s3_region,
+        None,
+        presigned_url_seconds=settings.payment_proof_link_seconds,
+        cache_control=PRIVATE_CACHE_CONTROL,
+    )
+
+
+async def read_local(root: Path, key: str) -> bytes | None:
+    """The bytes of a file under ``root``, or None when missing or the key escapes."""
+
+    def read() -> bytes | None:
+        try:
+            return local_path(root, key).read_bytes()
+        except (InvalidMediaKey, OSError):
+            return None
+
+    return await run_in_threadpool(read)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from marketplace.core.phone import normalize_indonesian_phone
 from marketplace.db.base import utcnow
 from marketplace.db.queries import newest_first
 from marketplace.db.session import rows_affected
@@ -18,6 +20,8 @@ from marketplace.orders.models import (
     Order,
     OrderItem,
     OrderStatus,
+    PaymentMethod,
+    PaymentStatus,
     SellerOrder,
     SellerOrderStatus,
     ShippingRate,
@@ -186,3 +190,103 @@ async def try_advisory_lock(session: AsyncSession, lock_id: int) -> bool:
     """PostgreSQL only: a transaction-scoped lock that fails at once when someone holds it."""
     result = await session.execute(select(func.pg_try_advisory_xact_lock(lock_id)))
     return bool(result.scalar_one())
+
+
+# Admin desk (issue 11)
+@dataclass(frozen=True)
+class OrderFilters:
+    """What the admin desk narrows orders by; ``q`` is matched exactly against the order
+    number, the buyer's e-mail (any case) or phone, and the seller-orders' tracking numbers."""
+
+    q: str | None = None
+    status: OrderStatus | None = None
+    payment_status: PaymentStatus | None = None
+    payment_method: PaymentMethod | None = None
+    seller_id: uuid.UUID | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+
+
+async def search_orders(
+    session: AsyncSession,
+    filters: OrderFilters,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[Order]:
+    """Newest first, keyset-paginated; each condition is served by its own index."""
+    query = select(Order)
+    if filters.q:
+        query = query.where(Order.id.in_(_ids_matching(filters.q)))
+    if filters.status is not None:
+        query = query.where(Order.status == filters.status)
+    if filters.payment_status is not None:
+        query = query.where(Order.payment_status == filters.payment_status)
+    if filters.payment_method is not None:
+        query = query.where(Order.payment_method == filters.payment_method)
+    if filters.seller_id is not None:
+        query = query.where(
+            Order.id.in_(
+                select(SellerOrder.order_id).where(SellerOrder.seller_id == filters.seller_id)
+            )
+        )
+    if filters.created_from is not None:
+        query = query.where(Order.created_at >= filters.created_from)
+    if filters.created_to is not None:
+        query = query.where(Order.created_at < filters.created_to)
+    query = newest_first(query, Order.created_at, Order.id, after, limit)
+    return list((await session.execute(query)).scalars())
+
+
+def _ids_matching(q: str) -> Any:
+    """Ids of the orders ``q`` names: one indexed equality per kind of identifier."""
+    text = q.strip()
+    parts = [
+        select(Order.id).where(Order.number == text.upper()),
+        select(SellerOrder.order_id).where(SellerOrder.tracking_number == text),
+    ]
+    if "@" in text:
+        lowered = text.lower()
+        emails = {text, lowered} | {f"{text.split('@')[0]}@{text.split('@')[1].lower()}"}
+        parts.append(select(Order.id).where(Order.buyer_email.in_(sorted(emails))))
+    try:
+        phone = normalize_indonesian_phone(text)
+    except ValueError:
+        phone = None
+    if phone is not None:
+        parts.append(select(Order.id).where(Order.buyer_phone == phone))
+    return union_all(*parts)
+
+
+async def get_order_by_number(session: AsyncSession, number: str) -> Order | None:
+    result = await session.execute(select(Order).where(Order.number == number.strip().upper()))
+    return result.scalar_one_or_none()
+
+
+async def orders_to_remind(
+    session: AsyncSession, now: datetime, until: datetime, limit: int, *, skip_locked: bool
+) -> list[uuid.UUID]:
+    """Pending transfer and QRIS orders expiring before ``until`` and not reminded yet."""
+    query = (
+        select(Order.id)
+        .where(
+            Order.status == OrderStatus.PENDING,
+            Order.payment_method.in_([PaymentMethod.BANK_TRANSFER, PaymentMethod.QRIS]),
+            Order.payment_reminder_sent_at.is_(None),
+            Order.expires_at > now,
+            Order.expires_at <= until,
+        )
+        .order_by(Order.expires_at)
+        .limit(limit)
+        .with_for_update(skip_locked=skip_locked)
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def stamp_reminder(session: AsyncSession, order_id: uuid.UUID, now: datetime) -> bool:
+    result = await session.execute(
+        update(Order)
+        .where(Order.id == order_id, Order.payment_reminder_sent_at.is_(None))
+        .values(payment_reminder_sent_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return rows_affected(result) == 1

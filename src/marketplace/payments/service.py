@@ -370,6 +370,10 @@ async def paid_payment_of(session: AsyncSession, order_id: uuid.UUID) -> Payment
     return None
 
 
+async def refunded_total(session: AsyncSession, order_id: uuid.UUID) -> int:
+    return sum(p.refunded_amount for p in await repository.payments_of_order(session, order_id))
+
+
 async def payment_by_reference(session: AsyncSession, reference: str) -> Payment | None:
     return await repository.get_payment_by_reference(session, reference)
 
