@@ -4,7 +4,6 @@ after the commit; a server that is down delays them and never fails or loses the
 
 from __future__ import annotations
 
-from marketplace.core.formatting import format_rupiah
 import socket
 import threading
 from collections.abc import AsyncIterator, Iterator
@@ -22,6 +21,7 @@ from httpx import AsyncClient
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from marketplace.core.formatting import format_rupiah
 from marketplace.db.base import utcnow
 from marketplace.notifications.models import EmailStatus, OutboxEmail
 from tests.conftest import make_settings

@@ -3,7 +3,6 @@ table, for guests (who get an order token) and signed-in buyers."""
 
 from __future__ import annotations
 
-from marketplace.core.formatting import format_rupiah
 import hashlib
 import re
 import uuid
@@ -17,7 +16,7 @@ from httpx import AsyncClient
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from marketplace.core.formatting import WIB
+from marketplace.core.formatting import WIB, format_rupiah
 from marketplace.orders.models import IdempotencyRecord, Order, ShippingRate
 from tests.factories import (
     create_account,
