@@ -28,6 +28,7 @@ from tests.factories import (
     running_app,
 )
 
+
 async def held_codes(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[int, str]:
     async with sessionmaker() as session:
         rows = (await session.execute(select(TransferCode.code, TransferCode.payment_id))).all()
