@@ -57,6 +57,8 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "catalog_version_ttl_seconds": 0,
         "log_json": False,
         "public_url": "http://testserver",
+        # proofs of transfer: a folder of this run, never the project's ./var/private
+        "private_media_root": Path(tempfile.mkdtemp(prefix="marketplace-private-")),
     }
     values.update(overrides)
     return Settings.model_validate(values)
