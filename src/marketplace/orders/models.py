@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.core.i18n import Language
@@ -47,6 +48,12 @@ class ShippingMethod(StrEnum):
     PICKUP = "pickup"
 
 
+def _lowered_email(context: DefaultExecutionContext) -> str:
+    # SQLAlchemy leaves this method unannotated; it returns the row's insert parameters.
+    parameters = context.get_current_parameters()  # type: ignore[no-untyped-call]
+    return str(parameters["buyer_email"]).lower()
+
+
 class Order(IdMixin, TimestampMixin, Base):
     __tablename__ = "orders"
     __table_args__ = (
@@ -58,7 +65,7 @@ class Order(IdMixin, TimestampMixin, Base):
         Index("ix_orders_status_created", "status", "created_at", "id"),
         Index("ix_orders_payment_status_created", "payment_status", "created_at", "id"),
         Index("ix_orders_payment_method_created", "payment_method", "created_at", "id"),
-        Index("ix_orders_buyer_email", "buyer_email"),
+        Index("ix_orders_buyer_email_lower", "buyer_email_lower"),
         Index("ix_orders_buyer_phone", "buyer_phone"),
     )
 
@@ -68,6 +75,8 @@ class Order(IdMixin, TimestampMixin, Base):
     )
     buyer_name: Mapped[str] = mapped_column(String(120))
     buyer_email: Mapped[str] = mapped_column(String(254))
+    # The same in lower case: the admin desk finds an order by e-mail typed in any case.
+    buyer_email_lower: Mapped[str] = mapped_column(String(254), default=_lowered_email)
     buyer_phone: Mapped[str] = mapped_column(String(24))
     language: Mapped[Language] = mapped_column(enum_column_type(Language))
     recipient: Mapped[str] = mapped_column(String(120))

@@ -245,9 +245,7 @@ def _ids_matching(q: str) -> Any:
         select(SellerOrder.order_id).where(SellerOrder.tracking_number == text),
     ]
     if "@" in text:
-        lowered = text.lower()
-        emails = {text, lowered} | {f"{text.split('@')[0]}@{text.split('@')[1].lower()}"}
-        parts.append(select(Order.id).where(Order.buyer_email.in_(sorted(emails))))
+        parts.append(select(Order.id).where(Order.buyer_email_lower == text.lower()))
     try:
         phone = normalize_indonesian_phone(text)
     except ValueError:
