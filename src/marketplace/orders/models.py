@@ -112,7 +112,8 @@ class SellerOrder(IdMixin, TimestampMixin, Base):
     __table_args__ = (
         Index("ix_seller_orders_seller_status", "seller_id", "status", "created_at"),
         Index("ix_seller_orders_tracking_number", "tracking_number"),
-        Index("ix_seller_orders_seller_order", "seller_id", "order_id"),
+        # A seller's orders newest first at the admin desk (created with their order).
+        Index("ix_seller_orders_seller_created", "seller_id", "created_at", "order_id"),
     )
 
     order_id: Mapped[uuid.UUID] = mapped_column(

@@ -215,6 +215,15 @@ async def search_orders(
 ) -> list[Order]:
     """Newest first, keyset-paginated; each condition is served by its own index."""
     query = select(Order)
+    created_at: Any = Order.created_at
+    order_id: Any = Order.id
+    if filters.seller_id is not None:
+        # Walk the seller's seller-orders (created with their order) newest first, so one
+        # seller among many is an index range, not a scan of every order.
+        query = query.join(SellerOrder, SellerOrder.order_id == Order.id).where(
+            SellerOrder.seller_id == filters.seller_id
+        )
+        created_at, order_id = SellerOrder.created_at, SellerOrder.order_id
     if filters.q:
         query = query.where(Order.id.in_(_ids_matching(filters.q)))
     if filters.status is not None:
@@ -223,17 +232,11 @@ async def search_orders(
         query = query.where(Order.payment_status == filters.payment_status)
     if filters.payment_method is not None:
         query = query.where(Order.payment_method == filters.payment_method)
-    if filters.seller_id is not None:
-        query = query.where(
-            Order.id.in_(
-                select(SellerOrder.order_id).where(SellerOrder.seller_id == filters.seller_id)
-            )
-        )
     if filters.created_from is not None:
-        query = query.where(Order.created_at >= filters.created_from)
+        query = query.where(created_at >= filters.created_from)
     if filters.created_to is not None:
-        query = query.where(Order.created_at < filters.created_to)
-    query = newest_first(query, Order.created_at, Order.id, after, limit)
+        query = query.where(created_at < filters.created_to)
+    query = newest_first(query, created_at, order_id, after, limit)
     return list((await session.execute(query)).scalars())
 
 

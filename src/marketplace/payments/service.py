@@ -9,58 +9,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.config import Settings, UniqueCodeBooking
-from marketplace.core.formatting import format_rupiah
 from marketplace.core.i18n import Language
 from marketplace.core.pagination import CursorCodec, parse_time_and_id, split_page, time_and_id
 from marketplace.core.schemas import Page
 from marketplace.db.base import utcnow
 from marketplace.db.session import after_rollback
 from marketplace.orders.models import PaymentMethod
-from marketplace.payments import qris, repository, transfer_codes
-from marketplace.payments.exceptions import QrisUnavailable, TransferCodesExhausted
+from marketplace.payments import instructions, repository, transfer_codes
+from marketplace.payments.exceptions import QrisUnavailable
 from marketplace.payments.models import (
     Payment,
     PaymentAnomaly,
     PaymentAttemptStatus,
-    PlatformEntryKind,
-    PlatformLedgerEntry,
     Refund,
     RefundStatus,
 )
 from marketplace.payments.schemas import AnomalyRead, LedgerEntryRead
 from marketplace.payments.stripe_gateway import PaymentProviderError, StripeGateway
-
-
-def bank_transfer_instructions(
-    settings: Settings, amount: int, reference: str, language: Language
-) -> dict[str, Any]:
-    """What the buyer needs to pay by transfer; the reference identifies the order."""
-    if language is Language.ENGLISH:
-        text = (
-            f"Transfer exactly {format_rupiah(amount)} to {settings.bank_transfer_bank_name} "
-            f"account {settings.bank_transfer_account_number} "
-            f"({settings.bank_transfer_account_holder}) with reference {reference}."
-        )
-    else:
-        text = (
-            f"Transfer tepat {format_rupiah(amount)} ke rekening "
-            f"{settings.bank_transfer_bank_name} {settings.bank_transfer_account_number} "
-            f"a.n. {settings.bank_transfer_account_holder} dengan berita {reference}."
-        )
-    return {
-        "bank_name": settings.bank_transfer_bank_name,
-        "account_number": settings.bank_transfer_account_number,
-        "account_holder": settings.bank_transfer_account_holder,
-        "amount": amount,
-        "currency": "IDR",
-        "reference": reference,
-        "text": text,
-    }
 
 
 async def start_offline_payment(
@@ -86,64 +55,18 @@ async def start_offline_payment(
         status=PaymentAttemptStatus.PENDING,
         amount=amount,
     )
-    if method in CODED_METHODS:
+    if method in instructions.CODED_METHODS:
         attempt = (
             1 if first_attempt else len(await repository.payments_of_order(session, order_id)) + 1
         )
         payment.reference = order_number if attempt == 1 else f"{order_number}-{attempt}"
     session.add(payment)
     await session.flush()
-    if method in CODED_METHODS:
-        await _take_unique_code(session, settings, payment, amount)
-        _describe(settings, payment, amount, language)
+    if method in instructions.CODED_METHODS:
+        await transfer_codes.take(session, settings, payment, amount)
+        instructions.describe(settings, payment, amount, language)
         await session.flush()
     return payment
-
-
-CODED_METHODS = frozenset({PaymentMethod.BANK_TRANSFER, PaymentMethod.QRIS})
-
-
-async def _take_unique_code(
-    session: AsyncSession, settings: Settings, payment: Payment, total: int
-) -> None:
-    booking = settings.bank_transfer_unique_code_booking
-    try:
-        code = await transfer_codes.allocate(session, payment.id, total, booking)
-    except transfer_codes.NoFreeTransferCode as error:
-        raise TransferCodesExhausted() from error
-    payment.unique_code = code
-    payment.amount = transfer_codes.amount_with_code(total, code, booking)
-    payment.instructions = {"unique_code_booking": booking.value}
-
-
-def _describe(settings: Settings, payment: Payment, total: int, language: Language) -> None:
-    """Instructions (and for QRIS the dynamic payload) for the payment's current amount."""
-    booking = UniqueCodeBooking((payment.instructions or {}).get("unique_code_booking", "income"))
-    reference = payment.reference or ""
-    if payment.method is PaymentMethod.QRIS and settings.qris_merchant_payload:
-        payment.qris_payload = qris.dynamic_payload(
-            settings.qris_merchant_payload, payment.amount, reference
-        )
-        instructions = qris_instructions(payment.amount, reference, language)
-    else:
-        instructions = bank_transfer_instructions(settings, payment.amount, reference, language)
-    instructions.update(
-        {"order_total": total, "unique_code": payment.unique_code, "unique_code_booking": booking}
-    )
-    payment.instructions = instructions
-
-
-def qris_instructions(amount: int, reference: str, language: Language) -> dict[str, Any]:
-    if language is Language.ENGLISH:
-        text = (
-            f"Scan the QRIS code with any banking or e-wallet app and pay {format_rupiah(amount)}."
-        )
-    else:
-        text = (
-            f"Pindai kode QRIS dengan aplikasi bank atau dompet digital mana pun dan bayar "
-            f"{format_rupiah(amount)}."
-        )
-    return {"amount": amount, "currency": "IDR", "reference": reference, "text": text}
 
 
 async def get_payment(
@@ -168,25 +91,7 @@ async def mark_paid(
     await session.flush()
     await repository.release_transfer_code(session, payment.id)
     if payment.unique_code:
-        await _book_unique_code(session, payment)
-
-
-async def _book_unique_code(session: AsyncSession, payment: Payment) -> None:
-    booking = (payment.instructions or {}).get("unique_code_booking", "income")
-    code = payment.unique_code or 0
-    income = booking == UniqueCodeBooking.INCOME.value
-    session.add(
-        PlatformLedgerEntry(
-            kind=PlatformEntryKind.UNIQUE_CODE_INCOME
-            if income
-            else PlatformEntryKind.UNIQUE_CODE_DISCOUNT,
-            amount=code if income else -code,
-            payment_id=payment.id,
-            order_id=payment.order_id,
-            reference=payment.reference or str(payment.id),
-        )
-    )
-    await session.flush()
+        await transfer_codes.book(session, payment)
 
 
 async def cancel_open_payments(session: AsyncSession, order_id: uuid.UUID) -> None:
@@ -430,12 +335,12 @@ async def reprice_open_payment(
         return
     if payment.method is PaymentMethod.STRIPE and payment.reference:
         await runtime.gateway.update_intent_amount(payment.reference, amount)
-    if payment.method in CODED_METHODS and payment.reference:
+    if payment.method in instructions.CODED_METHODS and payment.reference:
         booking = UniqueCodeBooking(
             (payment.instructions or {}).get("unique_code_booking", "income")
         )
         payment.amount = transfer_codes.amount_with_code(amount, payment.unique_code, booking)
-        _describe(runtime.settings, payment, amount, language)
+        instructions.describe(runtime.settings, payment, amount, language)
     else:
         payment.amount = amount
     await session.flush()

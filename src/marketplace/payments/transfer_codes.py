@@ -11,9 +11,15 @@ import uuid
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.config import UniqueCodeBooking
+from marketplace.config import Settings, UniqueCodeBooking
 from marketplace.payments import repository
-from marketplace.payments.models import TransferCode
+from marketplace.payments.exceptions import TransferCodesExhausted
+from marketplace.payments.models import (
+    Payment,
+    PlatformEntryKind,
+    PlatformLedgerEntry,
+    TransferCode,
+)
 
 MAX_CODE = 999
 _ATTEMPTS = 30
@@ -55,3 +61,34 @@ async def allocate(
             continue
         return code
     raise NoFreeTransferCode()
+
+
+async def take(session: AsyncSession, settings: Settings, payment: Payment, total: int) -> None:
+    """Give ``payment`` a code and the amount that goes with it (503 when none is free)."""
+    booking = settings.bank_transfer_unique_code_booking
+    try:
+        code = await allocate(session, payment.id, total, booking)
+    except NoFreeTransferCode as error:
+        raise TransferCodesExhausted() from error
+    payment.unique_code = code
+    payment.amount = amount_with_code(total, code, booking)
+    payment.instructions = {"unique_code_booking": booking.value}
+
+
+async def book(session: AsyncSession, payment: Payment) -> None:
+    """A confirmed payment's code in the platform's ledger, the way it was offered."""
+    booking = (payment.instructions or {}).get("unique_code_booking", "income")
+    code = payment.unique_code or 0
+    income = booking == UniqueCodeBooking.INCOME.value
+    session.add(
+        PlatformLedgerEntry(
+            kind=PlatformEntryKind.UNIQUE_CODE_INCOME
+            if income
+            else PlatformEntryKind.UNIQUE_CODE_DISCOUNT,
+            amount=code if income else -code,
+            payment_id=payment.id,
+            order_id=payment.order_id,
+            reference=payment.reference or str(payment.id),
+        )
+    )
+    await session.flush()
