@@ -18,7 +18,17 @@ from PIL import Image
 
 from marketplace.payments import qris
 from tests.conftest import make_settings
-from tests.factories import http_client, open_shop, order_body, order_line, place_order, running_app
+from tests.desk.statements import generic_statement, matched_of, upload_statement
+from tests.factories import (
+    confirm_payment,
+    http_client,
+    open_shop,
+    order_body,
+    order_line,
+    place_order,
+    read_guest_order,
+    running_app,
+)
 
 # A static QRIS as a merchant's sticker holds it (built for the tests; CRC 13FB).
 MERCHANT_PAYLOAD = (
@@ -164,3 +174,29 @@ def test_a_damaged_merchant_payload_is_refused() -> None:
 
     with pytest.raises(qris.InvalidMerchantPayload, match="CRC"):
         qris.dynamic_payload(damaged, 10_000, "BB261202-ACDEFG")
+
+
+async def test_qris_payment_is_confirmed_like_a_transfer_by_statement_or_by_an_admin(
+    qris_app: FastAPI, qris_client: AsyncClient
+) -> None:
+    shop = await open_shop(qris_app, qris_client, stock=5)
+    body = order_body(order_line(shop.variant_id, 1), payment_method="qris")
+    by_statement = (await place_order(qris_client, body)).json()
+    by_admin = (await place_order(qris_client, body)).json()
+
+    statement = await upload_statement(
+        qris_client,
+        shop.admin,
+        generic_statement(
+            ("2026-12-02", "QRIS SETTLEMENT", str(by_statement["payment"]["amount"]))
+        ),
+        apply=True,
+    )
+    confirmed = await confirm_payment(qris_client, shop.admin, by_admin["payment"]["id"])
+
+    [line] = matched_of(statement)
+    assert (line["payment_id"], line["outcome"]) == (by_statement["payment"]["id"], "applied")
+    assert confirmed.status_code == 200, confirmed.text
+    for order in (by_statement, by_admin):
+        seen = await read_guest_order(qris_client, order)
+        assert (seen["status"], seen["payment_status"]) == ("processing", "paid")

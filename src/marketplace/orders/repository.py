@@ -266,12 +266,13 @@ async def get_order_by_number(session: AsyncSession, number: str) -> Order | Non
 async def orders_to_remind(
     session: AsyncSession, now: datetime, until: datetime, limit: int, *, skip_locked: bool
 ) -> list[uuid.UUID]:
-    """Pending transfer and QRIS orders expiring before ``until`` and not reminded yet."""
+    """Pending bank-transfer orders expiring before ``until`` and not reminded yet (QRIS is
+    paid on the spot, within its short expiry: no reminder)."""
     query = (
         select(Order.id)
         .where(
             Order.status == OrderStatus.PENDING,
-            Order.payment_method.in_([PaymentMethod.BANK_TRANSFER, PaymentMethod.QRIS]),
+            Order.payment_method == PaymentMethod.BANK_TRANSFER,
             Order.payment_reminder_sent_at.is_(None),
             Order.expires_at > now,
             Order.expires_at <= until,

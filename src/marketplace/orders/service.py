@@ -331,8 +331,9 @@ async def present_seller_order(
 
 
 async def confirm_bank_transfer(session: AsyncSession, admin: User, payment_id: str) -> Payment:
-    """An admin saw the money arrive: the payment is paid and the order starts processing
-    (or, if it expired meanwhile, is revived or refunded; see ``settlement``)."""
+    """An admin saw the money arrive (a transfer or QRIS): the payment is paid and the order
+    starts processing (or, if it expired meanwhile, is revived or refunded; see
+    ``settlement``)."""
     parsed = parse_id(payment_id)
     payment = await payments_service.get_payment(session, parsed) if parsed else None
     if payment is None:
@@ -343,7 +344,7 @@ async def confirm_bank_transfer(session: AsyncSession, admin: User, payment_id: 
         raise PaymentNotFound()
     # A cancelled attempt can still be confirmed: expiry cancels it, yet the money may come.
     before = payment.status
-    if payment.method is not PaymentMethod.BANK_TRANSFER or before not in (
+    if payment.method not in (PaymentMethod.BANK_TRANSFER, PaymentMethod.QRIS) or before not in (
         PaymentAttemptStatus.PENDING,
         PaymentAttemptStatus.CANCELLED,
     ):

@@ -51,7 +51,7 @@ async def expire_due_orders(
 async def remind_unpaid_transfers(
     sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
 ) -> int:
-    """One reminder per unpaid transfer or QRIS order, ``payment_reminder_hours`` before it
+    """One reminder per unpaid bank-transfer order, ``payment_reminder_hours`` before it
     expires; the conditional stamp on the order makes it once, however many sweepers run."""
     if settings.payment_reminder_hours <= 0:
         return 0
