@@ -410,6 +410,21 @@ def media_init() -> None:
     except (StorageError, ValueError) as error:
         _fail(str(error))
     console.print(f"[green]{escape(done)}[/green]")
+    _prepare_private_storage()
+
+
+def _prepare_private_storage() -> None:
+    """Where proofs of transfer go: a private folder or bucket (issue 11)."""
+    from marketplace.media.storage import (  # noqa: PLC0415
+        StorageError,
+        private_storage_from_settings,
+    )
+
+    try:
+        done = asyncio.run(private_storage_from_settings(get_settings()).prepare())
+    except (StorageError, ValueError) as error:
+        _fail(str(error))
+    console.print(f"[green]{escape(done)}[/green]")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -116,8 +116,8 @@ class Settings(BaseSettings):
     bank_transfer_unique_code_booking: UniqueCodeBooking = UniqueCodeBooking.INCOME
     # Proofs of transfer live here (never under media_root, which /media serves to anyone).
     private_media_root: Path = Path("./var/private")
-    # S3: proofs go to this bucket (default: s3_bucket under private/; keep that prefix
-    # unreadable in the bucket policy).
+    # S3: proofs go to this bucket, never public (default: "<s3_bucket>-private"; created by
+    # `marketplace media init`).
     s3_private_bucket: str | None = None
     payment_proof_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     payment_proof_link_seconds: int = Field(default=300, ge=10, le=3600)

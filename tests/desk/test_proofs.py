@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import boto3
 import httpx
 import pytest
+from botocore.exceptions import ClientError
 from fastapi import FastAPI
 from httpx import AsyncClient, Response
 from moto.server import ThreadedMotoServer
@@ -23,6 +24,7 @@ from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from marketplace.config import Settings
+from marketplace.media.storage import private_storage_from_settings
 from marketplace.payments.models import PaymentProof
 from marketplace.payments.proofs import local_link
 from tests.conftest import make_settings
@@ -285,3 +287,23 @@ async def test_on_s3_the_proof_is_in_the_private_bucket_behind_a_presigned_link(
     assert served.status_code == 200
     assert served.content == stored["Body"].read()
     assert served.content[8:12] == b"WEBP"
+
+
+async def test_the_proofs_bucket_defaults_to_a_private_bucket_of_its_own(
+    s3_endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given S3 media in a bucket that `media init` makes public, and no private bucket named
+    for name, value in S3_ENVIRONMENT.items():
+        monkeypatch.setenv(name, value)
+    media = f"foto-{uuid.uuid4().hex[:10]}"
+    settings = make_settings(
+        "sqlite:///unused.db", media_backend="s3", s3_bucket=media, s3_endpoint_url=s3_endpoint
+    )
+
+    # when the proofs' storage is prepared (as `marketplace media init` does)
+    said = await private_storage_from_settings(settings).prepare()
+
+    # then it is "<media>-private", created without any public policy
+    assert said.startswith(f"bucket {media}-private ready, private")
+    with pytest.raises(ClientError, match="NoSuchBucketPolicy"):
+        s3_client(s3_endpoint).get_bucket_policy(Bucket=f"{media}-private")

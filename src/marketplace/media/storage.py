@@ -167,8 +167,10 @@ class S3Storage:
         *,
         presigned_url_seconds: int = 900,
         cache_control: str = IMMUTABLE_CACHE_CONTROL,
+        public_read: bool = True,
     ) -> None:
         self.bucket = bucket
+        self.public_read = public_read
         self.presigned_url_seconds = presigned_url_seconds
         self.cache_control = cache_control
         base = public_base_url or endpoint_url or f"https://s3.{region}.amazonaws.com"
@@ -216,6 +218,8 @@ class S3Storage:
         """Create the bucket if missing and let anyone read its objects (product photos are
         public; writes stay with this service's credentials)."""
         await self._call(self._create_bucket_sync)
+        if not self.public_read:
+            return f"bucket {self.bucket} ready, private (links to its objects are presigned)"
         refused = await self._call(self._put_public_policy_sync)
         if refused:
             return (
@@ -338,13 +342,14 @@ PRIVATE_CACHE_CONTROL = "private, no-store"
 
 def private_storage_from_settings(settings: Settings) -> MediaStorage:
     """Where private files (proofs of transfer) live: a folder outside ``media_root`` (which
-    /media serves to anyone), or the private bucket (default: the media bucket, keys under
-    ``private/``, which its policy must not make public). Links to them are short-lived."""
+    /media serves to anyone), or a bucket of their own without a public policy (default:
+    ``<s3_bucket>-private``). Links to them are short-lived."""
     if settings.media_backend is MediaBackend.LOCAL:
         return LocalStorage(settings.private_media_root, settings.public_url)
-    bucket = settings.s3_private_bucket or settings.s3_bucket
-    if not bucket:
+    if not settings.s3_bucket:
         raise ValueError("MARKETPLACE_S3_BUCKET must be set when MARKETPLACE_MEDIA_BACKEND=s3")
+    # Never the media bucket itself: `marketplace media init` makes that one public.
+    bucket = settings.s3_private_bucket or f"{settings.s3_bucket}-private"
     return S3Storage(
         bucket,
         settings.s3_endpoint_url,
@@ -352,6 +357,7 @@ def private_storage_from_settings(settings: Settings) -> MediaStorage:
         None,
         presigned_url_seconds=settings.payment_proof_link_seconds,
         cache_control=PRIVATE_CACHE_CONTROL,
+        public_read=False,
     )
 
 

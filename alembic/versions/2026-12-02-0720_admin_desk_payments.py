@@ -3,7 +3,7 @@ statement lines, the platform ledger and the payment reminder
 
 Revision ID: 101151eaf15a
 Revises: 5b1f0c2d7a90
-Create Date: 2026-12-02 06:06:00
+Create Date: 2026-12-02 07:20:00
 """
 
 from collections.abc import Sequence
