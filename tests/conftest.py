@@ -62,6 +62,8 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "registrations_per_address": "100000/hour",
         "orders_per_address": "100000/hour",
         "orders_per_buyer_email": "100000/hour",
+        # proofs of transfer: a folder of this run, never the project's ./var/private
+        "private_media_root": Path(tempfile.mkdtemp(prefix="marketplace-private-")),
     }
     values.update(overrides)
     return Settings.model_validate(values)

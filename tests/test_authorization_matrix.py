@@ -347,6 +347,23 @@ MATRIX: list[Row] = [
         at={"entry_id": "featured_entry_id"}, json=lambda w: {"position": 5}),
     Row("DELETE", "/api/v1/admin/featured/{entry_id}", 401, 403, 403, 204,
         at={"entry_id": "featured_entry_id"}),
+    # admin desk and Indonesian payments (issue 11)
+    Row("GET", "/api/v1/admin/orders", 401, 403, 403, 200),
+    Row("GET", "/api/v1/admin/orders/{id_or_number}", 401, 403, 403, 200, buyer=403,
+        at={"id_or_number": "order_id"}),
+    Row("GET", "/api/v1/admin/payments", 401, 403, 403, 200),
+    Row("GET", "/api/v1/admin/payments/{payment_id}/proofs", 401, 403, 403, 200, buyer=403),
+    Row("POST", "/api/v1/admin/bank-statements", 401, 403, 403, 200,
+        files=lambda w: {"file": ("mutasi.csv", b"date,description,amount\n2026-12-02,X,5000\n",
+                                  "text/csv")},
+        form=lambda w: {"format": "generic"}),
+    Row("GET", "/api/v1/admin/platform-ledger", 401, 403, 403, 200),
+    Row("POST", "/api/v1/orders/{order_id}/payments/{payment_id}/proof", 404, 404, 404, 404,
+        buyer=201, files=lambda w: {"file": ("struk.jpg", jpeg_bytes(), "image/jpeg")}),
+    Row("GET", "/api/v1/payment-proofs/{proof_id}", 422, 422, 422, 422,
+        at={"proof_id": "payment_id"}, state="no signature: the signed link is the only key"),
+    Row("GET", "/api/v1/payments/{payment_id}/qris.svg", 404, 404, 404, 404, buyer=404,
+        state="a bank transfer has no QRIS"),
 ]  # fmt: skip
 
 

@@ -30,3 +30,10 @@ api_router.include_router(orders_router)
 api_router.include_router(orders_admin_router)
 api_router.include_router(payments_router)
 api_router.include_router(payments_admin_router)
+
+# Admin desk and Indonesian payments (issue 11)
+from marketplace.desk.router import admin_router as desk_admin_router  # noqa: E402
+from marketplace.desk.router import router as desk_router  # noqa: E402
+
+api_router.include_router(desk_router)
+api_router.include_router(desk_admin_router)

@@ -11,7 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from marketplace.config import Settings
 from marketplace.notifications.tasks import EmailOutbox
-from marketplace.orders.tasks import cancel_unshipped_cash_on_delivery, expire_due_orders
+from marketplace.orders.tasks import (
+    cancel_unshipped_cash_on_delivery,
+    expire_due_orders,
+    remind_unpaid_transfers,
+)
 from marketplace.payments.service import PaymentRuntime
 
 logger = logging.getLogger("marketplace.background")
@@ -26,6 +30,7 @@ class BackgroundWork:
         runtime: PaymentRuntime | None = None,
     ) -> None:
         self._runtime = runtime
+        self._settings = settings
         self._sessionmaker = sessionmaker
         self._outbox = outbox
         self._interval = settings.background_interval_seconds
@@ -44,6 +49,7 @@ class BackgroundWork:
     async def run_once(self) -> None:
         await expire_due_orders(self._sessionmaker, self._runtime)
         await cancel_unshipped_cash_on_delivery(self._sessionmaker, self._settings, self._runtime)
+        await remind_unpaid_transfers(self._sessionmaker, self._settings)
         await self._outbox.deliver_due()
 
     async def _run(self) -> None:

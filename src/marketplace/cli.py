@@ -25,6 +25,7 @@ from marketplace.core.errors import AppError
 
 if TYPE_CHECKING:
     from marketplace.catalog.csv_transfer import ImportReport
+    from marketplace.desk.schemas import StatementResult
 
 app = typer.Typer(help="Marketplace Bangka Belitung", no_args_is_help=True)
 app.pretty_exceptions_enable = False  # main() turns them into one line
@@ -325,6 +326,69 @@ def reconcile_payments(
     console.print(f"[green]Reconciled: {asyncio.run(run())}[/green]")
 
 
+@app.command("match-statement")
+def match_statement(
+    file: Annotated[Path, typer.Argument(help="The bank's statement export (CSV)")],
+    statement_format: Annotated[
+        str,
+        typer.Option("--format", help="generic, bca, bri, mandiri, bni or bank_sumsel_babel"),
+    ] = "generic",
+    apply: Annotated[bool, typer.Option(help="Confirm the matched payments")] = False,
+    admin: Annotated[
+        str | None, typer.Option(help="E-mail of the admin the confirmations are recorded as")
+    ] = None,
+) -> None:
+    """Match a bank statement's credits to open transfers; a preview unless --apply.
+
+    Exit code 0 when done, 2 for an unreadable file, an unknown format or admin."""
+    from marketplace.desk import service as desk_service  # noqa: PLC0415
+    from marketplace.payments.bank_statements import StatementFormat  # noqa: PLC0415
+
+    try:
+        chosen = StatementFormat(statement_format)
+        raw = file.read_bytes()
+    except (ValueError, OSError) as error:
+        console.print(f"[red]{escape(str(error))}[/red]")
+        raise typer.Exit(code=2) from error
+    with Progress(console=console) as progress:
+        task = progress.add_task("Matching lines", total=None)
+
+        def on_line(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        try:
+            result = asyncio.run(
+                desk_service.run_match_statement(
+                    get_settings(), raw, chosen, admin_email=admin, apply=apply, progress=on_line
+                )
+            )
+        except desk_service.UnknownAdmin as error:
+            console.print("[red]--apply needs --admin with the e-mail of an admin[/red]")
+            raise typer.Exit(code=2) from error
+        except AppError as error:
+            console.print(f"[red]{escape(error.render_detail() or error.problem)}[/red]")
+            raise typer.Exit(code=2) from error
+    _print_statement_result(result)
+
+
+def _print_statement_result(result: StatementResult) -> None:
+    from marketplace.core.formatting import format_rupiah  # noqa: PLC0415
+
+    matched = Table("Line", "Order", "Amount", "Outcome", title="Matched", title_justify="left")
+    for line in result.matched:
+        matched.add_row(
+            str(line.line), line.order_number, format_rupiah(line.amount), line.outcome or "-"
+        )
+    console.print(matched)
+    unmatched = Table("Line", "Amount", "Description", "Why", title="Not matched")
+    for other in result.unmatched:
+        amount = format_rupiah(other.amount) if other.amount is not None else "-"
+        unmatched.add_row(str(other.line), amount, escape(other.description), other.reason)
+    console.print(unmatched)
+    verb = "confirmed" if result.applied else "would be confirmed (preview; add --apply)"
+    console.print(f"{len(result.matched)} of {result.credits} credits {verb}")
+
+
 @app.command()
 def demo(
     host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
@@ -382,6 +446,21 @@ def media_init() -> None:
 
     try:
         done = asyncio.run(storage_from_settings(get_settings()).prepare())
+    except (StorageError, ValueError) as error:
+        _fail(str(error))
+    console.print(f"[green]{escape(done)}[/green]")
+    _prepare_private_storage()
+
+
+def _prepare_private_storage() -> None:
+    """Where proofs of transfer go: a private folder or bucket (issue 11)."""
+    from marketplace.media.storage import (  # noqa: PLC0415
+        StorageError,
+        private_storage_from_settings,
+    )
+
+    try:
+        done = asyncio.run(private_storage_from_settings(get_settings()).prepare())
     except (StorageError, ValueError) as error:
         _fail(str(error))
     console.print(f"[green]{escape(done)}[/green]")

@@ -25,6 +25,14 @@ class MediaBackend(StrEnum):
     S3 = "s3"
 
 
+class UniqueCodeBooking(StrEnum):
+    """How a bank transfer's unique code is booked: added to the amount and kept as platform
+    income, or taken off the amount as a discount the platform pays."""
+
+    INCOME = "income"
+    DISCOUNT = "discount"
+
+
 class Settings(BaseSettings):
     """Every knob of the service. Field names map to ``MARKETPLACE_<NAME>`` variables."""
 
@@ -139,6 +147,21 @@ class Settings(BaseSettings):
             for proxy in value:
                 ipaddress.ip_network(str(proxy), strict=False)  # ValueError names a bad entry
         return value
+
+    # Admin desk and Indonesian payments (issue 11).
+    bank_transfer_unique_code_booking: UniqueCodeBooking = UniqueCodeBooking.INCOME
+    # Proofs of transfer live here (never under media_root, which /media serves to anyone).
+    private_media_root: Path = Path("./var/private")
+    # S3: proofs go to this bucket, never public (default: "<s3_bucket>-private"; created by
+    # `marketplace media init`).
+    s3_private_bucket: str | None = None
+    payment_proof_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    payment_proof_link_seconds: int = Field(default=300, ge=10, le=3600)
+    # The merchant's static QRIS string; unset, "qris" is not offered.
+    qris_merchant_payload: str | None = None
+    order_expiry_minutes_qris: int = Field(default=30, ge=1)
+    # A reminder e-mail this many hours before an unpaid transfer expires (0: none).
+    payment_reminder_hours: float = Field(default=6, ge=0)
 
     @field_validator("embed_allowed_origins", mode="before")
     @classmethod

@@ -32,7 +32,7 @@ from marketplace.core.security import PasswordHashing
 from marketplace.db.session import create_engine, create_sessionmaker, handle_database_error
 from marketplace.featured.pages import router as featured_pages_router
 from marketplace.media.router import router as media_router
-from marketplace.media.storage import storage_from_settings
+from marketplace.media.storage import private_storage_from_settings, storage_from_settings
 from marketplace.monitoring.metrics import RequestMetricsMiddleware, RouteTemplates
 from marketplace.monitoring.router import router as monitoring_router
 from marketplace.notifications.tasks import EmailOutbox
@@ -83,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.password_hashing = PasswordHashing.from_settings(settings)
     app.state.rate_limiter = RateLimiter.from_settings(settings)
     app.state.media_storage = storage_from_settings(settings)
+    app.state.private_storage = private_storage_from_settings(settings)
     app.state.response_cache = cache_from_settings(settings)
     app.state.version_memo = VersionMemo(settings.catalog_version_ttl_seconds)
     app.state.email_outbox = EmailOutbox(app.state.sessionmaker, settings)

@@ -21,6 +21,7 @@ from httpx import AsyncClient
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from marketplace.core.formatting import format_rupiah
 from marketplace.db.base import utcnow
 from marketplace.notifications.models import EmailStatus, OutboxEmail
 from tests.conftest import make_settings
@@ -198,7 +199,10 @@ async def test_guest_receives_order_received_in_indonesian_with_totals_and_trans
     assert "Subtotal: Rp 110.000" in text
     assert "Ongkos kirim: Rp 12.000" in text
     assert "Total: Rp 122.000" in text
-    assert "Transfer tepat Rp 122.000 ke rekening Bank Sumsel Babel" in text
+    # the amount to transfer is the total plus the order's unique code (1..999)
+    amount = order["payment"]["amount"]
+    assert amount == 122_000 + order["payment"]["unique_code"]
+    assert f"Transfer tepat {format_rupiah(amount)} ke rekening Bank Sumsel Babel" in text
     assert f"dengan berita {order['number']}." in text
     assert "Mohon bayar sebelum" in text
     assert "WIB" in text
@@ -220,7 +224,7 @@ async def test_order_placed_in_english_gets_an_english_email(
     assert mail.subject == f"Order {order['number']} received"
     assert "Hello Budi Santoso, thank you for your order." in mail.text
     assert "Shipping: Rp 12.000" in mail.text
-    assert "Transfer exactly Rp 122.000" in mail.text
+    assert f"Transfer exactly {format_rupiah(order['payment']['amount'])}" in mail.text
     assert "Please pay before" in mail.text
 
 

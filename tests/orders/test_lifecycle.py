@@ -159,7 +159,7 @@ async def test_admin_confirms_a_bank_transfer_and_the_order_is_paid_and_to_ship(
     # then the payment is paid, and the order is processing with both parts to ship
     assert response.status_code == 200, response.text
     assert response.json()["status"] == "paid"
-    assert response.json()["amount"] == 254_000
+    assert response.json()["amount"] == 254_000 + world.order["payment"]["unique_code"]
     order = await read_guest_order(client, world.order)
     assert (order["status"], order["payment_status"]) == ("processing", "paid")
     assert order["expires_at"] is None

@@ -63,7 +63,7 @@ async def test_guest_bank_transfer_order_goes_from_placed_to_completed(
     assert order["subtotal"] == 110000
     assert order["shipping_total"] == 12000
     assert order["total"] == 122000
-    assert order["payment"]["instructions"]["amount"] == 122000
+    assert order["payment"]["instructions"]["amount"] == 122000 + order["payment"]["unique_code"]
     token = order["access_token"]
     replay = await client.post("/api/v1/orders", json=body, headers={"Idempotency-Key": key})
     assert replay.status_code == 201

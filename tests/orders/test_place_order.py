@@ -16,7 +16,7 @@ from httpx import AsyncClient
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from marketplace.core.formatting import WIB
+from marketplace.core.formatting import WIB, format_rupiah
 from marketplace.orders.models import IdempotencyRecord, Order, ShippingRate
 from tests.factories import (
     create_account,
@@ -81,8 +81,9 @@ async def test_guest_bank_transfer_order_reserves_stock_and_adds_up_in_whole_rup
     assert (payment["method"], payment["status"], payment["amount"]) == (
         "bank_transfer",
         "pending",
-        122_000,
+        122_000 + payment["unique_code"],
     )
+    assert 1 <= payment["unique_code"] <= 999
     assert payment["client_secret"] is None
 
 
@@ -95,14 +96,20 @@ async def test_bank_transfer_order_waits_a_day_with_instructions_naming_amount_a
     # when a guest orders by bank transfer
     order = await placed_order(client, order_body(order_line(shop.variant_id, 2)))
 
-    # then the instructions ask for exactly Rp 122.000 with the order number as reference
+    # then the instructions ask for exactly Rp 122.000 plus the unique code, with the order
+    # number as reference
     instructions = order["payment"]["instructions"]
-    assert instructions["amount"] == 122_000
+    amount = 122_000 + order["payment"]["unique_code"]
+    assert instructions["amount"] == amount
+    assert (instructions["order_total"], instructions["unique_code"]) == (
+        122_000,
+        order["payment"]["unique_code"],
+    )
     assert instructions["currency"] == "IDR"
     assert instructions["reference"] == order["number"]
     assert instructions["bank_name"] == "Bank Sumsel Babel"
     assert instructions["account_number"] == "150.00.12345.6"
-    assert "Transfer tepat Rp 122.000" in instructions["text"]
+    assert f"Transfer tepat {format_rupiah(amount)}" in instructions["text"]
     assert f"dengan berita {order['number']}" in instructions["text"]
     # and the stock is held for the default 24 hours
     waited = parse_time(order["expires_at"]) - parse_time(order["created_at"])
@@ -116,7 +123,8 @@ async def test_order_in_english_gets_english_payment_instructions(
 
     order = await placed_order(client, order_body(order_line(shop.variant_id, 2), language="en"))
 
-    assert order["payment"]["instructions"]["text"].startswith("Transfer exactly Rp 122.000 to")
+    amount = format_rupiah(order["payment"]["amount"])
+    assert order["payment"]["instructions"]["text"].startswith(f"Transfer exactly {amount} to")
 
 
 async def test_cash_on_delivery_order_goes_straight_to_processing_with_parts_to_ship(

@@ -59,14 +59,14 @@ async def test_bank_transfer_order_shows_instructions_that_identify_the_order(
     assert (payment["method"], payment["status"], payment["amount"]) == (
         "bank_transfer",
         "pending",
-        TOTAL,
+        TOTAL + payment["unique_code"],
     )
     assert payment["client_secret"] is None
     instructions = payment["instructions"]
     assert instructions["bank_name"] == "Bank Sumsel Babel"
     assert instructions["account_number"] == "150.00.12345.6"
     assert instructions["account_holder"] == "Koperasi Pasar Digital Babel"
-    assert (instructions["amount"], instructions["currency"]) == (TOTAL, "IDR")
+    assert (instructions["amount"], instructions["currency"]) == (payment["amount"], "IDR")
     assert instructions["reference"] == order["number"]
     assert order["number"] in instructions["text"]
     assert "150.00.12345.6" in instructions["text"]
@@ -85,7 +85,10 @@ async def test_admin_confirming_a_transfer_marks_it_paid_and_credits_the_seller(
 
     # then the payment is paid, the order processing and the seller credited
     assert confirmed.status_code == 200, confirmed.text
-    assert (confirmed.json()["status"], confirmed.json()["amount"]) == ("paid", TOTAL)
+    assert (confirmed.json()["status"], confirmed.json()["amount"]) == (
+        "paid",
+        TOTAL + order["payment"]["unique_code"],
+    )
     seen = await order_seen_by_buyer(client, order)
     assert (seen["status"], seen["payment_status"]) == ("processing", "paid")
     assert [part["status"] for part in seen["seller_orders"]] == ["to_ship"]
@@ -185,9 +188,10 @@ async def test_transfer_confirmed_after_expiry_when_sold_out_is_refunded_by_hand
     assert confirmed.status_code == 200, confirmed.text
     assert confirmed.json()["status"] == "refunded"
     assert await _status(client, order) == ("cancelled", "refunded")
+    # (the whole transfer, unique code included, goes back)
     [refund] = await records.refunds_of(sessionmaker, order["id"])
     assert (refund.amount, refund.status, refund.provider_refund_id) == (
-        TOTAL,
+        order["payment"]["amount"],
         RefundStatus.MANUAL,
         None,
     )
@@ -217,12 +221,15 @@ async def test_cancelling_a_confirmed_transfer_order_records_a_manual_refund_and
     )
     [refund] = await records.refunds_of(sessionmaker, order["id"])
     assert (refund.amount, refund.status, refund.provider_refund_id) == (
-        TOTAL,
+        order["payment"]["amount"],
         RefundStatus.MANUAL,
         None,
     )
     [payment] = await records.payments_of(sessionmaker, order["id"])
-    assert (payment.status, payment.refunded_amount) == (PaymentAttemptStatus.REFUNDED, TOTAL)
+    assert (payment.status, payment.refunded_amount) == (
+        PaymentAttemptStatus.REFUNDED,
+        order["payment"]["amount"],
+    )
     ledger = await records.ledger_of(client, shop.owner, shop.seller_id)
     assert records.kinds_and_amounts(ledger) == [
         ("commission", -COMMISSION),

@@ -217,7 +217,7 @@ async def test_switching_from_card_to_bank_transfer_cancels_the_open_intent_at_s
 
     # then the card attempt is void here and at Stripe, so the card can no longer be charged
     assert switched.status_code == 201, switched.text
-    assert switched.json()["instructions"]["amount"] == TOTAL
+    assert switched.json()["instructions"]["amount"] == TOTAL + switched.json()["unique_code"]
     intent = await stripe_client.v1.payment_intents.retrieve_async(intent_id_of(order))
     assert intent.status == "canceled"
     attempts = await records.payments_of(sessionmaker, order["id"])

@@ -441,6 +441,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Terlalu panjang (paling banyak {max_length} karakter).",
         "Too long (at most {max_length} characters).",
     ),
+    # Admin desk and Indonesian payments (issue 11)
+    "transfer-codes-exhausted": (
+        "Kode unik transfer habis",
+        "No unique transfer code is free",
+    ),
+    "transfer-codes-exhausted.detail": (
+        "Semua kode unik sedang dipakai transfer yang belum dibayar. Coba lagi nanti atau pilih "
+        "cara bayar lain.",
+        "Every unique code is held by an unpaid transfer. Try again later or pay another way.",
+    ),
+    "qris-unavailable": ("QRIS tidak tersedia", "QRIS unavailable"),
+    "qris-unavailable.detail": (
+        "Pembayaran QRIS belum dikonfigurasi. Pilih transfer bank.",
+        "QRIS payments are not configured. Choose bank transfer.",
+    ),
+    "proof-not-accepted": ("Bukti transfer tidak diterima", "Proof of transfer not accepted"),
+    "proof-not-accepted.detail": (
+        "Bukti transfer hanya untuk pembayaran transfer bank atau QRIS yang belum dikonfirmasi.",
+        "A proof of transfer is only for a bank-transfer or QRIS payment not yet confirmed.",
+    ),
+    "proof-link-invalid": ("Tautan bukti transfer tidak berlaku", "Proof link not valid"),
+    "statement-unreadable": ("Mutasi rekening tidak terbaca", "Bank statement unreadable"),
+    "statement-unreadable.detail": (
+        "Berkas mutasi tidak sesuai format {format}: {reason}",
+        "The statement does not fit the {format} format: {reason}",
+    ),
 }
 
 

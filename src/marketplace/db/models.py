@@ -17,8 +17,12 @@ from marketplace.payments.models import (
     LedgerEntry,
     Payment,
     PaymentAnomaly,
+    PaymentProof,
+    PlatformLedgerEntry,
     Refund,
+    StatementLine,
     StripeEvent,
+    TransferCode,
 )
 from marketplace.sellers.models import Seller, SellerInvitation, SellerMember
 
@@ -46,4 +50,8 @@ __all__ = [
     "AccountToken",
     "SignIn",
     "SellerInvitation",
+    "PaymentProof",
+    "PlatformLedgerEntry",
+    "StatementLine",
+    "TransferCode",
 ]

@@ -166,9 +166,13 @@ class S3Storage:
         public_base_url: str | None = None,
         *,
         presigned_url_seconds: int = 900,
+        cache_control: str = IMMUTABLE_CACHE_CONTROL,
+        public_read: bool = True,
     ) -> None:
         self.bucket = bucket
+        self.public_read = public_read
         self.presigned_url_seconds = presigned_url_seconds
+        self.cache_control = cache_control
         base = public_base_url or endpoint_url or f"https://s3.{region}.amazonaws.com"
         self.public_base_url = base.rstrip("/")
         self._client: Any = _create_s3_client(endpoint_url, region)
@@ -181,7 +185,7 @@ class S3Storage:
             Key=str(validate_key(key)),
             Body=data,
             ContentType=content_type,
-            CacheControl=IMMUTABLE_CACHE_CONTROL,
+            CacheControl=self.cache_control,
         )
 
     async def delete(self, key: str) -> None:
@@ -214,6 +218,8 @@ class S3Storage:
         """Create the bucket if missing and let anyone read its objects (product photos are
         public; writes stay with this service's credentials)."""
         await self._call(self._create_bucket_sync)
+        if not self.public_read:
+            return f"bucket {self.bucket} ready, private (links to its objects are presigned)"
         refused = await self._call(self._put_public_policy_sync)
         if refused:
             return (
@@ -329,3 +335,39 @@ def storage_from_settings(settings: Settings) -> MediaStorage:
         settings.s3_public_url,
         presigned_url_seconds=settings.s3_presigned_url_seconds,
     )
+
+
+PRIVATE_CACHE_CONTROL = "private, no-store"
+
+
+def private_storage_from_settings(settings: Settings) -> MediaStorage:
+    """Where private files (proofs of transfer) live: a folder outside ``media_root`` (which
+    /media serves to anyone), or a bucket of their own without a public policy (default:
+    ``<s3_bucket>-private``). Links to them are short-lived."""
+    if settings.media_backend is MediaBackend.LOCAL:
+        return LocalStorage(settings.private_media_root, settings.public_url)
+    if not settings.s3_bucket:
+        raise ValueError("MARKETPLACE_S3_BUCKET must be set when MARKETPLACE_MEDIA_BACKEND=s3")
+    # Never the media bucket itself: `marketplace media init` makes that one public.
+    bucket = settings.s3_private_bucket or f"{settings.s3_bucket}-private"
+    return S3Storage(
+        bucket,
+        settings.s3_endpoint_url,
+        settings.s3_region,
+        None,
+        presigned_url_seconds=settings.payment_proof_link_seconds,
+        cache_control=PRIVATE_CACHE_CONTROL,
+        public_read=False,
+    )
+
+
+async def read_local(root: Path, key: str) -> bytes | None:
+    """The bytes of a file under ``root``, or None when missing or the key escapes."""
+
+    def read() -> bytes | None:
+        try:
+            return local_path(root, key).read_bytes()
+        except (InvalidMediaKey, OSError):
+            return None
+
+    return await run_in_threadpool(read)

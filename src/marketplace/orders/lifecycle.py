@@ -180,8 +180,15 @@ async def cancel_order(session: AsyncSession, order: Order, reason: str) -> None
             raise AlreadyShipped()
     await _release_items(session, [part.id for part in open_parts], order)
     await payments_service.cancel_open_payments(session, order.id)
+    refunded_before = await _refunded_so_far(session, order)
     if order.payment_status in (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED):
         await refund_parts(session, order, open_parts, reason)
+    refunded = await _refunded_so_far(session, order) - refunded_before
+    await notices.buyer_order_cancelled(session, order, refunded)
+
+
+async def _refunded_so_far(session: AsyncSession, order: Order) -> int:
+    return await payments_service.refunded_total(session, order.id)
 
 
 async def cancel_seller_order(
@@ -289,6 +296,7 @@ async def expire(session: AsyncSession, order: Order) -> bool:
         )
     await _release_items(session, [part.id for part in parts], order)
     await payments_service.cancel_open_payments(session, order.id)
+    await notices.buyer_order_cancelled(session, order)
     return True
 
 

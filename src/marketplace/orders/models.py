@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.core.i18n import Language
@@ -39,11 +40,18 @@ class PaymentMethod(StrEnum):
     STRIPE = "stripe"
     BANK_TRANSFER = "bank_transfer"
     COD = "cod"
+    QRIS = "qris"
 
 
 class ShippingMethod(StrEnum):
     COURIER = "courier"
     PICKUP = "pickup"
+
+
+def _lowered_email(context: DefaultExecutionContext) -> str:
+    # SQLAlchemy leaves this method unannotated; it returns the row's insert parameters.
+    parameters = context.get_current_parameters()  # type: ignore[no-untyped-call]
+    return str(parameters["buyer_email"]).lower()
 
 
 class Order(IdMixin, TimestampMixin, Base):
@@ -52,6 +60,13 @@ class Order(IdMixin, TimestampMixin, Base):
         Index("ix_orders_buyer_created", "buyer_user_id", "created_at", "id"),
         Index("ix_orders_status_expires", "status", "expires_at"),
         CheckConstraint("total = subtotal + shipping_total", name="total_adds_up"),
+        # The admin desk: newest first overall and per filter, and exact look-ups by contact.
+        Index("ix_orders_created", "created_at", "id"),
+        Index("ix_orders_status_created", "status", "created_at", "id"),
+        Index("ix_orders_payment_status_created", "payment_status", "created_at", "id"),
+        Index("ix_orders_payment_method_created", "payment_method", "created_at", "id"),
+        Index("ix_orders_buyer_email_lower", "buyer_email_lower"),
+        Index("ix_orders_buyer_phone", "buyer_phone"),
     )
 
     number: Mapped[str] = mapped_column(String(20), unique=True)
@@ -60,6 +75,8 @@ class Order(IdMixin, TimestampMixin, Base):
     )
     buyer_name: Mapped[str] = mapped_column(String(120))
     buyer_email: Mapped[str] = mapped_column(String(254))
+    # The same in lower case: the admin desk finds an order by e-mail typed in any case.
+    buyer_email_lower: Mapped[str] = mapped_column(String(254), default=_lowered_email)
     buyer_phone: Mapped[str] = mapped_column(String(24))
     language: Mapped[Language] = mapped_column(enum_column_type(Language))
     recipient: Mapped[str] = mapped_column(String(120))
@@ -86,11 +103,18 @@ class Order(IdMixin, TimestampMixin, Base):
     cancelled_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
     cancel_reason: Mapped[str | None] = mapped_column(String(64))
+    # The one "your transfer is about to expire" reminder was queued then.
+    payment_reminder_sent_at: Mapped[datetime | None]
 
 
 class SellerOrder(IdMixin, TimestampMixin, Base):
     __tablename__ = "seller_orders"
-    __table_args__ = (Index("ix_seller_orders_seller_status", "seller_id", "status", "created_at"),)
+    __table_args__ = (
+        Index("ix_seller_orders_seller_status", "seller_id", "status", "created_at"),
+        Index("ix_seller_orders_tracking_number", "tracking_number"),
+        # A seller's orders newest first at the admin desk (created with their order).
+        Index("ix_seller_orders_seller_created", "seller_id", "created_at", "order_id"),
+    )
 
     order_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("orders.id", ondelete="CASCADE"), index=True

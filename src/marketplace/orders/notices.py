@@ -45,6 +45,7 @@ def _order_context(order: Order) -> dict[str, Any]:
         "total": order.total,
         "payment_method": order.payment_method.value,
         "shipping_method": order.shipping_method.value,
+        "payment_status": order.payment_status.value,
         "buyer": {"name": buyer_text(order.buyer_name), "email": order.buyer_email},
         "shipping_address": {
             field: buyer_text(value)
@@ -130,4 +131,36 @@ async def buyer_payment_refunded(session: AsyncSession, order: Order, amount: in
     context = {"order": _order_context(order), "amount": amount}
     await notifications.queue_email(
         session, [order.buyer_email], "payment_refunded", order.language, context
+    )
+
+
+async def buyer_payment_received(session: AsyncSession, order: Order, amount: int) -> None:
+    context = {"order": _order_context(order), "amount": amount}
+    await notifications.queue_email(
+        session, [order.buyer_email], "payment_received", order.language, context
+    )
+
+
+async def buyer_order_cancelled(session: AsyncSession, order: Order, refunded: int = 0) -> None:
+    """Cancelled (by the buyer, an admin or the sellers) or expired unpaid."""
+    context = {
+        "order": _order_context(order),
+        "expired": order.cancel_reason == "expired",
+        "refunded": refunded,
+    }
+    await notifications.queue_email(
+        session, [order.buyer_email], "order_cancelled", order.language, context
+    )
+
+
+async def buyer_payment_reminder(
+    session: AsyncSession, order: Order, instructions: dict[str, Any] | None
+) -> None:
+    context = {
+        "order": _order_context(order),
+        "expires_at": order.expires_at,
+        "instructions": instructions,
+    }
+    await notifications.queue_email(
+        session, [order.buyer_email], "payment_reminder", order.language, context
     )

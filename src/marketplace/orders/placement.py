@@ -156,6 +156,9 @@ async def _create_order(
     order.shipping_total = sum(part.shipping for part, _ in parts)
     order.total = order.subtotal + order.shipping_total
     await _insert_with_unique_number(session, order)
+    for part, _ in parts:
+        # The order's own moment: the admin desk pages a seller's orders by its seller-orders.
+        part.created_at = order.created_at
     session.add_all([part for part, _ in parts])
     await session.flush()  # parts before their lines: the models declare no relationships
     for part, lines in parts:
@@ -224,6 +227,7 @@ def _expiry(settings: Settings, method: PaymentMethod) -> datetime | None:
     minutes = {
         PaymentMethod.BANK_TRANSFER: settings.order_expiry_minutes_bank_transfer,
         PaymentMethod.STRIPE: settings.order_expiry_minutes_stripe,
+        PaymentMethod.QRIS: settings.order_expiry_minutes_qris,
     }.get(method)
     return utcnow() + timedelta(minutes=minutes) if minutes else None
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from marketplace.core.phone import normalize_indonesian_phone
 from marketplace.db.base import utcnow
 from marketplace.db.queries import newest_first
 from marketplace.db.session import rows_affected
@@ -19,6 +21,7 @@ from marketplace.orders.models import (
     OrderItem,
     OrderStatus,
     PaymentMethod,
+    PaymentStatus,
     SellerOrder,
     SellerOrderStatus,
     ShippingRate,
@@ -207,3 +210,105 @@ async def overdue_cash_on_delivery_parts(
         .with_for_update(of=SellerOrder, skip_locked=skip_locked)
     )
     return list((await session.execute(query)).scalars())
+
+
+# Admin desk (issue 11)
+@dataclass(frozen=True)
+class OrderFilters:
+    """What the admin desk narrows orders by; ``q`` is matched exactly against the order
+    number, the buyer's e-mail (any case) or phone, and the seller-orders' tracking numbers."""
+
+    q: str | None = None
+    status: OrderStatus | None = None
+    payment_status: PaymentStatus | None = None
+    payment_method: PaymentMethod | None = None
+    seller_id: uuid.UUID | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+
+
+async def search_orders(
+    session: AsyncSession,
+    filters: OrderFilters,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[Order]:
+    """Newest first, keyset-paginated; each condition is served by its own index."""
+    query = select(Order)
+    created_at: Any = Order.created_at
+    order_id: Any = Order.id
+    if filters.seller_id is not None:
+        # Walk the seller's seller-orders (created with their order) newest first, so one
+        # seller among many is an index range, not a scan of every order.
+        query = query.join(SellerOrder, SellerOrder.order_id == Order.id).where(
+            SellerOrder.seller_id == filters.seller_id
+        )
+        created_at, order_id = SellerOrder.created_at, SellerOrder.order_id
+    if filters.q:
+        query = query.where(Order.id.in_(_ids_matching(filters.q)))
+    if filters.status is not None:
+        query = query.where(Order.status == filters.status)
+    if filters.payment_status is not None:
+        query = query.where(Order.payment_status == filters.payment_status)
+    if filters.payment_method is not None:
+        query = query.where(Order.payment_method == filters.payment_method)
+    if filters.created_from is not None:
+        query = query.where(created_at >= filters.created_from)
+    if filters.created_to is not None:
+        query = query.where(created_at < filters.created_to)
+    query = newest_first(query, created_at, order_id, after, limit)
+    return list((await session.execute(query)).scalars())
+
+
+def _ids_matching(q: str) -> Any:
+    """Ids of the orders ``q`` names: one indexed equality per kind of identifier."""
+    text = q.strip()
+    parts = [
+        select(Order.id).where(Order.number == text.upper()),
+        select(SellerOrder.order_id).where(SellerOrder.tracking_number == text),
+    ]
+    if "@" in text:
+        parts.append(select(Order.id).where(Order.buyer_email_lower == text.lower()))
+    try:
+        phone = normalize_indonesian_phone(text)
+    except ValueError:
+        phone = None
+    if phone is not None:
+        parts.append(select(Order.id).where(Order.buyer_phone == phone))
+    return union_all(*parts)
+
+
+async def get_order_by_number(session: AsyncSession, number: str) -> Order | None:
+    result = await session.execute(select(Order).where(Order.number == number.strip().upper()))
+    return result.scalar_one_or_none()
+
+
+async def orders_to_remind(
+    session: AsyncSession, now: datetime, until: datetime, limit: int, *, skip_locked: bool
+) -> list[uuid.UUID]:
+    """Pending bank-transfer orders expiring before ``until`` and not reminded yet (QRIS is
+    paid on the spot, within its short expiry: no reminder)."""
+    query = (
+        select(Order.id)
+        .where(
+            Order.status == OrderStatus.PENDING,
+            Order.payment_method == PaymentMethod.BANK_TRANSFER,
+            Order.payment_reminder_sent_at.is_(None),
+            Order.expires_at > now,
+            Order.expires_at <= until,
+        )
+        .order_by(Order.expires_at)
+        .limit(limit)
+        .with_for_update(skip_locked=skip_locked)
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def stamp_reminder(session: AsyncSession, order_id: uuid.UUID, now: datetime) -> bool:
+    result = await session.execute(
+        update(Order)
+        .where(Order.id == order_id, Order.payment_reminder_sent_at.is_(None))
+        .values(payment_reminder_sent_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return rows_affected(result) == 1

@@ -128,7 +128,7 @@ async def start_payment(
     payment = await service.new_payment_attempt(
         session, settings, viewer, order_id, token, body.payment_method
     )
-    content = service.payment_read(payment)
+    content = service.payment_read(payment, settings.public_url)
     assert content is not None
     body_json = content.model_dump(mode="json")
     await idempotency.remember(session, request, 201, body_json, payment.id)
@@ -201,9 +201,10 @@ async def cancel_seller_order(
     responses=problem_responses(401, 403, 404, 409),
 )
 async def confirm_payment(payment_id: str, admin: AdminUser, session: DbSession) -> PaymentRead:
-    """A bank transfer arrived: the payment is paid and the order starts processing."""
+    """A bank transfer (or QRIS payment) arrived: the payment is paid and the order starts
+    processing."""
     payment = await service.confirm_bank_transfer(session, admin, payment_id)
-    read = service.payment_read(payment)
+    read = service.payment_read(payment, service.public_url_of(session))
     assert read is not None
     return read
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, EmailStr, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 from marketplace.core.i18n import Language
 from marketplace.core.schemas import IndonesianPhone, Schema, ShortText
@@ -107,6 +107,26 @@ class SellerOrderRead(BaseModel):
     created_at: datetime
 
 
+class QrisRead(BaseModel):
+    """A dynamic QRIS for exactly the payment's amount: the payload any QRIS app reads, and
+    the same drawn as an SVG QR code."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "payload": "00020101021226...5405670045802ID...6304B4DC",
+                    "image_url": "https://pasar.babelprov.go.id/api/v1/payments/"
+                    "0193a5c2-7d4e-7b1a-9c3f-2e8d5a6b4c10/qris.svg",
+                }
+            ]
+        }
+    )
+
+    payload: str
+    image_url: str
+
+
 class PaymentRead(BaseModel):
     id: uuid.UUID
     method: PaymentMethod
@@ -115,6 +135,9 @@ class PaymentRead(BaseModel):
     currency: Literal["IDR"] = "IDR"
     client_secret: str | None = None
     instructions: dict[str, Any] | None = None
+    # Bank transfer and QRIS: the 1..999 that makes ``amount`` differ from the order total.
+    unique_code: int | None = None
+    qris: QrisRead | None = None
 
 
 class BuyerRead(BaseModel):

@@ -34,11 +34,13 @@ async def settle_successful_payment(
     await payments_service.mark_paid(session, payment, confirmed_by)
     if order.status is OrderStatus.PENDING:
         await lifecycle.record_payment(session, order)
+        await notices.buyer_payment_received(session, order, payment.amount)
         return Settlement.APPLIED
     if order.status is OrderStatus.CANCELLED and await lifecycle.revive_paid_after_expiry(
         session, order
     ):
         await lifecycle.record_payment(session, order)
+        await notices.buyer_payment_received(session, order, payment.amount)
         return Settlement.REVIVED
     await _refund_whole_payment(session, order, payment)
     return Settlement.REFUNDED

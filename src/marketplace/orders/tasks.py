@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from marketplace.config import Settings
 from marketplace.db.base import utcnow
 from marketplace.db.session import begin_write_transaction
-from marketplace.orders import lifecycle, repository
+from marketplace.orders import lifecycle, notices, repository
+from marketplace.orders.models import Order
 from marketplace.payments import service as payments_service
 from marketplace.payments.service import PaymentRuntime
 
@@ -79,3 +80,43 @@ async def cancel_unshipped_cash_on_delivery(
     if cancelled:
         logger.info("cancelled %d cash-on-delivery parts not shipped in time", cancelled)
     return cancelled
+
+
+async def remind_unpaid_transfers(
+    sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> int:
+    """One reminder per unpaid bank-transfer order, ``payment_reminder_hours`` before it
+    expires; the conditional stamp on the order makes it once, however many sweepers run."""
+    if settings.payment_reminder_hours <= 0:
+        return 0
+    reminded = 0
+    while True:
+        async with sessionmaker() as session:
+            await begin_write_transaction(session)
+            now = utcnow()
+            ids = await repository.orders_to_remind(
+                session,
+                now,
+                now + timedelta(hours=settings.payment_reminder_hours),
+                SWEEP_BATCH,
+                skip_locked=session.get_bind().dialect.name == "postgresql",
+            )
+            for order_id in ids:
+                if await repository.stamp_reminder(session, order_id, now):
+                    order = await repository.get_order(session, order_id)
+                    if order is not None:
+                        await _remind(session, order)
+                        reminded += 1
+            await session.commit()
+        if len(ids) < SWEEP_BATCH:
+            break
+    if reminded:
+        logger.info("reminded %d buyers of unpaid transfers", reminded)
+    return reminded
+
+
+async def _remind(session: AsyncSession, order: Order) -> None:
+    payment = (await payments_service.latest_payments(session, [order.id])).get(order.id)
+    await notices.buyer_payment_reminder(
+        session, order, payment.instructions if payment is not None else None
+    )

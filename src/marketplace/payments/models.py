@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.db.base import (
@@ -33,7 +33,13 @@ class PaymentAttemptStatus(StrEnum):
 
 class Payment(IdMixin, TimestampMixin, Base):
     __tablename__ = "payments"
-    __table_args__ = (Index("ix_payments_order_created", "order_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_payments_order_created", "order_id", "created_at"),
+        # The admin desk: pending transfers first, newest first within a status.
+        Index("ix_payments_status_created", "status", "created_at", "id"),
+        Index("ix_payments_method_created", "method", "created_at", "id"),
+        Index("ix_payments_created", "created_at", "id"),
+    )
 
     order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
     method: Mapped[PaymentMethod] = mapped_column(enum_column_type(PaymentMethod))
@@ -47,6 +53,11 @@ class Payment(IdMixin, TimestampMixin, Base):
     paid_at: Mapped[datetime | None]
     confirmed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     refunded_amount: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # Bank transfer: 1..999 added to (or taken off) the order total, so the amount alone
+    # identifies the transfer on a bank statement.
+    unique_code: Mapped[int | None] = mapped_column(Integer)
+    # QRIS: the dynamic payload (EMVCo) for exactly ``amount``.
+    qris_payload: Mapped[str | None] = mapped_column(Text)
 
 
 class RefundStatus(StrEnum):
@@ -128,3 +139,70 @@ class LedgerEntry(IdMixin, Base):
     note: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TransferCode(Base):
+    """A unique code held by one open bank-transfer payment; the primary key makes two open
+    transfers with one code impossible, however many orders race for it."""
+
+    __tablename__ = "transfer_codes"
+
+    code: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    payment_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("payments.id", ondelete="CASCADE"), unique=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PlatformEntryKind(StrEnum):
+    UNIQUE_CODE_INCOME = "unique_code_income"
+    UNIQUE_CODE_DISCOUNT = "unique_code_discount"
+
+
+class PlatformLedgerEntry(IdMixin, Base):
+    """The platform's own money (not a seller's): the unique codes of confirmed transfers,
+    kept as income or given as a discount."""
+
+    __tablename__ = "platform_ledger_entries"
+    __table_args__ = (
+        Index("uq_platform_ledger_entries_once", "payment_id", "kind", unique=True),
+        Index("ix_platform_ledger_entries_created", "created_at", "id"),
+    )
+
+    kind: Mapped[PlatformEntryKind] = mapped_column(enum_column_type(PlatformEntryKind))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    payment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("payments.id", ondelete="CASCADE"))
+    order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    reference: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PaymentProof(IdMixin, Base):
+    """A buyer's photo of a transfer receipt, stored privately (re-encoded WebP)."""
+
+    __tablename__ = "payment_proofs"
+
+    payment_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("payments.id", ondelete="CASCADE"), index=True
+    )
+    storage_key: Mapped[str] = mapped_column(String(300))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    byte_size: Mapped[int] = mapped_column(Integer)
+    uploaded_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StatementLine(IdMixin, Base):
+    """A bank-statement credit that confirmed a payment; its hash makes it count once."""
+
+    __tablename__ = "bank_statement_lines"
+
+    line_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    payment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("payments.id", ondelete="CASCADE"))
+    statement_format: Mapped[str] = mapped_column(String(32))
+    posted_on: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(Text)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    applied_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    applied_at: Mapped[datetime] = mapped_column(default=utcnow)

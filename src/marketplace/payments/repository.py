@@ -5,20 +5,26 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, Select, and_, delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.db.queries import newest_first
-from marketplace.orders.models import PaymentMethod
+from marketplace.orders.models import Order, PaymentMethod
 from marketplace.payments.models import (
     LedgerEntry,
     LedgerKind,
     Payment,
     PaymentAnomaly,
     PaymentAttemptStatus,
+    PaymentProof,
+    PlatformLedgerEntry,
     Refund,
+    StatementLine,
     StripeEvent,
+    TransferCode,
 )
 from marketplace.sellers.models import Seller
 
@@ -58,12 +64,26 @@ async def payments_of_order(session: AsyncSession, order_id: uuid.UUID) -> list[
 
 
 async def cancel_open_payments(session: AsyncSession, order_id: uuid.UUID) -> None:
+    """Void the open attempts and give their unique codes back to the pool."""
     await session.execute(
         update(Payment)
         .where(Payment.order_id == order_id, Payment.status == PaymentAttemptStatus.PENDING)
         .values(status=PaymentAttemptStatus.CANCELLED)
         .execution_options(synchronize_session=False)
     )
+    await session.execute(
+        delete(TransferCode).where(
+            TransferCode.payment_id.in_(select(Payment.id).where(Payment.order_id == order_id))
+        )
+    )
+
+
+async def held_transfer_codes(session: AsyncSession) -> set[int]:
+    return set((await session.execute(select(TransferCode.code))).scalars())
+
+
+async def release_transfer_code(session: AsyncSession, payment_id: uuid.UUID) -> None:
+    await session.execute(delete(TransferCode).where(TransferCode.payment_id == payment_id))
 
 
 async def was_credited(session: AsyncSession, seller_order_id: uuid.UUID) -> bool:
@@ -149,3 +169,146 @@ async def open_card_references(session: AsyncSession, order_id: uuid.UUID) -> li
         )
     )
     return [reference for reference in result.scalars() if reference]
+
+
+# Admin desk and Indonesian payments (issue 11)
+CODED_METHODS = (PaymentMethod.BANK_TRANSFER, PaymentMethod.QRIS)
+
+
+async def applied_statement_lines(session: AsyncSession, hashes: Sequence[str]) -> set[str]:
+    if not hashes:
+        return set()
+    result = await session.execute(
+        select(StatementLine.line_hash).where(StatementLine.line_hash.in_(hashes))
+    )
+    return set(result.scalars())
+
+
+async def coded_payments_of_orders(
+    session: AsyncSession, numbers: Sequence[str]
+) -> dict[object, list[tuple[Payment, str]]]:
+    """Transfer and QRIS attempts not yet paid (open, or voided by expiry) of these orders."""
+    if not numbers:
+        return {}
+    result = await session.execute(
+        select(Payment, Order.number)
+        .join(Order, Order.id == Payment.order_id)
+        .where(
+            Order.number.in_(numbers),
+            Payment.method.in_(CODED_METHODS),
+            Payment.status.in_([PaymentAttemptStatus.PENDING, PaymentAttemptStatus.CANCELLED]),
+        )
+    )
+    found: dict[object, list[tuple[Payment, str]]] = {}
+    for payment, number in result.all():
+        found.setdefault(number, []).append((payment, number))
+    return found
+
+
+async def open_coded_payments_by_amount(
+    session: AsyncSession, amounts: Sequence[int]
+) -> dict[object, list[tuple[Payment, str]]]:
+    if not amounts:
+        return {}
+    result = await session.execute(
+        select(Payment, Order.number)
+        .join(Order, Order.id == Payment.order_id)
+        .where(
+            Payment.status == PaymentAttemptStatus.PENDING,
+            Payment.method.in_(CODED_METHODS),
+            Payment.amount.in_(amounts),
+        )
+        .order_by(Payment.created_at, Payment.id)
+    )
+    found: dict[object, list[tuple[Payment, str]]] = {}
+    for payment, number in result.all():
+        found.setdefault(payment.amount, []).append((payment, number))
+    return found
+
+
+async def record_statement_line(session: AsyncSession, line: StatementLine) -> bool:
+    """False when the line was recorded already (by an earlier or a concurrent upload)."""
+    try:
+        async with session.begin_nested():
+            session.add(line)
+            await session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+async def search_payments(
+    session: AsyncSession,
+    *,
+    status: PaymentAttemptStatus | None,
+    method: PaymentMethod | None,
+    after: tuple[int, datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[tuple[int, Payment, str]]:
+    """(group, payment, order number): open transfers and QRIS (group 0) first, then every
+    other payment (group 1), newest first within each; keyset on (group, created_at, id).
+    Two indexed queries rather than one ORDER BY CASE, which no index can serve."""
+    rows: list[tuple[int, Payment, str]] = []
+    start_group = after[0] if after else 0
+    for group in (0, 1):
+        if group < start_group or len(rows) >= limit:
+            continue
+        key = (after[1], after[2]) if after and after[0] == group else None
+        query = _payments_with_numbers()
+        query = query.where(_open_coded() if group == 0 else ~_open_coded())
+        if status is not None:
+            query = query.where(Payment.status == status)
+        if method is not None:
+            query = query.where(Payment.method == method)
+        query = newest_first(query, Payment.created_at, Payment.id, key, limit - len(rows))
+        rows += [(group, row[0], row[1]) for row in (await session.execute(query)).all()]
+    return rows
+
+
+def _payments_with_numbers() -> Select[Any]:
+    columns: tuple[Any, ...] = (Payment, Order.number)
+    return select(*columns).join(Order, Order.id == Payment.order_id)
+
+
+def _open_coded() -> ColumnElement[bool]:
+    return and_(Payment.status == PaymentAttemptStatus.PENDING, Payment.method.in_(CODED_METHODS))
+
+
+async def platform_entries(
+    session: AsyncSession, after: tuple[datetime, uuid.UUID] | None, limit: int
+) -> list[PlatformLedgerEntry]:
+    query = newest_first(
+        select(PlatformLedgerEntry),
+        PlatformLedgerEntry.created_at,
+        PlatformLedgerEntry.id,
+        after,
+        limit,
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def platform_total(session: AsyncSession) -> int:
+    result = await session.execute(select(func.coalesce(func.sum(PlatformLedgerEntry.amount), 0)))
+    return int(result.scalar_one())
+
+
+async def proofs_of(session: AsyncSession, payment_ids: Sequence[uuid.UUID]) -> list[PaymentProof]:
+    if not payment_ids:
+        return []
+    result = await session.execute(
+        select(PaymentProof)
+        .where(PaymentProof.payment_id.in_(payment_ids))
+        .order_by(PaymentProof.created_at, PaymentProof.id)
+    )
+    return list(result.scalars())
+
+
+async def get_proof(session: AsyncSession, proof_id: uuid.UUID) -> PaymentProof | None:
+    return await session.get(PaymentProof, proof_id)
+
+
+async def count_proofs(session: AsyncSession, payment_id: uuid.UUID) -> int:
+    result = await session.execute(
+        select(func.count()).select_from(PaymentProof).where(PaymentProof.payment_id == payment_id)
+    )
+    return int(result.scalar_one())

@@ -9,19 +9,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.config import Settings
-from marketplace.core.formatting import format_rupiah
+from marketplace.config import Settings, UniqueCodeBooking
 from marketplace.core.i18n import Language
 from marketplace.core.pagination import CursorCodec, parse_time_and_id, split_page, time_and_id
 from marketplace.core.schemas import Page
 from marketplace.db.base import utcnow
 from marketplace.db.session import after_rollback
 from marketplace.orders.models import PaymentMethod
-from marketplace.payments import repository
+from marketplace.payments import instructions, repository, transfer_codes
+from marketplace.payments.exceptions import QrisUnavailable
 from marketplace.payments.models import (
     Payment,
     PaymentAnomaly,
@@ -31,33 +30,6 @@ from marketplace.payments.models import (
 )
 from marketplace.payments.schemas import AnomalyRead, LedgerEntryRead
 from marketplace.payments.stripe_gateway import PaymentProviderError, StripeGateway
-
-
-def bank_transfer_instructions(
-    settings: Settings, amount: int, reference: str, language: Language
-) -> dict[str, Any]:
-    """What the buyer needs to pay by transfer; the reference identifies the order."""
-    if language is Language.ENGLISH:
-        text = (
-            f"Transfer exactly {format_rupiah(amount)} to {settings.bank_transfer_bank_name} "
-            f"account {settings.bank_transfer_account_number} "
-            f"({settings.bank_transfer_account_holder}) with reference {reference}."
-        )
-    else:
-        text = (
-            f"Transfer tepat {format_rupiah(amount)} ke rekening "
-            f"{settings.bank_transfer_bank_name} {settings.bank_transfer_account_number} "
-            f"a.n. {settings.bank_transfer_account_holder} dengan berita {reference}."
-        )
-    return {
-        "bank_name": settings.bank_transfer_bank_name,
-        "account_number": settings.bank_transfer_account_number,
-        "account_holder": settings.bank_transfer_account_holder,
-        "amount": amount,
-        "currency": "IDR",
-        "reference": reference,
-        "text": text,
-    }
 
 
 async def start_offline_payment(
@@ -71,7 +43,10 @@ async def start_offline_payment(
     language: Language,
     first_attempt: bool = False,
 ) -> Payment:
-    """A bank-transfer or cash-on-delivery attempt (no money moves until confirmed)."""
+    """A bank-transfer, QRIS or cash-on-delivery attempt (no money moves until confirmed).
+    Transfers and QRIS carry a unique code, so their amount identifies them on a statement."""
+    if method is PaymentMethod.QRIS and not settings.qris_merchant_payload:
+        raise QrisUnavailable()
     if not first_attempt:
         await repository.cancel_open_payments(session, order_id)
     payment = Payment(
@@ -80,15 +55,17 @@ async def start_offline_payment(
         status=PaymentAttemptStatus.PENDING,
         amount=amount,
     )
-    if method is PaymentMethod.BANK_TRANSFER:
+    if method in instructions.CODED_METHODS:
         attempt = (
             1 if first_attempt else len(await repository.payments_of_order(session, order_id)) + 1
         )
-        reference = order_number if attempt == 1 else f"{order_number}-{attempt}"
-        payment.reference = reference
-        payment.instructions = bank_transfer_instructions(settings, amount, reference, language)
+        payment.reference = order_number if attempt == 1 else f"{order_number}-{attempt}"
     session.add(payment)
     await session.flush()
+    if method in instructions.CODED_METHODS:
+        await transfer_codes.take(session, settings, payment, amount)
+        instructions.describe(settings, payment, amount, language)
+        await session.flush()
     return payment
 
 
@@ -107,10 +84,14 @@ async def latest_payments(
 async def mark_paid(
     session: AsyncSession, payment: Payment, confirmed_by: uuid.UUID | None
 ) -> None:
+    """Paid: a unique code goes back to the pool and is booked in the platform's ledger."""
     payment.status = PaymentAttemptStatus.PAID
     payment.paid_at = utcnow()
     payment.confirmed_by = confirmed_by
     await session.flush()
+    await repository.release_transfer_code(session, payment.id)
+    if payment.unique_code:
+        await transfer_codes.book(session, payment)
 
 
 async def cancel_open_payments(session: AsyncSession, order_id: uuid.UUID) -> None:
@@ -294,6 +275,10 @@ async def paid_payment_of(session: AsyncSession, order_id: uuid.UUID) -> Payment
     return None
 
 
+async def refunded_total(session: AsyncSession, order_id: uuid.UUID) -> int:
+    return sum(p.refunded_amount for p in await repository.payments_of_order(session, order_id))
+
+
 async def payment_by_reference(session: AsyncSession, reference: str) -> Payment | None:
     return await repository.get_payment_by_reference(session, reference)
 
@@ -350,9 +335,12 @@ async def reprice_open_payment(
         return
     if payment.method is PaymentMethod.STRIPE and payment.reference:
         await runtime.gateway.update_intent_amount(payment.reference, amount)
-    if payment.method is PaymentMethod.BANK_TRANSFER and payment.reference:
-        payment.instructions = bank_transfer_instructions(
-            runtime.settings, amount, payment.reference, language
+    if payment.method in instructions.CODED_METHODS and payment.reference:
+        booking = UniqueCodeBooking(
+            (payment.instructions or {}).get("unique_code_booking", "income")
         )
-    payment.amount = amount
+        payment.amount = transfer_codes.amount_with_code(amount, payment.unique_code, booking)
+        instructions.describe(runtime.settings, payment, amount, language)
+    else:
+        payment.amount = amount
     await session.flush()

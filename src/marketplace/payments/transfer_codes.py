@@ -1,0 +1,94 @@
+"""Unique codes for transfers: 1..999 added to (or taken off) an order total so that the
+amount alone tells which open transfer a bank-statement credit pays. A code is held in
+``transfer_codes`` (primary key = code) while its payment is open, so two racing orders can
+never hold one code: the second insert fails and tries another."""
+
+from __future__ import annotations
+
+import random
+import uuid
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marketplace.config import Settings, UniqueCodeBooking
+from marketplace.payments import repository
+from marketplace.payments.exceptions import TransferCodesExhausted
+from marketplace.payments.models import (
+    Payment,
+    PlatformEntryKind,
+    PlatformLedgerEntry,
+    TransferCode,
+)
+
+MAX_CODE = 999
+_ATTEMPTS = 30
+_random = random.SystemRandom()
+
+
+class NoFreeTransferCode(Exception):
+    """Every code is held by an open transfer (or the total is too small for a discount)."""
+
+
+def code_range(total: int, booking: UniqueCodeBooking) -> range:
+    """The codes an order of ``total`` may take: a discount never brings it to zero."""
+    upper = MAX_CODE if booking is UniqueCodeBooking.INCOME else min(MAX_CODE, total - 1)
+    return range(1, upper + 1)
+
+
+def amount_with_code(total: int, code: int | None, booking: UniqueCodeBooking) -> int:
+    if code is None:
+        return total
+    return total + code if booking is UniqueCodeBooking.INCOME else total - code
+
+
+async def allocate(
+    session: AsyncSession, payment_id: uuid.UUID, total: int, booking: UniqueCodeBooking
+) -> int:
+    """A code no other open transfer holds, taken for ``payment_id`` (inside a savepoint, so a
+    code another transaction took meanwhile only costs one more try)."""
+    allowed = code_range(total, booking)
+    for _ in range(_ATTEMPTS):
+        free = sorted(set(allowed) - await repository.held_transfer_codes(session))
+        if not free:
+            break
+        code = _random.choice(free)
+        try:
+            async with session.begin_nested():
+                session.add(TransferCode(code=code, payment_id=payment_id))
+                await session.flush()
+        except IntegrityError:
+            continue
+        return code
+    raise NoFreeTransferCode()
+
+
+async def take(session: AsyncSession, settings: Settings, payment: Payment, total: int) -> None:
+    """Give ``payment`` a code and the amount that goes with it (503 when none is free)."""
+    booking = settings.bank_transfer_unique_code_booking
+    try:
+        code = await allocate(session, payment.id, total, booking)
+    except NoFreeTransferCode as error:
+        raise TransferCodesExhausted() from error
+    payment.unique_code = code
+    payment.amount = amount_with_code(total, code, booking)
+    payment.instructions = {"unique_code_booking": booking.value}
+
+
+async def book(session: AsyncSession, payment: Payment) -> None:
+    """A confirmed payment's code in the platform's ledger, the way it was offered."""
+    booking = (payment.instructions or {}).get("unique_code_booking", "income")
+    code = payment.unique_code or 0
+    income = booking == UniqueCodeBooking.INCOME.value
+    session.add(
+        PlatformLedgerEntry(
+            kind=PlatformEntryKind.UNIQUE_CODE_INCOME
+            if income
+            else PlatformEntryKind.UNIQUE_CODE_DISCOUNT,
+            amount=code if income else -code,
+            payment_id=payment.id,
+            order_id=payment.order_id,
+            reference=payment.reference or str(payment.id),
+        )
+    )
+    await session.flush()

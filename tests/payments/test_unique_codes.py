@@ -1,0 +1,165 @@
+"""Unique codes of bank transfers: 1..999, never shared by two open transfers however many
+buyers order at once, given back when the transfer is paid or void, and booked in the
+platform's ledger (as income, or as a discount when configured so)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import AsyncIterator
+
+import pytest
+from fastapi import FastAPI
+from httpx import AsyncClient
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from marketplace.payments.models import TransferCode
+from tests.conftest import make_settings
+from tests.factories import (
+    confirm_payment,
+    guest_headers,
+    http_client,
+    open_shop,
+    order_body,
+    order_line,
+    place_order,
+    placed_order,
+    running_app,
+)
+
+
+async def held_codes(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[int, str]:
+    async with sessionmaker() as session:
+        rows = (await session.execute(select(TransferCode.code, TransferCode.payment_id))).all()
+    return {code: str(payment_id) for code, payment_id in rows}
+
+
+async def test_fifty_transfer_orders_at_once_get_fifty_different_codes(
+    app: FastAPI, client: AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # given pepper with plenty of stock
+    shop = await open_shop(app, client, stock=500)
+    body = order_body(order_line(shop.variant_id, 1))
+
+    # when 50 guests order by transfer at the same moment
+    responses = await asyncio.gather(*(place_order(client, body) for _ in range(50)))
+
+    # then every order was placed, each asked for its own amount
+    assert Counter(response.status_code for response in responses) == {201: 50}
+    payments = [response.json()["payment"] for response in responses]
+    codes = [payment["unique_code"] for payment in payments]
+    assert len(set(codes)) == 50
+    assert all(1 <= code <= 999 for code in codes)
+    assert len({payment["amount"] for payment in payments}) == 50
+    assert {payment["amount"] - payment["unique_code"] for payment in payments} == {
+        responses[0].json()["total"]
+    }
+    # and the codes held are exactly those, one per payment
+    held = await held_codes(sessionmaker)
+    assert held == {payment["unique_code"]: payment["id"] for payment in payments}
+
+
+async def test_a_confirmed_transfer_gives_its_code_back_and_books_it_as_income(
+    app: FastAPI, client: AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    shop = await open_shop(app, client)
+    order = await placed_order(client, order_body(order_line(shop.variant_id, 1)))
+    code = order["payment"]["unique_code"]
+
+    confirmed = await confirm_payment(client, shop.admin, order["payment"]["id"])
+
+    assert confirmed.status_code == 200, confirmed.text
+    assert await held_codes(sessionmaker) == {}
+    ledger = (await client.get("/api/v1/admin/platform-ledger", headers=shop.admin.headers)).json()
+    assert ledger["balance"] == code
+    [entry] = ledger["items"]
+    assert (entry["kind"], entry["amount"], entry["reference"]) == (
+        "unique_code_income",
+        code,
+        order["number"],
+    )
+
+
+async def test_cancelled_transfer_gives_its_code_back_and_books_nothing(
+    app: FastAPI, client: AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    shop = await open_shop(app, client)
+    order = await placed_order(client, order_body(order_line(shop.variant_id, 1)))
+
+    cancelled = await client.post(
+        f"/api/v1/orders/{order['id']}/cancel", headers=guest_headers(order)
+    )
+
+    assert cancelled.status_code == 200, cancelled.text
+    assert await held_codes(sessionmaker) == {}
+    ledger = (await client.get("/api/v1/admin/platform-ledger", headers=shop.admin.headers)).json()
+    assert (ledger["items"], ledger["balance"]) == ([], 0)
+
+
+async def test_switching_to_a_new_transfer_attempt_moves_the_order_to_a_new_code(
+    app: FastAPI, client: AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    shop = await open_shop(app, client)
+    order = await placed_order(client, order_body(order_line(shop.variant_id, 1)))
+
+    again = await client.post(
+        f"/api/v1/orders/{order['id']}/payments",
+        json={"payment_method": "bank_transfer"},
+        headers={**guest_headers(order), "Idempotency-Key": "a3c1f7e2-0000-4000-8000-000000000001"},
+    )
+
+    assert again.status_code == 201, again.text
+    payment = again.json()
+    assert payment["amount"] == order["total"] + payment["unique_code"]
+    assert payment["instructions"]["reference"] == f"{order['number']}-2"
+    assert await held_codes(sessionmaker) == {payment["unique_code"]: payment["id"]}
+
+
+@pytest.fixture
+async def discount_app(migrated_database: str, app: FastAPI) -> AsyncIterator[FastAPI]:
+    """An instance that gives the unique code as a discount (same database as ``app``)."""
+    settings = make_settings(migrated_database, bank_transfer_unique_code_booking="discount")
+    async with running_app(settings) as application:
+        yield application
+
+
+async def test_codes_as_a_discount_lower_the_amount_and_are_booked_as_the_platforms_cost(
+    discount_app: FastAPI,
+) -> None:
+    async with http_client(discount_app) as client:
+        shop = await open_shop(discount_app, client)
+        order = await placed_order(client, order_body(order_line(shop.variant_id, 1)))
+        payment = order["payment"]
+        assert payment["amount"] == order["total"] - payment["unique_code"]
+        assert payment["instructions"]["unique_code_booking"] == "discount"
+
+        assert (await confirm_payment(client, shop.admin, payment["id"])).status_code == 200
+
+        ledger = await client.get("/api/v1/admin/platform-ledger", headers=shop.admin.headers)
+        [entry] = ledger.json()["items"]
+        assert (entry["kind"], entry["amount"]) == ("unique_code_discount", -payment["unique_code"])
+        assert ledger.json()["balance"] == -payment["unique_code"]
+
+
+async def test_a_discount_never_takes_an_order_to_zero_and_503_when_no_code_is_left(
+    discount_app: FastAPI, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # given a Rp 2 item picked up in person: the only code a discount allows is 1
+    async with http_client(discount_app) as client:
+        shop = await open_shop(discount_app, client, price=2)
+        body = order_body(order_line(shop.variant_id, 1), shipping_method="pickup")
+        first = await placed_order(client, body)
+        assert (first["total"], first["payment"]["unique_code"], first["payment"]["amount"]) == (
+            2,
+            1,
+            1,
+        )
+
+        # when a second buyer orders the same while the first transfer is open
+        second = await place_order(client, body)
+
+        # then no code is free: a precise 503, and no second order
+        assert second.status_code == 503, second.text
+        assert second.json()["type"].endswith("transfer-codes-exhausted")
+        assert await held_codes(sessionmaker) == {1: first["payment"]["id"]}
