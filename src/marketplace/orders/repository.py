@@ -186,3 +186,7 @@ async def try_advisory_lock(session: AsyncSession, lock_id: int) -> bool:
     """PostgreSQL only: a transaction-scoped lock that fails at once when someone holds it."""
     result = await session.execute(select(func.pg_try_advisory_xact_lock(lock_id)))
     return bool(result.scalar_one())
+
+
+async def get_order_by_number(session: AsyncSession, number: str) -> Order | None:
+    return (await session.execute(select(Order).where(Order.number == number))).scalar_one_or_none()
