@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
 
-from tests.storefront.world import SAME_ORIGIN, add_to_cart, checkout_form, csrf_of, pepper_shop
+from tests.storefront.world import add_to_cart, checkout_form, csrf_of, pepper_shop
 
 PAGE_BUDGET_BYTES = 30 * 1024
 
@@ -34,8 +34,11 @@ async def test_product_page_shows_variants_prices_seller_whatsapp_and_compliance
     # Then prices read as rupiah, the seller's WhatsApp is prefilled with the product's name
     html = response.text
     assert response.status_code == 200
-    assert "Rp 25.000" in html and "Rp 55.000" in html
-    assert "https://wa.me/6281234567890?text=Halo%2C%20saya%20tertarik%20dengan%20Lada%20Putih" in html
+    assert "Rp 25.000" in html
+    assert "Rp 55.000" in html
+    assert (
+        "https://wa.me/6281234567890?text=Halo%2C%20saya%20tertarik%20dengan%20Lada%20Putih" in html
+    )
     assert "P-IRT 2061903010123" in html
     # And sharing carries OG tags, a canonical address and JSON-LD with an IDR offer
     assert '<meta property="og:image" content="http://testserver/media/og/' in html
@@ -139,9 +142,11 @@ async def test_search_uses_the_api_filters_and_english_on_request(
     inverted = await client.get("/cari", params={"min_price": "90.000", "max_price": "10.000"})
 
     assert shop.product["title"] in found.text
-    assert '<html lang="en">' in found.text and "Results for" in found.text
+    assert '<html lang="en">' in found.text
+    assert "Results for" in found.text
     assert shop.product["title"] not in none.text.split("<main", 1)[1]
-    assert inverted.status_code == 200 and 'class="error"' in inverted.text
+    assert inverted.status_code == 200
+    assert 'class="error"' in inverted.text
 
 
 async def test_draft_and_unknown_products_are_404_pages(app: FastAPI, client: AsyncClient) -> None:
@@ -161,13 +166,12 @@ async def test_guest_checkout_by_bank_transfer_shows_the_exact_amount(
     page = await client.get("/checkout")
 
     # When the shipping to Pangkalpinang is quoted, then the order placed
-    quote = await client.post(
-        "/checkout", data=checkout_form(csrf_of(page.text), action="quote")
-    )
+    quote = await client.post("/checkout", data=checkout_form(csrf_of(page.text), action="quote"))
     placed = await client.post("/checkout", data=checkout_form(csrf_of(page.text)))
 
     # Then the quote showed the total before paying, and the order page the exact amount
-    assert "Rp 12.000" in quote.text and "Rp 117.000" in quote.text
+    assert "Rp 12.000" in quote.text
+    assert "Rp 117.000" in quote.text
     assert placed.status_code == 303
     order = await client.get(placed.headers["location"])
     assert 'data-amount="117000"' in order.text
@@ -273,9 +277,11 @@ async def test_signed_in_buyer_orders_and_sees_the_order_without_a_token(
             "next": "/checkout",
         },
     )
-    assert signed_in.status_code == 303 and signed_in.headers["location"] == "/checkout"
+    assert signed_in.status_code == 303
+    assert signed_in.headers["location"] == "/checkout"
     cookie = signed_in.headers["set-cookie"]
-    assert "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie
     await add_to_cart(client, shop.variant(0), 1)
     page = await client.get("/checkout")
     assert 'value="cod"' in page.text
@@ -333,8 +339,6 @@ async def test_featured_cards_and_oembed_use_storefront_addresses(
     app: FastAPI, client: AsyncClient
 ) -> None:
     shop = await pepper_shop(app, client)
-    response = await client.get(
-        "/oembed", params={"url": f"http://testserver/produk/{shop.slug}"}
-    )
+    response = await client.get("/oembed", params={"url": f"http://testserver/produk/{shop.slug}"})
     assert response.status_code == 200, response.text
     assert shop.slug in response.json()["html"]
