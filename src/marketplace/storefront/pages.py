@@ -271,6 +271,12 @@ def not_found(settings: Settings, storage: MediaStorage, language: Language) -> 
     return rendering.private_response(settings, storage, html, language, status_code=404)
 
 
+@router.get("/favicon.ico", response_class=Response)
+async def favicon() -> Response:
+    """No icon (browsers ask for one on every first visit; an empty answer costs nothing)."""
+    return Response(status_code=204, headers={"Cache-Control": "public, max-age=86400"})
+
+
 @router.get("/robots.txt", response_class=PlainTextResponse)
 async def robots(settings: AppSettings) -> PlainTextResponse:
     return PlainTextResponse(

@@ -65,7 +65,10 @@ def content_policy(settings: Settings, storage: MediaStorage, *, card: bool = Fa
         stripe_js = _origin(settings.stripe_js_url)
         api = _origin(settings.stripe_api_base or "https://api.stripe.com")
         scripts += [CARD_SCRIPT_SOURCE, stripe_js]
-        directives += [f"frame-src {stripe_js} https://hooks.stripe.com", f"connect-src {api}"]
+        directives += [
+            f"frame-src {stripe_js} https://hooks.stripe.com",
+            f"connect-src {api} {stripe_js}",
+        ]
     directives += [
         f"script-src {' '.join(scripts)}",
         "form-action 'self'",
