@@ -29,6 +29,7 @@ from tests.featured.test_browser import (
     free_port,
     serving_marketplace,
 )
+from tests.featured.world import feature
 from tests.orders.test_emails import Inbox, start_smtp_server
 from tests.storefront.world import PepperShop, pepper_shop
 
@@ -83,6 +84,12 @@ async def accessibility_problems(page: Any) -> list[dict[str, Any]]:
 
 
 async def check_page(page: Any, name: str, problems: dict[str, list[dict[str, Any]]]) -> None:
+    """A screenshot once every (lazy) image has loaded, and axe-core's verdict."""
+    await page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+    await page.wait_for_function(
+        "() => Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"
+    )
+    await page.evaluate("() => window.scrollTo(0, 0)")
     ARTIFACTS.mkdir(exist_ok=True)
     await page.screenshot(path=str(ARTIFACTS / f"storefront-{name}.png"), full_page=True)
     problems[name] = await accessibility_problems(page)
@@ -122,6 +129,7 @@ async def test_guest_searches_orders_by_bank_transfer_and_opens_the_e_mailed_lin
     app: FastAPI, client: AsyncClient, served: Served
 ) -> None:
     shop: PepperShop = await pepper_shop(app, client, whatsapp="081234567890")
+    await feature(client, shop.setup.admin, shop.product["id"])
     problems: dict[str, list[dict[str, Any]]] = {}
     async with playwright_api.async_playwright() as playwright:
         browser = await playwright.chromium.launch(

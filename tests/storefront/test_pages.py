@@ -342,3 +342,42 @@ async def test_featured_cards_and_oembed_use_storefront_addresses(
     response = await client.get("/oembed", params={"url": f"http://testserver/produk/{shop.slug}"})
     assert response.status_code == 200, response.text
     assert shop.slug in response.json()["html"]
+
+
+async def test_draft_product_page_is_a_404(app: FastAPI, client: AsyncClient) -> None:
+    from tests.factories import create_product
+
+    shop = await pepper_shop(app, client)
+    draft = await create_product(
+        client, shop.setup.owner, shop.setup.seller_id, title="Madu Pelawan Draf"
+    )
+    assert (await client.get(f"/produk/{draft['slug']}")).status_code == 404
+
+
+async def test_eight_guests_racing_for_five_units_buy_exactly_five(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    import asyncio
+
+    from tests.factories import http_client
+
+    # Given 5 units of the 250 g pack and eight guests, each with one in their cart
+    shop = await pepper_shop(app, client)
+
+    async def guest_checks_out(number: int) -> int:
+        async with http_client(app) as guest:
+            await add_to_cart(guest, shop.variant(1), 1)
+            page = await guest.get("/checkout")
+            form = checkout_form(
+                csrf_of(page.text), idempotency_key=f"race-{number:02d}-0000000000000000"
+            )
+            response = await guest.post("/checkout", data=form)
+            return response.status_code
+
+    # When they all place their orders at once
+    statuses = await asyncio.gather(*(guest_checks_out(n) for n in range(8)))
+
+    # Then five orders went through, three saw the checkout again, and no stock is left
+    assert sorted(statuses) == [303] * 5 + [422] * 3
+    detail = (await client.get(f"/api/v1/products/{shop.slug}")).json()
+    assert detail["variants"][1]["stock"] == 0
