@@ -3,14 +3,20 @@ buying as a guest without JavaScript; who may see an order; CSRF on every form."
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+from io import BytesIO
 
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
+from PIL import Image
 
-from tests.storefront.world import add_to_cart, checkout_form, csrf_of, pepper_shop
+from marketplace.orders.models import Order
+from marketplace.storefront import sitemap
+from tests.factories import count_rows, create_product, http_client
+from tests.storefront.world import SAME_ORIGIN, add_to_cart, checkout_form, csrf_of, pepper_shop
 
 PAGE_BUDGET_BYTES = 30 * 1024
 
@@ -61,9 +67,6 @@ async def test_og_image_answers_as_a_1200_by_630_jpeg(app: FastAPI, client: Asyn
 
     assert response.status_code == 200
     assert response.headers["content-type"] == "image/jpeg"
-    from io import BytesIO
-
-    from PIL import Image
 
     with Image.open(BytesIO(response.content)) as picture:
         assert picture.size == (1200, 630)
@@ -321,7 +324,6 @@ async def test_sitemap_lists_products_sellers_regions_and_robots_points_to_it(
 async def test_sitemap_becomes_an_index_past_its_limit(
     app: FastAPI, client: AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from marketplace.storefront import sitemap
 
     shop = await pepper_shop(app, client)
     monkeypatch.setattr(sitemap, "URLS_PER_SITEMAP", 5)
@@ -345,7 +347,6 @@ async def test_featured_cards_and_oembed_use_storefront_addresses(
 
 
 async def test_draft_product_page_is_a_404(app: FastAPI, client: AsyncClient) -> None:
-    from tests.factories import create_product
 
     shop = await pepper_shop(app, client)
     draft = await create_product(
@@ -357,9 +358,6 @@ async def test_draft_product_page_is_a_404(app: FastAPI, client: AsyncClient) ->
 async def test_eight_guests_racing_for_five_units_buy_exactly_five(
     app: FastAPI, client: AsyncClient
 ) -> None:
-    import asyncio
-
-    from tests.factories import http_client
 
     # Given 5 units of the 250 g pack and eight guests, each with one in their cart
     shop = await pepper_shop(app, client)
@@ -381,3 +379,41 @@ async def test_eight_guests_racing_for_five_units_buy_exactly_five(
     assert sorted(statuses) == [303] * 5 + [422] * 3
     detail = (await client.get(f"/api/v1/products/{shop.slug}")).json()
     assert detail["variants"][1]["stock"] == 0
+
+
+async def test_checkout_with_bad_fields_shows_them_and_orders_nothing(
+    app: FastAPI, client: AsyncClient
+) -> None:
+
+    shop = await pepper_shop(app, client)
+    await add_to_cart(client, shop.variant(0), 1)
+    page = await client.get("/checkout")
+
+    response = await client.post(
+        "/checkout",
+        data=checkout_form(
+            csrf_of(page.text), email="bukan-email", postal_code="3312", region_code="99.99"
+        ),
+    )
+
+    assert response.status_code == 422
+    for field in ("email", "postal_code", "region_code"):
+        assert f'id="f-{field}"' in response.text
+        assert 'aria-invalid="true"' in response.text.split(f'id="f-{field}"', 1)[1][:400]
+    assert await count_rows(app.state.sessionmaker, Order) == 0
+
+
+async def test_cart_ignores_unknown_variants_and_absurd_quantities(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    shop = await pepper_shop(app, client)
+    for variant_id, quantity in [
+        ("bukan-uuid", "1"),
+        (shop.variant(0), "100000"),
+        (shop.variant(0), "-3"),
+    ]:
+        response = await client.post(
+            "/keranjang", data={"variant_id": variant_id, "quantity": quantity}, headers=SAME_ORIGIN
+        )
+        assert response.status_code == 303
+    assert "Keranjang Anda kosong" in (await client.get("/keranjang")).text

@@ -15,7 +15,7 @@ from marketplace.config import Settings
 from marketplace.core.dependencies import AppSettings
 from marketplace.core.errors import AppError
 from marketplace.core.web_session import CSRF_FIELD, require_csrf, require_same_origin
-from marketplace.db.session import DbSession
+from marketplace.db.session import DbSession, rollback
 from marketplace.media.storage import MediaStorage
 from marketplace.orders import idempotency, placement
 from marketplace.orders import service as orders_service
@@ -211,9 +211,9 @@ async def place_order(
         request_hash=idempotency.body_hash(body),
     )
     try:
-        async with session.begin_nested():
-            placed = await placement.place_order(session, settings, visitor.user, body, request)
+        placed = await placement.place_order(session, settings, visitor.user, body, request)
     except AppError as error:  # out of stock, a rule of the orders service, a provider down
+        await rollback(session)  # nothing of the attempt stays (an unused card intent is void)
         message = error.render_detail() or error.render_title()
         return await _checkout_page(session, storage, settings, page, visitor, form, key, message)
     visitor.cart.lines.clear()
@@ -290,15 +290,12 @@ async def cancel_order(
     require_csrf(visitor.web_session, csrf_token)
     page = PageContext(settings, language, f"/pesanan/{number}")
     try:
-        async with session.begin_nested():
-            order = await orders_service.order_for_buyer_by_number(
-                session, visitor.user, number, token or None
-            )
-            await orders_service.cancel_as_buyer(
-                session, visitor.user, str(order.id), token or None
-            )
+        order = await orders_service.order_for_buyer_by_number(
+            session, visitor.user, number, token or None
+        )
+        await orders_service.cancel_as_buyer(session, visitor.user, str(order.id), token or None)
     except OrderNotFound:
         return visitor.finish(not_found(settings, storage, language), settings)
     except AppError:  # shipped meanwhile: the page shows the order as it now stands
-        pass
+        await rollback(session)
     return visitor.finish(_see_other(page.url(page.path, token=token or None)), settings)
