@@ -422,6 +422,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "storefront.search-title": ("Cari produk", "Search products"),
     "storefront.search-title-q": ("Hasil untuk “{q}”", "Results for “{q}”"),
     "storefront.category": ("Kategori", "Category"),
+    "storefront.filters": ("Saring dan urutkan", "Filter and sort"),
     "storefront.region": ("Wilayah", "Region"),
     "storefront.all": ("Semua", "All"),
     "storefront.min-price": ("Harga terendah (Rp)", "Lowest price (Rp)"),

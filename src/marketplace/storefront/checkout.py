@@ -73,6 +73,10 @@ def payment_methods(settings: Settings, buyer: User | None) -> list[PaymentMetho
     """The methods to offer: bank transfer always; card when Stripe is configured; cash on
     delivery to signed-in buyers (the orders service has the last word)."""
     methods = [PaymentMethod.BANK_TRANSFER]
+    # QRIS joins when the payments work offers it (a method and the merchant's static QRIS).
+    qris = getattr(PaymentMethod, "QRIS", None)
+    if qris is not None and getattr(settings, "qris_merchant_payload", None):
+        methods.append(qris)
     if settings.stripe_secret_key.get_secret_value() and settings.stripe_publishable_key:
         methods.append(PaymentMethod.STRIPE)
     if buyer is not None:
