@@ -100,6 +100,21 @@ async def test_every_page_type_fits_in_30_kb_before_images(
     assert all(size < PAGE_BUDGET_BYTES for size in sizes.values()), sizes
 
 
+async def test_product_without_photos_still_has_a_1200_by_630_og_image(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    shop = await pepper_shop(app, client, with_image=False)
+    html = (await client.get(f"/produk/{shop.slug}")).text
+    image_url = re.search(r'property="og:image" content="(http://testserver/[^"]+)"', html)
+    assert image_url
+
+    response = await client.get(image_url.group(1).removeprefix("http://testserver"))
+
+    assert response.headers["content-type"] == "image/jpeg"
+    with Image.open(BytesIO(response.content)) as picture:
+        assert picture.size == (1200, 630)
+
+
 async def test_public_pages_send_etag_and_answer_304_and_a_strict_csp(
     app: FastAPI, client: AsyncClient
 ) -> None:

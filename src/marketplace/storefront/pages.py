@@ -14,6 +14,7 @@ from marketplace.catalog.repository import ProductSort
 from marketplace.config import Settings
 from marketplace.core.dependencies import AppSettings
 from marketplace.core.errors import AppError, NotFound
+from marketplace.core.formatting import format_rupiah
 from marketplace.core.i18n import Language
 from marketplace.db.base import utcnow
 from marketplace.db.session import DbSession
@@ -141,7 +142,8 @@ async def product(
     async def build() -> str:
         view = await service.product(session, storage, slug)
         own_url = page.canonical()
-        og_image = await sharing.og_image_url(storage, view.product)
+        subtitle = f"{format_rupiah(view.product.price)} · {view.seller.name}"
+        og_image = await sharing.og_image_url(storage, view.product, subtitle)
         catalogue = await service.catalogue(session)
         message = page.t("storefront.whatsapp-message", title=view.product.title, url=own_url)
         return rendering.render(

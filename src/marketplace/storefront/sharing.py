@@ -3,15 +3,17 @@ made once from the first photo (kept in media storage), JSON-LD ``Product``, sha
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
+import textwrap
 from typing import Any
 from urllib.parse import quote
 
 import anyio.to_thread
 from markupsafe import Markup
-from PIL import Image, ImageOps
+from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from marketplace.catalog.schemas import ImageRead, ProductDetail
 from marketplace.media.storage import MediaStorage, StorageError
@@ -44,23 +46,50 @@ def _cover(raw: bytes) -> bytes:
     return buffer.getvalue()
 
 
-async def og_image_url(storage: MediaStorage, product: ProductDetail) -> str | None:
-    """The preview's absolute URL, making it first when it does not exist yet; None for a
-    product without photos (or whose photo cannot be read: the page still renders)."""
-    if not product.images:
-        return None
-    first = product.images[0]
-    key = og_image_key(first)
+def _lettered(title: str, subtitle: str) -> bytes:
+    """A preview for a product without photos: its name and price on the site's blue."""
+    picture = Image.new("RGB", (OG_WIDTH, OG_HEIGHT), (10, 88, 168))
+    draw = ImageDraw.Draw(picture)
+    heading = ImageFont.load_default(size=72)
+    small = ImageFont.load_default(size=44)
+    lines = textwrap.wrap(title, width=28)[:3]
+    top = 120
+    for line in lines:
+        draw.text((80, top), line, font=heading, fill=(255, 255, 255))
+        top += 92
+    draw.text((80, top + 30), subtitle, font=small, fill=(230, 238, 248))
+    draw.text((80, OG_HEIGHT - 110), "Pasar Babel", font=small, fill=(255, 255, 255))
+    buffer = io.BytesIO()
+    picture.save(buffer, format="JPEG", quality=_OG_QUALITY, optimize=True)
+    return buffer.getvalue()
+
+
+async def og_image_url(storage: MediaStorage, product: ProductDetail, subtitle: str) -> str | None:
+    """The preview's absolute URL, made once and kept in media storage: from the first photo,
+    else lettered with the name and ``subtitle``. None only when storage fails (the page
+    still renders)."""
     try:
+        if product.images:
+            return await _photo_preview(storage, product.images[0])
+        text = f"{product.title}\n{subtitle}".encode()
+        key = f"og/text-{product.id}-{hashlib.sha256(text).hexdigest()[:16]}.jpg"
         if not await storage.exists(key):
-            source = _stored_key(storage, first.url)
-            raw = await storage.get(source) if source else None
-            if raw is None:
-                return None
-            data = await anyio.to_thread.run_sync(_cover, raw)
+            data = await anyio.to_thread.run_sync(_lettered, product.title, subtitle)
             await storage.put(key, data, "image/jpeg")
+        return storage.public_url(key)
     except (StorageError, OSError, ValueError):
         return None
+
+
+async def _photo_preview(storage: MediaStorage, first: ImageRead) -> str | None:
+    key = og_image_key(first)
+    if not await storage.exists(key):
+        source = _stored_key(storage, first.url)
+        raw = await storage.get(source) if source else None
+        if raw is None:
+            return None
+        data = await anyio.to_thread.run_sync(_cover, raw)
+        await storage.put(key, data, "image/jpeg")
     return storage.public_url(key)
 
 
