@@ -3,7 +3,8 @@ The same for every visitor, so each is cached by catalog version and answered wi
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Awaitable, Callable
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import PlainTextResponse
@@ -11,11 +12,14 @@ from fastapi.responses import PlainTextResponse
 from marketplace.catalog.browsing import ProductQuery, search_text
 from marketplace.catalog.dependencies import Cache, Storage, Versions
 from marketplace.catalog.repository import ProductSort
+from marketplace.catalog.schemas import ProductSummary
 from marketplace.config import Settings
+from marketplace.core.cache import ResponseCache
 from marketplace.core.dependencies import AppSettings
 from marketplace.core.errors import AppError, NotFound
 from marketplace.core.formatting import format_rupiah
 from marketplace.core.i18n import Language
+from marketplace.core.schemas import Page
 from marketplace.db.base import utcnow
 from marketplace.db.session import DbSession
 from marketplace.media.storage import MediaStorage
@@ -233,7 +237,7 @@ async def region(
 
 async def _results_or_none(
     session: DbSession, storage: MediaStorage, settings: Settings, query: ProductQuery
-) -> Any:
+) -> Page[ProductSummary] | None:
     try:
         return await service.search(session, storage, settings, query)
     except AppError:  # a stale or forged cursor: show the first page's link instead
@@ -244,10 +248,10 @@ async def _cached_or_not_found(
     request: Request,
     settings: Settings,
     storage: MediaStorage,
-    cache: Any,
+    cache: ResponseCache,
     version: str,
     page: PageContext,
-    build: Any,
+    build: Callable[[], Awaitable[str]],
 ) -> Response:
     key = {"lang": page.language, "path": page.path, "query": page.query}
     try:
