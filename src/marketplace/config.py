@@ -103,6 +103,7 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
+
     # Storefront (human pages): how long a sign-in cookie lasts, and Stripe.js for the card
     # form (the publishable key; the script's address, pointed at a fake in tests).
     web_session_days: int = Field(default=14, ge=1, le=90)
