@@ -97,8 +97,8 @@ class Settings(BaseSettings):
     background_interval_seconds: float = Field(default=30.0, gt=0)
     embed_allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     # Where a featured card links to: a URL template with {slug} and/or {id}, e.g.
-    # ``https://pasar.babelprov.go.id/produk/{slug}``; unset, the product's own API address
-    # ``{public_url}/api/v1/products/{slug}``.
+    # ``https://pasar.babelprov.go.id/produk/{slug}``; unset, this service's storefront page
+    # ``{public_url}/produk/{slug}``.
     storefront_url: str | None = None
 
     # Browser origins allowed to call the JSON API from scripts (CORS), comma-separated, e.g.
@@ -162,6 +162,11 @@ class Settings(BaseSettings):
     order_expiry_minutes_qris: int = Field(default=30, ge=1)
     # A reminder e-mail this many hours before an unpaid transfer expires (0: none).
     payment_reminder_hours: float = Field(default=6, ge=0)
+    # Storefront (human pages): how long a sign-in cookie lasts, and Stripe.js for the card
+    # form (the publishable key; the script's address, pointed at a fake in tests).
+    web_session_days: int = Field(default=14, ge=1, le=90)
+    stripe_publishable_key: str = ""
+    stripe_js_url: str = "https://js.stripe.com/v3/"
 
     @field_validator("embed_allowed_origins", mode="before")
     @classmethod

@@ -39,6 +39,9 @@ from marketplace.notifications.tasks import EmailOutbox
 from marketplace.payments.service import PaymentRuntime
 from marketplace.payments.stripe_gateway import StripeGateway
 from marketplace.problems.pages import router as problem_pages_router
+from marketplace.storefront.account_pages import router as storefront_account_router
+from marketplace.storefront.buying_pages import router as storefront_buying_router
+from marketplace.storefront.pages import router as storefront_pages_router
 
 # Uploads are capped at 10 MB by the media domain; this leaves room for the multipart framing.
 MAX_REQUEST_BODY_BYTES = 11 * 1024 * 1024
@@ -95,6 +98,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(featured_pages_router)
     if settings.media_backend is MediaBackend.LOCAL:
         app.include_router(media_router)
+    # Storefront (human pages): after the API and embeds, whose paths it never shadows.
+    app.include_router(storefront_pages_router)
+    app.include_router(storefront_buying_router)
+    app.include_router(storefront_account_router)
     _add_health_routes(app)
     app.include_router(problem_pages_router)
     if settings.metrics_enabled:

@@ -54,7 +54,7 @@ async def test_embed_shows_cards_with_rupiah_prices_in_indonesian(
     assert body.index("Lada Putih Muntok") < body.index("Madu Pelawan")
     assert "oleh KIM Lada Muntok · Kabupaten Bangka Barat" in body
     assert body.count("Stok habis") == 1
-    assert f'href="http://testserver/api/v1/products/{pepper["slug"]}"' in body
+    assert f'href="http://testserver/produk/{pepper["slug"]}"' in body
     assert 'target="_blank" rel="noopener"' in body
     assert "(membuka tab baru)" in body
 

@@ -425,3 +425,28 @@ async def stock_levels(session: AsyncSession, variant_ids: list[uuid.UUID]) -> d
         select(ProductVariant.id, ProductVariant.stock).where(ProductVariant.id.in_(variant_ids))
     )
     return {row.id: row.stock for row in result}
+
+
+async def public_product_addresses(
+    session: AsyncSession, *, offset: int, limit: int
+) -> list[tuple[str, datetime]]:
+    """(slug, updated_at) of public products in a stable order, for the sitemap."""
+    result = await session.execute(
+        select(Product.slug, Product.updated_at)
+        .join(Seller, Seller.id == Product.seller_id)
+        .where(publicly_visible())
+        .order_by(Product.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return [(slug, updated_at) for slug, updated_at in result.all()]
+
+
+async def count_public_products(session: AsyncSession) -> int:
+    result = await session.execute(
+        select(func.count())
+        .select_from(Product)
+        .join(Seller, Seller.id == Product.seller_id)
+        .where(publicly_visible())
+    )
+    return int(result.scalar_one())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -145,3 +146,14 @@ async def catalog_version(session: AsyncSession) -> str:
     """A string that changes whenever anything public pages show of the catalog changes
     (products, prices, stock, sellers, categories): part of other domains' cache keys."""
     return await repository.catalog_version(session)
+
+
+async def public_product_addresses(
+    session: AsyncSession, *, offset: int, limit: int
+) -> list[tuple[str, datetime]]:
+    """(slug, last change) of products the public may see, a stable slice (sitemaps)."""
+    return await repository.public_product_addresses(session, offset=offset, limit=limit)
+
+
+async def count_public_products(session: AsyncSession) -> int:
+    return await repository.count_public_products(session)

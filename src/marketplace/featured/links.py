@@ -10,13 +10,13 @@ from urllib.parse import quote, unquote, urlsplit
 
 from marketplace.config import Settings
 
-OWN_PRODUCT_PATH = re.compile(r"^/(?:api/v1/products|embed/products)/(?P<ref>[^/]+)/?$")
+OWN_PRODUCT_PATH = re.compile(r"^/(?:produk|api/v1/products|embed/products)/(?P<ref>[^/]+)/?$")
 _PLACEHOLDER = re.compile(r"\\\{(?:slug|id)\\\}")
 
 
 def storefront_template(settings: Settings) -> str:
-    """``MARKETPLACE_STOREFRONT_URL``, or the product's own address on this service."""
-    return settings.storefront_url or f"{settings.public_url}/api/v1/products/{{slug}}"
+    """``MARKETPLACE_STOREFRONT_URL``, or the product's storefront page on this service."""
+    return settings.storefront_url or f"{settings.public_url}/produk/{{slug}}"
 
 
 def product_link(settings: Settings, slug: str, product_id: uuid.UUID) -> str:

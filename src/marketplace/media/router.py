@@ -44,7 +44,9 @@ async def read_media(key: str, request: Request) -> Response:
     }
     if _matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
-    return FileResponse(path, media_type=WEBP_CONTENT_TYPE, headers=headers, stat_result=file_stat)
+    # Photos are WebP; link-preview images (storefront/sharing.py) are JPEG.
+    media_type = "image/jpeg" if path.suffix == ".jpg" else WEBP_CONTENT_TYPE
+    return FileResponse(path, media_type=media_type, headers=headers, stat_result=file_stat)
 
 
 def _find_file(root: Path, key: str) -> tuple[Path, os.stat_result] | None:

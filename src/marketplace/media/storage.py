@@ -51,6 +51,10 @@ class MediaStorage(Protocol):
         """Whether an object is stored under ``key``."""
         ...
 
+    async def get(self, key: str) -> bytes | None:
+        """The object's bytes, or None when nothing is stored under ``key``."""
+        ...
+
     def public_url(self, key: str) -> str:
         """The URL browsers load the object from."""
         ...
@@ -121,6 +125,13 @@ class LocalStorage:
         """Whether the file is there."""
         return await run_in_threadpool(_is_file, self.root, key)
 
+    async def get(self, key: str) -> bytes | None:
+        """The file's bytes, or None when it is not there."""
+        try:
+            return await run_in_threadpool(_read_file, self.root, key)
+        except OSError as error:
+            raise StorageError(f"cannot read {key}: {error}") from error
+
     def public_url(self, key: str) -> str:
         """``{base_url}/media/{key}``."""
         return f"{self.base_url}/media/{quote(str(validate_key(key)))}"
@@ -153,6 +164,11 @@ def _delete_file(root: Path, key: str) -> None:
 
 def _is_file(root: Path, key: str) -> bool:
     return local_path(root, key).is_file()
+
+
+def _read_file(root: Path, key: str) -> bytes | None:
+    path = local_path(root, key)
+    return path.read_bytes() if path.is_file() else None
 
 
 class S3Storage:
@@ -196,6 +212,11 @@ class S3Storage:
         """Whether the object is there (a HEAD request)."""
         found: bool = await self._call(self._exists_sync, str(validate_key(key)))
         return found
+
+    async def get(self, key: str) -> bytes | None:
+        """The object's bytes, or None when it is not there."""
+        data: bytes | None = await self._call(self._get_sync, str(validate_key(key)))
+        return data
 
     def public_url(self, key: str) -> str:
         """``{public_base_url}/{bucket}/{key}``."""
@@ -259,6 +280,18 @@ class S3Storage:
             # S3 answers 204 for a missing key; some compatible stores answer NoSuchKey.
             if _error_code(error) not in _MISSING_OBJECT_CODES:
                 raise
+
+    def _get_sync(self, key: str) -> bytes | None:
+        from botocore.exceptions import ClientError  # noqa: PLC0415
+
+        try:
+            response = self._client.get_object(Bucket=self.bucket, Key=key)
+        except ClientError as error:
+            if _error_code(error) in _MISSING_OBJECT_CODES:
+                return None
+            raise
+        body: bytes = response["Body"].read()
+        return body
 
     def _exists_sync(self, key: str) -> bool:
         from botocore.exceptions import ClientError  # noqa: PLC0415

@@ -71,13 +71,17 @@ async def _items_of_part(
 
 
 async def buyer_order_placed(
-    session: AsyncSession, order: Order, instructions: dict[str, Any] | None
+    session: AsyncSession,
+    order: Order,
+    instructions: dict[str, Any] | None,
+    order_url: str | None = None,
 ) -> None:
     items = await repository.items_of(session, [order.id])
     context = {
         "order": {**_order_context(order), "items": [_item_context(i) for i in items]},
         "instructions": instructions,
         "expires_at": order.expires_at,
+        "order_url": order_url,
     }
     await notifications.queue_email(
         session, [order.buyer_email], "order_placed", order.language, context

@@ -60,6 +60,13 @@ def guest_access_token(settings: Settings, order_id: uuid.UUID) -> str:
     return digest.hex()
 
 
+def order_page_url(settings: Settings, order: Order, buyer: User | None) -> str:
+    """The storefront page of the order; a guest's link carries the order token (the page
+    shows an order by its number only to the buyer holding it)."""
+    url = f"{settings.public_url}/pesanan/{order.number}"
+    return f"{url}?token={guest_access_token(settings, order.id)}" if buyer is None else url
+
+
 def new_order_number() -> str:
     # The date people in the province see on their calendar (WIB), not the UTC one.
     today = utcnow().astimezone(WIB).strftime("%y%m%d")
@@ -97,7 +104,9 @@ async def place_order(
     order = await _create_order(session, settings, buyer, body, variants, region_code)
     checkout_rules.check_cash_on_delivery_total(settings, order)
     instructions = await _start_payment(session, settings, order)
-    await notices.buyer_order_placed(session, order, instructions)
+    await notices.buyer_order_placed(
+        session, order, instructions, order_page_url(settings, order, buyer)
+    )
     # Stock last: its row locks are then held only for the few statements before commit.
     await _reserve_stock(session, body)
     response = await order_read(session, order)

@@ -437,3 +437,26 @@ async def apply_external_refund(session: AsyncSession, payment: Payment, amount:
     )
     order.payment_status = PaymentStatus.REFUNDED if fully else PaymentStatus.PARTIALLY_REFUNDED
     await session.flush()
+
+
+async def order_for_buyer_by_number(
+    session: AsyncSession, viewer: User | None, number: str, order_token: str | None
+) -> Order:
+    """As ``order_for_buyer``, by the number people read (storefront addresses): 404 unless
+    the caller is its buyer (signed in, or a guest holding the order's token) or an admin."""
+    order = (
+        await repository.get_order_by_number(session, number)
+        if 0 < len(number) <= 40 and "\x00" not in number
+        else None
+    )
+    if order is None:
+        raise OrderNotFound()
+    return await order_for_buyer(session, viewer, str(order.id), order_token)
+
+
+def buyer_may_cancel(order: OrderRead) -> bool:
+    """Whether a cancel would be accepted now: nothing shipped yet (``lifecycle`` decides)."""
+    return order.status in (OrderStatus.PENDING, OrderStatus.PROCESSING) and not any(
+        part.status in (SellerOrderStatus.SHIPPED, SellerOrderStatus.DELIVERED)
+        for part in order.seller_orders
+    )

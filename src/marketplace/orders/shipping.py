@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -115,3 +116,22 @@ async def replace_rates(session: AsyncSession, table: ShippingRateTable) -> list
     ]
     await repository.replace_shipping_rates(session, rates)
     return await repository.all_shipping_rates(session)
+
+
+async def quote_cart(
+    session: AsyncSession,
+    quantities: dict[uuid.UUID, int],
+    region_code: str | None,
+    method: ShippingMethod = ShippingMethod.COURIER,
+) -> int:
+    """What shipping a cart would cost before it is ordered: one parcel per seller, priced as
+    ``placement`` prices it (unknown or unsellable variants weigh nothing)."""
+    variants = await catalog_service.variants_for_sale(session, list(quantities))
+    weights: dict[uuid.UUID, int] = {}
+    for variant_id, quantity in quantities.items():
+        variant = variants.get(variant_id)
+        if variant is not None and variant.purchasable:
+            weights[variant.seller_id] = weights.get(variant.seller_id, 0) + (
+                variant.weight_grams * quantity
+            )
+    return sum([await quote(session, method, region_code, weight) for weight in weights.values()])
