@@ -24,6 +24,11 @@ class MediaBackend(StrEnum):
     S3 = "s3"
 
 
+class ListingReview(StrEnum):
+    POST = "post"  # published at once; flagged listings and edits wait for an admin
+    PRE = "pre"  # nothing is public before an admin approves it
+
+
 class Settings(BaseSettings):
     """Every knob of the service. Field names map to ``MARKETPLACE_<NAME>`` variables."""
 
@@ -103,6 +108,10 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
+    # Trust and safety: when listings and their edits are reviewed, and how often the public
+    # may report listings (per address).
+    listing_review: ListingReview = ListingReview.POST
+    product_reports_per_address: str = "10/hour"
 
     @field_validator("embed_allowed_origins", mode="before")
     @classmethod

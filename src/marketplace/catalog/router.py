@@ -201,9 +201,13 @@ async def update_product(
     access: ProductById,
     session: DbSession,
     storage: Storage,
+    settings: AppSettings,
 ) -> ProductDetail:
+    """A member's edit of a published listing's title or description shows at once only with
+    ``MARKETPLACE_LISTING_REVIEW=post``, when screening passes and the listing is not featured;
+    otherwise it waits for an admin (``moderation.pending_changes``)."""
     access.require_member(admin=True)
-    await listings.update_product(session, access, user, body)
+    await listings.update_product(session, access, user, body, settings.listing_review)
     return await browsing.product_detail(session, storage, access)
 
 
@@ -231,17 +235,23 @@ async def update_variant(
     responses=problem_responses(401, 403, 404, 409),
 )
 async def publish_product(
-    user: CurrentUser, access: ProductById, session: DbSession, storage: Storage
+    user: CurrentUser,
+    access: ProductById,
+    session: DbSession,
+    storage: Storage,
+    settings: AppSettings,
 ) -> ProductDetail:
+    """``published``, or ``in_review`` when screening flags it or listings are reviewed first;
+    409 when the seller is not verified or an admin took the listing down."""
     access.require_member()
-    await listings.publish_product(session, access)
+    await listings.publish_product(session, access, settings.listing_review)
     return await browsing.product_detail(session, storage, access)
 
 
 @router.post(
     "/products/{product_id}/archive",
     response_model=ProductDetail,
-    responses=problem_responses(401, 403, 404),
+    responses=problem_responses(401, 403, 404, 409),
 )
 async def archive_product(
     user: CurrentUser, access: ProductById, session: DbSession, storage: Storage

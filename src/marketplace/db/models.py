@@ -5,6 +5,7 @@ from marketplace.audit.models import AuditEntry
 from marketplace.catalog.models import Category, Region
 from marketplace.db.base import Base
 from marketplace.featured.models import FeaturedEntry
+from marketplace.moderation.models import ModerationItem
 from marketplace.notifications.models import OutboxEmail
 from marketplace.orders.models import (
     IdempotencyRecord,
@@ -20,6 +21,7 @@ from marketplace.payments.models import (
     Refund,
     StripeEvent,
 )
+from marketplace.reviews.models import Review, ReviewPhoto
 from marketplace.sellers.models import Seller, SellerMember
 
 __all__ = [
@@ -43,4 +45,7 @@ __all__ = [
     "Seller",
     "SellerMember",
     "User",
+    "ModerationItem",
+    "Review",
+    "ReviewPhoto",
 ]

@@ -203,6 +203,11 @@ def parse_position_and_id(values: list[Any]) -> tuple[int, uuid.UUID]:
     return position, uuid.UUID(entry_id)
 
 
+async def is_featured(session: AsyncSession, product_id: uuid.UUID) -> bool:
+    """Featured now or later: its public version is the one an admin approved."""
+    return await repository.product_is_featured(session, product_id, utcnow())
+
+
 # --- states ------------------------------------------------------------------------------
 
 
