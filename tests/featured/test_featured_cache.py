@@ -129,9 +129,7 @@ async def test_running_out_of_stock_renders_a_new_page(app: FastAPI, client: Asy
     assert after_etag != before_etag
 
 
-async def test_approved_title_change_renders_a_new_page(
-    app: FastAPI, client: AsyncClient
-) -> None:
+async def test_approved_title_change_renders_a_new_page(app: FastAPI, client: AsyncClient) -> None:
     # Given a featured product, retitled by its seller (the edit waits for an admin)
     shop = await set_up_catalog(app, client)
     product, _ = await featured_product(client, shop, "Lada Putih")
