@@ -26,6 +26,8 @@ _LEET = str.maketrans(
         "9": "g",
     }
 )
+# "!" and "$" stand for letters inside a word ("b!tch"), not at its end ("enak!!!").
+_TRAILING_MARKS = re.compile(r"[!$]+(?![a-z0-9])")
 _NOT_WORD = re.compile(r"[^a-z]+")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 # Single letters spelled apart ("a n j i n g", "a.n.j.i.n.g") are joined back.
@@ -53,7 +55,7 @@ class Flag:
 
 def normalize(text: str) -> str:
     """Lower case, leetspeak undone, emphasis collapsed ("anjiiing"), words split by spaces."""
-    lowered = text.lower().translate(_LEET)
+    lowered = _TRAILING_MARKS.sub(" ", text.lower()).translate(_LEET)
     words = _NOT_WORD.sub(" ", lowered)
     words = _SPELLED_OUT.sub(lambda match: match.group(0).replace(" ", ""), words)
     return " ".join(_REPEATS.sub(r"\1", word) for word in words.split())
