@@ -9,6 +9,7 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from marketplace.catalog.tasks import DailyComplianceSweep
 from marketplace.config import Settings
 from marketplace.notifications.tasks import EmailOutbox
 from marketplace.orders.tasks import expire_due_orders
@@ -30,6 +31,7 @@ class BackgroundWork:
         self._outbox = outbox
         self._interval = settings.background_interval_seconds
         self._task: asyncio.Task[None] | None = None
+        self._compliance = DailyComplianceSweep(sessionmaker)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="marketplace-background")
@@ -42,6 +44,7 @@ class BackgroundWork:
 
     async def run_once(self) -> None:
         await expire_due_orders(self._sessionmaker, self._runtime)
+        await self._compliance.run_if_due()
         await self._outbox.deliver_due()
 
     async def _run(self) -> None:

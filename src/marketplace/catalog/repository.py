@@ -120,6 +120,7 @@ def _summary_columns() -> tuple[Any, ...]:
         Product.rating_count,
         Product.rating_total,
         Product.rating_average,
+        Product.non_halal,
         Category.slug.label("category_slug"),
         Seller.id.label("seller_id"),
         Seller.slug.label("seller_slug"),
@@ -484,3 +485,20 @@ async def add_rating(session: AsyncSession, product_id: uuid.UUID, stars: int, c
         )
         .execution_options(synchronize_session=False)
     )
+
+
+async def products_with_expiring_numbers(
+    session: AsyncSession, *, skip_locked: bool
+) -> list[Product]:
+    """Listings (not removed) carrying a P-IRT number or a dated halal certificate, locked:
+    the daily compliance sweep's candidates."""
+    query = (
+        select(Product)
+        .where(
+            Product.status != ProductStatus.REMOVED,
+            or_(Product.pirt_number.is_not(None), Product.halal_valid_until.is_not(None)),
+        )
+        .order_by(Product.seller_id, Product.id)
+        .with_for_update(skip_locked=skip_locked)
+    )
+    return list((await session.execute(query)).scalars())

@@ -448,6 +448,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Penjual hanya dapat membalas satu kali.",
         "The seller can reply only once.",
     ),
+    "featured.rating": ("{average} dari 5 ({count} ulasan)", "{average} of 5 ({count} reviews)"),
+    "featured.non-halal": ("Non-halal", "Non-halal"),
     "too-many-review-photos": ("Terlalu banyak foto", "Too many photos"),
     "too-many-review-photos.detail": (
         "Satu ulasan paling banyak {limit} foto.",

@@ -298,6 +298,7 @@ class ProductCard:
     link: str
     thumbnail: Thumbnail | None
     region_name: str
+    non_halal: bool = False
 
 
 async def list_featured(
@@ -377,4 +378,5 @@ def _card(row: RowMapping, storage: MediaStorage, settings: Settings) -> Product
         link=product_link(settings, row["slug"], row["id"]),
         thumbnail=thumbnail,
         region_name=row["region_name"],
+        non_halal=bool(row["non_halal"]),
     )
