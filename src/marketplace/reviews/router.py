@@ -37,9 +37,9 @@ async def create_review(
     body: ReviewCreate,
     access: ProductById,
     viewer: OptionalUser,
-    order_token: OrderToken,
     session: DbSession,
     storage: Storage,
+    order_token: OrderToken = None,
 ) -> ReviewRead:
     """The buyer of a delivered seller-order holding the product (signed in, or a guest with
     ``X-Order-Token``), once per seller-order and product. Text that screening flags waits
@@ -77,10 +77,10 @@ async def add_photo(
     review_id: ReviewIdPath,
     file: Annotated[UploadFile, File(description="JPEG, PNG or WebP, at most 10 MB")],
     viewer: OptionalUser,
-    order_token: OrderToken,
     session: DbSession,
     settings: AppSettings,
     storage: Storage,
+    order_token: OrderToken = None,
 ) -> ReviewPhotoRead:
     """Up to 3 photos, by the review's author; stored re-encoded as WebP with a thumbnail."""
     raw = await file.read(settings.max_upload_bytes + 1)
