@@ -219,3 +219,32 @@ async def test_pre_review_publishes_nothing_before_an_admin_approves(
         assert edited["title"] == "Lada Putih Muntok"
         public = await client.get(f"/api/v1/products/{product['id']}")
         assert public.json()["title"] == "Lada Putih Muntok"
+
+
+async def test_csv_import_cannot_retitle_a_featured_product_behind_the_admins_back(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    # Given a featured product and its seller's export with the title changed
+    shop = await set_up_catalog(app, client)
+    product = await create_published_product(
+        client, shop.owner, shop.seller_id, title="Lada Putih Muntok"
+    )
+    await feature(client, shop.admin, product["id"])
+    export = await client.get(
+        f"/api/v1/sellers/{shop.seller_id}/products/export.csv", headers=shop.owner.headers
+    )
+    edited = export.content.replace(b"Lada Putih Muntok", b"Lada Putih Istimewa")
+
+    # When the file is imported
+    response = await client.post(
+        f"/api/v1/sellers/{shop.seller_id}/products/import",
+        files={"file": ("produk.csv", edited, "text/csv")},
+        headers=shop.owner.headers,
+    )
+
+    # Then the featured list keeps the approved title and the edit waits in the queue
+    assert response.status_code == 200, response.text
+    assert response.json()["updated_products"] == 1
+    assert "Istimewa" not in (await client.get("/api/v1/featured")).text
+    [item] = await queue(client, shop.admin)
+    assert item["diff"]["title"] == {"before": "Lada Putih Muntok", "after": "Lada Putih Istimewa"}

@@ -386,11 +386,13 @@ async def import_seller_products(
     user: CurrentUser,
     seller_access: SellerById,
     session: DbSession,
+    settings: AppSettings,
 ) -> csv_transfer.ImportReport:
     """Create and update products from CSV or XLSX; new products are drafts. A product with a
-    bad row is skipped and reported by row number while the others are saved (200 either way)."""
+    bad row is skipped and reported by row number while the others are saved (200 either way).
+    New titles and descriptions of public products follow the review rules of ``PATCH``."""
     seller = seller_access.require(*MEMBER_ROLES)
     raw = await file.read(csv_transfer.MAX_UPLOAD_BYTES + 1)
     return await csv_transfer.import_products_upload(
-        session, seller, raw, file.content_type, file.filename
+        session, seller, raw, file.content_type, file.filename, settings.listing_review
     )
