@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from httpx import AsyncClient
 
 from tests.factories import create_published_product, listed_slugs, set_up_catalog
+from tests.featured.world import feature
 from tests.moderation.helpers import approve, emails_to, queue, remove
 
 
@@ -159,3 +160,20 @@ async def test_approving_a_draft_is_a_conflict(app: FastAPI, client: AsyncClient
 
     assert response.status_code == 409
     assert response.json()["type"].endswith("/nothing-to-approve")
+
+
+async def test_featured_entry_of_a_removed_product_says_why_it_is_hidden(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    shop = await set_up_catalog(app, client)
+    product = await create_published_product(client, shop.owner, shop.seller_id)
+    await feature(client, shop.admin, product["id"])
+
+    await remove(client, shop.admin, product["id"], "Label tidak sesuai")
+
+    [entry] = (await client.get("/api/v1/admin/featured", headers=shop.admin.headers)).json()[
+        "items"
+    ]
+    assert entry["state"] == "hidden"
+    assert entry["hidden_reason"] == "product_removed"
+    assert (await client.get("/api/v1/featured")).json()["items"] == []

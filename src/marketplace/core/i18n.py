@@ -353,6 +353,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "featured.state.hidden": ("Disembunyikan: {reason}", "Hidden: {reason}"),
     "featured.reason.product_draft": ("produk masih draf", "the product is a draft"),
     "featured.reason.product_archived": ("produk diarsipkan", "the product is archived"),
+    "featured.reason.product_in_review": (
+        "produk menunggu tinjauan admin",
+        "the product waits for an admin's review",
+    ),
+    "featured.reason.product_removed": (
+        "produk diturunkan admin",
+        "an admin took the product down",
+    ),
     "featured.reason.seller_pending": (
         "penjual belum diverifikasi",
         "the seller is not verified yet",

@@ -49,6 +49,8 @@ POSITION_STEP = 10
 _HIDDEN_BY_PRODUCT = {
     ProductStatus.DRAFT: HiddenReason.PRODUCT_DRAFT,
     ProductStatus.ARCHIVED: HiddenReason.PRODUCT_ARCHIVED,
+    ProductStatus.IN_REVIEW: HiddenReason.PRODUCT_IN_REVIEW,
+    ProductStatus.REMOVED: HiddenReason.PRODUCT_REMOVED,
 }
 _HIDDEN_BY_SELLER = {
     SellerStatus.PENDING: HiddenReason.SELLER_PENDING,
