@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from httpx import AsyncClient
+from httpx import AsyncClient, Response
 from sqlalchemy import select, update
 
 from marketplace.catalog.models import Category, Product
 from marketplace.catalog.tasks import sweep_compliance
 from marketplace.notifications.models import OutboxEmail
 from tests.factories import (
+    CatalogSetup,
     create_category,
     create_product,
     create_published_product,
@@ -26,11 +28,11 @@ from tests.factories import (
 from tests.moderation.helpers import queue
 
 
-async def post_product(client: AsyncClient, shop: object, **fields: object) -> object:
+async def post_product(client: AsyncClient, shop: CatalogSetup, **fields: Any) -> Response:
     return await client.post(
-        f"/api/v1/sellers/{shop.seller_id}/products",  # type: ignore[attr-defined]
-        json=product_body(**fields),  # type: ignore[arg-type]
-        headers=shop.owner.headers,  # type: ignore[attr-defined]
+        f"/api/v1/sellers/{shop.seller_id}/products",
+        json=product_body(**fields),
+        headers=shop.owner.headers,
     )
 
 
@@ -90,10 +92,10 @@ async def test_malformed_bpom_numbers_are_refused(
 
     response = await post_product(client, shop, attributes={"bpom_number": printed})
 
-    assert response.status_code == 422  # type: ignore[attr-defined]
+    assert response.status_code == 422
 
 
-async def halal_category(app: FastAPI, client: AsyncClient) -> object:
+async def halal_category(app: FastAPI, client: AsyncClient) -> CatalogSetup:
     """A shop whose category, "makanan", requires a halal declaration."""
     shop = await set_up_catalog(app, client)
     response = await client.post(
@@ -114,8 +116,8 @@ async def test_food_without_halal_certificate_or_declaration_is_refused(
 
     response = await post_product(client, shop, title="Kemplang Tenggiri", category="camilan")
 
-    assert response.status_code == 422  # type: ignore[attr-defined]
-    [error] = response.json()["errors"]  # type: ignore[attr-defined]
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
     assert error["loc"] == ["body", "attributes", "halal_certificate"]
 
 
@@ -126,8 +128,8 @@ async def test_food_declared_non_halal_is_listed_with_the_declaration(
 
     product = await create_published_product(
         client,
-        shop.owner,  # type: ignore[attr-defined]
-        shop.seller_id,  # type: ignore[attr-defined]
+        shop.owner,
+        shop.seller_id,
         title="Kerupuk Babi",
         category="camilan",
         attributes={"non_halal": True},
@@ -153,7 +155,7 @@ async def test_halal_certificate_and_non_halal_together_are_refused(
         attributes={"halal_certificate": "ID31110000123450424", "non_halal": True},
     )
 
-    assert response.status_code == 422  # type: ignore[attr-defined]
+    assert response.status_code == 422
 
 
 async def test_older_food_listing_without_declaration_cannot_be_published(
@@ -186,7 +188,7 @@ async def test_halal_certificate_date_in_the_past_is_refused(
         attributes={"halal_certificate": "ID31110000123450424", "halal_valid_until": "2020-01-31"},
     )
 
-    assert response.status_code == 422  # type: ignore[attr-defined]
+    assert response.status_code == 422
 
 
 async def test_sweep_emails_30_days_ahead_once_and_flags_lapsed_listings(
@@ -266,3 +268,27 @@ async def test_lapsed_number_on_an_existing_draft_is_refused_when_edited(
             select(Product.pirt_number).where(Product.id == uuid.UUID(product["id"]))
         )
     assert stored is None
+
+
+async def test_halal_certificate_cannot_be_dropped_from_a_food_listing(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    shop = await halal_category(app, client)
+    product = await create_published_product(
+        client,
+        shop.owner,
+        shop.seller_id,
+        title="Kemplang Tenggiri",
+        category="camilan",
+        attributes={"halal_certificate": "ID31110000123450424"},
+    )
+
+    response = await client.patch(
+        f"/api/v1/products/{product['id']}",
+        json={"attributes": {"halal_certificate": None}},
+        headers=shop.owner.headers,
+    )
+
+    assert response.status_code == 422
+    public = (await client.get(f"/api/v1/products/{product['id']}")).json()
+    assert public["attributes"]["halal_certificate"] == "ID31110000123450424"

@@ -4,9 +4,11 @@ screened; the seller replies once; admins hide with a reason; the rating stays e
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from typing import Any
 
 from fastapi import FastAPI
-from httpx import AsyncClient
+from httpx import AsyncClient, Response
 
 from tests.factories import (
     create_account,
@@ -207,18 +209,18 @@ async def test_review_takes_up_to_three_photos_from_its_author(
     _, part_id = await delivered_part(client, shop, buyer)
     review = (await post_review(client, shop.product_id, part_id, headers=buyer.headers)).json()
 
-    def upload(headers: dict[str, str]) -> object:
+    def upload(headers: dict[str, str]) -> Coroutine[Any, Any, Response]:
         return client.post(
             f"/api/v1/reviews/{review['id']}/photos",
             files={"file": ("foto.png", image_bytes(), "image/png")},
             headers=headers,
         )
 
-    codes = [(await upload(buyer.headers)).status_code for _ in range(4)]  # type: ignore[attr-defined]
-    foreign = await upload(stranger.headers)  # type: ignore[misc]
+    codes = [(await upload(buyer.headers)).status_code for _ in range(4)]
+    foreign = await upload(stranger.headers)
 
     assert codes == [201, 201, 201, 409]
-    assert foreign.status_code == 404  # type: ignore[attr-defined]
+    assert foreign.status_code == 404
     [listed] = (await client.get(f"/api/v1/products/{shop.product_id}/reviews")).json()["items"]
     assert len(listed["photos"]) == 3
     assert listed["photos"][0]["url"].endswith(".webp")

@@ -173,12 +173,14 @@ async def update_product(
     product = access.product
     changes = set_fields(data, not_null=("title", "category", "description"))
     before = _product_snapshot(product)
+    declaration_touched = "category" in changes or "attributes" in changes
     if "category" in changes:
         product.category_id = await _require_category(session, changes.pop("category"))
     attributes = changes.pop("attributes", None)
     for field, value in (attributes or {}).items():
         setattr(product, field, bool(value) if field == "non_halal" else value)
-    review_rules.check_halal_pair(product.halal_certificate, product.non_halal)
+    if declaration_touched:
+        await review_rules.require_halal_declaration(session, product, on_create=True)
     content = {
         field: changes.pop(field) for field in review_rules.CONTENT_FIELDS if field in changes
     }

@@ -87,7 +87,10 @@ async def publication_status(
     if not flags and review is ListingReview.POST:
         return ProductStatus.PUBLISHED
     reasons = flags or [Flag(code="pre_review", detail="MARKETPLACE_LISTING_REVIEW=pre")]
-    if not await moderation_service.open_items(session, product_id=product.id):
+    waiting = await moderation_service.held_changes(
+        session, ItemKind.LISTING, product_id=product.id
+    )
+    if waiting is None:
         await moderation_service.flag(session, ItemKind.LISTING, reasons, product_id=product.id)
     return ProductStatus.IN_REVIEW
 
