@@ -15,13 +15,11 @@ from marketplace.catalog.listings import ProductAccess, resolve_product_access
 from marketplace.catalog.models import Product, ProductStatus
 from marketplace.catalog.review_rules import CONTENT_FIELDS
 from marketplace.catalog.schemas import ProductModeration
-from marketplace.core.i18n import Language
 from marketplace.db.base import utcnow
 from marketplace.moderation import service as moderation_service
 from marketplace.moderation.models import ItemKind, ItemStatus, ModerationItem
 from marketplace.moderation.schemas import ReportCreate, ReportRead, ReviewRequest
 from marketplace.moderation.screening import Flag
-from marketplace.notifications import service as notifications
 from marketplace.sellers import service as sellers_service
 
 
@@ -92,11 +90,7 @@ async def _email_removal(session: AsyncSession, access: ProductAccess, reason: s
         "reason": reason,
         "product_id": str(access.product.id),
     }
-    by_language: dict[Language, list[str]] = {}
-    for member in await sellers_service.list_members(session, access.seller):
-        by_language.setdefault(member.language, []).append(member.email)
-    for language, emails in by_language.items():
-        await notifications.queue_email(session, emails, "product_removed", language, context)
+    await sellers_service.email_members(session, access.seller, "product_removed", context)
 
 
 async def request_review(

@@ -16,13 +16,11 @@ from marketplace.catalog import repository
 from marketplace.catalog.compliance import pirt_lapse_year, pirt_lapsed
 from marketplace.catalog.models import Product, ProductStatus
 from marketplace.core.formatting import WIB
-from marketplace.core.i18n import Language
 from marketplace.db.base import utcnow
 from marketplace.db.session import begin_write_transaction
 from marketplace.moderation import service as moderation_service
 from marketplace.moderation.models import ItemKind
 from marketplace.moderation.screening import Flag
-from marketplace.notifications import service as notifications
 from marketplace.sellers import service as sellers_service
 
 logger = logging.getLogger("marketplace.catalog")
@@ -101,12 +99,8 @@ async def _email_seller(
     seller = await sellers_service.get_seller(session, seller_id)
     if seller is None:
         return
-    by_language: dict[Language, list[str]] = {}
-    for member in await sellers_service.list_members(session, seller):
-        by_language.setdefault(member.language, []).append(member.email)
     context = {"seller_name": seller.name, "notices": lines}
-    for language, emails in by_language.items():
-        await notifications.queue_email(session, emails, "compliance_expiring", language, context)
+    await sellers_service.email_members(session, seller, "compliance_expiring", context)
 
 
 class DailyComplianceSweep:

@@ -15,7 +15,7 @@ from marketplace.accounts.schemas import MembershipRead
 from marketplace.audit import service as audit_service
 from marketplace.catalog import service as catalog_service
 from marketplace.core.errors import Forbidden, InvalidInput, NotFound
-from marketplace.core.i18n import translate
+from marketplace.core.i18n import Language, translate
 from marketplace.core.pagination import CursorCodec, parse_text_and_id, split_page
 from marketplace.core.schemas import Page, set_fields
 from marketplace.core.slugs import next_free_slug, slugify
@@ -23,6 +23,7 @@ from marketplace.db.base import parse_id, utcnow
 from marketplace.moderation import service as moderation_service
 from marketplace.moderation.models import ItemKind, ModerationItem
 from marketplace.moderation.screening import Flag, imitates_government
+from marketplace.notifications import service as notifications_service
 from marketplace.sellers import repository
 from marketplace.sellers.exceptions import (
     AlreadyMember,
@@ -356,6 +357,17 @@ def _member_read(member: SellerMember, user: User) -> MemberRead:
         language=user.language,
         created_at=member.created_at,
     )
+
+
+async def email_members(
+    session: AsyncSession, seller: Seller, template: str, context: dict[str, Any]
+) -> None:
+    """Queue ``template`` to every member of ``seller``, rendered once per language."""
+    by_language: dict[Language, list[str]] = {}
+    for member in await list_members(session, seller):
+        by_language.setdefault(member.language, []).append(member.email)
+    for language, emails in by_language.items():
+        await notifications_service.queue_email(session, emails, template, language, context)
 
 
 async def list_memberships_of_user(
