@@ -108,6 +108,7 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
+
     # Trust and safety: when listings and their edits are reviewed, and how often the public
     # may report listings (per address).
     listing_review: ListingReview = ListingReview.POST
