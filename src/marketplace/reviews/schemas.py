@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from marketplace.catalog.schemas import NoNul
 from marketplace.core.schemas import Schema
@@ -47,6 +47,33 @@ class ReplyRead(BaseModel):
 
 
 class ReviewRead(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "0193a5c2-7d4e-7b1a-9c3f-2e8d5a6b4c10",
+                    "product_id": "0193a5c2-7d4e-7b1a-9c3f-2e8d5a6b4c11",
+                    "seller_order_id": "0193a5c2-7d4e-7b1a-9c3f-2e8d5a6b4c12",
+                    "rating": 5,
+                    "text": "Lada asli, wangi, pengiriman cepat.",
+                    "author_name": "Budi",
+                    "status": "visible",
+                    "photos": [
+                        {
+                            "id": "0193a5c2-7d4e-7b1a-9c3f-2e8d5a6b4c13",
+                            "url": "https://pasar.babelprov.go.id/media/ulasan.webp",
+                            "thumbnail_url": "https://pasar.babelprov.go.id/media/ulasan_t.webp",
+                            "width": 1200,
+                            "height": 900,
+                        }
+                    ],
+                    "reply": {"text": "Terima kasih!", "replied_at": "2026-11-28T08:00:00Z"},
+                    "created_at": "2026-11-27T08:00:00Z",
+                }
+            ]
+        }
+    )
+
     id: uuid.UUID
     product_id: uuid.UUID
     seller_order_id: uuid.UUID
