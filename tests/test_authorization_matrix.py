@@ -172,6 +172,14 @@ async def _exported_csv(world: World) -> dict[str, Any]:
     return {"file": ("produk.csv", export.content, "text/csv")}
 
 
+async def _review_of_delivered(world: World) -> dict[str, Any]:
+    """A review of the shipped seller-order, delivered first by its seller (once)."""
+    await world.client.post(
+        f"{API_PREFIX}/seller-orders/{world.shipped_part_id}/deliver", headers=world.owner.headers
+    )
+    return {"seller_order_id": world.shipped_part_id, "rating": 5, "text": "Lada wangi."}
+
+
 Body = Callable[[World], Any]
 
 
@@ -364,6 +372,30 @@ MATRIX: list[Row] = [
         at={"proof_id": "payment_id"}, state="no signature: the signed link is the only key"),
     Row("GET", "/api/v1/payments/{payment_id}/qris.svg", 404, 404, 404, 404, buyer=404,
         state="a bank transfer has no QRIS"),
+    # trust and safety: moderation and reviews ("variant_id" stands for an id naming nothing)
+    Row("GET", "/api/v1/admin/moderation", 401, 403, 403, 200),
+    Row("POST", "/api/v1/admin/moderation/{item_id}/decide", 401, 403, 403, 404,
+        at={"item_id": "variant_id"}, json=lambda w: {"action": "approve"}, state="no such item"),
+    Row("POST", "/api/v1/admin/products/{product_id}/approve", 401, 403, 403, 200),
+    Row("POST", "/api/v1/admin/products/{product_id}/remove", 401, 403, 403, 200,
+        json=lambda w: {"reason": "Foto tidak sesuai"}),
+    Row("POST", "/api/v1/products/{product_id}/review-request", 401, 403, 409, 403,
+        json=lambda w: {"note": "Sudah diperbaiki"}, state="published, not taken down"),
+    Row("POST", "/api/v1/products/{product_id}/reports", 201, 201, 201, 201,
+        json=lambda w: {"reason": "fraud", "detail": "Harga tidak masuk akal"}),
+    Row("POST", "/api/v1/products/{product_id}/reviews", 403, 403, 403, 403, buyer=201,
+        json=_review_of_delivered, state="the buyer's delivered seller-order"),
+    Row("GET", "/api/v1/products/{product_id}/reviews", 200, 200, 200, 200),
+    Row("POST", "/api/v1/reviews/{review_id}/photos", 404, 404, 404, 404,
+        at={"review_id": "variant_id"},
+        files=lambda w: {"file": ("ulasan.jpg", jpeg_bytes(), "image/jpeg")},
+        state="no such review"),
+    Row("POST", "/api/v1/reviews/{review_id}/reply", 401, 404, 404, 404,
+        at={"review_id": "variant_id"}, json=lambda w: {"text": "Terima kasih"},
+        state="no such review"),
+    Row("POST", "/api/v1/admin/reviews/{review_id}/hide", 401, 403, 403, 404,
+        at={"review_id": "variant_id"}, json=lambda w: {"reason": "Ulasan palsu"},
+        state="no such review"),
 ]  # fmt: skip
 
 

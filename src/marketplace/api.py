@@ -9,10 +9,13 @@ from marketplace.audit.router import router as audit_router
 from marketplace.catalog.router import router as catalog_router
 from marketplace.featured.router import admin_router as featured_admin_router
 from marketplace.featured.router import router as featured_router
+from marketplace.moderation.router import admin_router as moderation_admin_router
+from marketplace.moderation.router import router as moderation_router
 from marketplace.orders.router import admin_router as orders_admin_router
 from marketplace.orders.router import router as orders_router
 from marketplace.payments.router import admin_router as payments_admin_router
 from marketplace.payments.router import router as payments_router
+from marketplace.reviews.router import router as reviews_router
 from marketplace.sellers.router import admin_router as sellers_admin_router
 from marketplace.sellers.router import router as sellers_router
 
@@ -37,3 +40,6 @@ from marketplace.desk.router import router as desk_router  # noqa: E402
 
 api_router.include_router(desk_router)
 api_router.include_router(desk_admin_router)
+api_router.include_router(moderation_router)
+api_router.include_router(moderation_admin_router)
+api_router.include_router(reviews_router)

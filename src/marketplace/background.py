@@ -9,6 +9,7 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from marketplace.catalog.tasks import DailyComplianceSweep
 from marketplace.config import Settings
 from marketplace.notifications.tasks import EmailOutbox
 from marketplace.orders.tasks import (
@@ -36,6 +37,7 @@ class BackgroundWork:
         self._interval = settings.background_interval_seconds
         self._settings = settings
         self._task: asyncio.Task[None] | None = None
+        self._compliance = DailyComplianceSweep(sessionmaker)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="marketplace-background")
@@ -50,6 +52,7 @@ class BackgroundWork:
         await expire_due_orders(self._sessionmaker, self._runtime)
         await cancel_unshipped_cash_on_delivery(self._sessionmaker, self._settings, self._runtime)
         await remind_unpaid_transfers(self._sessionmaker, self._settings)
+        await self._compliance.run_if_due()
         await self._outbox.deliver_due()
 
     async def _run(self) -> None:

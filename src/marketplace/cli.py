@@ -466,5 +466,23 @@ def _prepare_private_storage() -> None:
     console.print(f"[green]{escape(done)}[/green]")
 
 
+@app.command("compliance-sweep")
+def compliance_sweep() -> None:
+    """E-mail sellers whose P-IRT or halal certificate lapses within 30 days and put listings
+    with a lapsed P-IRT back in review (daily; also run by ``serve``'s timer)."""
+    from marketplace.catalog.tasks import sweep_compliance  # noqa: PLC0415
+    from marketplace.db.session import create_engine, create_sessionmaker  # noqa: PLC0415
+
+    async def run() -> int:
+        engine = create_engine(get_settings())
+        try:
+            report = await sweep_compliance(create_sessionmaker(engine))
+            return report.notices
+        finally:
+            await engine.dispose()
+
+    console.print(f"[green]{asyncio.run(run())} expiry notices queued[/green]")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -33,6 +33,11 @@ class UniqueCodeBooking(StrEnum):
     DISCOUNT = "discount"
 
 
+class ListingReview(StrEnum):
+    POST = "post"  # published at once; flagged listings and edits wait for an admin
+    PRE = "pre"  # nothing is public before an admin approves it
+
+
 class Settings(BaseSettings):
     """Every knob of the service. Field names map to ``MARKETPLACE_<NAME>`` variables."""
 
@@ -167,6 +172,10 @@ class Settings(BaseSettings):
     web_session_days: int = Field(default=14, ge=1, le=90)
     stripe_publishable_key: str = ""
     stripe_js_url: str = "https://js.stripe.com/v3/"
+    # Trust and safety: when listings and their edits are reviewed, and how often the public
+    # may report listings (per address).
+    listing_review: ListingReview = ListingReview.POST
+    product_reports_per_address: str = "10/hour"
 
     @field_validator("embed_allowed_origins", mode="before")
     @classmethod

@@ -87,7 +87,7 @@ DEMO_SELLERS = (
 )
 
 DEMO_CATEGORIES = (
-    CategoryCreate(slug="rempah", name="Rempah", name_en="Spices"),
+    CategoryCreate(slug="rempah", name="Rempah", name_en="Spices", halal_required=True),
     CategoryCreate(slug="lada", name="Lada", name_en="Pepper", parent="rempah"),
     CategoryCreate(slug="kerajinan", name="Kerajinan", name_en="Crafts"),
     CategoryCreate(
@@ -96,13 +96,13 @@ DEMO_CATEGORIES = (
     CategoryCreate(
         slug="kain", name="Kain dan Batik", name_en="Cloth and batik", parent="kerajinan"
     ),
-    CategoryCreate(slug="makanan", name="Makanan", name_en="Food"),
+    CategoryCreate(slug="makanan", name="Makanan", name_en="Food", halal_required=True),
     CategoryCreate(slug="madu", name="Madu", name_en="Honey", parent="makanan"),
     CategoryCreate(slug="camilan", name="Camilan", name_en="Snacks", parent="makanan"),
     CategoryCreate(
         slug="hasil-laut", name="Hasil Laut Olahan", name_en="Seafood products", parent="makanan"
     ),
-    CategoryCreate(slug="minuman", name="Minuman", name_en="Drinks"),
+    CategoryCreate(slug="minuman", name="Minuman", name_en="Drinks", halal_required=True),
     CategoryCreate(slug="kopi", name="Kopi", name_en="Coffee", parent="minuman"),
 )
 

@@ -35,7 +35,8 @@ def _sizes(base_price: int, *, stock: int = 40, base_weight: int = 100) -> tuple
 
 
 def _pirt(regency: str, number: int) -> str:
-    return f"2{10 + number % 6:02d}{regency}{number % 90 + 1:02d}{number:04d}{25 + number % 3:02d}"
+    """A well-formed P-IRT number that lapses at the end of 2028, 2029 or 2030."""
+    return f"2{10 + number % 6:02d}{regency}{number % 90 + 1:02d}{number:04d}{28 + number % 3:02d}"
 
 
 _PEPPER = [

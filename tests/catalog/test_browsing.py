@@ -54,6 +54,7 @@ async def test_list_summary_has_exactly_the_contract_fields(
                 "slug": shop.seller["slug"],
                 "name": "KIM Lada Muntok",
             },
+            "rating": {"average": None, "count": 0},
         }
     ]
 

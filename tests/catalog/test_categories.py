@@ -52,6 +52,7 @@ async def test_admin_creates_category_and_it_is_audited(app: FastAPI, client: As
         "name": "Madu",
         "name_en": "Honey",
         "parent": "makanan",
+        "halal_required": False,
     }
     [entry] = await audit_entries(client, admin, target_type="category", target_id="madu")
     assert entry["action"] == "category.create"

@@ -189,7 +189,7 @@ async def test_import_creates_two_draft_products_with_their_variants(
         ",Kopi Robusta Belinyu,Kopi bubuk,rempah,published,,,,250 g,KOPI-250,45000,10,260",
         ",Kopi Robusta Belinyu,,,,,,,500 g,KOPI-500,85000,4,520",
         ",Kopi Robusta Belinyu,,,,,,,1 kg,,160000,0,1030",
-        "madu-pelawan-asli,Madu Pelawan,Madu hutan,madu,,2061901020456-25,,,250 ml,,90000,3,400",
+        "madu-pelawan-asli,Madu Pelawan,Madu hutan,madu,,2061901020456-28,,,250 ml,,90000,3,400",
         "madu-pelawan-asli,,,,,,,,500 ml,,170000,2,750",
     )
 
@@ -209,7 +209,7 @@ async def test_import_creates_two_draft_products_with_their_variants(
     ]
     assert coffee["price"] == 45000
     honey = await product_detail(client, shop.owner, "madu-pelawan-asli")
-    assert honey["attributes"]["pirt_number"] == "206190102045625"
+    assert honey["attributes"]["pirt_number"] == "206190102045628"
     assert honey["category"] == "madu"
     assert [v["name"] for v in honey["variants"]] == ["250 ml", "500 ml"]
 

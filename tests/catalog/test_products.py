@@ -109,6 +109,8 @@ async def test_valid_pirt_number_is_stored_as_its_15_digits(
         "pirt_number": "209190501012327",
         "bpom_number": None,
         "halal_certificate": None,
+        "halal_valid_until": None,
+        "non_halal": False,
     }
 
 
@@ -158,6 +160,8 @@ async def test_updating_attributes_normalises_them_too(app: FastAPI, client: Asy
         "pirt_number": None,
         "bpom_number": "ML 123456789012",
         "halal_certificate": None,
+        "halal_valid_until": None,
+        "non_halal": False,
     }
 
 
@@ -210,6 +214,8 @@ async def test_patching_one_attribute_keeps_the_others(app: FastAPI, client: Asy
         "pirt_number": "209190501012327",
         "bpom_number": None,
         "halal_certificate": "ID19110000123450422",
+        "halal_valid_until": None,
+        "non_halal": False,
     }
 
 

@@ -129,18 +129,25 @@ async def test_running_out_of_stock_renders_a_new_page(app: FastAPI, client: Asy
     assert after_etag != before_etag
 
 
-async def test_title_change_renders_a_new_page(app: FastAPI, client: AsyncClient) -> None:
+async def test_approved_title_change_renders_a_new_page(app: FastAPI, client: AsyncClient) -> None:
+    # Given a featured product, retitled by its seller (the edit waits for an admin)
     shop = await set_up_catalog(app, client)
     product, _ = await featured_product(client, shop, "Lada Putih")
     before_etag, _ = await page(client, "/featured")
-
     await client.patch(
         f"/api/v1/products/{product['id']}",
         json={"title": "Lada Putih Muntok Asli"},
         headers=shop.owner.headers,
     )
+
+    # When an admin approves the edit
+    approved = await client.post(
+        f"/api/v1/admin/products/{product['id']}/approve", headers=shop.admin.headers
+    )
     after_etag, after = await page(client, "/featured")
 
+    # Then the page is rendered anew with the new title
+    assert approved.status_code == 200, approved.text
     assert "Lada Putih Muntok Asli" in after
     assert after_etag != before_etag
 

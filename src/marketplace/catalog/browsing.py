@@ -13,7 +13,7 @@ import orjson
 from sqlalchemy import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.catalog import repository
+from marketplace.catalog import repository, takedowns
 from marketplace.catalog.listings import ProductAccess
 from marketplace.catalog.models import Product
 from marketplace.catalog.repository import ProductFilters, ProductSort
@@ -24,6 +24,7 @@ from marketplace.catalog.schemas import (
     ProductDetail,
     ProductListing,
     ProductSummary,
+    RatingRead,
     SellerRef,
     VariantRead,
 )
@@ -179,13 +180,15 @@ def _cursor_values(sort: ProductSort, row: RowMapping) -> list[Any]:
         return [float(row["relevance"]), str(row["id"])]
     if sort in (ProductSort.PRICE_ASC, ProductSort.PRICE_DESC):
         return [int(row["min_price"]), str(row["id"])]
+    if sort is ProductSort.RATING:
+        return [float(row["rating_average"]), str(row["id"])]
     return [row["published_at"].isoformat(), str(row["id"])]
 
 
 def _decode_cursor(codec: CursorCodec, sort: ProductSort, cursor: str) -> list[object]:
     def parse(values: list[Any]) -> list[object]:
         first, row_id = values
-        if sort is ProductSort.RELEVANCE:
+        if sort in (ProductSort.RELEVANCE, ProductSort.RATING):
             return [float(first), uuid.UUID(row_id)]
         if sort in (ProductSort.PRICE_ASC, ProductSort.PRICE_DESC):
             if not isinstance(first, int):
@@ -217,7 +220,12 @@ def summary_from_row(row: RowMapping, storage: MediaStorage) -> ProductSummary:
         category=row["category_slug"],
         region_code=row["region_code"],
         seller=SellerRef(id=row["seller_id"], slug=row["seller_slug"], name=row["seller_name"]),
+        rating=rating_read(row["rating_count"], row["rating_total"]),
     )
+
+
+def rating_read(count: int, total: int) -> RatingRead:
+    return RatingRead(average=round(total / count, 2) if count else None, count=count)
 
 
 def listing_from_row(row: RowMapping, storage: MediaStorage) -> ProductListing:
@@ -250,7 +258,8 @@ async def product_detail(
 ) -> ProductDetail:
     product, seller = access.product, access.seller
     variants = await repository.list_variants(session, product.id)
-    images = await repository.list_images(session, product.id)
+    sees_pending = access.role is not None or access.is_admin
+    images = await repository.list_images(session, product.id, approved_only=not sees_pending)
     category = await repository.get_category(session, product.category_id)
     image_reads = [
         ImageRead(
@@ -275,6 +284,7 @@ async def product_detail(
         category=category.slug if category else "",
         region_code=product.region_code,
         seller=SellerRef(id=seller.id, slug=seller.slug, name=seller.name),
+        rating=rating_read(product.rating_count, product.rating_total),
         description=product.description,
         attributes=_attributes(product),
         images=image_reads,
@@ -284,6 +294,7 @@ async def product_detail(
         max_quantity_per_order=product.max_quantity_per_order,
         created_at=product.created_at,
         updated_at=product.updated_at,
+        moderation=await takedowns.product_moderation(session, access),
     )
 
 
@@ -292,4 +303,6 @@ def _attributes(product: Product) -> AttributesRead:
         pirt_number=product.pirt_number,
         bpom_number=product.bpom_number,
         halal_certificate=product.halal_certificate,
+        halal_valid_until=product.halal_valid_until,
+        non_halal=product.non_halal,
     )

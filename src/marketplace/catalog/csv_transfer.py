@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.catalog import listings, repository
+from marketplace.catalog import listings, repository, review_rules
 from marketplace.catalog.csv_format import (
     ATTRIBUTE_COLUMNS,
     MAX_BYTES,
@@ -36,7 +36,7 @@ from marketplace.catalog.spreadsheet import (
     looks_like_workbook,
     read_workbook_rows,
 )
-from marketplace.config import Settings
+from marketplace.config import ListingReview, Settings
 from marketplace.core.errors import AppError, PayloadTooLarge, UnsupportedMediaType
 from marketplace.core.i18n import translate
 from marketplace.db.base import parse_id, utcnow
@@ -128,9 +128,12 @@ class _SellerCatalog:
     products: dict[str, Product]
     variants: dict[uuid.UUID, list[ProductVariant]]
     categories: dict[str, uuid.UUID]
+    review: ListingReview
 
 
-async def _load_catalog(session: AsyncSession, seller: Seller) -> _SellerCatalog:
+async def _load_catalog(
+    session: AsyncSession, seller: Seller, review: ListingReview
+) -> _SellerCatalog:
     products = await repository.list_products_of_seller(session, seller.id)
     variants: dict[uuid.UUID, list[ProductVariant]] = {product.id: [] for product, _ in products}
     for variant in await repository.list_variants_of_seller(session, seller.id):
@@ -141,15 +144,22 @@ async def _load_catalog(session: AsyncSession, seller: Seller) -> _SellerCatalog
         products={product.slug: product for product, _ in products},
         variants=variants,
         categories={category.slug: category.id for category, _ in categories},
+        review=review,
     )
 
 
 async def import_products_csv(
-    session: AsyncSession, seller: Seller, text: str | bytes, *, on_row: RowCallback | None = None
+    session: AsyncSession,
+    seller: Seller,
+    text: str | bytes,
+    *,
+    review: ListingReview,
+    on_row: RowCallback | None = None,
 ) -> ImportReport:
     """Create and update the seller's products from CSV ``text`` (bytes must be UTF-8) or an
-    XLSX workbook's bytes; new products are drafts. Only flushes: the caller commits, also
-    when some rows failed."""
+    XLSX workbook's bytes; new products are drafts, and a public product's new title or
+    description follows the same review rules as an edit through the API. Only flushes: the
+    caller commits, also when some rows failed."""
     report = ImportReport()
     try:
         workbook = isinstance(text, bytes) and looks_like_workbook(text)
@@ -157,7 +167,7 @@ async def import_products_csv(
     except FileRefused as error:
         report.errors.append(RowError(row=error.row, errors=[error.message]))
         return report
-    catalog = await _load_catalog(session, seller)
+    catalog = await _load_catalog(session, seller, review)
     errors: dict[int, list[str]] = {}
     done = 0
     for group in group_rows(rows):
@@ -287,7 +297,12 @@ async def _update(
 ) -> tuple[bool, int, int]:
     """(product fields changed, variants created, variants updated). Unchanged values are not
     written, so importing an export again leaves rows and timestamps as they were."""
-    changed = _set_changed(product, _product_fields(data, catalog.categories[data.category]))
+    fields = _product_fields(data, catalog.categories[data.category])
+    content = {name: fields.pop(name) for name in review_rules.CONTENT_FIELDS}
+    changed = _set_changed(product, fields)
+    if any(getattr(product, name) != value for name, value in content.items()):
+        await review_rules.apply_or_hold_content(session, product, content, catalog.review)
+        changed = True
     variants = catalog.variants[product.id]
     position = max((variant.position for variant in variants), default=-1) + 1
     created = updated = 0
@@ -337,6 +352,7 @@ async def import_products_upload(
     raw: bytes,
     content_type: str | None,
     filename: str | None,
+    review: ListingReview,
 ) -> ImportReport:
     """The API's import of an uploaded file: 413 past the size limit, 415 unless CSV text or
     a readable XLSX workbook."""
@@ -351,7 +367,7 @@ async def import_products_upload(
             raise UnsupportedMediaType(error.message) from error
         except FileRefused:
             pass  # a readable workbook with a bad header or rows: reported by row below
-        return await import_products_csv(session, seller, raw)
+        return await import_products_csv(session, seller, raw, review=review)
     named_csv = (filename or "").lower().endswith((".csv", ".txt"))
     declared = media_type in CSV_MEDIA_TYPES or (
         media_type in ("", "application/octet-stream") and named_csv
@@ -359,7 +375,7 @@ async def import_products_upload(
     # Text never holds NUL bytes; a workbook (.xlsx) or UTF-16 "Unicode text" does.
     if not declared or b"\x00" in raw:
         raise UnsupportedMediaType(translate("csv-wrong-type"))
-    return await import_products_csv(session, seller, raw)
+    return await import_products_csv(session, seller, raw, review=review)
 
 
 async def run_import(
@@ -373,7 +389,9 @@ async def run_import(
             seller = await sellers_service.get_seller_by_slug(session, seller_slug)
             if seller is None:
                 return None
-            report = await import_products_csv(session, seller, raw, on_row=on_row)
+            report = await import_products_csv(
+                session, seller, raw, review=settings.listing_review, on_row=on_row
+            )
             await commit(session)
             return report
     finally:

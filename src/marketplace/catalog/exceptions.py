@@ -36,3 +36,21 @@ class TooManyImages(Conflict):
 class MediaStorageUnavailable(AppError):
     status_code = 503
     problem = "media-storage-unavailable"
+
+
+class ProductRemoved(Conflict):
+    """An admin took the listing down: only an admin brings it back."""
+
+    problem = "product-removed"
+
+
+class NothingToApprove(Conflict):
+    problem = "nothing-to-approve"
+
+
+class NotRemoved(Conflict):
+    problem = "product-not-removed"
+
+
+class HalalDeclarationMissing(Conflict):
+    problem = "halal-declaration-missing"

@@ -7,7 +7,7 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.catalog import repository
+from marketplace.catalog import repository, review_rules
 from marketplace.catalog.exceptions import ImageNotFound, MediaStorageUnavailable, TooManyImages
 from marketplace.catalog.models import Product, ProductImage
 from marketplace.catalog.schemas import ImageRead
@@ -50,7 +50,9 @@ async def add_image(
         await storage.put(thumbnail_key, processed.thumbnail, WEBP)
     except StorageError as error:
         raise MediaStorageUnavailable() from error
+    waits = await review_rules.photo_needs_approval(session, product, settings.listing_review)
     image = ProductImage(
+        approved=not waits,
         product_id=product.id,
         position=next_position,
         storage_key=image_key,

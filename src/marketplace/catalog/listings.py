@@ -11,9 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.accounts.models import User
 from marketplace.audit import service as audit_service
-from marketplace.catalog import repository
+from marketplace.catalog import repository, review_rules
 from marketplace.catalog.exceptions import (
     ProductNotFound,
+    ProductRemoved,
     SellerNotVerified,
     SkuTaken,
     VariantNotFound,
@@ -28,6 +29,7 @@ from marketplace.catalog.schemas import (
     VariantRead,
     VariantUpdate,
 )
+from marketplace.config import ListingReview
 from marketplace.core.errors import Forbidden, InvalidInput
 from marketplace.core.i18n import translate
 from marketplace.core.schemas import set_fields
@@ -103,7 +105,10 @@ async def create_product(session: AsyncSession, seller: Seller, data: ProductCre
             bpom_number=attributes.bpom_number,
             halal_certificate=attributes.halal_certificate,
             max_quantity_per_order=data.max_quantity_per_order,
+            halal_valid_until=attributes.halal_valid_until,
+            non_halal=bool(attributes.non_halal),
         )
+        await review_rules.require_halal_declaration(session, product, on_create=True)
         try:
             async with session.begin_nested():
                 session.add(product)
@@ -158,18 +163,34 @@ async def _require_category(session: AsyncSession, slug: str, field: str = "cate
 
 
 async def update_product(
-    session: AsyncSession, access: ProductAccess, actor: User, data: ProductUpdate
+    session: AsyncSession,
+    access: ProductAccess,
+    actor: User,
+    data: ProductUpdate,
+    review: ListingReview,
 ) -> Product:
+    """Fields change at once, except a member's edit of a public listing's title or
+    description, which may wait for an admin (``review_rules``); an admin's edit applies."""
     product = access.product
     changes = set_fields(
         data, not_null=("title", "category", "description", "max_quantity_per_order")
     )
     before = _product_snapshot(product)
+    declaration_touched = "category" in changes or "attributes" in changes
     if "category" in changes:
         product.category_id = await _require_category(session, changes.pop("category"))
     attributes = changes.pop("attributes", None)
     for field, value in (attributes or {}).items():
-        setattr(product, field, value)
+        setattr(product, field, bool(value) if field == "non_halal" else value)
+    if declaration_touched:
+        await review_rules.require_halal_declaration(session, product, on_create=True)
+    content = {
+        field: changes.pop(field) for field in review_rules.CONTENT_FIELDS if field in changes
+    }
+    if access.is_admin and access.role is None:
+        changes.update(content)
+    else:
+        await review_rules.apply_or_hold_content(session, product, content, review)
     for field, value in changes.items():
         setattr(product, field, value)
     product.updated_at = utcnow()
@@ -186,6 +207,7 @@ def _product_snapshot(product: Product) -> dict[str, Any]:
         "pirt_number": product.pirt_number,
         "bpom_number": product.bpom_number,
         "halal_certificate": product.halal_certificate,
+        "non_halal": product.non_halal,
     }
 
 
@@ -228,24 +250,40 @@ async def update_variant(
     return variant
 
 
-async def publish_product(session: AsyncSession, access: ProductAccess) -> Product:
-    """Draft or archived -> published; only for a verified seller (409 otherwise)."""
+async def publish_product(
+    session: AsyncSession, access: ProductAccess, review: ListingReview
+) -> Product:
+    """Draft or archived -> published, or in review when screening flags it or listings are
+    reviewed first; only for a verified seller (409), never after an admin's takedown (409)."""
     product = access.product
+    if product.status is ProductStatus.REMOVED or product.taken_down_at is not None:
+        raise ProductRemoved(params={"reason": product.takedown_reason or "-"})
     if access.seller.status is not SellerStatus.VERIFIED:
         raise SellerNotVerified()
-    if product.status is not ProductStatus.PUBLISHED:
-        product.status = ProductStatus.PUBLISHED
-        product.published_at = utcnow()
+    if product.status in (ProductStatus.DRAFT, ProductStatus.ARCHIVED):
+        await review_rules.require_halal_declaration(session, product, on_create=False)
+        product.status = await review_rules.publication_status(session, product, review)
+        if product.status is ProductStatus.PUBLISHED:
+            product.published_at = utcnow()
         product.updated_at = utcnow()
         await session.flush()
     return product
 
 
 async def archive_product(session: AsyncSession, access: ProductAccess, actor: User) -> Product:
+    """A member's archive can be undone by publishing; an admin's sticks until an admin
+    approves the listing again. A removed listing stays removed."""
     product = access.product
-    if product.status is not ProductStatus.ARCHIVED:
+    by_admin = access.is_admin and access.role is None
+    if product.status is ProductStatus.REMOVED:
+        if by_admin:
+            return product
+        raise ProductRemoved(params={"reason": product.takedown_reason or "-"})
+    if product.status is not ProductStatus.ARCHIVED or by_admin:
         before = _product_snapshot(product)
         product.status = ProductStatus.ARCHIVED
+        if by_admin and product.taken_down_at is None:
+            product.taken_down_at = utcnow()
         product.updated_at = utcnow()
         await session.flush()
         await _audit_if_admin_only(session, access, actor, "product.archive", before)

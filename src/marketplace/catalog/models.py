@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
+    Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -44,12 +49,20 @@ class Category(IdMixin, TimestampMixin, Base):
     parent_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("categories.id", ondelete="RESTRICT"), index=True
     )
+    # Food and beverages: listings here need a halal certificate or a non-halal declaration
+    # (mandatory for micro and small producers since 17 October 2026).
+    halal_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ProductStatus(StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
     ARCHIVED = "archived"
+    # Waiting for an admin: review before publishing (``MARKETPLACE_LISTING_REVIEW=pre``) or
+    # flagged by screening, a report or a compliance sweep.
+    IN_REVIEW = "in_review"
+    # Taken down by an admin: only an admin brings it back.
+    REMOVED = "removed"
 
 
 class Product(IdMixin, TimestampMixin, Base):
@@ -64,6 +77,7 @@ class Product(IdMixin, TimestampMixin, Base):
         Index("ix_products_region_status", "region_code", "status"),
         Index("ix_products_category_status", "category_id", "status"),
         Index("ix_products_updated_at", "updated_at"),
+        Index("ix_products_status_rating", "status", "rating_average", "id"),
     )
 
     seller_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sellers.id", ondelete="CASCADE"))
@@ -79,9 +93,21 @@ class Product(IdMixin, TimestampMixin, Base):
     pirt_number: Mapped[str | None] = mapped_column(String(15))
     bpom_number: Mapped[str | None] = mapped_column(String(20))
     halal_certificate: Mapped[str | None] = mapped_column(String(40))
+    halal_valid_until: Mapped[date | None] = mapped_column(Date)
+    non_halal: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     published_at: Mapped[datetime | None]
     # The seller's cap on how many units of this product one order may take (checkout abuse).
     max_quantity_per_order: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
+    # Set when an admin archived or removed the listing: the seller cannot publish it again
+    # until an admin approves it. ``takedown_reason`` is what the seller was told.
+    taken_down_at: Mapped[datetime | None]
+    takedown_reason: Mapped[str | None] = mapped_column(Text)
+    # Which expiry the seller was last e-mailed about, so the daily sweep sends each once.
+    expiry_notice_key: Mapped[str | None] = mapped_column(String(80))
+    # Visible reviews, kept by one conditional UPDATE per review in the review's transaction.
+    rating_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    rating_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    rating_average: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
 
 
 class ProductVariant(IdMixin, TimestampMixin, Base):
@@ -118,4 +144,6 @@ class ProductImage(IdMixin, Base):
     height: Mapped[int] = mapped_column(Integer)
     thumbnail_width: Mapped[int] = mapped_column(Integer)
     thumbnail_height: Mapped[int] = mapped_column(Integer)
+    # A photo added to a listing under review waits for an admin before the public sees it.
+    approved: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

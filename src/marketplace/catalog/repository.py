@@ -10,9 +10,12 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Float,
     RowMapping,
     Select,
     and_,
+    case,
+    cast,
     exists,
     func,
     or_,
@@ -85,12 +88,13 @@ class ProductSort(StrEnum):
     NEWEST = "newest"
     PRICE_ASC = "price_asc"
     PRICE_DESC = "price_desc"
+    RATING = "rating"  # best mean stars first; unreviewed products last
 
 
 def _first_image_column(column: InstrumentedAttribute[str]) -> ScalarSelect[str]:
     return (
         select(column)
-        .where(ProductImage.product_id == Product.id)
+        .where(ProductImage.product_id == Product.id, ProductImage.approved.is_(True))
         .order_by(ProductImage.position, ProductImage.id)
         .limit(1)
         .correlate(Product)
@@ -113,6 +117,10 @@ def _summary_columns() -> tuple[Any, ...]:
         Product.published_at,
         Product.created_at,
         Product.status,
+        Product.rating_count,
+        Product.rating_total,
+        Product.rating_average,
+        Product.non_halal,
         Category.slug.label("category_slug"),
         Seller.id.label("seller_id"),
         Seller.slug.label("seller_slug"),
@@ -157,6 +165,11 @@ def _sort_keys(sort: ProductSort, relevance: ColumnElement[float] | None) -> lis
         return [SortKey(Product.min_price, descending=False), SortKey(Product.id, descending=False)]
     if sort is ProductSort.PRICE_DESC:
         return [SortKey(Product.min_price, descending=True), SortKey(Product.id, descending=True)]
+    if sort is ProductSort.RATING:
+        return [
+            SortKey(Product.rating_average, descending=True),
+            SortKey(Product.id, descending=True),
+        ]
     return [SortKey(Product.published_at, descending=True), SortKey(Product.id, descending=True)]
 
 
@@ -272,12 +285,13 @@ async def list_variants(session: AsyncSession, product_id: uuid.UUID) -> list[Pr
     return list(result.scalars())
 
 
-async def list_images(session: AsyncSession, product_id: uuid.UUID) -> list[ProductImage]:
-    result = await session.execute(
-        select(ProductImage)
-        .where(ProductImage.product_id == product_id)
-        .order_by(ProductImage.position, ProductImage.id)
-    )
+async def list_images(
+    session: AsyncSession, product_id: uuid.UUID, *, approved_only: bool = False
+) -> list[ProductImage]:
+    query = select(ProductImage).where(ProductImage.product_id == product_id)
+    if approved_only:
+        query = query.where(ProductImage.approved.is_(True))
+    result = await session.execute(query.order_by(ProductImage.position, ProductImage.id))
     return list(result.scalars())
 
 
@@ -450,3 +464,67 @@ async def count_public_products(session: AsyncSession) -> int:
         .where(publicly_visible())
     )
     return int(result.scalar_one())
+
+
+async def category_requires_halal(session: AsyncSession, category_id: uuid.UUID) -> bool:
+    """The category or one of its ancestors requires a halal declaration (a tree a few levels
+    deep: one small read per level)."""
+    seen: set[uuid.UUID] = set()
+    current: uuid.UUID | None = category_id
+    while current is not None and current not in seen:
+        seen.add(current)
+        row = (
+            await session.execute(
+                select(Category.halal_required, Category.parent_id).where(Category.id == current)
+            )
+        ).one_or_none()
+        if row is None:
+            return False
+        if row.halal_required:
+            return True
+        current = row.parent_id
+    return False
+
+
+async def approve_images(session: AsyncSession, product_id: uuid.UUID) -> None:
+    await session.execute(
+        update(ProductImage)
+        .where(ProductImage.product_id == product_id, ProductImage.approved.is_(False))
+        .values(approved=True)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def add_rating(session: AsyncSession, product_id: uuid.UUID, stars: int, count: int) -> None:
+    """Add (or, with negative numbers, take away) reviews in one conditional UPDATE: the row
+    lock serialises concurrent reviews, so count, total and mean stay exact."""
+    new_count = Product.rating_count + count
+    new_total = Product.rating_total + stars
+    await session.execute(
+        update(Product)
+        .where(Product.id == product_id)
+        .values(
+            rating_count=new_count,
+            rating_total=new_total,
+            rating_average=case((new_count > 0, cast(new_total, Float) / new_count), else_=0.0),
+            updated_at=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def products_with_expiring_numbers(
+    session: AsyncSession, *, skip_locked: bool
+) -> list[Product]:
+    """Listings (not removed) carrying a P-IRT number or a dated halal certificate, locked:
+    the daily compliance sweep's candidates."""
+    query = (
+        select(Product)
+        .where(
+            Product.status != ProductStatus.REMOVED,
+            or_(Product.pirt_number.is_not(None), Product.halal_valid_until.is_not(None)),
+        )
+        .order_by(Product.seller_id, Product.id)
+        .with_for_update(skip_locked=skip_locked)
+    )
+    return list((await session.execute(query)).scalars())

@@ -201,9 +201,13 @@ async def update_product(
     access: ProductById,
     session: DbSession,
     storage: Storage,
+    settings: AppSettings,
 ) -> ProductDetail:
+    """A member's edit of a published listing's title or description shows at once only with
+    ``MARKETPLACE_LISTING_REVIEW=post``, when screening passes and the listing is not featured;
+    otherwise it waits for an admin (``moderation.pending_changes``)."""
     access.require_member(admin=True)
-    await listings.update_product(session, access, user, body)
+    await listings.update_product(session, access, user, body, settings.listing_review)
     return await browsing.product_detail(session, storage, access)
 
 
@@ -231,17 +235,23 @@ async def update_variant(
     responses=problem_responses(401, 403, 404, 409),
 )
 async def publish_product(
-    user: CurrentUser, access: ProductById, session: DbSession, storage: Storage
+    user: CurrentUser,
+    access: ProductById,
+    session: DbSession,
+    storage: Storage,
+    settings: AppSettings,
 ) -> ProductDetail:
+    """``published``, or ``in_review`` when screening flags it or listings are reviewed first;
+    409 when the seller is not verified or an admin took the listing down."""
     access.require_member()
-    await listings.publish_product(session, access)
+    await listings.publish_product(session, access, settings.listing_review)
     return await browsing.product_detail(session, storage, access)
 
 
 @router.post(
     "/products/{product_id}/archive",
     response_model=ProductDetail,
-    responses=problem_responses(401, 403, 404),
+    responses=problem_responses(401, 403, 404, 409),
 )
 async def archive_product(
     user: CurrentUser, access: ProductById, session: DbSession, storage: Storage
@@ -376,11 +386,13 @@ async def import_seller_products(
     user: CurrentUser,
     seller_access: SellerById,
     session: DbSession,
+    settings: AppSettings,
 ) -> csv_transfer.ImportReport:
     """Create and update products from CSV or XLSX; new products are drafts. A product with a
-    bad row is skipped and reported by row number while the others are saved (200 either way)."""
+    bad row is skipped and reported by row number while the others are saved (200 either way).
+    New titles and descriptions of public products follow the review rules of ``PATCH``."""
     seller = seller_access.require(*MEMBER_ROLES)
     raw = await file.read(csv_transfer.MAX_UPLOAD_BYTES + 1)
     return await csv_transfer.import_products_upload(
-        session, seller, raw, file.content_type, file.filename
+        session, seller, raw, file.content_type, file.filename, settings.listing_review
     )

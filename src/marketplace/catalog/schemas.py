@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Annotated, Literal
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
@@ -12,6 +12,7 @@ from marketplace.catalog.compliance import (
     normalize_bpom_number,
     normalize_halal_certificate,
     normalize_pirt_number,
+    not_in_the_past,
 )
 from marketplace.catalog.models import ProductStatus, RegionKind
 from marketplace.core.schemas import ReadSchema, Schema, ShortText
@@ -34,6 +35,8 @@ class CategoryCreate(Schema):
     name: ShortText
     name_en: ShortText | None = None
     parent: CategorySlug | None = None
+    # Food and beverages: listings need a halal certificate or a non-halal declaration.
+    halal_required: bool = False
 
 
 class CategoryRead(ReadSchema):
@@ -41,6 +44,7 @@ class CategoryRead(ReadSchema):
     name: str
     name_en: str | None
     parent: str | None
+    halal_required: bool = False
 
 
 def _without_nul(value: str) -> str:
@@ -72,6 +76,7 @@ BpomNumber = Annotated[str, StringConstraints(max_length=40), AfterValidator(nor
 HalalCertificate = Annotated[
     str, StringConstraints(max_length=40), AfterValidator(normalize_halal_certificate)
 ]
+CertificateValidUntil = Annotated[date, AfterValidator(not_in_the_past)]
 MAX_VARIANTS = 50
 # How many units of one product a single order may take; the seller sets it (default 10).
 MaxQuantityPerOrder = Annotated[int, Field(ge=1, le=1000, strict=True)]
@@ -81,6 +86,11 @@ class Attributes(Schema):
     pirt_number: PirtNumber | None = None
     bpom_number: BpomNumber | None = None
     halal_certificate: HalalCertificate | None = None
+    # The last day the halal certificate is valid, when it has one: the seller is e-mailed
+    # 30 days before.
+    halal_valid_until: CertificateValidUntil | None = None
+    # The seller's explicit declaration that the product is not halal, shown on the listing.
+    non_halal: bool | None = None
 
 
 class VariantCreate(Schema):
@@ -150,6 +160,25 @@ class AttributesRead(BaseModel):
     pirt_number: str | None
     bpom_number: str | None
     halal_certificate: str | None
+    halal_valid_until: date | None = None
+    non_halal: bool = False
+
+
+class RatingRead(BaseModel):
+    """Visible reviews: their mean stars (2 decimals; null without reviews) and count."""
+
+    average: float | None
+    count: int
+
+
+class ProductModeration(BaseModel):
+    """What members and admins see of a listing's review: an edit held back for an admin
+    (``pending_changes``, the values the public does not see yet), why it waits, and why an
+    admin took the listing down."""
+
+    pending_changes: dict[str, Any] | None
+    reasons: list[dict[str, Any]]
+    takedown_reason: str | None
 
 
 class VariantRead(BaseModel):
@@ -173,6 +202,7 @@ class ProductSummary(BaseModel):
     category: str
     region_code: str
     seller: SellerRef
+    rating: RatingRead = RatingRead(average=None, count=0)
 
 
 class ProductDetail(ProductSummary):
@@ -185,6 +215,7 @@ class ProductDetail(ProductSummary):
     created_at: datetime
     updated_at: datetime
     max_quantity_per_order: int
+    moderation: ProductModeration | None = None
 
 
 class BulkUpdateResult(BaseModel):

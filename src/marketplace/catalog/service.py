@@ -39,7 +39,11 @@ async def list_categories(session: AsyncSession) -> list[CategoryRead]:
     rows = await repository.list_categories_with_parent_slug(session)
     return [
         CategoryRead(
-            slug=category.slug, name=category.name, name_en=category.name_en, parent=parent_slug
+            slug=category.slug,
+            name=category.name,
+            name_en=category.name_en,
+            parent=parent_slug,
+            halal_required=category.halal_required,
         )
         for category, parent_slug in rows
     ]
@@ -59,6 +63,7 @@ async def create_category(session: AsyncSession, data: CategoryCreate) -> Catego
         name=data.name,
         name_en=data.name_en,
         parent_id=parent.id if parent else None,
+        halal_required=data.halal_required,
     )
     session.add(category)
     try:
@@ -67,7 +72,11 @@ async def create_category(session: AsyncSession, data: CategoryCreate) -> Catego
     except IntegrityError as error:
         raise CategoryExists(params={"slug": data.slug}) from error
     return CategoryRead(
-        slug=category.slug, name=category.name, name_en=category.name_en, parent=data.parent
+        slug=category.slug,
+        name=category.name,
+        name_en=category.name_en,
+        parent=data.parent,
+        halal_required=category.halal_required,
     )
 
 
@@ -157,3 +166,8 @@ async def public_product_addresses(
 
 async def count_public_products(session: AsyncSession) -> int:
     return await repository.count_public_products(session)
+
+
+async def add_rating(session: AsyncSession, product_id: uuid.UUID, stars: int, count: int) -> None:
+    """Count a review in (or, negative, out of) the product's rating, exactly under races."""
+    await repository.add_rating(session, product_id, stars, count)

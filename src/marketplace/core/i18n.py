@@ -358,6 +358,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "featured.state.hidden": ("Disembunyikan: {reason}", "Hidden: {reason}"),
     "featured.reason.product_draft": ("produk masih draf", "the product is a draft"),
     "featured.reason.product_archived": ("produk diarsipkan", "the product is archived"),
+    "featured.reason.product_in_review": (
+        "produk menunggu tinjauan admin",
+        "the product waits for an admin's review",
+    ),
+    "featured.reason.product_removed": (
+        "produk diturunkan admin",
+        "an admin took the product down",
+    ),
     "featured.reason.seller_pending": (
         "penjual belum diverifikasi",
         "the seller is not verified yet",
@@ -627,6 +635,68 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Shipped by {courier}, tracking {number}",
     ),
     "storefront.cancel-order": ("Batalkan pesanan", "Cancel order"),
+    # --- trust and safety (moderation, screening, compliance, reviews) ---
+    "product-removed": ("Produk diturunkan admin", "Product taken down by an admin"),
+    "product-removed.detail": (
+        "Produk ini diturunkan admin (alasan: {reason}) dan tidak dapat diterbitkan lagi oleh "
+        "penjual. Ajukan peninjauan ulang setelah memperbaikinya.",
+        "An admin took this product down (reason: {reason}); the seller cannot publish it "
+        "again. Ask for a review once it is fixed.",
+    ),
+    "nothing-to-approve": ("Tidak ada yang perlu disetujui", "Nothing to approve"),
+    "nothing-to-approve.detail": (
+        "Produk ini masih draf dan tidak menunggu persetujuan.",
+        "This product is a draft and is not waiting for approval.",
+    ),
+    "product-not-removed": ("Produk tidak diturunkan", "Product not taken down"),
+    "product-not-removed.detail": (
+        "Peninjauan ulang hanya untuk produk yang diturunkan admin.",
+        "Only a product an admin took down can be sent for another review.",
+    ),
+    "halal-declaration-missing": (
+        "Keterangan halal wajib diisi",
+        "Halal declaration required",
+    ),
+    "halal-declaration-missing.detail": (
+        "Makanan dan minuman wajib mencantumkan nomor sertifikat halal atau menyatakan "
+        "produk tidak halal (non_halal), sesuai kewajiban sertifikasi halal sejak "
+        "17 Oktober 2026.",
+        "Food and beverages need a halal certificate number or an explicit non-halal "
+        "declaration (non_halal), as halal certification is mandatory since 17 October 2026.",
+    ),
+    "halal-and-non-halal": (
+        "Produk tidak dapat bersertifikat halal sekaligus dinyatakan tidak halal.",
+        "A product cannot both carry a halal certificate and be declared non-halal.",
+    ),
+    "moderation-item-not-found": ("Antrean moderasi tidak ditemukan", "Moderation item not found"),
+    "moderation-item-resolved": ("Sudah diputuskan", "Already decided"),
+    "moderation-item-resolved.detail": (
+        "Item antrean ini sudah diputuskan admin.",
+        "An admin already decided this item.",
+    ),
+    "review-not-allowed": ("Tidak dapat mengulas", "Cannot review"),
+    "review-not-allowed.detail": (
+        "Ulasan hanya dari pembeli yang pesanannya berisi produk ini sudah diterima.",
+        "Only a buyer whose delivered order holds this product can review it.",
+    ),
+    "review-exists": ("Ulasan sudah ada", "Review exists"),
+    "review-exists.detail": (
+        "Produk dari pesanan ini sudah diulas.",
+        "This product of this order has been reviewed already.",
+    ),
+    "review-not-found": ("Ulasan tidak ditemukan", "Review not found"),
+    "review-already-replied": ("Sudah dibalas", "Already replied"),
+    "review-already-replied.detail": (
+        "Penjual hanya dapat membalas satu kali.",
+        "The seller can reply only once.",
+    ),
+    "featured.rating": ("{average} dari 5 ({count} ulasan)", "{average} of 5 ({count} reviews)"),
+    "featured.non-halal": ("Non-halal", "Non-halal"),
+    "too-many-review-photos": ("Terlalu banyak foto", "Too many photos"),
+    "too-many-review-photos.detail": (
+        "Satu ulasan paling banyak {limit} foto.",
+        "A review holds at most {limit} photos.",
+    ),
 }
 
 

@@ -5,6 +5,7 @@ from marketplace.audit.models import AuditEntry
 from marketplace.catalog.models import Category, Region
 from marketplace.db.base import Base
 from marketplace.featured.models import FeaturedEntry
+from marketplace.moderation.models import ModerationItem
 from marketplace.notifications.models import OutboxEmail
 from marketplace.orders.models import (
     IdempotencyRecord,
@@ -24,6 +25,7 @@ from marketplace.payments.models import (
     StripeEvent,
     TransferCode,
 )
+from marketplace.reviews.models import Review, ReviewPhoto
 from marketplace.sellers.models import Seller, SellerInvitation, SellerMember
 
 __all__ = [
@@ -54,4 +56,7 @@ __all__ = [
     "PlatformLedgerEntry",
     "StatementLine",
     "TransferCode",
+    "ModerationItem",
+    "Review",
+    "ReviewPhoto",
 ]

@@ -39,7 +39,7 @@ def window_open(now: datetime) -> ColumnElement[bool]:
 def _first_image(column: InstrumentedAttribute[Any]) -> ScalarSelect[Any]:
     return (
         select(column)
-        .where(ProductImage.product_id == Product.id)
+        .where(ProductImage.product_id == Product.id, ProductImage.approved.is_(True))
         .order_by(ProductImage.position, ProductImage.id)
         .limit(1)
         .correlate(Product)
@@ -168,3 +168,12 @@ async def featured_version(session: AsyncSession, now: datetime) -> str:
         )
     )
     return "|".join(str(value) for value in result.one())
+
+
+async def product_is_featured(session: AsyncSession, product_id: uuid.UUID, now: datetime) -> bool:
+    """An entry for the product that is showing or will show (not yet ended)."""
+    query = select(FeaturedEntry.id).where(
+        FeaturedEntry.product_id == product_id,
+        or_(FeaturedEntry.ends_at.is_(None), FeaturedEntry.ends_at > now),
+    )
+    return (await session.execute(query.limit(1))).first() is not None

@@ -54,6 +54,8 @@ class FeaturedState(StrEnum):
 class HiddenReason(StrEnum):
     PRODUCT_DRAFT = "product_draft"
     PRODUCT_ARCHIVED = "product_archived"
+    PRODUCT_IN_REVIEW = "product_in_review"
+    PRODUCT_REMOVED = "product_removed"
     SELLER_PENDING = "seller_pending"
     SELLER_REJECTED = "seller_rejected"
     SELLER_SUSPENDED = "seller_suspended"

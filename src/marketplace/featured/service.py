@@ -49,6 +49,8 @@ POSITION_STEP = 10
 _HIDDEN_BY_PRODUCT = {
     ProductStatus.DRAFT: HiddenReason.PRODUCT_DRAFT,
     ProductStatus.ARCHIVED: HiddenReason.PRODUCT_ARCHIVED,
+    ProductStatus.IN_REVIEW: HiddenReason.PRODUCT_IN_REVIEW,
+    ProductStatus.REMOVED: HiddenReason.PRODUCT_REMOVED,
 }
 _HIDDEN_BY_SELLER = {
     SellerStatus.PENDING: HiddenReason.SELLER_PENDING,
@@ -203,6 +205,11 @@ def parse_position_and_id(values: list[Any]) -> tuple[int, uuid.UUID]:
     return position, uuid.UUID(entry_id)
 
 
+async def is_featured(session: AsyncSession, product_id: uuid.UUID) -> bool:
+    """Featured now or later: its public version is the one an admin approved."""
+    return await repository.product_is_featured(session, product_id, utcnow())
+
+
 # --- states ------------------------------------------------------------------------------
 
 
@@ -293,6 +300,7 @@ class ProductCard:
     link: str
     thumbnail: Thumbnail | None
     region_name: str
+    non_halal: bool = False
 
 
 async def list_featured(
@@ -372,4 +380,5 @@ def _card(row: RowMapping, storage: MediaStorage, settings: Settings) -> Product
         link=product_link(settings, row["slug"], row["id"]),
         thumbnail=thumbnail,
         region_name=row["region_name"],
+        non_halal=bool(row["non_halal"]),
     )

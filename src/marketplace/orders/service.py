@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -459,4 +460,36 @@ def buyer_may_cancel(order: OrderRead) -> bool:
     return order.status in (OrderStatus.PENDING, OrderStatus.PROCESSING) and not any(
         part.status in (SellerOrderStatus.SHIPPED, SellerOrderStatus.DELIVERED)
         for part in order.seller_orders
+    )
+
+
+@dataclass(frozen=True)
+class DeliveredPart:
+    """A delivered seller-order as its buyer may review it."""
+
+    seller_order_id: uuid.UUID
+    seller_id: uuid.UUID
+    buyer_user_id: uuid.UUID | None
+    buyer_name: str
+    product_ids: frozenset[uuid.UUID]
+
+
+async def delivered_part_for_buyer(
+    session: AsyncSession, viewer: User | None, seller_order_id: uuid.UUID, order_token: str | None
+) -> DeliveredPart | None:
+    """The seller-order when the caller is its buyer (bearer or order token) and it was
+    delivered; None otherwise (the caller learns nothing about other people's orders)."""
+    part = await repository.get_seller_order(session, seller_order_id)
+    order = await repository.get_order(session, part.order_id) if part else None
+    if part is None or order is None or not is_buyer(order, viewer, order_token):
+        return None
+    if part.status is not SellerOrderStatus.DELIVERED:
+        return None
+    items = await repository.items_of(session, [order.id])
+    return DeliveredPart(
+        seller_order_id=part.id,
+        seller_id=part.seller_id,
+        buyer_user_id=order.buyer_user_id,
+        buyer_name=order.buyer_name,
+        product_ids=frozenset(item.product_id for item in items if item.seller_order_id == part.id),
     )

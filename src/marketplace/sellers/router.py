@@ -82,9 +82,12 @@ async def read_seller(access: SellerByIdOrSlug) -> SellerPrivateRead | SellerRea
 async def update_seller(
     body: SellerUpdate, user: CurrentUser, access: SellerById, session: DbSession
 ) -> SellerPrivateRead:
+    """A verified seller's new name waits for an admin (``pending_name``); the public keeps
+    seeing the name an admin checked."""
     access.require(MemberRole.OWNER, admin=True)
     seller = await service.update_seller(session, access, user, body)
-    return SellerPrivateRead.model_validate(seller)
+    read = SellerPrivateRead.model_validate(seller)
+    return read.model_copy(update={"pending_name": await service.pending_name(session, seller.id)})
 
 
 @router.get(

@@ -54,6 +54,8 @@ class SellerPrivateRead(SellerRead):
 
     status_reason: str | None
     updated_at: datetime
+    # A name change waiting for an admin (verified sellers), not yet public.
+    pending_name: str | None = None
 
 
 class StatusChange(Schema):

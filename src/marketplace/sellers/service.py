@@ -15,10 +15,15 @@ from marketplace.accounts.schemas import MembershipRead
 from marketplace.audit import service as audit_service
 from marketplace.catalog import service as catalog_service
 from marketplace.core.errors import Forbidden, NotFound
+from marketplace.core.i18n import Language
 from marketplace.core.pagination import CursorCodec, parse_text_and_id, split_page
 from marketplace.core.schemas import Page, set_fields
 from marketplace.core.slugs import next_free_slug, slugify
-from marketplace.db.base import parse_id
+from marketplace.db.base import parse_id, utcnow
+from marketplace.moderation import service as moderation_service
+from marketplace.moderation.models import ItemKind, ModerationItem
+from marketplace.moderation.screening import Flag, imitates_government
+from marketplace.notifications import service as notifications_service
 from marketplace.sellers import repository
 from marketplace.sellers.exceptions import (
     LastOwner,
@@ -124,6 +129,7 @@ async def create_seller(session: AsyncSession, owner: User, data: SellerCreate) 
             continue
         session.add(SellerMember(seller_id=seller.id, user_id=owner.id, role=MemberRole.OWNER))
         await session.flush()
+        await _flag_government_name(session, seller, seller.name)
         return seller
     raise RuntimeError("could not find a free slug")  # pragma: no cover
 
@@ -135,6 +141,9 @@ async def update_seller(
     changes = set_fields(data, not_null=("name", "kind", "region_code"))
     if changes.get("region_code"):
         await catalog_service.require_region(session, changes["region_code"])
+    by_admin = access.is_admin and access.role is None
+    if "name" in changes and changes["name"] != seller.name and not by_admin:
+        await _name_change(session, seller, changes.pop("name"))
     before = _snapshot(seller, changes)
     for field, value in changes.items():
         setattr(seller, field, value)
@@ -152,6 +161,67 @@ async def update_seller(
             after=_snapshot(seller, changes),
         )
     return seller
+
+
+async def _name_change(session: AsyncSession, seller: Seller, name: str) -> None:
+    """A member renames the seller. A verified seller's public name is what an admin checked:
+    the new one waits for an admin (the old one stays public meanwhile). Any seller's name that
+    reads like a government body ("Dinas", "Pemprov", "Resmi") is queued for an admin."""
+    flags = imitates_government(name)
+    if seller.status is SellerStatus.VERIFIED:
+        reasons = flags or [Flag(code="verified_seller_renamed", detail=name)]
+        await moderation_service.hold_changes(
+            session,
+            ItemKind.SELLER_PROFILE,
+            {"name": seller.name},
+            {"name": name},
+            reasons,
+            seller_id=seller.id,
+        )
+        return
+    seller.name = name
+    await _flag_government_name(session, seller, name)
+
+
+async def _flag_government_name(session: AsyncSession, seller: Seller, name: str) -> None:
+    flags = imitates_government(name)
+    if flags:
+        await moderation_service.flag(
+            session, ItemKind.SELLER_PROFILE, flags, seller_id=seller.id, note=name
+        )
+
+
+async def pending_name(session: AsyncSession, seller_id: uuid.UUID) -> str | None:
+    item = await moderation_service.held_changes(
+        session, ItemKind.SELLER_PROFILE, seller_id=seller_id
+    )
+    name = (item.proposed or {}).get("name") if item else None
+    return str(name) if name else None
+
+
+async def apply_profile_decision(
+    session: AsyncSession, admin: User, item: ModerationItem, *, approve: bool
+) -> None:
+    """An admin's decision on a held name: approved, it becomes the public name."""
+    if item.seller_id is None:
+        return
+    seller = await repository.get_seller(session, item.seller_id, for_update=True)
+    name = (item.proposed or {}).get("name")
+    if seller is None or not approve or not name or name == seller.name:
+        return
+    before = {"name": seller.name}
+    seller.name = str(name)
+    seller.updated_at = utcnow()
+    await session.flush()
+    await audit_service.record_admin_action(
+        session,
+        actor_id=admin.id,
+        action="seller.approve_name",
+        target_type="seller",
+        target_id=seller.id,
+        before=before,
+        after={"name": seller.name},
+    )
 
 
 def _snapshot(seller: Seller, fields: dict[str, Any]) -> dict[str, Any]:
@@ -270,6 +340,17 @@ def _member_read(member: SellerMember, user: User) -> MemberRead:
         language=user.language,
         created_at=member.created_at,
     )
+
+
+async def email_members(
+    session: AsyncSession, seller: Seller, template: str, context: dict[str, Any]
+) -> None:
+    """Queue ``template`` to every member of ``seller``, rendered once per language."""
+    by_language: dict[Language, list[str]] = {}
+    for member in await list_members(session, seller):
+        by_language.setdefault(member.language, []).append(member.email)
+    for language, emails in by_language.items():
+        await notifications_service.queue_email(session, emails, template, language, context)
 
 
 async def list_memberships_of_user(
