@@ -14,6 +14,8 @@ from marketplace.orders.router import router as orders_router
 from marketplace.payments.router import admin_router as payments_admin_router
 from marketplace.payments.router import router as payments_router
 from marketplace.sellers.router import admin_router as sellers_admin_router
+from marketplace.reports.router import admin_router as reports_admin_router
+from marketplace.reports.router import router as reports_router
 from marketplace.sellers.router import router as sellers_router
 
 API_PREFIX = "/api/v1"
@@ -30,3 +32,5 @@ api_router.include_router(orders_router)
 api_router.include_router(orders_admin_router)
 api_router.include_router(payments_router)
 api_router.include_router(payments_admin_router)
+api_router.include_router(reports_router)
+api_router.include_router(reports_admin_router)

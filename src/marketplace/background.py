@@ -13,6 +13,7 @@ from marketplace.config import Settings
 from marketplace.notifications.tasks import EmailOutbox
 from marketplace.orders.tasks import expire_due_orders
 from marketplace.payments.service import PaymentRuntime
+from marketplace.reports.tasks import sweep_reports
 
 logger = logging.getLogger("marketplace.background")
 
@@ -43,6 +44,7 @@ class BackgroundWork:
     async def run_once(self) -> None:
         await expire_due_orders(self._sessionmaker, self._runtime)
         await self._outbox.deliver_due()
+        await sweep_reports(self._sessionmaker)
 
     async def _run(self) -> None:
         while True:

@@ -20,6 +20,7 @@ from marketplace.payments.models import (
     Refund,
     StripeEvent,
 )
+from marketplace.reports.models import ReportFact, ReportRollup, ReportWatermark
 from marketplace.sellers.models import Seller, SellerMember
 
 __all__ = [
@@ -43,4 +44,7 @@ __all__ = [
     "Seller",
     "SellerMember",
     "User",
+    "ReportFact",
+    "ReportRollup",
+    "ReportWatermark",
 ]
