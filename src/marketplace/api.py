@@ -13,9 +13,9 @@ from marketplace.orders.router import admin_router as orders_admin_router
 from marketplace.orders.router import router as orders_router
 from marketplace.payments.router import admin_router as payments_admin_router
 from marketplace.payments.router import router as payments_router
-from marketplace.sellers.router import admin_router as sellers_admin_router
 from marketplace.reports.router import admin_router as reports_admin_router
 from marketplace.reports.router import router as reports_router
+from marketplace.sellers.router import admin_router as sellers_admin_router
 from marketplace.sellers.router import router as sellers_router
 
 API_PREFIX = "/api/v1"

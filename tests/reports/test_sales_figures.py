@@ -17,7 +17,6 @@ from tests.reports.world import (
     build_world,
     cancel,
     cancel_part,
-    clock,  # noqa: F401 (fixture)
     collect_cash,
     deliver,
     figures,
@@ -92,7 +91,7 @@ async def world(
     app: FastAPI,
     client: AsyncClient,
     sessionmaker: async_sessionmaker[AsyncSession],
-    clock: Clock,  # noqa: F811
+    clock: Clock,
 ) -> World:
     return await sell_first_quarter(app, client, sessionmaker, clock)
 

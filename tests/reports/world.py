@@ -4,20 +4,16 @@ three regencies, and helpers that place, pay, cancel and deliver orders at chose
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from marketplace.orders import lifecycle
 from marketplace.orders.models import SellerOrder
-from marketplace.payments import service as payments_service
 from marketplace.payments.models import Refund, RefundStatus
 from marketplace.reports.tasks import sweep_reports
 from tests.factories import (
@@ -48,14 +44,6 @@ class Clock:
 
     def at(self, *parts: int) -> None:
         self.now = datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
-    fake = Clock()
-    monkeypatch.setattr(lifecycle, "utcnow", fake)
-    monkeypatch.setattr(payments_service, "utcnow", fake)
-    yield fake
 
 
 @dataclass(frozen=True)
