@@ -333,6 +333,12 @@ MATRIX: list[Row] = [
         at={"entry_id": "featured_entry_id"}, json=lambda w: {"position": 5}),
     Row("DELETE", "/api/v1/admin/featured/{entry_id}", 401, 403, 403, 204,
         at={"entry_id": "featured_entry_id"}),
+    # reports
+    Row("GET", "/api/v1/admin/reports/sales", 401, 403, 403, 200),
+    Row("GET", "/api/v1/sellers/{seller_id}/reports/sales", 401, 403, 200, 200, buyer=403),
+    Row("GET", "/api/v1/sellers/{seller_id}/reports/sales", 401, 404, 200, 200,
+        at={"seller_id": "pending_seller_id"}, state="a pending seller, hidden from others"),
+    Row("GET", "/api/v1/stats/summary", 200, 200, 200, 200),
 ]  # fmt: skip
 
 

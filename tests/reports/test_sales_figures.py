@@ -1,99 +1,19 @@
 """Every figure of the sales reports against values computed by hand, for a known set of
 orders placed, paid, cancelled, refunded and delivered across three sellers, three regencies
-and three months, with payments one second before and exactly at midnight WIB."""
+and three months, with payments one second before and exactly at midnight WIB (the orders are
+in `world.sell_first_quarter`)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-import pytest
-from fastapi import FastAPI
 from httpx import AsyncClient
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.reports.world import (
-    Clock,
     World,
-    build_world,
-    cancel,
-    cancel_part,
-    collect_cash,
-    deliver,
     figures,
-    order,
-    pay,
-    record_refund,
     report,
-    sweep,
 )
 
 JAN_TO_MAR = {"from": "2026-01-01", "to": "2026-03-31"}
-
-
-async def sell_first_quarter(
-    app: FastAPI,
-    client: AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    clock: Clock,
-) -> World:
-    """Eight orders; the sweep runs between the steps, as the background timer would."""
-    world = await build_world(app, client)
-    pepper, honey, pewter = world.pepper, world.honey, world.pewter
-    # O1: 23:59:59 WIB on 31 January -> January
-    o1 = await order(client, [(pepper, 2)], "a@contoh.id")
-    clock.at(2026, 1, 31, 16, 59, 59)
-    await pay(client, world, o1)
-    await sweep(sessionmaker)
-    # O2: 00:00:00 WIB on 1 February -> February, two sellers
-    o2 = await order(client, [(pepper, 1), (honey, 1)], "b@contoh.id")
-    clock.at(2026, 1, 31, 17, 0, 0)
-    await pay(client, world, o2)
-    # O3: paid in February by buyer a (other case), cancelled in March: refunded in March
-    o3 = await order(client, [(pewter, 1)], "A@Contoh.ID")
-    clock.at(2026, 2, 10, 3, 0)
-    await pay(client, world, o3)
-    await sweep(sessionmaker)
-    clock.at(2026, 3, 2, 2, 0)
-    await cancel(client, world, o3)
-    # O4: never paid, cancelled: nothing
-    o4 = await order(client, [(honey, 3)], "c@contoh.id")
-    clock.at(2026, 2, 20, 2, 0)
-    await cancel(client, world, o4)
-    # O5: cash on delivery, counted when the cash is collected (5 March)
-    o5 = await order(client, [(pewter, 1)], "d@contoh.id", payment_method="cod")
-    clock.at(2026, 3, 5, 10, 0)
-    await deliver(client, o5, pewter)
-    await collect_cash(sessionmaker, o5, pewter, datetime(2026, 3, 5, 10, 0, tzinfo=UTC))
-    await sweep(sessionmaker)
-    # O6: shipped outside the province
-    o6 = await order(client, [(pepper, 2)], "e@contoh.id", city="Jakarta Selatan")
-    clock.at(2026, 3, 15, 5, 0)
-    await pay(client, world, o6)
-    # O7: two sellers paid; the honey seller cancels its part the next day
-    o7 = await order(client, [(pepper, 1), (honey, 1)], "f@contoh.id")
-    clock.at(2026, 3, 20, 5, 0)
-    await pay(client, world, o7)
-    await sweep(sessionmaker)
-    clock.at(2026, 3, 21, 5, 0)
-    await cancel_part(client, o7, honey)
-    # O8: delivered, then Rp 150.000 refunded on a complaint
-    o8 = await order(client, [(pewter, 2)], "g@contoh.id")
-    clock.at(2026, 3, 25, 5, 0)
-    await pay(client, world, o8)
-    await deliver(client, o8, pewter)
-    await record_refund(sessionmaker, o8, pewter, 150_000, datetime(2026, 3, 28, 5, 0, tzinfo=UTC))
-    await sweep(sessionmaker)
-    return world
-
-
-@pytest.fixture
-async def world(
-    app: FastAPI,
-    client: AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    clock: Clock,
-) -> World:
-    return await sell_first_quarter(app, client, sessionmaker, clock)
 
 
 async def test_months_split_at_midnight_wib_and_count_cod_when_collected(

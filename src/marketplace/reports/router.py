@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
-from marketplace.accounts.dependencies import AdminUser
+from marketplace.accounts.dependencies import AdminUser, CurrentUser
 from marketplace.core.errors import problem_responses
 from marketplace.core.i18n import current_language
 from marketplace.db.session import DbSession
@@ -90,6 +90,7 @@ async def admin_sales_report(
     responses={**DOWNLOADS, **problem_responses(401, 403, 404, 422)},
 )
 async def seller_sales_report(
+    _: CurrentUser,
     seller_access: SellerById,
     session: DbSession,
     group_by: SellerGroup = SellerGroup.MONTH,
