@@ -34,6 +34,7 @@ from marketplace.notifications.tasks import EmailOutbox
 from marketplace.payments.service import PaymentRuntime
 from marketplace.payments.stripe_gateway import StripeGateway
 from marketplace.problems.pages import router as problem_pages_router
+from marketplace.reports.pages import router as reports_pages_router
 
 # Uploads are capped at 10 MB by the media domain; this leaves room for the multipart framing.
 MAX_REQUEST_BODY_BYTES = 11 * 1024 * 1024
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(DBAPIError, handle_database_error)
     app.include_router(api_router)
     app.include_router(featured_pages_router)
+    app.include_router(reports_pages_router)
     if settings.media_backend is MediaBackend.LOCAL:
         app.include_router(media_router)
     _add_health_routes(app)

@@ -13,18 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from marketplace.reports.service import Figures
 from marketplace.reports.suppression import withhold_small
-from tests.reports.world import Clock, Seller, World, build_world, order, pay, sweep
+from tests.reports.world import Clock, build_world, sell_to, sweep
 
 MARCH = {"from": "2026-03-01", "to": "2026-03-31"}
-
-
-async def sell_to(
-    client: AsyncClient, world: World, seller: Seller, emails: list[str], clock: Clock
-) -> None:
-    for day, email in enumerate(emails, start=1):
-        placed = await order(client, [(seller, 1)], email)
-        clock.at(2026, 3, day, 3, 0)
-        await pay(client, world, placed)
 
 
 async def summary(client: AsyncClient, **params: str) -> dict[str, Any]:

@@ -300,3 +300,37 @@ async def sell_first_quarter(
     await record_refund(sessionmaker, o8, pewter, 150_000, datetime(2026, 3, 28, 5, 0, tzinfo=UTC))
     await sweep(sessionmaker)
     return world
+
+
+async def sell_to(
+    client: AsyncClient,
+    world: World,
+    seller: Seller,
+    emails: list[str],
+    clock: Clock,
+    *,
+    month: int = 3,
+) -> None:
+    """One order of one unit per e-mail, paid on successive days of ``month`` 2026."""
+    for day, email in enumerate(emails, start=1):
+        placed = await order(client, [(seller, 1)], email)
+        clock.at(2026, month, day, 3, 0)
+        await pay(client, world, placed)
+
+
+async def sell_a_year_start(
+    app: FastAPI,
+    client: AsyncClient,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+) -> World:
+    """Pepper sells to six buyers in each of January to April 2026, honey to five in March,
+    and the small pewter shop to two in April (withheld wherever it stands alone)."""
+    world = await build_world(app, client)
+    for month in (1, 2, 3, 4):
+        emails = [f"p{month}{n}@contoh.id" for n in range(6)]
+        await sell_to(client, world, world.pepper, emails, clock, month=month)
+    await sell_to(client, world, world.honey, [f"h{n}@contoh.id" for n in range(5)], clock)
+    await sell_to(client, world, world.pewter, ["x1@contoh.id", "x2@contoh.id"], clock, month=4)
+    await sweep(sessionmaker)
+    return world
