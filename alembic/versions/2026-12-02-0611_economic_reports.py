@@ -54,7 +54,7 @@ def upgrade() -> None:
         "report_rollups",
         sa.Column(
             "grain",
-            sa.Enum("day", "week", "month", name="grain", native_enum=False, length=32),
+            sa.Enum("week", "month", name="grain", native_enum=False, length=32),
             nullable=False,
         ),
         sa.Column("period", sa.Date(), nullable=False),
@@ -92,6 +92,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=40), nullable=False),
         sa.Column("swept_until", marketplace.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("version", sa.BigInteger(), nullable=False),
+        sa.Column("epoch", sa.String(length=32), nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_report_watermarks")),
     )
     with op.batch_alter_table("orders", schema=None) as batch_op:

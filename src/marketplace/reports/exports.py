@@ -8,7 +8,7 @@ import io
 
 from openpyxl import Workbook
 
-from marketplace.reports.service import Figures, SalesReport
+from marketplace.reports.service import DateRange, Figures, GroupBy, SalesReport
 
 COLUMNS = (
     "key",
@@ -25,10 +25,18 @@ COLUMNS = (
 )
 
 
+# A cell starting with one of these is a formula to spreadsheet programs (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
 def _values(row: Figures) -> list[str | int]:
     return [
-        row.key,
-        row.label,
+        _text(row.key),
+        _text(row.label),
         row.orders,
         row.units,
         row.gross,
@@ -45,9 +53,9 @@ def _rows(report: SalesReport) -> list[list[str | int]]:
     return [_values(row) for row in [*report.items, report.totals]]
 
 
-def file_name(report: SalesReport, extension: str) -> str:
-    period = f"{report.period.first.isoformat()}_{report.period.last.isoformat()}"
-    return f"laporan-penjualan-{report.group_by.value}-{period}.{extension}"
+def file_name(group_by: GroupBy, period: DateRange, extension: str) -> str:
+    dates = f"{period.first.isoformat()}_{period.last.isoformat()}"
+    return f"laporan-penjualan-{group_by.value}-{dates}.{extension}"
 
 
 def to_csv(report: SalesReport) -> bytes:

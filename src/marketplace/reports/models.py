@@ -1,4 +1,4 @@
-"""The economic reports' read model: narrow sale and refund facts, rollups of them by day, week
+"""The economic reports' read model: narrow sale and refund facts, rollups of them by ISO week
 and month, and the sweep's watermark. Everything here is derived from orders, payments and
 refunds and can be rebuilt from them (``marketplace rebuild-reports``)."""
 
@@ -22,7 +22,8 @@ class FactKind(StrEnum):
 
 
 class Grain(StrEnum):
-    DAY = "day"
+    """Rollup periods; single days (the edges of a range) are read from the facts."""
+
     WEEK = "week"
     MONTH = "month"
 
@@ -98,6 +99,9 @@ class ReportWatermark(Base):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     swept_until: Mapped[datetime]
     version: Mapped[int] = mapped_column(BigInteger)
+    # Set when the row is made: cached answers of an earlier database (a restore, a test's
+    # emptied tables) never match a version of this one.
+    epoch: Mapped[str] = mapped_column(String(32))
 
 
 # The sweep's change feed reads these columns of other domains' tables by range.

@@ -42,9 +42,7 @@ MONTH_NAMES = {
 
 
 def period_of(grain: Grain, day: date) -> date:
-    """The first day of ``day``'s period: itself, its ISO week's Monday, its month's first."""
-    if grain is Grain.DAY:
-        return day
+    """The first day of ``day``'s period: its ISO week's Monday, or its month's first."""
     if grain is Grain.WEEK:
         return day - timedelta(days=day.weekday())
     return day.replace(day=1)
@@ -71,7 +69,7 @@ class Cover:
     days: tuple[date, ...]
 
     def periods(self, grain: Grain) -> tuple[date, ...]:
-        return {Grain.MONTH: self.months, Grain.WEEK: self.weeks, Grain.DAY: self.days}[grain]
+        return {Grain.MONTH: self.months, Grain.WEEK: self.weeks}[grain]
 
 
 def cover(first: date, last: date, *, months: bool = True) -> Cover:

@@ -18,6 +18,7 @@ from sqlalchemy import (
     or_,
     select,
     union,
+    union_all,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -50,7 +51,12 @@ async def lock_watermark(session: AsyncSession, start: datetime) -> ReportWaterm
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     await session.execute(
         insert(ReportWatermark)
-        .values(name=SALES, swept_until=datetime.min.replace(tzinfo=start.tzinfo), version=0)
+        .values(
+            name=SALES,
+            swept_until=datetime.min.replace(tzinfo=start.tzinfo),
+            version=0,
+            epoch=uuid.uuid4().hex,
+        )
         .on_conflict_do_nothing(index_elements=["name"])
     )
     statement = select(ReportWatermark).where(ReportWatermark.name == SALES)
@@ -72,11 +78,16 @@ async def advance_watermark(session: AsyncSession, swept_until: datetime, *, cha
     )
 
 
-async def data_version(session: AsyncSession) -> int:
-    version = await session.scalar(
-        select(ReportWatermark.version).where(ReportWatermark.name == SALES)
-    )
-    return int(version or 0)
+async def data_version(session: AsyncSession) -> str:
+    """Changes whenever the sweep or a rebuild changed the figures."""
+    row = (
+        await session.execute(
+            select(ReportWatermark.epoch, ReportWatermark.version).where(
+                ReportWatermark.name == SALES
+            )
+        )
+    ).first()
+    return f"{row.epoch}:{row.version}" if row else "none"
 
 
 async def changed_seller_orders(
@@ -148,23 +159,54 @@ def _in_cover(periods: Cover) -> ColumnElement[bool]:
     return or_(*parts) if parts else false()
 
 
+def _parts(group_by: str, periods: Cover, seller_id: uuid.UUID | None) -> Any:
+    """The covering rollup rows and, for the single days at the range's edges, the same sums
+    from the facts: (key, seller, orders, units, gross, refunds) per seller."""
+    dimension, rollup_key = ROLLUP_KEYS[group_by]
+    fact_key = FACT_KEYS[group_by]
+    rollups = select(
+        *([rollup_key.label("key")] if rollup_key is not None else []),
+        ReportRollup.seller_id,
+        ReportRollup.orders,
+        ReportRollup.units,
+        ReportRollup.gross,
+        ReportRollup.refunds,
+    ).where(ReportRollup.dimension == dimension, _in_cover(periods))
+    sold = case((ReportFact.kind == FactKind.SALE, ReportFact.seller_order_id))
+    grouped = [*([fact_key] if fact_key is not None else []), ReportFact.seller_id]
+    facts = (
+        select(
+            *([fact_key.label("key")] if fact_key is not None else []),
+            ReportFact.seller_id,
+            func.count(func.distinct(sold)).label("orders"),
+            func.sum(ReportFact.units).label("units"),
+            func.sum(ReportFact.gross).label("gross"),
+            func.sum(ReportFact.refunds).label("refunds"),
+        )
+        .where(ReportFact.day.in_(periods.days))
+        .group_by(*grouped)
+    )
+    if seller_id is not None:
+        rollups = rollups.where(ReportRollup.seller_id == seller_id)
+        facts = facts.where(ReportFact.seller_id == seller_id)
+    return union_all(rollups, facts).subquery() if periods.days else rollups.subquery()
+
+
 async def sums(
     session: AsyncSession, group_by: str, periods: Cover, seller_id: uuid.UUID | None = None
 ) -> list[Sums]:
-    """Orders, units, gross, refunds and active sellers per group, from the rollups."""
-    dimension, key = ROLLUP_KEYS[group_by]
-    keys = [key] if key is not None else []
-    active = case((ReportRollup.orders > 0, ReportRollup.seller_id))
+    """Orders, units, gross, refunds and active sellers per group."""
+    part = _parts(group_by, periods, seller_id)
+    keys = [part.c.key] if "key" in part.c else []
+    active = case((part.c.orders > 0, part.c.seller_id))
     statement = select(
         *keys,
-        func.coalesce(func.sum(ReportRollup.orders), 0),
-        func.coalesce(func.sum(ReportRollup.units), 0),
-        func.coalesce(func.sum(ReportRollup.gross), 0),
-        func.coalesce(func.sum(ReportRollup.refunds), 0),
+        func.coalesce(func.sum(part.c.orders), 0),
+        func.coalesce(func.sum(part.c.units), 0),
+        func.coalesce(func.sum(part.c.gross), 0),
+        func.coalesce(func.sum(part.c.refunds), 0),
         func.count(func.distinct(active)),
-    ).where(ReportRollup.dimension == dimension, _in_cover(periods))
-    if seller_id is not None:
-        statement = statement.where(ReportRollup.seller_id == seller_id)
+    )
     if keys:
         statement = statement.group_by(*keys)
     at = len(keys)
@@ -189,45 +231,47 @@ async def buyers(
     seller_id: uuid.UUID | None = None,
 ) -> list[Buyers]:
     """Distinct buyers (and those shipping outside the province) per group, counted from the
-    narrow fact table: distinct counts cannot be added up from rollups."""
+    narrow fact table: distinct counts cannot be added up from rollups. Grouped by (key, buyer)
+    first, which PostgreSQL hashes in parallel, rather than COUNT(DISTINCT), which sorts."""
     key = FACT_KEYS[group_by]
-    outside = case((ReportFact.outside_province, ReportFact.buyer_key))
-    columns = [
-        func.count(func.distinct(ReportFact.buyer_key)),
-        func.count(func.distinct(outside)),
-    ]
-    statement = select(*([key] if key is not None else []), *columns).where(
+    keys = [key.label("key")] if key is not None else []
+    outside = func.max(case((ReportFact.outside_province, 1), else_=0)).label("outside")
+    per_buyer = select(*keys, ReportFact.buyer_key, outside).where(
         ReportFact.kind == FactKind.SALE, ReportFact.day >= first, ReportFact.day <= last
     )
     if seller_id is not None:
-        statement = statement.where(ReportFact.seller_id == seller_id)
-    if key is not None:
-        statement = statement.group_by(key)
+        per_buyer = per_buyer.where(ReportFact.seller_id == seller_id)
+    per_buyer = per_buyer.group_by(*([key] if key is not None else []), ReportFact.buyer_key)
+    inner = per_buyer.subquery()
+    outer_keys = [inner.c.key] if key is not None else []
+    statement = select(
+        *outer_keys, func.count(), func.coalesce(func.sum(inner.c.outside), 0)
+    ).group_by(*outer_keys)
     rows = (await session.execute(statement)).all()
     if key is None:
-        return [Buyers(key=None, buyers=int(rows[0][0]), outside_province=int(rows[0][1]))]
+        found = rows[0] if rows else (0, 0)
+        return [Buyers(key=None, buyers=int(found[0]), outside_province=int(found[1]))]
     return [Buyers(key=row[0], buyers=int(row[1]), outside_province=int(row[2])) for row in rows]
 
 
 async def top_products(
     session: AsyncSession, periods: Cover, limit: int, seller_id: uuid.UUID | None = None
 ) -> list[Sums]:
-    gross = func.sum(ReportRollup.gross)
+    """The products that sold the most (gross) over the covered range."""
+    part = _parts("product", periods, seller_id)
+    gross = func.sum(part.c.gross)
     statement = (
         select(
-            ReportRollup.member_id,
-            func.sum(ReportRollup.orders),
-            func.sum(ReportRollup.units),
+            part.c.key,
+            func.sum(part.c.orders),
+            func.sum(part.c.units),
             gross,
-            func.sum(ReportRollup.refunds),
+            func.sum(part.c.refunds),
         )
-        .where(ReportRollup.dimension == Dimension.PRODUCT, _in_cover(periods))
-        .group_by(ReportRollup.member_id)
-        .order_by(gross.desc(), ReportRollup.member_id)
+        .group_by(part.c.key)
+        .order_by(gross.desc(), part.c.key)
         .limit(limit)
     )
-    if seller_id is not None:
-        statement = statement.where(ReportRollup.seller_id == seller_id)
     rows = (await session.execute(statement)).all()
     return [
         Sums(

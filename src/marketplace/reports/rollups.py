@@ -1,7 +1,7 @@
 """The one aggregation path of the reports: facts derived from seller-orders, order lines and
-refunds, and rollups derived from the facts. A rebuild runs these statements for everything; the
-sweep runs the very same statements for the seller-orders that changed and the (seller, period)
-rollups they touch, so both paths give the same rows.
+refunds, and weekly and monthly rollups derived from the facts. A rebuild runs these statements
+for everything; the sweep runs the very same statements for the seller-orders that changed and
+the (seller, period) rollups they touch, so both paths give the same rows.
 
 The facts read other domains' tables directly: the reports are a read model over them, built in
 the database (INSERT ... SELECT) so that a rebuild of a million orders never passes through
@@ -151,28 +151,24 @@ GROUP BY seller_order_id, product_id, seller_id, category_id, day, week_start, m
 def _rollup_sql(
     grain: Grain, dimension: Dimension, sellers: Collection[uuid.UUID] | None, periods: bool
 ) -> TextClause:
-    period = {Grain.DAY: "day", Grain.WEEK: "week_start", Grain.MONTH: "month_start"}[grain]
-    week = "week_start" if grain is not Grain.MONTH else "MIN(week_start)"
-    month = "month_start" if grain is Grain.DAY else "MIN(month_start)"
+    period = {Grain.WEEK: "week_start", Grain.MONTH: "month_start"}[grain]
     member = {
         Dimension.SELLER: "seller_id",
         Dimension.CATEGORY: "category_id",
         Dimension.PRODUCT: "product_id",
     }[dimension]
-    keys = [period, "seller_id", member]
-    if grain is Grain.DAY:
-        keys += ["week_start", "month_start"]
-    grouped = ", ".join(dict.fromkeys(keys))
+    grouped = ", ".join(dict.fromkeys([period, "seller_id", member]))
     where = "1 = 1"
     if sellers is not None:
         where += " AND seller_id IN :sellers"
     if periods:
         where += f" AND {period} IN :periods"
+    # A week's rows carry the month of its Monday: they are only read for weeks inside a month.
     sql = f"""
 INSERT INTO report_rollups (grain, period, dimension, seller_id, member_id, week_start,
                             month_start, region_code, seller_kind, orders, units, gross, refunds)
-SELECT '{grain.value}', {period}, '{dimension.value}', seller_id, {member}, {week}, {month},
-       MIN(region_code), MIN(seller_kind),
+SELECT '{grain.value}', {period}, '{dimension.value}', seller_id, {member}, MIN(week_start),
+       MIN(month_start), MIN(region_code), MIN(seller_kind),
        COUNT(DISTINCT CASE WHEN kind = 'sale' THEN seller_order_id END),
        SUM(units), SUM(gross), SUM(refunds)
 FROM report_facts

@@ -18,7 +18,7 @@ from marketplace.core.formatting import format_rupiah
 from marketplace.core.i18n import Language, translate_to
 from marketplace.core.templating import environment, templates_dir
 from marketplace.featured.rendering import RenderedPage, Theme
-from marketplace.reports import charts, repository, suppression
+from marketplace.reports import answers, charts, suppression
 from marketplace.reports.periods import month_label, next_month
 from marketplace.reports.service import DateRange, GroupBy, today_wib
 from marketplace.reports.suppression import PublicCell
@@ -48,10 +48,7 @@ class StatsPage:
 async def render_stats(
     session: AsyncSession, cache: ResponseCache, versions: VersionMemo, page: StatsPage
 ) -> RenderedPage:
-    async def load() -> str:
-        return str(await repository.data_version(session))
-
-    version = await versions.get("reports", load)
+    version = await answers.data_version(session, versions)
     today = today_wib()
     key = page.cache_key(version, today)
     cached = await cache.get(key)
