@@ -47,7 +47,7 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("report_facts", schema=None) as batch_op:
-        batch_op.create_index("ix_report_facts_kind_day", ["kind", "day"], unique=False)
+        batch_op.create_index("ix_report_facts_day_kind", ["day", "kind"], unique=False)
         batch_op.create_index("ix_report_facts_seller_day", ["seller_id", "day"], unique=False)
 
     op.create_table(
@@ -126,7 +126,7 @@ def downgrade() -> None:
     op.drop_table("report_rollups")
     with op.batch_alter_table("report_facts", schema=None) as batch_op:
         batch_op.drop_index("ix_report_facts_seller_day")
-        batch_op.drop_index("ix_report_facts_kind_day")
+        batch_op.drop_index("ix_report_facts_day_kind")
 
     op.drop_table("report_facts")
     # ### end Alembic commands ###

@@ -8,8 +8,9 @@ import io
 import pytest
 from httpx import AsyncClient
 from openpyxl import load_workbook
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from tests.reports.world import World
+from tests.reports.world import Clock, World, order, pay, report, sweep
 
 SALES = "/api/v1/admin/reports/sales"
 JAN_TO_MAR = {"from": "2026-01-01", "to": "2026-03-31"}
@@ -111,3 +112,25 @@ async def test_a_seller_cannot_read_another_sellers_report_or_group_by_region(
     assert response.status_code == 422
     missing = "/api/v1/sellers/00000000-0000-7000-8000-000000000000/reports/sales"
     assert (await client.get(missing, headers=world.pewter.owner.headers)).status_code == 404
+
+
+async def test_an_answer_is_kept_until_the_sweep_has_counted_a_change(
+    client: AsyncClient,
+    world: World,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+) -> None:
+    # Given a report read once
+    before = await report(client, world.admin.headers, group_by="month", **JAN_TO_MAR)
+
+    # When a new sale is paid, the same answer stands until the sweep has counted it
+    placed = await order(client, [(world.honey, 1)], "baru@contoh.id")
+    clock.at(2026, 3, 30, 3, 0)
+    await pay(client, world, placed)
+    assert await report(client, world.admin.headers, group_by="month", **JAN_TO_MAR) == before
+    await sweep(sessionmaker)
+
+    # Then the next read has it
+    after = await report(client, world.admin.headers, group_by="month", **JAN_TO_MAR)
+    assert after["totals"]["gross"] == before["totals"]["gross"] + 120_000
+    assert after["totals"]["buyers"] == before["totals"]["buyers"] + 1

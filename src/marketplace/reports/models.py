@@ -44,7 +44,7 @@ class ReportFact(Base):
 
     __tablename__ = "report_facts"
     __table_args__ = (
-        Index("ix_report_facts_kind_day", "kind", "day"),
+        Index("ix_report_facts_day_kind", "day", "kind"),
         Index("ix_report_facts_seller_day", "seller_id", "day"),
     )
 
