@@ -84,6 +84,8 @@ async def test_english_labels_follow_the_language(client: AsyncClient, world: Wo
         ({"from": "2026-03-01", "to": "2026-02-01"}, ["query", "from"]),
         ({"from": "2020-01-01", "to": "2026-02-01"}, ["query", "to"]),
         ({"from": "2026-13-01"}, ["query", "from"]),
+        ({"from": "0001-01-01", "to": "0001-01-02"}, ["query", "from"]),
+        ({"to": "9999-12-31"}, ["query", "to"]),
         ({"to": "yesterday"}, ["query", "to"]),
         ({"group_by": "product"}, ["query", "group_by"]),
         ({"group_by": "x" * 10_000}, ["query", "group_by"]),

@@ -402,6 +402,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Rentang laporan paling panjang lima tahun.",
         "A report covers at most five years.",
     ),
+    "reports.range-out-of-bounds": (
+        "Tanggal laporan harus antara tahun 2000 dan 2100.",
+        "Report dates must be between the years 2000 and 2100.",
+    ),
     "reports.total": ("Total", "Total"),
     "reports.week-of": ("Minggu mulai {day}", "Week of {day}"),
     "reports.kind.community_group": ("Kelompok masyarakat", "Community group"),

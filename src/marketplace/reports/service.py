@@ -19,6 +19,7 @@ from marketplace.reports import repository
 from marketplace.reports.periods import Cover, cover, month_label, next_month
 
 MAX_RANGE_DAYS = 366 * 5
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 TOP_PRODUCTS = 10
 
 
@@ -102,7 +103,12 @@ def today_wib() -> date:
 
 def date_range(first: date | None, last: date | None) -> DateRange:
     """The asked range; by default the last twelve months up to today (WIB). 422 when it is
-    inverted or longer than five years."""
+    inverted, longer than five years, or outside the years 2000 to 2100."""
+    for name, value in (("from", first), ("to", last)):
+        if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise InvalidInput.for_field(
+                ("query", name), translate("reports.range-out-of-bounds"), "value_error"
+            )
     last = last or today_wib()
     first = first or next_month(last.replace(day=1, year=last.year - 1))
     if first > last:
