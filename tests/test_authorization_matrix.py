@@ -396,6 +396,12 @@ MATRIX: list[Row] = [
     Row("POST", "/api/v1/admin/reviews/{review_id}/hide", 401, 403, 403, 404,
         at={"review_id": "variant_id"}, json=lambda w: {"reason": "Ulasan palsu"},
         state="no such review"),
+    # reports
+    Row("GET", "/api/v1/admin/reports/sales", 401, 403, 403, 200),
+    Row("GET", "/api/v1/sellers/{seller_id}/reports/sales", 401, 403, 200, 200, buyer=403),
+    Row("GET", "/api/v1/sellers/{seller_id}/reports/sales", 401, 404, 200, 200,
+        at={"seller_id": "pending_seller_id"}, state="a pending seller, hidden from others"),
+    Row("GET", "/api/v1/stats/summary", 200, 200, 200, 200),
 ]  # fmt: skip
 
 

@@ -15,6 +15,8 @@ from marketplace.orders.router import admin_router as orders_admin_router
 from marketplace.orders.router import router as orders_router
 from marketplace.payments.router import admin_router as payments_admin_router
 from marketplace.payments.router import router as payments_router
+from marketplace.reports.router import admin_router as reports_admin_router
+from marketplace.reports.router import router as reports_router
 from marketplace.reviews.router import router as reviews_router
 from marketplace.sellers.router import admin_router as sellers_admin_router
 from marketplace.sellers.router import router as sellers_router
@@ -43,3 +45,5 @@ api_router.include_router(desk_admin_router)
 api_router.include_router(moderation_router)
 api_router.include_router(moderation_admin_router)
 api_router.include_router(reviews_router)
+api_router.include_router(reports_router)
+api_router.include_router(reports_admin_router)

@@ -18,6 +18,7 @@ from marketplace.orders.tasks import (
     remind_unpaid_transfers,
 )
 from marketplace.payments.service import PaymentRuntime
+from marketplace.reports.tasks import sweep_reports
 
 logger = logging.getLogger("marketplace.background")
 
@@ -54,6 +55,7 @@ class BackgroundWork:
         await remind_unpaid_transfers(self._sessionmaker, self._settings)
         await self._compliance.run_if_due()
         await self._outbox.deliver_due()
+        await sweep_reports(self._sessionmaker)
 
     async def _run(self) -> None:
         while True:

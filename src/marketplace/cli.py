@@ -484,5 +484,23 @@ def compliance_sweep() -> None:
     console.print(f"[green]{asyncio.run(run())} expiry notices queued[/green]")
 
 
+@app.command("rebuild-reports")
+def rebuild_reports() -> None:
+    """Build the economic reports' facts and rollups again from orders, payments and refunds."""
+    from marketplace.db.session import create_engine, create_sessionmaker  # noqa: PLC0415
+    from marketplace.reports.tasks import rebuild_reports as rebuild  # noqa: PLC0415
+
+    async def run() -> bool:
+        engine = create_engine(get_settings())
+        try:
+            return await rebuild(create_sessionmaker(engine))
+        finally:
+            await engine.dispose()
+
+    if not asyncio.run(run()):
+        _fail("a report sweep is running; try again in a moment")
+    console.print("[green]Reports rebuilt[/green]")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -39,6 +39,7 @@ from marketplace.notifications.tasks import EmailOutbox
 from marketplace.payments.service import PaymentRuntime
 from marketplace.payments.stripe_gateway import StripeGateway
 from marketplace.problems.pages import router as problem_pages_router
+from marketplace.reports.pages import router as reports_pages_router
 from marketplace.storefront.account_pages import router as storefront_account_router
 from marketplace.storefront.buying_pages import router as storefront_buying_router
 from marketplace.storefront.pages import router as storefront_pages_router
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(DBAPIError, handle_database_error)
     app.include_router(api_router)
     app.include_router(featured_pages_router)
+    app.include_router(reports_pages_router)
     if settings.media_backend is MediaBackend.LOCAL:
         app.include_router(media_router)
     # Storefront (human pages): after the API and embeds, whose paths it never shadows.

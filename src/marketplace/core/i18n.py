@@ -697,6 +697,40 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Satu ulasan paling banyak {limit} foto.",
         "A review holds at most {limit} photos.",
     ),
+    # reports
+    "reports.range-inverted": (
+        "Tanggal awal (from) harus sebelum atau sama dengan tanggal akhir (to).",
+        "from must be on or before to.",
+    ),
+    "reports.range-too-long": (
+        "Rentang laporan paling panjang lima tahun.",
+        "A report covers at most five years.",
+    ),
+    "reports.range-out-of-bounds": (
+        "Tanggal laporan harus antara tahun 2000 dan 2100.",
+        "Report dates must be between the years 2000 and 2100.",
+    ),
+    "reports.total": ("Total", "Total"),
+    "reports.week-of": ("Minggu mulai {day}", "Week of {day}"),
+    "reports.kind.community_group": ("Kelompok masyarakat", "Community group"),
+    "reports.kind.umkm": ("UMKM", "Small business (UMKM)"),
+    "reports.kind.cooperative": ("Koperasi", "Cooperative"),
+    "reports.embed-title": ("Dampak ekonomi", "Economic impact"),
+    "reports.embed-intro": (
+        "Penjualan produk masyarakat Kepulauan Bangka Belitung, {first} sampai {last}.",
+        "Sales of Bangka Belitung community products, {first} to {last}.",
+    ),
+    "reports.gross": ("Penjualan", "Sales"),
+    "reports.orders": ("Pesanan", "Orders"),
+    "reports.buyers": ("Pembeli", "Buyers"),
+    "reports.sellers": ("Penjual aktif", "Active sellers"),
+    "reports.by-region": ("Penjualan per kabupaten/kota", "Sales by regency"),
+    "reports.by-month": ("Penjualan per bulan", "Sales by month"),
+    "reports.withheld": (
+        "disembunyikan (kurang dari 5 pembeli)",
+        "withheld (fewer than 5 buyers)",
+    ),
+    "reports.no-data": ("Belum ada penjualan.", "No sales yet."),
 }
 
 

@@ -25,6 +25,7 @@ from marketplace.payments.models import (
     StripeEvent,
     TransferCode,
 )
+from marketplace.reports.models import ReportFact, ReportRollup, ReportWatermark
 from marketplace.reviews.models import Review, ReviewPhoto
 from marketplace.sellers.models import Seller, SellerInvitation, SellerMember
 
@@ -59,4 +60,7 @@ __all__ = [
     "ModerationItem",
     "Review",
     "ReviewPhoto",
+    "ReportFact",
+    "ReportRollup",
+    "ReportWatermark",
 ]

@@ -1,0 +1,110 @@
+"""The economic reports' read model: narrow sale and refund facts, rollups of them by ISO week
+and month, and the sweep's watermark. Everything here is derived from orders, payments and
+refunds and can be rebuilt from them (``marketplace rebuild-reports``)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, Boolean, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from marketplace.db.base import Base, enum_column_type
+from marketplace.orders.models import Order, SellerOrder
+from marketplace.payments.models import Refund
+
+
+class FactKind(StrEnum):
+    SALE = "sale"
+    REFUND = "refund"
+
+
+class Grain(StrEnum):
+    """Rollup periods; single days (the edges of a range) are read from the facts."""
+
+    WEEK = "week"
+    MONTH = "month"
+
+
+class Dimension(StrEnum):
+    """What one rollup row is about, within one seller: the seller as a whole, one of its
+    categories, or one of its products (orders are counted once per row, so never summed
+    across categories or products)."""
+
+    SELLER = "seller"
+    CATEGORY = "category"
+    PRODUCT = "product"
+
+
+class ReportFact(Base):
+    """What one seller-order did to one product's figures on one WIB day: its sale (when paid,
+    or when cash on delivery was collected) or its refund (when refunded)."""
+
+    __tablename__ = "report_facts"
+    __table_args__ = (
+        Index("ix_report_facts_day_kind", "day", "kind"),
+        Index("ix_report_facts_seller_day", "seller_id", "day"),
+    )
+
+    seller_order_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    product_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    kind: Mapped[FactKind] = mapped_column(enum_column_type(FactKind), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    week_start: Mapped[date]
+    month_start: Mapped[date]
+    seller_id: Mapped[uuid.UUID]
+    region_code: Mapped[str] = mapped_column(String(13))
+    seller_kind: Mapped[str] = mapped_column(String(32))
+    category_id: Mapped[uuid.UUID]
+    units: Mapped[int] = mapped_column(Integer)
+    gross: Mapped[int] = mapped_column(BigInteger)
+    refunds: Mapped[int] = mapped_column(BigInteger)
+    # The buyer's e-mail, lowercased: distinct buyers are counted from these rows (never summed).
+    buyer_key: Mapped[str] = mapped_column(String(254))
+    outside_province: Mapped[bool] = mapped_column(Boolean)
+
+
+class ReportRollup(Base):
+    """Sums of the facts for one period of one grain, per seller and dimension member."""
+
+    __tablename__ = "report_rollups"
+    __table_args__ = (
+        Index("ix_report_rollups_lookup", "dimension", "grain", "period"),
+        Index("ix_report_rollups_seller", "seller_id", "dimension", "grain", "period"),
+    )
+
+    grain: Mapped[Grain] = mapped_column(enum_column_type(Grain), primary_key=True)
+    period: Mapped[date] = mapped_column(primary_key=True)
+    dimension: Mapped[Dimension] = mapped_column(enum_column_type(Dimension), primary_key=True)
+    seller_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    # The category or product; the seller's own id on seller rows.
+    member_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    week_start: Mapped[date]
+    month_start: Mapped[date]
+    region_code: Mapped[str] = mapped_column(String(13))
+    seller_kind: Mapped[str] = mapped_column(String(32))
+    orders: Mapped[int] = mapped_column(Integer)
+    units: Mapped[int] = mapped_column(BigInteger)
+    gross: Mapped[int] = mapped_column(BigInteger)
+    refunds: Mapped[int] = mapped_column(BigInteger)
+
+
+class ReportWatermark(Base):
+    """How far the sweep has read the source tables; one row."""
+
+    __tablename__ = "report_watermarks"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    swept_until: Mapped[datetime]
+    version: Mapped[int] = mapped_column(BigInteger)
+    # Set when the row is made: cached answers of an earlier database (a restore, a test's
+    # emptied tables) never match a version of this one.
+    epoch: Mapped[str] = mapped_column(String(32))
+
+
+# The sweep's change feed reads these columns of other domains' tables by range.
+Index("ix_orders_updated_at", Order.updated_at)
+Index("ix_seller_orders_updated_at", SellerOrder.updated_at)
+Index("ix_refunds_created_at", Refund.created_at)

@@ -1,0 +1,339 @@
+"""SQL of the reports: the sweep's watermark and change feed, and the report reads (rollups for
+the sums, the narrow fact table for distinct buyers)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    case,
+    false,
+    func,
+    or_,
+    select,
+    union,
+    union_all,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marketplace.catalog.models import Category, Product, Region
+from marketplace.orders.models import Order, SellerOrder
+from marketplace.payments.models import Refund
+from marketplace.reports.models import (
+    Dimension,
+    FactKind,
+    Grain,
+    ReportFact,
+    ReportRollup,
+    ReportWatermark,
+)
+from marketplace.reports.periods import Cover
+from marketplace.sellers.models import Seller
+
+SALES = "sales"
+
+
+# ---- the sweep ----
+
+
+async def lock_watermark(session: AsyncSession, start: datetime) -> ReportWatermark | None:
+    """The watermark row, locked for this transaction; None when another instance holds it
+    (PostgreSQL; SQLite serialises writers anyway). Created on first use, far in the past."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    await session.execute(
+        insert(ReportWatermark)
+        .values(
+            name=SALES,
+            swept_until=datetime.min.replace(tzinfo=start.tzinfo),
+            version=0,
+            epoch=uuid.uuid4().hex,
+        )
+        .on_conflict_do_nothing(index_elements=["name"])
+    )
+    statement = select(ReportWatermark).where(ReportWatermark.name == SALES)
+    if dialect == "postgresql":
+        statement = statement.with_for_update(skip_locked=True)
+    watermark: ReportWatermark | None = await session.scalar(statement)
+    return watermark
+
+
+async def advance_watermark(session: AsyncSession, swept_until: datetime, *, changed: bool) -> None:
+    values: dict[str, Any] = {"swept_until": swept_until}
+    if changed:
+        values["version"] = ReportWatermark.version + 1
+    await session.execute(
+        update(ReportWatermark)
+        .where(ReportWatermark.name == SALES)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def data_version(session: AsyncSession) -> str:
+    """Changes whenever the sweep or a rebuild changed the figures."""
+    row = (
+        await session.execute(
+            select(ReportWatermark.epoch, ReportWatermark.version).where(
+                ReportWatermark.name == SALES
+            )
+        )
+    ).first()
+    return f"{row.epoch}:{row.version}" if row else "none"
+
+
+async def changed_seller_orders(
+    session: AsyncSession, since: datetime, after: uuid.UUID | None, limit: int
+) -> list[uuid.UUID]:
+    """Seller-orders whose order, own row or refunds changed after ``since``, by id."""
+    changed = union(
+        select(SellerOrder.id.label("id")).where(SellerOrder.updated_at > since),
+        select(SellerOrder.id.label("id"))
+        .join(Order, Order.id == SellerOrder.order_id)
+        .where(Order.updated_at > since),
+        select(Refund.seller_order_id.label("id")).where(
+            Refund.created_at > since, Refund.seller_order_id.is_not(None)
+        ),
+    ).subquery()
+    statement = select(changed.c.id).order_by(changed.c.id).limit(limit)
+    if after is not None:
+        statement = statement.where(changed.c.id > after)
+    return [row for row in (await session.scalars(statement)).all() if row is not None]
+
+
+# ---- the reads ----
+
+ROLLUP_KEYS: dict[str, tuple[Dimension, Any]] = {
+    "region": (Dimension.SELLER, ReportRollup.region_code),
+    "seller_kind": (Dimension.SELLER, ReportRollup.seller_kind),
+    "seller": (Dimension.SELLER, ReportRollup.seller_id),
+    "month": (Dimension.SELLER, ReportRollup.month_start),
+    "week": (Dimension.SELLER, ReportRollup.week_start),
+    "category": (Dimension.CATEGORY, ReportRollup.member_id),
+    "product": (Dimension.PRODUCT, ReportRollup.member_id),
+    "total": (Dimension.SELLER, None),
+}
+FACT_KEYS: dict[str, Any] = {
+    "region": ReportFact.region_code,
+    "seller_kind": ReportFact.seller_kind,
+    "seller": ReportFact.seller_id,
+    "month": ReportFact.month_start,
+    "week": ReportFact.week_start,
+    "category": ReportFact.category_id,
+    "product": ReportFact.product_id,
+    "total": None,
+}
+
+
+@dataclass(frozen=True)
+class Sums:
+    key: Any
+    orders: int
+    units: int
+    gross: int
+    refunds: int
+    sellers: int
+
+
+@dataclass(frozen=True)
+class Buyers:
+    key: Any
+    buyers: int
+    outside_province: int
+
+
+def _in_cover(periods: Cover) -> ColumnElement[bool]:
+    parts = [
+        and_(ReportRollup.grain == grain, ReportRollup.period.in_(periods.periods(grain)))
+        for grain in Grain
+        if periods.periods(grain)
+    ]
+    return or_(*parts) if parts else false()
+
+
+def _parts(group_by: str, periods: Cover, seller_id: uuid.UUID | None) -> Any:
+    """The covering rollup rows and, for the single days at the range's edges, the same sums
+    from the facts: (key, seller, orders, units, gross, refunds) per seller."""
+    dimension, rollup_key = ROLLUP_KEYS[group_by]
+    fact_key = FACT_KEYS[group_by]
+    rollups = select(
+        *([rollup_key.label("key")] if rollup_key is not None else []),
+        ReportRollup.seller_id,
+        ReportRollup.orders,
+        ReportRollup.units,
+        ReportRollup.gross,
+        ReportRollup.refunds,
+    ).where(ReportRollup.dimension == dimension, _in_cover(periods))
+    sold = case((ReportFact.kind == FactKind.SALE, ReportFact.seller_order_id))
+    grouped = [*([fact_key] if fact_key is not None else []), ReportFact.seller_id]
+    facts = (
+        select(
+            *([fact_key.label("key")] if fact_key is not None else []),
+            ReportFact.seller_id,
+            func.count(func.distinct(sold)).label("orders"),
+            func.sum(ReportFact.units).label("units"),
+            func.sum(ReportFact.gross).label("gross"),
+            func.sum(ReportFact.refunds).label("refunds"),
+        )
+        .where(ReportFact.day.in_(periods.days))
+        .group_by(*grouped)
+    )
+    if seller_id is not None:
+        rollups = rollups.where(ReportRollup.seller_id == seller_id)
+        facts = facts.where(ReportFact.seller_id == seller_id)
+    return union_all(rollups, facts).subquery() if periods.days else rollups.subquery()
+
+
+async def sums(
+    session: AsyncSession, group_by: str, periods: Cover, seller_id: uuid.UUID | None = None
+) -> list[Sums]:
+    """Orders, units, gross, refunds and active sellers per group."""
+    part = _parts(group_by, periods, seller_id)
+    keys = [part.c.key] if "key" in part.c else []
+    active = case((part.c.orders > 0, part.c.seller_id))
+    statement = select(
+        *keys,
+        func.coalesce(func.sum(part.c.orders), 0),
+        func.coalesce(func.sum(part.c.units), 0),
+        func.coalesce(func.sum(part.c.gross), 0),
+        func.coalesce(func.sum(part.c.refunds), 0),
+        func.count(func.distinct(active)),
+    )
+    if keys:
+        statement = statement.group_by(*keys)
+    at = len(keys)
+    return [
+        Sums(
+            key=row[0] if keys else None,
+            orders=int(row[at]),
+            units=int(row[at + 1]),
+            gross=int(row[at + 2]),
+            refunds=int(row[at + 3]),
+            sellers=int(row[at + 4]),
+        )
+        for row in (await session.execute(statement)).all()
+    ]
+
+
+async def buyers(
+    session: AsyncSession,
+    group_by: str,
+    first: date,
+    last: date,
+    seller_id: uuid.UUID | None = None,
+) -> list[Buyers]:
+    """Distinct buyers (and those shipping outside the province) per group, counted from the
+    narrow fact table: distinct counts cannot be added up from rollups. Grouped by (key, buyer)
+    first, which PostgreSQL hashes in parallel, rather than COUNT(DISTINCT), which sorts."""
+    key = FACT_KEYS[group_by]
+    keys = [key.label("key")] if key is not None else []
+    outside = func.max(case((ReportFact.outside_province, 1), else_=0)).label("outside")
+    per_buyer = select(*keys, ReportFact.buyer_key, outside).where(
+        ReportFact.kind == FactKind.SALE, ReportFact.day >= first, ReportFact.day <= last
+    )
+    if seller_id is not None:
+        per_buyer = per_buyer.where(ReportFact.seller_id == seller_id)
+    per_buyer = per_buyer.group_by(*([key] if key is not None else []), ReportFact.buyer_key)
+    inner = per_buyer.subquery()
+    outer_keys = [inner.c.key] if key is not None else []
+    statement = select(
+        *outer_keys, func.count(), func.coalesce(func.sum(inner.c.outside), 0)
+    ).group_by(*outer_keys)
+    rows = (await session.execute(statement)).all()
+    if key is None:
+        found = rows[0] if rows else (0, 0)
+        return [Buyers(key=None, buyers=int(found[0]), outside_province=int(found[1]))]
+    return [Buyers(key=row[0], buyers=int(row[1]), outside_province=int(row[2])) for row in rows]
+
+
+async def top_products(
+    session: AsyncSession, periods: Cover, limit: int, seller_id: uuid.UUID | None = None
+) -> list[Sums]:
+    """The products that sold the most (gross) over the covered range."""
+    part = _parts("product", periods, seller_id)
+    gross = func.sum(part.c.gross)
+    statement = (
+        select(
+            part.c.key,
+            func.sum(part.c.orders),
+            func.sum(part.c.units),
+            gross,
+            func.sum(part.c.refunds),
+        )
+        .group_by(part.c.key)
+        .order_by(gross.desc(), part.c.key)
+        .limit(limit)
+    )
+    rows = (await session.execute(statement)).all()
+    return [
+        Sums(
+            key=row[0],
+            orders=int(row[1]),
+            units=int(row[2]),
+            gross=int(row[3]),
+            refunds=int(row[4]),
+            sellers=1,
+        )
+        for row in rows
+    ]
+
+
+async def new_sellers_and_products(
+    session: AsyncSession, start: datetime, end: datetime
+) -> tuple[int, int]:
+    """Sellers registered and products first published in [start, end)."""
+    sellers = await session.scalar(
+        select(func.count())
+        .select_from(Seller)
+        .where(Seller.created_at >= start, Seller.created_at < end)
+    )
+    products = await session.scalar(
+        select(func.count())
+        .select_from(Product)
+        .where(Product.published_at >= start, Product.published_at < end)
+    )
+    return int(sellers or 0), int(products or 0)
+
+
+async def labels(session: AsyncSession, group_by: str, keys: Collection[Any]) -> dict[Any, str]:
+    """Human names of group keys: regions, categories, sellers, products."""
+    wanted = [key for key in keys if key is not None]
+    if not wanted:
+        return {}
+    sources: dict[str, Sequence[Any]] = {
+        "region": (Region.code, Region.name),
+        "category": (Category.id, Category.name),
+        "seller": (Seller.id, Seller.name),
+        "product": (Product.id, Product.title),
+    }
+    if group_by not in sources:
+        return {}
+    key_column, name_column = sources[group_by]
+    rows = (
+        await session.execute(select(key_column, name_column).where(key_column.in_(wanted)))
+    ).all()
+    return {row[0]: str(row[1]) for row in rows}
+
+
+async def product_sellers(
+    session: AsyncSession, product_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    """Each product's seller name (top products name who made them)."""
+    if not product_ids:
+        return {}
+    rows = (
+        await session.execute(
+            select(Product.id, Seller.name)
+            .join(Seller, Seller.id == Product.seller_id)
+            .where(Product.id.in_(product_ids))
+        )
+    ).all()
+    return {row[0]: str(row[1]) for row in rows}

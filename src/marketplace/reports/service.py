@@ -1,0 +1,210 @@
+"""The economic reports: sales by region, category, seller kind, seller, month, week or product
+over a WIB date range, read from the rollups (sums) and the fact table (distinct buyers)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marketplace.core.errors import InvalidInput
+from marketplace.core.formatting import WIB
+from marketplace.core.i18n import Language, translate, translate_to
+from marketplace.db.base import utcnow
+from marketplace.reports import repository
+from marketplace.reports.periods import Cover, cover, month_label, next_month
+
+MAX_RANGE_DAYS = 366 * 5
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+TOP_PRODUCTS = 10
+
+
+class GroupBy(StrEnum):
+    REGION = "region"
+    CATEGORY = "category"
+    SELLER_KIND = "seller_kind"
+    SELLER = "seller"
+    MONTH = "month"
+    WEEK = "week"
+    PRODUCT = "product"
+
+
+ADMIN_GROUPS = (
+    GroupBy.REGION,
+    GroupBy.CATEGORY,
+    GroupBy.SELLER_KIND,
+    GroupBy.SELLER,
+    GroupBy.MONTH,
+    GroupBy.WEEK,
+)
+SELLER_GROUPS = (GroupBy.MONTH, GroupBy.WEEK, GroupBy.PRODUCT)
+TIME_GROUPS = (GroupBy.MONTH, GroupBy.WEEK)
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """WIB calendar days ``first``..``last``, both included."""
+
+    first: date
+    last: date
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.first, time(), WIB)
+
+    @property
+    def end(self) -> datetime:
+        return datetime.combine(self.last + timedelta(days=1), time(), WIB)
+
+
+@dataclass(frozen=True)
+class Figures:
+    key: str
+    label: str
+    orders: int
+    units: int
+    gross: int
+    refunds: int
+    buyers: int
+    sellers: int
+    buyers_outside_province: int
+
+    @property
+    def net(self) -> int:
+        return self.gross - self.refunds
+
+    @property
+    def average_order_value(self) -> int:
+        return self.gross // self.orders if self.orders else 0
+
+    @property
+    def outside_province_share(self) -> float:
+        return round(self.buyers_outside_province / self.buyers, 4) if self.buyers else 0.0
+
+
+@dataclass(frozen=True)
+class SalesReport:
+    group_by: GroupBy
+    period: DateRange
+    items: list[Figures]
+    totals: Figures
+    new_sellers: int
+    new_products: int
+    top_products: list[Figures]
+
+
+def today_wib() -> date:
+    return utcnow().astimezone(WIB).date()
+
+
+def date_range(first: date | None, last: date | None) -> DateRange:
+    """The asked range; by default the last twelve months up to today (WIB). 422 when it is
+    inverted, longer than five years, or outside the years 2000 to 2100."""
+    for name, value in (("from", first), ("to", last)):
+        if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise InvalidInput.for_field(
+                ("query", name), translate("reports.range-out-of-bounds"), "value_error"
+            )
+    last = last or today_wib()
+    first = first or next_month(last.replace(day=1, year=last.year - 1))
+    if first > last:
+        raise InvalidInput.for_field(
+            ("query", "from"), translate("reports.range-inverted"), "value_error"
+        )
+    if (last - first).days > MAX_RANGE_DAYS:
+        raise InvalidInput.for_field(
+            ("query", "to"), translate("reports.range-too-long"), "value_error"
+        )
+    return DateRange(first, last)
+
+
+async def sales_report(
+    session: AsyncSession,
+    group_by: GroupBy,
+    period: DateRange,
+    *,
+    seller_id: uuid.UUID | None = None,
+    language: Language = Language.INDONESIAN,
+) -> SalesReport:
+    """Figures per group and in total; ``seller_id`` keeps one seller's own sales."""
+    periods = cover(period.first, period.last, months=group_by is not GroupBy.WEEK)
+    key = group_by.value
+    sums = await repository.sums(session, key, periods, seller_id)
+    buyers = await repository.buyers(session, key, period.first, period.last, seller_id)
+    names = await repository.labels(session, key, [row.key for row in sums])
+    items = _merge(sums, buyers, lambda raw: _label(group_by, raw, names, language))
+    items.sort(key=lambda row: row.key if group_by in TIME_GROUPS else (-row.gross, row.label))
+    [total_sums] = await repository.sums(session, "total", periods, seller_id)
+    [total_buyers] = await repository.buyers(session, "total", period.first, period.last, seller_id)
+    totals = _figures("total", translate_to(language, "reports.total"), total_sums, total_buyers)
+    new_sellers, new_products = (0, 0)
+    if seller_id is None:
+        new_sellers, new_products = await repository.new_sellers_and_products(
+            session, period.start, period.end
+        )
+    top = await top_products(session, periods, period, seller_id=seller_id)
+    return SalesReport(group_by, period, items, totals, new_sellers, new_products, top)
+
+
+async def top_products(
+    session: AsyncSession, periods: Cover, period: DateRange, *, seller_id: uuid.UUID | None
+) -> list[Figures]:
+    rows = await repository.top_products(session, periods, TOP_PRODUCTS, seller_id)
+    names = await repository.labels(session, "product", [row.key for row in rows])
+    buyers = {
+        row.key: row
+        for row in await repository.buyers(session, "product", period.first, period.last, seller_id)
+        if row.key in names
+    }
+    return _merge(rows, list(buyers.values()), lambda raw: names.get(raw, str(raw)))
+
+
+def _merge(
+    sums: list[repository.Sums], buyers: list[repository.Buyers], label: Any
+) -> list[Figures]:
+    by_key = {row.key: row for row in buyers}
+    empty = repository.Buyers(key=None, buyers=0, outside_province=0)
+    return [
+        _figures(_key_text(row.key), label(row.key), row, by_key.get(row.key, empty))
+        for row in sums
+    ]
+
+
+def _figures(key: str, label: str, sums: repository.Sums, buyers: repository.Buyers) -> Figures:
+    return Figures(
+        key=key,
+        label=label,
+        orders=sums.orders,
+        units=sums.units,
+        gross=sums.gross,
+        refunds=sums.refunds,
+        buyers=buyers.buyers,
+        sellers=sums.sellers,
+        buyers_outside_province=buyers.outside_province,
+    )
+
+
+def _key_text(raw: Any) -> str:
+    if isinstance(raw, uuid.UUID):
+        return str(raw)
+    if isinstance(raw, date):
+        return raw.isoformat()
+    return str(raw)
+
+
+def _label(group_by: GroupBy, raw: Any, names: dict[Any, str], language: Language) -> str:
+    if group_by is GroupBy.MONTH:
+        return month_label(_as_date(raw), language)
+    if group_by is GroupBy.WEEK:
+        return translate_to(language, "reports.week-of", day=_as_date(raw).isoformat())
+    if group_by is GroupBy.SELLER_KIND:
+        return translate_to(language, f"reports.kind.{raw}")
+    return names.get(raw, str(raw))
+
+
+def _as_date(raw: Any) -> date:
+    return raw if isinstance(raw, date) else date.fromisoformat(str(raw))
