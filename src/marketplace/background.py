@@ -13,6 +13,7 @@ from marketplace.config import Settings
 from marketplace.notifications.tasks import EmailOutbox
 from marketplace.orders.tasks import expire_due_orders
 from marketplace.payments.service import PaymentRuntime
+from marketplace.payments.tasks import settle_due_seller_orders
 
 logger = logging.getLogger("marketplace.background")
 
@@ -29,6 +30,7 @@ class BackgroundWork:
         self._sessionmaker = sessionmaker
         self._outbox = outbox
         self._interval = settings.background_interval_seconds
+        self._settlement_hold_days = settings.settlement_hold_days
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -42,6 +44,7 @@ class BackgroundWork:
 
     async def run_once(self) -> None:
         await expire_due_orders(self._sessionmaker, self._runtime)
+        await settle_due_seller_orders(self._sessionmaker, self._settlement_hold_days)
         await self._outbox.deliver_due()
 
     async def _run(self) -> None:

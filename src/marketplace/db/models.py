@@ -3,6 +3,7 @@
 from marketplace.accounts.models import RefreshToken, User
 from marketplace.audit.models import AuditEntry
 from marketplace.catalog.models import Category, Region
+from marketplace.complaints.models import Complaint
 from marketplace.db.base import Base
 from marketplace.featured.models import FeaturedEntry
 from marketplace.notifications.models import OutboxEmail
@@ -17,12 +18,17 @@ from marketplace.payments.models import (
     LedgerEntry,
     Payment,
     PaymentAnomaly,
+    PayoutAccount,
     Refund,
+    SellerOrderSettlement,
     StripeEvent,
 )
 from marketplace.sellers.models import Seller, SellerMember
 
 __all__ = [
+    "Complaint",
+    "PayoutAccount",
+    "SellerOrderSettlement",
     "IdempotencyRecord",
     "Order",
     "OrderItem",

@@ -239,12 +239,19 @@ async def cancel_as_buyer(
     session: AsyncSession, viewer: User | None, order_id: str, order_token: str | None
 ) -> Order:
     order = await order_for_buyer(session, viewer, order_id, order_token, for_update=True)
-    reason = (
-        "admin"
-        if viewer is not None and viewer.is_admin and not is_buyer(order, viewer, order_token)
-        else "buyer"
-    )
-    await lifecycle.cancel_order(session, order, reason)
+    by_admin = viewer is not None and viewer.is_admin and not is_buyer(order, viewer, order_token)
+    before = {"status": order.status.value, "payment_status": order.payment_status.value}
+    await lifecycle.cancel_order(session, order, "admin" if by_admin else "buyer")
+    if by_admin and viewer is not None:
+        await audit_service.record_admin_action(
+            session,
+            actor_id=viewer.id,
+            action="order.cancel",
+            target_type="order",
+            target_id=order.id,
+            before=before,
+            after={"status": order.status.value, "payment_status": order.payment_status.value},
+        )
     return order
 
 
@@ -261,11 +268,15 @@ async def ship_seller_order(
 async def deliver_seller_order(
     session: AsyncSession, viewer: User | None, seller_order_id: str, order_token: str | None
 ) -> tuple[Order, SellerOrder]:
-    """The seller's member (delivered, cash collected) or the buyer (received) confirms."""
+    """The seller's member marks it delivered (and for cash on delivery, the cash collected);
+    the buyer confirms receipt, which releases the money to the seller."""
     order, part, is_member = await seller_order_for(session, viewer, seller_order_id, order_token)
-    if not (is_member or is_buyer(order, viewer, order_token)):
+    if is_member:
+        await lifecycle.deliver(session, order, part)
+    elif is_buyer(order, viewer, order_token):
+        await lifecycle.confirm_receipt(session, order, part)
+    else:
         raise Forbidden()
-    await lifecycle.deliver(session, order, part)
     return order, part
 
 
@@ -275,7 +286,18 @@ async def cancel_seller_order(
     order, part, is_member = await seller_order_for(session, viewer, seller_order_id, None)
     if not (is_member or viewer.is_admin):
         raise Forbidden()
+    before = {"status": part.status.value, "payment_status": order.payment_status.value}
     await lifecycle.cancel_seller_order(session, order, part)
+    if not is_member:
+        await audit_service.record_admin_action(
+            session,
+            actor_id=viewer.id,
+            action="seller_order.cancel",
+            target_type="seller_order",
+            target_id=part.id,
+            before=before,
+            after={"status": part.status.value, "payment_status": order.payment_status.value},
+        )
     return order, part
 
 
@@ -398,3 +420,15 @@ async def apply_external_refund(session: AsyncSession, payment: Payment, amount:
     )
     order.payment_status = PaymentStatus.REFUNDED if fully else PaymentStatus.PARTIALLY_REFUNDED
     await session.flush()
+
+
+async def refundable_amount(session: AsyncSession, order: Order, part: SellerOrder) -> int:
+    """What can still be refunded of one seller-order (what was paid, less refunds)."""
+    return await lifecycle.refundable(session, order, part)
+
+
+async def refund_seller_order(
+    session: AsyncSession, order: Order, part: SellerOrder, amount: int, reference: str
+) -> int:
+    """Refund ``amount`` of one seller-order through its payment and debit its seller."""
+    return await lifecycle.refund_seller_order(session, order, part, amount, reference)
