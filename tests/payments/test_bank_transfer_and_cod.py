@@ -262,7 +262,7 @@ async def _ship_and_deliver(client: AsyncClient, member: Account, part_id: str) 
     assert delivered.status_code == 200, delivered.text
 
 
-async def test_cash_on_delivery_is_paid_when_every_seller_has_collected_and_only_commission_is_booked(
+async def test_cod_is_paid_when_every_seller_collected_and_only_commission_is_booked(
     app: FastAPI, client: AsyncClient, sessionmaker: Sessionmaker
 ) -> None:
     # given a cash-on-delivery order across two sellers (processing at once, nothing paid)
