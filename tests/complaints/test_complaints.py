@@ -47,8 +47,8 @@ async def _complained(
     client: AsyncClient, shop: Shop, *, language: str | None = None
 ) -> tuple[dict[str, Any], str, dict[str, Any]]:
     """A paid, shipped transfer order and the guest's complaint about it."""
-    fields = {} if language is None else {"language": language}
-    order = await paid_transfer_order(client, shop, **fields)
+    fields: dict[str, Any] = {} if language is None else {"language": language}
+    order = await paid_transfer_order(client, shop, 2, **fields)
     part_id = await shipped(client, shop, order)
     response = await complain(client, part_id, guest_headers(order))
     assert response.status_code == 201, response.text

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from typing import Any
 
 from fastapi import FastAPI
 from httpx import AsyncClient
@@ -60,7 +61,7 @@ async def test_settlement_sweeps_racing_complaints_settle_or_freeze_each_order_n
         parts.append(part_id)
 
     # when two sweeps and a complaint about every order race
-    results = await asyncio.gather(
+    results: list[Any] = await asyncio.gather(
         sweep(app),
         *(
             complain(client, part_id, guest_headers(order))
