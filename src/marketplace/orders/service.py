@@ -16,7 +16,7 @@ from marketplace.core.pagination import CursorCodec, parse_time_and_id, split_pa
 from marketplace.core.schemas import Page
 from marketplace.core.security import hash_opaque_token
 from marketplace.db.base import parse_id
-from marketplace.orders import lifecycle, repository
+from marketplace.orders import lifecycle, refunds, repository
 from marketplace.orders.exceptions import (
     OrderNotFound,
     OrderStatusConflict,
@@ -424,11 +424,11 @@ async def apply_external_refund(session: AsyncSession, payment: Payment, amount:
 
 async def refundable_amount(session: AsyncSession, order: Order, part: SellerOrder) -> int:
     """What can still be refunded of one seller-order (what was paid, less refunds)."""
-    return await lifecycle.refundable(session, order, part)
+    return await refunds.refundable(session, order, part)
 
 
 async def refund_seller_order(
     session: AsyncSession, order: Order, part: SellerOrder, amount: int, reference: str
 ) -> int:
     """Refund ``amount`` of one seller-order through its payment and debit its seller."""
-    return await lifecycle.refund_seller_order(session, order, part, amount, reference)
+    return await refunds.refund_seller_order(session, order, part, amount, reference)
