@@ -401,6 +401,7 @@ async def test_delivering_a_delivered_part_again_is_409_and_so_is_confirming_twi
     assert (await deliver(client, part_id, guest_headers(order))).status_code == 200
     again = await deliver(client, part_id, guest_headers(order))
     assert again.status_code == 409, again.text
+    assert again.json()["type"].endswith("receipt-not-confirmable")
     assert (await read_guest_order(client, order))["status"] == "completed"
 
 

@@ -245,6 +245,7 @@ async def test_open_complaint_keeps_the_sweep_and_the_buyer_from_releasing_the_m
     # then the money stays held: the complaint froze it
     assert swept == 0
     assert confirmed.status_code == 409, confirmed.text
+    assert confirmed.json()["type"].endswith("receipt-not-confirmable")
     assert await _settlements(sessionmaker, part_id) == []
     assert await records.balances_of(client, shop.owner, shop.seller_id) == {
         "pending": NET,

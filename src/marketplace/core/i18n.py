@@ -413,6 +413,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Pengembalian {amount} melebihi sisa yang dapat dikembalikan {refundable}.",
         "A refund of {amount} exceeds the {refundable} that can still be refunded.",
     ),
+    "receipt-not-confirmable": (
+        "Penerimaan tidak dapat dikonfirmasi",
+        "Receipt cannot be confirmed",
+    ),
+    "receipt-not-confirmable.detail": (
+        "Penerimaan pesanan ini sudah dikonfirmasi, atau keluhannya masih menunggu keputusan "
+        "admin.",
+        "Receipt of this order was already confirmed, or its complaint awaits an admin's decision.",
+    ),
     "complaint-reason.not_received": ("barang tidak diterima", "item not received"),
     "complaint-reason.damaged": ("barang rusak", "item damaged"),
     "complaint-reason.not_as_described": (

@@ -12,7 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from marketplace.catalog import service as catalog_service
 from marketplace.db.base import utcnow
 from marketplace.orders import notices, repository
-from marketplace.orders.exceptions import AlreadyShipped, OrderStatusConflict
+from marketplace.orders.exceptions import (
+    AlreadyShipped,
+    OrderStatusConflict,
+    ReceiptNotConfirmable,
+)
 from marketplace.orders.models import (
     Order,
     OrderStatus,
@@ -273,7 +277,7 @@ async def confirm_receipt(session: AsyncSession, order: Order, seller_order: Sel
     elif seller_order.status is not SellerOrderStatus.DELIVERED:
         raise _order_conflict(seller_order.status, SellerOrderStatus.DELIVERED)
     if not await escrow.settle(session, paid_part(seller_order), SettlementTrigger.BUYER_CONFIRMED):
-        raise _order_conflict("settled", "settled")
+        raise ReceiptNotConfirmable()
     await complete_if_all_delivered(session, order)
 
 
