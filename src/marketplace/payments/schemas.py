@@ -73,6 +73,18 @@ class BankRead(BaseModel):
 class PayoutAccountCreate(Schema):
     """``bank_code`` from ``GET /banks``; the account number as digits only."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "bank_code": "120",
+                    "account_number": "1500012345",
+                    "account_holder": "KIM Lada Muntok",
+                }
+            ]
+        }
+    )
+
     bank_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{3}$")]
     account_number: Annotated[str, StringConstraints(pattern=r"^[0-9]{5,20}$")]
     account_holder: Annotated[
