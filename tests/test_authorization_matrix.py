@@ -69,6 +69,7 @@ class World:
     to_ship_part_id: str
     shipped_part_id: str
     featured_entry_id: str
+    complaint_id: str = ""
 
     def headers(self, role: str) -> dict[str, str]:
         account = {
@@ -137,6 +138,7 @@ async def build_world(app: FastAPI, client: AsyncClient) -> World:
         f"{API_PREFIX}/admin/featured", json={"product_id": product["id"]}, headers=admin.headers
     )
     assert featured.status_code == 201, featured.text
+    complaint_id = await _complaint_about_a_shipped_order(client, owner, buyer, variant_id)
     return World(
         client=client,
         owner=owner,
@@ -155,7 +157,31 @@ async def build_world(app: FastAPI, client: AsyncClient) -> World:
         to_ship_part_id=to_ship["seller_orders"][0]["id"],
         shipped_part_id=shipped_part_id,
         featured_entry_id=featured.json()["id"],
+        complaint_id=complaint_id,
     )
+
+
+async def _complaint_about_a_shipped_order(
+    client: AsyncClient, owner: Account, buyer: Account, variant_id: str
+) -> str:
+    """A fourth order (cash on delivery), shipped, that its buyer complained about."""
+    order = await placed_order(
+        client, order_body(order_line(variant_id, 1), payment_method="cod"), headers=buyer.headers
+    )
+    part_id = order["seller_orders"][0]["id"]
+    ship = await client.post(
+        f"{API_PREFIX}/seller-orders/{part_id}/ship",
+        json={"courier": "JNE", "tracking_number": "JNE0003"},
+        headers=owner.headers,
+    )
+    assert ship.status_code == 200, ship.text
+    complaint = await client.post(
+        f"{API_PREFIX}/seller-orders/{part_id}/complaints",
+        json={"reason": "not_received", "description": "Paket belum sampai."},
+        headers=buyer.headers,
+    )
+    assert complaint.status_code == 201, complaint.text
+    return str(complaint.json()["id"])
 
 
 async def _fresh_refresh_token(world: World) -> dict[str, str]:
@@ -327,8 +353,8 @@ MATRIX: list[Row] = [
         at={"seller_order_id": "to_ship_part_id"},
         json=lambda w: {"courier": "JNE", "tracking_number": "JNE0002"}, state="to ship"),
     Row("POST", "/api/v1/seller-orders/{seller_order_id}/deliver", 404, 404, 200, 403,
-        buyer=409, at={"seller_order_id": "shipped_part_id"},
-        state="shipped; the buyer comes after the member delivered"),
+        buyer=200, at={"seller_order_id": "shipped_part_id"},
+        state="shipped; the buyer confirms receipt after the member delivered"),
     Row("POST", "/api/v1/seller-orders/{seller_order_id}/cancel", 401, 404, 200, 409, buyer=403,
         at={"seller_order_id": "to_ship_part_id"},
         state="to ship; the admin comes after the member cancelled"),
@@ -346,6 +372,24 @@ MATRIX: list[Row] = [
         json=lambda w: {"amount": 10000, "bank_reference": "BCA-0001"},
         state="nothing owed yet"),
     Row("GET", "/api/v1/admin/payment-anomalies", 401, 403, 403, 200),
+    # escrow: complaints and payout accounts
+    Row("POST", "/api/v1/seller-orders/{seller_order_id}/complaints", 404, 404, 403, 403,
+        buyer=201, at={"seller_order_id": "shipped_part_id"},
+        json=lambda w: {"reason": "damaged", "description": "Kemasan pecah."}, state="shipped"),
+    Row("GET", "/api/v1/seller-orders/{seller_order_id}/complaints", 404, 404, 200, 200,
+        buyer=200, at={"seller_order_id": "shipped_part_id"}, state="shipped"),
+    Row("POST", "/api/v1/complaints/{complaint_id}/answer", 401, 404, 200, 403, buyer=403,
+        json=lambda w: {"message": "Paket sudah kami kirim ulang."}, state="open"),
+    Row("GET", "/api/v1/sellers/{seller_id}/complaints", 401, 403, 200, 200),
+    Row("GET", "/api/v1/admin/complaints", 401, 403, 403, 200),
+    Row("POST", "/api/v1/admin/complaints/{complaint_id}/resolve", 401, 403, 403, 200,
+        json=lambda w: {"outcome": "release", "note": "Paket sudah diterima."}, state="open"),
+    Row("GET", "/api/v1/banks", 200, 200, 200, 200),
+    Row("GET", "/api/v1/sellers/{seller_id}/payout-account", 401, 403, 200, 200),
+    Row("PUT", "/api/v1/sellers/{seller_id}/payout-account", 401, 403, 200, 403,
+        json=lambda w: {"bank_code": "120", "account_number": "1500012345",
+                        "account_holder": "KIM Lada Muntok"}),
+    Row("GET", "/api/v1/admin/payouts/export.csv", 401, 403, 403, 200),
     # featured products
     Row("GET", "/api/v1/featured", 200, 200, 200, 200),
     Row("POST", "/api/v1/admin/featured", 401, 403, 403, 201,

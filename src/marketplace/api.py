@@ -7,6 +7,8 @@ from fastapi import APIRouter
 from marketplace.accounts.router import router as accounts_router
 from marketplace.audit.router import router as audit_router
 from marketplace.catalog.router import router as catalog_router
+from marketplace.complaints.router import admin_router as complaints_admin_router
+from marketplace.complaints.router import router as complaints_router
 from marketplace.featured.router import admin_router as featured_admin_router
 from marketplace.featured.router import router as featured_router
 from marketplace.moderation.router import admin_router as moderation_admin_router
@@ -47,3 +49,5 @@ api_router.include_router(moderation_admin_router)
 api_router.include_router(reviews_router)
 api_router.include_router(reports_router)
 api_router.include_router(reports_admin_router)
+api_router.include_router(complaints_router)
+api_router.include_router(complaints_admin_router)

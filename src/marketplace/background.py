@@ -18,6 +18,7 @@ from marketplace.orders.tasks import (
     remind_unpaid_transfers,
 )
 from marketplace.payments.service import PaymentRuntime
+from marketplace.payments.tasks import settle_due_seller_orders
 from marketplace.reports.tasks import sweep_reports
 
 logger = logging.getLogger("marketplace.background")
@@ -37,6 +38,7 @@ class BackgroundWork:
         self._outbox = outbox
         self._interval = settings.background_interval_seconds
         self._settings = settings
+        self._settlement_hold_days = settings.settlement_hold_days
         self._task: asyncio.Task[None] | None = None
         self._compliance = DailyComplianceSweep(sessionmaker)
 
@@ -54,6 +56,7 @@ class BackgroundWork:
         await cancel_unshipped_cash_on_delivery(self._sessionmaker, self._settings, self._runtime)
         await remind_unpaid_transfers(self._sessionmaker, self._settings)
         await self._compliance.run_if_due()
+        await settle_due_seller_orders(self._sessionmaker, self._settlement_hold_days)
         await self._outbox.deliver_due()
         await sweep_reports(self._sessionmaker)
 

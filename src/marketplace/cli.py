@@ -293,6 +293,27 @@ def expire_orders() -> None:
     console.print(f"[green]{asyncio.run(run())} orders expired[/green]")
 
 
+@app.command("settle")
+def settle() -> None:
+    """Release to sellers the money of seller-orders delivered more than
+    MARKETPLACE_SETTLEMENT_HOLD_DAYS ago with no open complaint (for cron)."""
+    from marketplace.db.session import create_engine, create_sessionmaker  # noqa: PLC0415
+    from marketplace.payments.tasks import settle_due_seller_orders  # noqa: PLC0415
+
+    settings = get_settings()
+
+    async def run() -> int:
+        engine = create_engine(settings)
+        try:
+            return await settle_due_seller_orders(
+                create_sessionmaker(engine), settings.settlement_hold_days
+            )
+        finally:
+            await engine.dispose()
+
+    console.print(f"[green]{asyncio.run(run())} seller-orders settled[/green]")
+
+
 @app.command("reconcile-payments")
 def reconcile_payments(
     older_than_minutes: Annotated[int, typer.Option(help="Only payments older than this")] = 5,

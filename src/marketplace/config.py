@@ -87,6 +87,9 @@ class Settings(BaseSettings):
     # The platform's share of each paid seller-order's goods (not shipping), in basis points:
     # 500 = 5 %. Zero is allowed (the programme may charge nothing).
     platform_commission_basis_points: int = Field(default=0, ge=0, le=10_000)
+    # Escrow: a delivered seller-order's money is released to its seller this many days after
+    # the seller marked it delivered (sooner when the buyer confirms), unless a complaint is open.
+    settlement_hold_days: int = Field(default=3, ge=0, le=60)
 
     smtp_url: str | None = None
     email_from: str = "Pasar Babel <no-reply@pasar-babel.id>"

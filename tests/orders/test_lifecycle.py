@@ -382,7 +382,10 @@ async def test_cash_on_delivery_order_delivered_by_every_seller_is_paid_and_comp
     assert (final["payment"]["method"], final["payment"]["status"]) == ("cod", "paid")
 
 
-async def test_delivering_a_delivered_part_again_is_409(app: FastAPI, client: AsyncClient) -> None:
+async def test_delivering_a_delivered_part_again_is_409_and_so_is_confirming_twice(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    # given a cash on delivery part the seller has delivered (and collected the cash of)
     shop = await open_shop(app, client)
     order = await placed_order(
         client, order_body(order_line(shop.variant_id, 1), payment_method="cod")
@@ -391,9 +394,14 @@ async def test_delivering_a_delivered_part_again_is_409(app: FastAPI, client: As
     assert (await ship_seller_order(client, shop.owner, part_id)).status_code == 200
     assert (await deliver(client, part_id, shop.owner.headers)).status_code == 200
 
-    again = await deliver(client, part_id, guest_headers(order))
+    # when the seller delivers it again, then it is a conflict
+    assert (await deliver(client, part_id, shop.owner.headers)).status_code == 409
 
+    # when the buyer confirms receipt, it is recorded once; a second confirmation is 409
+    assert (await deliver(client, part_id, guest_headers(order))).status_code == 200
+    again = await deliver(client, part_id, guest_headers(order))
     assert again.status_code == 409, again.text
+    assert again.json()["type"].endswith("receipt-not-confirmable")
     assert (await read_guest_order(client, order))["status"] == "completed"
 
 

@@ -64,6 +64,15 @@ async def balance_of(client: AsyncClient, viewer: Account, seller_id: str) -> in
     return balance
 
 
+async def balances_of(client: AsyncClient, viewer: Account, seller_id: str) -> dict[str, int]:
+    """{pending, available, paid_out} as GET /sellers/{id}/balance shows them."""
+    response = await client.get(f"/api/v1/sellers/{seller_id}/balance", headers=viewer.headers)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["balance"] == body["pending"] + body["available"]
+    return {key: int(body[key]) for key in ("pending", "available", "paid_out")}
+
+
 async def ledger_of(client: AsyncClient, viewer: Account, seller_id: str) -> list[dict[str, Any]]:
     """Every ledger entry of the seller, through every page."""
     entries: list[dict[str, Any]] = []

@@ -270,7 +270,7 @@ async def _ship_and_deliver(client: AsyncClient, member: Account, part_id: str) 
     assert delivered.status_code == 200, delivered.text
 
 
-async def test_cash_on_delivery_is_paid_and_credited_when_every_seller_has_delivered(
+async def test_cod_is_paid_when_every_seller_collected_and_only_commission_is_booked(
     app: FastAPI, client: AsyncClient, sessionmaker: Sessionmaker
 ) -> None:
     # given a cash-on-delivery order across two sellers (processing at once, nothing paid)
@@ -299,25 +299,28 @@ async def test_cash_on_delivery_is_paid_and_credited_when_every_seller_has_deliv
     # when the lada seller delivers and collects its cash
     await _ship_and_deliver(client, lada.owner, parts[lada.seller_id]["id"])
 
-    # then nothing is paid or credited while a part is still on its way
+    # then the order is not paid while a part is still on its way, and the lada seller owes
+    # the platform its commission (the cash is in its hands; nothing is held or credited)
     assert await _status(client, order) == ("processing", "unpaid")
-    assert await records.balance_of(client, lada.owner, lada.seller_id) == 0
+    assert await records.balances_of(client, lada.owner, lada.seller_id) == {
+        "pending": 0,
+        "available": -COMMISSION,
+        "paid_out": 0,
+    }
     assert await records.balance_of(client, kerupuk.owner, kerupuk.seller_id) == 0
 
     # when the kerupuk seller delivers too
     await _ship_and_deliver(client, kerupuk.owner, kerupuk_part["id"])
 
-    # then the order is complete and paid, and both sellers are credited at that moment
+    # then the order is complete and paid, and each seller's ledger holds only the commission
     seen = await order_seen_by_buyer(client, order)
     assert (seen["status"], seen["payment_status"]) == ("completed", "paid")
     assert seen["payment"]["status"] == "paid"
-    assert await records.balance_of(client, lada.owner, lada.seller_id) == TOTAL - COMMISSION
+    lada_ledger = await records.ledger_of(client, lada.owner, lada.seller_id)
+    assert records.kinds_and_amounts(lada_ledger) == [("cod_commission", -COMMISSION)]
     kerupuk_ledger = await records.ledger_of(client, kerupuk.owner, kerupuk.seller_id)
-    kerupuk_share = kerupuk_part["subtotal"] + kerupuk_part["shipping"]
-    assert records.kinds_and_amounts(kerupuk_ledger) == [
-        ("commission", -1_500),
-        ("sale", kerupuk_share),
-    ]
+    assert records.kinds_and_amounts(kerupuk_ledger) == [("cod_commission", -1_500)]
+    assert {entry["bucket"] for entry in kerupuk_ledger} == {"available"}
 
 
 async def test_cancelling_an_undelivered_cash_on_delivery_order_refunds_nothing(

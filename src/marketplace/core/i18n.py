@@ -219,8 +219,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "webhooks-disabled": ("Webhook dinonaktifkan", "Webhooks disabled"),
     "payout-exceeds-balance": ("Saldo tidak cukup", "Payout exceeds balance"),
     "payout-exceeds-balance.detail": (
-        "Pencairan {amount} melebihi saldo penjual {balance}.",
-        "A payout of {amount} exceeds the seller's balance of {balance}.",
+        "Pencairan {amount} melebihi saldo tersedia penjual {balance}.",
+        "A payout of {amount} exceeds the seller's available balance of {balance}.",
     ),
     "media-storage-unavailable": (
         "Penyimpanan foto tidak tersedia",
@@ -731,6 +731,47 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "withheld (fewer than 5 buyers)",
     ),
     "reports.no-data": ("Belum ada penjualan.", "No sales yet."),
+    # Escrow, complaints and payouts
+    "complaint-not-found": ("Keluhan tidak ditemukan", "Complaint not found"),
+    "complaint-not-allowed": ("Keluhan tidak dapat diajukan", "A complaint is not possible"),
+    "complaint-not-allowed.detail": (
+        "Keluhan hanya dapat diajukan untuk pesanan yang sudah dikirim atau diterima dan "
+        "dananya belum diteruskan ke penjual (status sekarang: {current}).",
+        "A complaint can only be filed for a shipped or delivered order whose money has not "
+        "been released to the seller yet (now: {current}).",
+    ),
+    "complaint-exists": ("Keluhan sudah diajukan", "A complaint was already filed"),
+    "complaint-exists.detail": (
+        "Pesanan penjual ini sudah memiliki keluhan.",
+        "This seller-order already has a complaint.",
+    ),
+    "complaint-resolved": ("Keluhan sudah diselesaikan", "The complaint is already resolved"),
+    "refund-exceeds-paid": ("Pengembalian melebihi pembayaran", "Refund exceeds what was paid"),
+    "refund-exceeds-paid.detail": (
+        "Pengembalian {amount} melebihi sisa yang dapat dikembalikan {refundable}.",
+        "A refund of {amount} exceeds the {refundable} that can still be refunded.",
+    ),
+    "receipt-not-confirmable": (
+        "Penerimaan tidak dapat dikonfirmasi",
+        "Receipt cannot be confirmed",
+    ),
+    "receipt-not-confirmable.detail": (
+        "Penerimaan pesanan ini sudah dikonfirmasi, atau keluhannya masih menunggu keputusan "
+        "admin.",
+        "Receipt of this order was already confirmed, or its complaint awaits an admin's decision.",
+    ),
+    "complaint-reason.not_received": ("barang tidak diterima", "item not received"),
+    "complaint-reason.damaged": ("barang rusak", "item damaged"),
+    "complaint-reason.not_as_described": (
+        "barang tidak sesuai deskripsi",
+        "item not as described",
+    ),
+    "complaint-reason.other": ("lainnya", "other"),
+    "unknown-bank": ("Bank tidak dikenal", "Unknown bank"),
+    "unknown-bank.detail": (
+        "Kode bank {bank_code} tidak ada dalam daftar bank (GET /banks).",
+        "Bank code {bank_code} is not in the list of banks (GET /banks).",
+    ),
 }
 
 

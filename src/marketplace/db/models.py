@@ -3,6 +3,7 @@
 from marketplace.accounts.models import AccountToken, RefreshToken, SignIn, User
 from marketplace.audit.models import AuditEntry
 from marketplace.catalog.models import Category, Region
+from marketplace.complaints.models import Complaint
 from marketplace.db.base import Base
 from marketplace.featured.models import FeaturedEntry
 from marketplace.moderation.models import ModerationItem
@@ -19,8 +20,10 @@ from marketplace.payments.models import (
     Payment,
     PaymentAnomaly,
     PaymentProof,
+    PayoutAccount,
     PlatformLedgerEntry,
     Refund,
+    SellerOrderSettlement,
     StatementLine,
     StripeEvent,
     TransferCode,
@@ -30,6 +33,9 @@ from marketplace.reviews.models import Review, ReviewPhoto
 from marketplace.sellers.models import Seller, SellerInvitation, SellerMember
 
 __all__ = [
+    "Complaint",
+    "PayoutAccount",
+    "SellerOrderSettlement",
     "IdempotencyRecord",
     "Order",
     "OrderItem",

@@ -41,3 +41,9 @@ class IdempotencyKeyReused(AppError):
 class PaymentProviderUnavailable(AppError):
     status_code = 503
     problem = "payment-provider-unavailable"
+
+
+class ReceiptNotConfirmable(Conflict):
+    """The buyer already confirmed receipt (the money settled), or a complaint is open."""
+
+    problem = "receipt-not-confirmable"

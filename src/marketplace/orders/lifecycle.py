@@ -12,7 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from marketplace.catalog import service as catalog_service
 from marketplace.db.base import utcnow
 from marketplace.orders import notices, repository
-from marketplace.orders.exceptions import AlreadyShipped, OrderStatusConflict
+from marketplace.orders.exceptions import (
+    AlreadyShipped,
+    OrderStatusConflict,
+    ReceiptNotConfirmable,
+)
 from marketplace.orders.models import (
     Order,
     OrderStatus,
@@ -21,8 +25,9 @@ from marketplace.orders.models import (
     SellerOrder,
     SellerOrderStatus,
 )
-from marketplace.payments import ledger
+from marketplace.payments import escrow, ledger
 from marketplace.payments import service as payments_service
+from marketplace.payments.models import SettlementTrigger
 
 ORDER_FLOW: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.PENDING: frozenset({OrderStatus.PROCESSING, OrderStatus.CANCELLED}),
@@ -102,14 +107,18 @@ async def record_payment(session: AsyncSession, order: Order) -> None:
 
 
 async def credit_sellers(session: AsyncSession, order: Order) -> None:
+    """Each part's money is held for its seller until it settles; never for cash on delivery,
+    whose cash the seller collects in person."""
+    if order.payment_method is PaymentMethod.COD:
+        return
     runtime = payments_service.runtime_of(session)
     basis_points = runtime.settings.platform_commission_basis_points
     for part in await seller_orders(session, order):
         if part.status is not SellerOrderStatus.CANCELLED:
-            await ledger.credit_sale(session, _paid_part(part), basis_points, order.number)
+            await ledger.credit_sale(session, paid_part(part), basis_points, order.number)
 
 
-def _paid_part(part: SellerOrder) -> ledger.PaidPart:
+def paid_part(part: SellerOrder) -> ledger.PaidPart:
     return ledger.PaidPart(
         seller_order_id=part.id,
         seller_id=part.seller_id,
@@ -136,10 +145,12 @@ async def refund_parts(
         await payments_service.refund(
             session, runtime, payment, amount, key=key, seller_order_id=single, reason=reason
         )
-    basis_points = runtime.settings.platform_commission_basis_points
     for part in parts:
         await ledger.debit_refund(
-            session, _paid_part(part), basis_points, f"{order.number}:{reason}"
+            session,
+            paid_part(part),
+            f"{order.number}:{reason}",
+            cash_on_delivery=order.payment_method is PaymentMethod.COD,
         )
     fully = payment.refunded_amount >= payment.amount
     status = PaymentStatus.REFUNDED if fully else PaymentStatus.PARTIALLY_REFUNDED
@@ -243,16 +254,71 @@ async def ship(
 
 
 async def deliver(session: AsyncSession, order: Order, seller_order: SellerOrder) -> None:
-    await move_seller_order(
-        session, seller_order, SellerOrderStatus.DELIVERED, delivered_at=utcnow()
-    )
-    await notices.buyer_package_delivered(session, order, seller_order)
+    """A seller member marks the parcel delivered; for cash on delivery that records the cash
+    as collected (also for a parcel the buyer confirmed first). Its money stays held until
+    the buyer confirms or the hold period passes."""
+    cash = order.payment_method is PaymentMethod.COD
+    if not (
+        cash
+        and seller_order.status is SellerOrderStatus.DELIVERED
+        and seller_order.cod_collected_at is None
+    ):
+        await move_seller_order(
+            session, seller_order, SellerOrderStatus.DELIVERED, delivered_at=utcnow()
+        )
+        await notices.buyer_package_delivered(session, order, seller_order)
+    if cash:
+        await _collect_cash(session, order, seller_order)
     await complete_if_all_delivered(session, order)
 
 
+async def confirm_receipt(session: AsyncSession, order: Order, seller_order: SellerOrder) -> None:
+    """The buyer has the parcel: delivered if it was not yet, and its money settles to the
+    seller. For cash on delivery this records receipt only, never payment. 409 when already
+    confirmed (settled) or while a complaint is open."""
+    if seller_order.status is SellerOrderStatus.SHIPPED:
+        await move_seller_order(
+            session, seller_order, SellerOrderStatus.DELIVERED, delivered_at=utcnow()
+        )
+        await notices.buyer_package_delivered(session, order, seller_order)
+    elif seller_order.status is not SellerOrderStatus.DELIVERED:
+        raise _order_conflict(seller_order.status, SellerOrderStatus.DELIVERED)
+    if not await escrow.settle(session, paid_part(seller_order), SettlementTrigger.BUYER_CONFIRMED):
+        raise ReceiptNotConfirmable()
+    await complete_if_all_delivered(session, order)
+
+
+async def _collect_cash(session: AsyncSession, order: Order, seller_order: SellerOrder) -> None:
+    """The seller has the buyer's cash: the commission is owed from ``available`` and, once
+    every part's cash is in, the order is paid."""
+    if not await repository.record_cash_collected(session, seller_order.id, utcnow()):
+        raise _order_conflict(seller_order.status, SellerOrderStatus.DELIVERED)
+    await session.refresh(seller_order)
+    basis_points = payments_service.runtime_of(session).settings.platform_commission_basis_points
+    await ledger.charge_cod_commission(session, paid_part(seller_order), basis_points, order.number)
+    parts = [
+        p
+        for p in await seller_orders(session, order)
+        if p.status is not SellerOrderStatus.CANCELLED
+    ]
+    if order.payment_status is not PaymentStatus.UNPAID or any(
+        p.cod_collected_at is None for p in parts
+    ):
+        return
+    payments = await payments_service.latest_payments(session, [order.id])
+    if order.id in payments:
+        await payments_service.mark_paid(session, payments[order.id], confirmed_by=None)
+    await repository.move_order(
+        session,
+        order.id,
+        list(ORDER_FLOW),
+        {"payment_status": PaymentStatus.PAID, "paid_at": utcnow()},
+    )
+    await session.refresh(order)
+
+
 async def complete_if_all_delivered(session: AsyncSession, order: Order) -> None:
-    """Every part that was not cancelled is delivered: the order is complete (and a cash on
-    delivery order is paid, the cash having been collected on delivery)."""
+    """Every part that was not cancelled is delivered: the order is complete."""
     parts = [
         p
         for p in await seller_orders(session, order)
@@ -260,19 +326,8 @@ async def complete_if_all_delivered(session: AsyncSession, order: Order) -> None
     ]
     if not parts or any(p.status is not SellerOrderStatus.DELIVERED for p in parts):
         return
-    if order.payment_method is PaymentMethod.COD and order.payment_status is PaymentStatus.UNPAID:
-        payments = await payments_service.latest_payments(session, [order.id])
-        if order.id in payments:
-            await payments_service.mark_paid(session, payments[order.id], confirmed_by=None)
-        await repository.move_order(
-            session,
-            order.id,
-            list(ORDER_FLOW),
-            {"payment_status": PaymentStatus.PAID, "paid_at": utcnow()},
-        )
-        await session.refresh(order)
-        await credit_sellers(session, order)
-    await move_order(session, order, OrderStatus.COMPLETED, completed_at=utcnow())
+    if order.status is OrderStatus.PROCESSING:
+        await move_order(session, order, OrderStatus.COMPLETED, completed_at=utcnow())
 
 
 async def expire(session: AsyncSession, order: Order) -> bool:

@@ -100,6 +100,23 @@ async def move_seller_order(
     return rows_affected(result) == 1
 
 
+async def record_cash_collected(
+    session: AsyncSession, seller_order_id: uuid.UUID, moment: datetime
+) -> bool:
+    """Cash on delivery: True only for the one caller that recorded the cash."""
+    result = await session.execute(
+        update(SellerOrder)
+        .where(
+            SellerOrder.id == seller_order_id,
+            SellerOrder.status == SellerOrderStatus.DELIVERED,
+            SellerOrder.cod_collected_at.is_(None),
+        )
+        .values(cod_collected_at=moment, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return rows_affected(result) == 1
+
+
 async def list_buyer_orders(
     session: AsyncSession,
     user_id: uuid.UUID,

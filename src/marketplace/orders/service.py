@@ -17,7 +17,7 @@ from marketplace.core.pagination import CursorCodec, parse_time_and_id, split_pa
 from marketplace.core.schemas import Page
 from marketplace.core.security import hash_opaque_token
 from marketplace.db.base import parse_id
-from marketplace.orders import lifecycle, repository
+from marketplace.orders import lifecycle, refunds, repository
 from marketplace.orders.exceptions import (
     OrderNotFound,
     OrderStatusConflict,
@@ -278,12 +278,19 @@ async def cancel_as_buyer(
     session: AsyncSession, viewer: User | None, order_id: str, order_token: str | None
 ) -> Order:
     order = await order_for_buyer(session, viewer, order_id, order_token, for_update=True)
-    reason = (
-        "admin"
-        if viewer is not None and viewer.is_admin and not is_buyer(order, viewer, order_token)
-        else "buyer"
-    )
-    await lifecycle.cancel_order(session, order, reason)
+    by_admin = viewer is not None and viewer.is_admin and not is_buyer(order, viewer, order_token)
+    before = {"status": order.status.value, "payment_status": order.payment_status.value}
+    await lifecycle.cancel_order(session, order, "admin" if by_admin else "buyer")
+    if by_admin and viewer is not None:
+        await audit_service.record_admin_action(
+            session,
+            actor_id=viewer.id,
+            action="order.cancel",
+            target_type="order",
+            target_id=order.id,
+            before=before,
+            after={"status": order.status.value, "payment_status": order.payment_status.value},
+        )
     return order
 
 
@@ -300,11 +307,15 @@ async def ship_seller_order(
 async def deliver_seller_order(
     session: AsyncSession, viewer: User | None, seller_order_id: str, order_token: str | None
 ) -> tuple[Order, SellerOrder]:
-    """The seller's member (delivered, cash collected) or the buyer (received) confirms."""
+    """The seller's member marks it delivered (and for cash on delivery, the cash collected);
+    the buyer confirms receipt, which releases the money to the seller."""
     order, part, is_member = await seller_order_for(session, viewer, seller_order_id, order_token)
-    if not (is_member or is_buyer(order, viewer, order_token)):
+    if is_member:
+        await lifecycle.deliver(session, order, part)
+    elif is_buyer(order, viewer, order_token):
+        await lifecycle.confirm_receipt(session, order, part)
+    else:
         raise Forbidden()
-    await lifecycle.deliver(session, order, part)
     return order, part
 
 
@@ -314,7 +325,18 @@ async def cancel_seller_order(
     order, part, is_member = await seller_order_for(session, viewer, seller_order_id, None)
     if not (is_member or viewer.is_admin):
         raise Forbidden()
+    before = {"status": part.status.value, "payment_status": order.payment_status.value}
     await lifecycle.cancel_seller_order(session, order, part)
+    if not is_member:
+        await audit_service.record_admin_action(
+            session,
+            actor_id=viewer.id,
+            action="seller_order.cancel",
+            target_type="seller_order",
+            target_id=part.id,
+            before=before,
+            after={"status": part.status.value, "payment_status": order.payment_status.value},
+        )
     return order, part
 
 
@@ -493,3 +515,15 @@ async def delivered_part_for_buyer(
         buyer_name=order.buyer_name,
         product_ids=frozenset(item.product_id for item in items if item.seller_order_id == part.id),
     )
+
+
+async def refundable_amount(session: AsyncSession, order: Order, part: SellerOrder) -> int:
+    """What can still be refunded of one seller-order (what was paid, less refunds)."""
+    return await refunds.refundable(session, order, part)
+
+
+async def refund_seller_order(
+    session: AsyncSession, order: Order, part: SellerOrder, amount: int, reference: str
+) -> int:
+    """Refund ``amount`` of one seller-order through its payment and debit its seller."""
+    return await refunds.refund_seller_order(session, order, part, amount, reference)

@@ -113,6 +113,19 @@ class LedgerKind(StrEnum):
     REFUND = "refund"
     COMMISSION_RETURN = "commission_return"
     PAYOUT = "payout"
+    # A settled seller-order's money leaving ``pending`` and entering ``available`` (a pair).
+    SETTLEMENT = "settlement"
+    # The platform's share of a cash-on-delivery sale, charged when the seller has the cash.
+    COD_COMMISSION = "cod_commission"
+    # Undoes a cash-on-delivery credit made by the rule before escrow (the seller holds the cash).
+    COD_REVERSAL = "cod_reversal"
+
+
+class LedgerBucket(StrEnum):
+    """Where an entry's money is: held until its seller-order settles, or the seller's."""
+
+    PENDING = "pending"
+    AVAILABLE = "available"
 
 
 class LedgerEntry(IdMixin, Base):
@@ -121,11 +134,13 @@ class LedgerEntry(IdMixin, Base):
     __tablename__ = "ledger_entries"
     __table_args__ = (
         Index("ix_ledger_entries_seller_created", "seller_id", "created_at", "id"),
-        # A paid seller-order is credited (and charged commission) once, whatever replays.
+        # A paid seller-order is credited (and charged commission) once, whatever replays;
+        # the two halves of its settlement differ only by bucket.
         Index(
             "uq_ledger_entries_once",
             "seller_order_id",
             "kind",
+            "bucket",
             "reference",
             unique=True,
         ),
@@ -134,6 +149,7 @@ class LedgerEntry(IdMixin, Base):
     seller_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sellers.id"))
     seller_order_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("seller_orders.id"))
     kind: Mapped[LedgerKind] = mapped_column(enum_column_type(LedgerKind))
+    bucket: Mapped[LedgerBucket] = mapped_column(enum_column_type(LedgerBucket))
     amount: Mapped[int] = mapped_column(BigInteger)
     reference: Mapped[str] = mapped_column(String(120))
     note: Mapped[str | None] = mapped_column(Text)
@@ -206,3 +222,42 @@ class StatementLine(IdMixin, Base):
     amount: Mapped[int] = mapped_column(BigInteger)
     applied_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     applied_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SettlementTrigger(StrEnum):
+    BUYER_CONFIRMED = "buyer_confirmed"
+    HOLD_ELAPSED = "hold_elapsed"
+    COMPLAINT_RESOLVED = "complaint_resolved"
+    MIGRATION = "migration"
+
+
+class SellerOrderSettlement(IdMixin, Base):
+    """The moment a seller-order's money was released to its seller: one row per seller-order
+    (a unique key), so a seller-order settles at most once, whoever races to settle it."""
+
+    __tablename__ = "seller_order_settlements"
+
+    seller_order_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("seller_orders.id", ondelete="CASCADE"), unique=True
+    )
+    seller_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sellers.id"), index=True)
+    trigger: Mapped[SettlementTrigger] = mapped_column(enum_column_type(SettlementTrigger))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PayoutAccount(IdMixin, Base):
+    """Where a seller's payouts go. A change adds a row; the newest is the one in use, the
+    older rows are the history."""
+
+    __tablename__ = "payout_accounts"
+    __table_args__ = (Index("ix_payout_accounts_seller_created", "seller_id", "created_at", "id"),)
+
+    seller_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sellers.id", ondelete="CASCADE"))
+    bank_code: Mapped[str] = mapped_column(String(40))
+    account_number: Mapped[str] = mapped_column(String(40))
+    account_holder: Mapped[str] = mapped_column(String(120))
+    created_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

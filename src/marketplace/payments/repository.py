@@ -7,21 +7,25 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, select, update
+from sqlalchemy import ColumnElement, Select, and_, case, delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from marketplace.complaints.models import Complaint, ComplaintStatus
 from marketplace.db.queries import newest_first
-from marketplace.orders.models import Order, PaymentMethod
+from marketplace.orders.models import Order, PaymentMethod, SellerOrder, SellerOrderStatus
 from marketplace.payments.models import (
+    LedgerBucket,
     LedgerEntry,
     LedgerKind,
     Payment,
     PaymentAnomaly,
     PaymentAttemptStatus,
     PaymentProof,
+    PayoutAccount,
     PlatformLedgerEntry,
     Refund,
+    SellerOrderSettlement,
     StatementLine,
     StripeEvent,
     TransferCode,
@@ -95,13 +99,171 @@ async def was_credited(session: AsyncSession, seller_order_id: uuid.UUID) -> boo
     return result.first() is not None
 
 
-async def ledger_sum(session: AsyncSession, seller_id: uuid.UUID) -> int:
+async def ledger_buckets(session: AsyncSession, seller_id: uuid.UUID) -> tuple[int, int, int]:
+    """(pending, available, paid out) of the seller: three sums over its entries."""
+
+    def bucket_sum(condition: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((condition, LedgerEntry.amount), else_=0)), 0)
+
     result = await session.execute(
-        select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
-            LedgerEntry.seller_id == seller_id
+        select(
+            bucket_sum(LedgerEntry.bucket == LedgerBucket.PENDING),
+            bucket_sum(LedgerEntry.bucket == LedgerBucket.AVAILABLE),
+            bucket_sum(LedgerEntry.kind == LedgerKind.PAYOUT),
+        ).where(LedgerEntry.seller_id == seller_id)
+    )
+    pending, available, payouts = result.one()
+    return int(pending), int(available), -int(payouts)
+
+
+async def _part_sum(
+    session: AsyncSession,
+    seller_order_id: uuid.UUID,
+    kinds: tuple[LedgerKind, ...],
+    bucket: LedgerBucket | None = None,
+) -> int:
+    query = select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
+        LedgerEntry.seller_order_id == seller_order_id, LedgerEntry.kind.in_(kinds)
+    )
+    if bucket is not None:
+        query = query.where(LedgerEntry.bucket == bucket)
+    return int((await session.execute(query)).scalar_one())
+
+
+async def refunded_from_ledger(session: AsyncSession, seller_order_id: uuid.UUID) -> int:
+    return -await _part_sum(session, seller_order_id, (LedgerKind.REFUND,))
+
+
+async def commission_returned(session: AsyncSession, seller_order_id: uuid.UUID) -> int:
+    return await _part_sum(session, seller_order_id, (LedgerKind.COMMISSION_RETURN,))
+
+
+async def pending_of_part(session: AsyncSession, seller_order_id: uuid.UUID) -> int:
+    """What is still held for one seller-order."""
+    return await _part_sum(session, seller_order_id, tuple(LedgerKind), LedgerBucket.PENDING)
+
+
+async def has_entry(
+    session: AsyncSession, seller_order_id: uuid.UUID, kind: LedgerKind, reference: str
+) -> bool:
+    result = await session.execute(
+        select(LedgerEntry.id).where(
+            LedgerEntry.seller_order_id == seller_order_id,
+            LedgerEntry.kind == kind,
+            LedgerEntry.reference == reference,
         )
     )
-    return int(result.scalar_one())
+    return result.first() is not None
+
+
+async def is_settled(session: AsyncSession, seller_order_id: uuid.UUID) -> bool:
+    result = await session.execute(
+        select(SellerOrderSettlement.id).where(
+            SellerOrderSettlement.seller_order_id == seller_order_id
+        )
+    )
+    return result.first() is not None
+
+
+async def settled_among(
+    session: AsyncSession, seller_order_ids: Sequence[uuid.UUID]
+) -> set[uuid.UUID]:
+    result = await session.execute(
+        select(SellerOrderSettlement.seller_order_id).where(
+            SellerOrderSettlement.seller_order_id.in_(seller_order_ids)
+        )
+    )
+    return set(result.scalars())
+
+
+async def has_open_complaint(session: AsyncSession, seller_order_id: uuid.UUID) -> bool:
+    result = await session.execute(
+        select(Complaint.id).where(
+            Complaint.seller_order_id == seller_order_id,
+            Complaint.status == ComplaintStatus.OPEN,
+        )
+    )
+    return result.first() is not None
+
+
+def _due_condition(delivered_before: datetime) -> list[ColumnElement[bool]]:
+    open_complaint = exists().where(
+        Complaint.seller_order_id == SellerOrder.id, Complaint.status == ComplaintStatus.OPEN
+    )
+    settled = exists().where(SellerOrderSettlement.seller_order_id == SellerOrder.id)
+    return [
+        SellerOrder.status == SellerOrderStatus.DELIVERED,
+        SellerOrder.delivered_at < delivered_before,
+        ~settled,
+        ~open_complaint,
+    ]
+
+
+async def due_settlement_order_ids(
+    session: AsyncSession, delivered_before: datetime, limit: int, *, skip_locked: bool
+) -> list[uuid.UUID]:
+    """Orders holding a seller-order delivered before the cutoff, unsettled and with no open
+    complaint. The order rows are locked (other sweeps skip them): the order row is the first
+    lock every change to an order takes, so a complaint or a refund waits for us or we skip."""
+    due = select(SellerOrder.order_id).where(*_due_condition(delivered_before)).limit(limit)
+    query = (
+        select(Order.id)
+        .where(Order.id.in_(due))
+        .order_by(Order.id)
+        .with_for_update(skip_locked=skip_locked)
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def due_seller_orders(
+    session: AsyncSession, order_ids: Sequence[uuid.UUID], delivered_before: datetime
+) -> list[SellerOrder]:
+    """The due seller-orders of orders we hold locked, checked again under the lock."""
+    result = await session.execute(
+        select(SellerOrder)
+        .where(SellerOrder.order_id.in_(order_ids), *_due_condition(delivered_before))
+        .order_by(SellerOrder.id)
+        .with_for_update()
+    )
+    return list(result.scalars())
+
+
+async def current_payout_account(
+    session: AsyncSession, seller_id: uuid.UUID
+) -> PayoutAccount | None:
+    result = await session.execute(
+        select(PayoutAccount)
+        .where(PayoutAccount.seller_id == seller_id)
+        .order_by(PayoutAccount.created_at.desc(), PayoutAccount.id.desc())
+        .limit(1)
+    )
+    return result.scalar_one_or_none()
+
+
+async def payout_account_history(
+    session: AsyncSession, seller_id: uuid.UUID
+) -> list[PayoutAccount]:
+    result = await session.execute(
+        select(PayoutAccount)
+        .where(PayoutAccount.seller_id == seller_id)
+        .order_by(PayoutAccount.created_at.desc(), PayoutAccount.id.desc())
+    )
+    return list(result.scalars())
+
+
+async def sellers_with_available(session: AsyncSession) -> list[tuple[Seller, int]]:
+    """Every seller with money available to pay out, and how much, by name."""
+    available = func.sum(
+        case((LedgerEntry.bucket == LedgerBucket.AVAILABLE, LedgerEntry.amount), else_=0)
+    )
+    result = await session.execute(
+        select(Seller, available)
+        .join(LedgerEntry, LedgerEntry.seller_id == Seller.id)
+        .group_by(Seller.id)
+        .having(available > 0)
+        .order_by(Seller.name, Seller.id)
+    )
+    return [(seller, int(amount)) for seller, amount in result.all()]
 
 
 async def lock_seller(session: AsyncSession, seller_id: uuid.UUID) -> None:
@@ -150,13 +312,10 @@ async def list_anomalies(session: AsyncSession, limit: int) -> list[PaymentAnoma
 
 
 async def commission_charged(session: AsyncSession, seller_order_id: uuid.UUID) -> int:
-    result = await session.execute(
-        select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
-            LedgerEntry.seller_order_id == seller_order_id,
-            LedgerEntry.kind == LedgerKind.COMMISSION,
-        )
+    """What the platform charged on one seller-order (card and transfer, or cash)."""
+    return -await _part_sum(
+        session, seller_order_id, (LedgerKind.COMMISSION, LedgerKind.COD_COMMISSION)
     )
-    return -int(result.scalar_one())
 
 
 async def open_card_references(session: AsyncSession, order_id: uuid.UUID) -> list[str]:

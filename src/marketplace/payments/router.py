@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from marketplace.accounts.dependencies import AdminUser, CurrentUser
 from marketplace.audit import service as audit_service
@@ -13,12 +13,16 @@ from marketplace.core.errors import NotFound, problem_responses
 from marketplace.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, CursorCodec
 from marketplace.core.schemas import Page
 from marketplace.db.session import DbSession
-from marketplace.payments import ledger, webhooks
+from marketplace.payments import ledger, payouts, webhooks
 from marketplace.payments import service as payments_service
 from marketplace.payments.schemas import (
     AnomalyRead,
     BalanceRead,
+    BankRead,
     LedgerEntryRead,
+    PayoutAccountCreate,
+    PayoutAccountRead,
+    PayoutAccounts,
     PayoutCreate,
     WebhookAck,
 )
@@ -49,9 +53,17 @@ async def stripe_webhook(request: Request, session: DbSession) -> WebhookAck:
 async def read_balance(
     user: CurrentUser, seller_access: SellerById, session: DbSession
 ) -> BalanceRead:
-    """What the marketplace owes the seller: the sum of its ledger entries."""
+    """What the marketplace holds for the seller (``pending``), what it may pay out
+    (``available``) and what it has paid out, each a sum of ledger entries."""
     seller = seller_access.require(MemberRole.OWNER, MemberRole.STAFF, admin=True)
-    return BalanceRead(seller_id=seller.id, balance=await ledger.balance(session, seller.id))
+    current = await ledger.balance(session, seller.id)
+    return BalanceRead(
+        seller_id=seller.id,
+        pending=current.pending,
+        available=current.available,
+        paid_out=current.paid_out,
+        balance=current.owed,
+    )
 
 
 @router.get(
@@ -81,7 +93,8 @@ async def read_ledger(
 async def record_payout(
     body: PayoutCreate, admin: AdminUser, seller_access: SellerById, session: DbSession
 ) -> LedgerEntryRead:
-    """Money sent to the seller's bank account, with the bank's reference; 409 above the balance."""
+    """Money sent to the seller's bank account, with the bank's reference; 409 above what is
+    ``available`` (money still held for unsettled orders cannot be paid out)."""
     seller = seller_access.require(admin=True)
     entry = await ledger.record_payout(
         session, seller.id, body.amount, body.bank_reference, admin.id, body.note
@@ -109,3 +122,53 @@ async def list_anomalies(
 ) -> list[AnomalyRead]:
     """What providers said that was refused (amount mismatches) or made elsewhere (refunds)."""
     return await payments_service.list_anomalies(session, limit)
+
+
+@router.get("/banks", response_model=list[BankRead])
+async def list_banks() -> list[BankRead]:
+    """Banks a seller can be paid into, by their three-digit clearing code."""
+    return payouts.list_banks()
+
+
+@router.get(
+    "/sellers/{seller_id}/payout-account",
+    response_model=PayoutAccounts,
+    responses=problem_responses(401, 403, 404),
+)
+async def read_payout_account(
+    user: CurrentUser, seller_access: SellerById, session: DbSession
+) -> PayoutAccounts:
+    """The bank account payouts go to, and the accounts used before."""
+    seller = seller_access.require(MemberRole.OWNER, MemberRole.STAFF, admin=True)
+    return await payouts.payout_accounts(session, seller.id)
+
+
+@router.put(
+    "/sellers/{seller_id}/payout-account",
+    response_model=PayoutAccountRead,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def change_payout_account(
+    body: PayoutAccountCreate, user: CurrentUser, seller_access: SellerById, session: DbSession
+) -> PayoutAccountRead:
+    """Owners only. The earlier account stays in the history; every owner is e-mailed."""
+    seller = seller_access.require(MemberRole.OWNER)
+    return await payouts.change_payout_account(session, user, seller, body)
+
+
+@admin_router.get(
+    "/payouts/export.csv",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
+        **problem_responses(401, 403),
+    },
+)
+async def export_payout_batch(admin: AdminUser, session: DbSession) -> Response:
+    """The payouts to make now, as a CSV for the bank's bulk transfer: one row per seller with
+    money available and a payout account (``amount`` = all of ``available``)."""
+    return Response(
+        content=await payouts.payout_batch_csv(session),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="payouts.csv"'},
+    )
