@@ -45,6 +45,7 @@ def _product(title: str = "Lada Putih Muntok", **extra: object) -> RatedProduct:
             )
         ],
         status="published",
+        max_quantity_per_order=10,
         published_at=now,
         created_at=now,
         updated_at=now,

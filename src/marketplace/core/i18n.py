@@ -515,6 +515,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "storefront.sort.newest": ("Terbaru", "Newest"),
     "storefront.sort.price_asc": ("Harga termurah", "Lowest price"),
     "storefront.sort.price_desc": ("Harga termahal", "Highest price"),
+    "storefront.sort.rating": ("Penilaian tertinggi", "Top rated"),
     "storefront.no-results": ("Tidak ada produk yang cocok.", "No matching products."),
     "storefront.not-found": ("Halaman tidak ditemukan", "Page not found"),
     "storefront.not-found.detail": (

@@ -59,7 +59,9 @@ async def refund_seller_order(
         amount=amount,
         cash_on_delivery=order.payment_method is PaymentMethod.COD,
     )
-    fully = payment.refunded_amount >= payment.amount
+    # A transfer's unique code is the platform's, not a seller's: all goods and shipping
+    # given back is a full refund even though the code stays.
+    fully = payment.refunded_amount >= min(payment.amount, order.total)
     status = PaymentStatus.REFUNDED if fully else PaymentStatus.PARTIALLY_REFUNDED
     await repository.move_order(
         session, order.id, list(lifecycle.ORDER_FLOW), {"payment_status": status}
