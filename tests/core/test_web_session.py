@@ -31,8 +31,8 @@ def _cookie_header(response: Response) -> str:
 def test_session_survives_a_round_trip_and_a_signed_in_user_with_it() -> None:
     settings = make_settings("sqlite://", public_url="https://pasar.babelprov.go.id")
     session = read_web_session(_request({}), settings)
-    user_id = uuid.uuid4()
-    session.sign_in(user_id)
+    user_id, sign_in_id = uuid.uuid4(), uuid.uuid4()
+    session.sign_in(user_id, sign_in_id)
     response = Response()
 
     save_web_session(response, settings, session)
@@ -44,6 +44,7 @@ def test_session_survives_a_round_trip_and_a_signed_in_user_with_it() -> None:
     assert "SameSite=lax" in header
     assert "Secure" in header
     assert again.user_id == user_id
+    assert again.sign_in_id == sign_in_id
     assert again.csrf_token == session.csrf_token
 
 
@@ -66,7 +67,7 @@ def test_sign_in_replaces_the_csrf_token() -> None:
     settings = make_settings("sqlite://")
     session = read_web_session(_request({}), settings)
     before = session.csrf_token
-    session.sign_in(uuid.uuid4())
+    session.sign_in(uuid.uuid4(), uuid.uuid4())
     assert session.csrf_token != before
     with pytest.raises(CsrfCheckFailed):
         require_csrf(session, before)

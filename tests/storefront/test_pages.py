@@ -435,3 +435,62 @@ async def test_cart_ignores_unknown_variants_and_absurd_quantities(
         )
         assert response.status_code == 303
     assert "Keranjang Anda kosong" in (await client.get("/keranjang")).text
+
+
+async def _sign_in_on_pages(client: AsyncClient, email: str, password: str) -> None:
+    form = await client.get("/masuk")
+    signed_in = await client.post(
+        "/masuk",
+        data={"csrf_token": csrf_of(form.text), "email": email, "password": password},
+    )
+    assert signed_in.status_code == 303
+
+
+async def _offers_cash_on_delivery(client: AsyncClient, shop_variant: str) -> bool:
+    """Cash on delivery is offered only to a signed-in buyer: the page's sign of a session."""
+    await add_to_cart(client, shop_variant, 1)
+    return 'value="cod"' in (await client.get("/checkout")).text
+
+
+async def test_a_password_change_elsewhere_ends_the_web_sign_in(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    # Given a buyer signed in on the pages
+    shop = await pepper_shop(app, client)
+    owner = shop.setup.owner
+    await _sign_in_on_pages(client, owner.email, owner.password)
+    assert await _offers_cash_on_delivery(client, shop.variant(0))
+
+    # When the password is changed through the API (which ends every other sign-in)
+    async with http_client(app) as api:
+        token = await api.post(
+            "/api/v1/auth/token", data={"username": owner.email, "password": owner.password}
+        )
+        changed = await api.post(
+            "/api/v1/me/password",
+            json={"current_password": owner.password, "new_password": "Lada-Muntok-baru-2026!"},
+            headers={"Authorization": f"Bearer {token.json()['access_token']}"},
+        )
+    assert changed.status_code == 204, changed.text
+
+    # Then the page no longer knows the buyer
+    assert not await _offers_cash_on_delivery(client, shop.variant(0))
+
+
+async def test_signing_out_on_the_pages_ends_the_sign_in_for_a_replayed_cookie(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    # Given a buyer signed in on the pages, and a copy of their session cookie
+    shop = await pepper_shop(app, client)
+    await _sign_in_on_pages(client, shop.setup.owner.email, shop.setup.owner.password)
+    stolen = client.cookies.get("mp_session")
+    assert stolen is not None
+
+    # When they sign out
+    page = await client.get("/masuk")  # signed in, the page offers to sign out
+    signed_out = await client.post("/keluar", data={"csrf_token": csrf_of(page.text)})
+    assert signed_out.status_code == 303
+
+    # Then the old cookie, replayed, signs nobody in
+    client.cookies.set("mp_session", stolen)
+    assert not await _offers_cash_on_delivery(client, shop.variant(0))

@@ -209,6 +209,11 @@ async def sign_out(session: AsyncSession, user: User, refresh_token: str) -> Non
         await repository.end_sign_ins(session, user.id, utcnow(), only=stored.family_id)
 
 
+async def end_sign_in(session: AsyncSession, user: User, sign_in_id: uuid.UUID) -> None:
+    """End one of the caller's sign-ins (a web page's sign-out): its tokens stop working."""
+    await repository.end_sign_ins(session, user.id, utcnow(), only=sign_in_id)
+
+
 async def _issue_token_pair(
     session: AsyncSession, settings: Settings, user_id: uuid.UUID, *, sign_in_id: uuid.UUID
 ) -> TokenPair:

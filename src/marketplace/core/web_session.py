@@ -89,15 +89,19 @@ class WebSession:
     csrf_token: str
     user_id: uuid.UUID | None = None
     signed_in_at: int | None = None
+    # The account's sign-in this cookie belongs to: when it ends (logout anywhere, a password
+    # change or reset, a reused refresh token) the cookie stops signing anyone in.
+    sign_in_id: uuid.UUID | None = None
     changed: bool = field(default=False, compare=False)
 
-    def sign_in(self, user_id: uuid.UUID) -> None:
+    def sign_in(self, user_id: uuid.UUID, sign_in_id: uuid.UUID) -> None:
         """A new token on every sign-in, so a token seen before it is worth nothing after."""
         self.user_id, self.signed_in_at = user_id, int(time.time())
+        self.sign_in_id = sign_in_id
         self.csrf_token, self.changed = secrets.token_urlsafe(32), True
 
     def sign_out(self) -> None:
-        self.user_id, self.signed_in_at = None, None
+        self.user_id, self.signed_in_at, self.sign_in_id = None, None, None
         self.csrf_token, self.changed = secrets.token_urlsafe(32), True
 
     def as_cookie(self) -> dict[str, Any]:
@@ -105,6 +109,7 @@ class WebSession:
             "c": self.csrf_token,
             "u": str(self.user_id) if self.user_id else None,
             "t": self.signed_in_at,
+            "s": str(self.sign_in_id) if self.sign_in_id else None,
         }
 
 
@@ -114,7 +119,12 @@ def read_web_session(request: Request, settings: Settings) -> WebSession:
     if isinstance(value, dict) and isinstance(value.get("c"), str):
         user_id = _uuid_or_none(value.get("u"))
         signed_in_at = value.get("t") if isinstance(value.get("t"), int) else None
-        return WebSession(csrf_token=value["c"], user_id=user_id, signed_in_at=signed_in_at)
+        return WebSession(
+            csrf_token=value["c"],
+            user_id=user_id,
+            signed_in_at=signed_in_at,
+            sign_in_id=_uuid_or_none(value.get("s")),
+        )
     return WebSession(csrf_token=secrets.token_urlsafe(32), changed=True)
 
 

@@ -13,8 +13,9 @@ from marketplace.accounts.service import AuthContext
 from marketplace.catalog.dependencies import Storage
 from marketplace.core.dependencies import AppSettings, ClientAddress, Hashing, Limiter
 from marketplace.core.errors import AppError
+from marketplace.core.security import read_access_token
 from marketplace.core.web_session import CSRF_FIELD, require_csrf
-from marketplace.db.session import RequestTransactions
+from marketplace.db.session import DbSession, RequestTransactions
 from marketplace.storefront import rendering
 from marketplace.storefront.dependencies import CurrentVisitor, PageLanguage
 from marketplace.storefront.rendering import PageContext
@@ -71,9 +72,7 @@ async def sign_in(
     context = AuthContext(settings=settings, hashing=hashing, limiter=limiter)
     try:
         # the password is checked outside any write transaction (hashing is slow)
-        await accounts_service.sign_in(transactions, context, email, password, address)
-        async with transactions(write=False) as session:
-            user = await accounts_service.find_user_by_email(session, email)
+        tokens = await accounts_service.sign_in(transactions, context, email, password, address)
     except AppError as error:  # wrong password, or too many tries (429 with its wait)
         page = PageContext(settings, language, "/masuk")
         html = rendering.render(
@@ -90,15 +89,18 @@ async def sign_in(
             settings, storage, html, language, status_code=error.status_code
         )
         return visitor.finish(response, settings)
-    if user is not None:
-        visitor.web_session.sign_in(user.id)
+    claims = read_access_token(tokens.access_token, settings)
+    if claims is not None:  # the cookie follows this sign-in: when it ends, so does the cookie
+        visitor.web_session.sign_in(claims.user_id, claims.sign_in_id)
     return visitor.finish(RedirectResponse(safe_next(next_page), status_code=303), settings)
 
 
 @router.post("/keluar", response_class=Response)
 async def sign_out(
-    settings: AppSettings, visitor: CurrentVisitor, csrf_token: CsrfField = ""
+    session: DbSession, settings: AppSettings, visitor: CurrentVisitor, csrf_token: CsrfField = ""
 ) -> Response:
     require_csrf(visitor.web_session, csrf_token)
+    if visitor.user is not None and visitor.web_session.sign_in_id is not None:
+        await accounts_service.end_sign_in(session, visitor.user, visitor.web_session.sign_in_id)
     visitor.web_session.sign_out()
     return visitor.finish(RedirectResponse("/", status_code=303), settings)

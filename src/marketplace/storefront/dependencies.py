@@ -14,6 +14,7 @@ from marketplace.accounts.models import User
 from marketplace.config import Settings
 from marketplace.core.dependencies import AppSettings
 from marketplace.core.i18n import Language, current_language
+from marketplace.core.security import AccessClaims
 from marketplace.core.web_session import WebSession, read_web_session, save_web_session
 from marketplace.db.session import transaction_of
 from marketplace.storefront.cart import Cart, read_cart, save_cart
@@ -52,13 +53,20 @@ async def get_visitor(request: Request, settings: AppSettings) -> Visitor:
     web_session = read_web_session(request, settings)
     user = None
     if web_session.user_id is not None:
-        # A read of its own: the request's write transaction (if any) must not be held open
-        # across slow work such as checking a password on the sign-in page.
-        async with transaction_of(request, write=False) as session:
-            user = await accounts_service.get_active_user(session, web_session.user_id)
-        if user is None:  # the account was closed since: the session ends
+        user = await _signed_in_user(request, web_session)
+        if user is None:  # the sign-in ended (logout, new password) or the account closed
             web_session.sign_out()
     return Visitor(web_session=web_session, user=user, cart=read_cart(request, settings))
+
+
+async def _signed_in_user(request: Request, web_session: WebSession) -> User | None:
+    if web_session.user_id is None or web_session.sign_in_id is None:
+        return None
+    claims = AccessClaims(user_id=web_session.user_id, sign_in_id=web_session.sign_in_id)
+    # A read of its own: the request's write transaction (if any) must not be held open
+    # across slow work such as checking a password on the sign-in page.
+    async with transaction_of(request, write=False) as session:
+        return await accounts_service.get_signed_in_user(session, claims)
 
 
 CurrentVisitor = Annotated[Visitor, Depends(get_visitor)]
