@@ -13,14 +13,20 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy import delete, insert, select, text
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from marketplace import migrations
 from marketplace.config import Environment, Settings
 from marketplace.db.models import Base
 from marketplace.db.session import async_database_url
 from marketplace.main import create_app
+from marketplace.orders.models import ShippingRate
 
 # Rows the migrations seed; every other table is emptied between tests.
 SEEDED_TABLES = frozenset({"regions", "shipping_rates", "alembic_version"})
@@ -89,7 +95,19 @@ def settings(migrated_database: str, tmp_path_factory: pytest.TempPathFactory) -
 
 
 @pytest.fixture(scope="session")
-async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+async def seeded_shipping_rates(migrated_database: str) -> list[dict[str, object]]:
+    """The rate table as the migrations seed it (``_clean_state`` puts it back after a test)."""
+    engine = create_async_engine(async_database_url(migrated_database))
+    async with engine.connect() as connection:
+        rates = await _seeded_shipping_rates(connection)
+    await engine.dispose()
+    return rates
+
+
+@pytest.fixture(scope="session")
+async def app(
+    settings: Settings, seeded_shipping_rates: list[dict[str, object]]
+) -> AsyncIterator[FastAPI]:
     application = create_app(settings)
     async with application.router.lifespan_context(application):
         yield application
@@ -115,6 +133,7 @@ async def _clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
     if "app" not in request.fixturenames:
         return
     app: FastAPI = request.getfixturevalue("app")
+    seeded_rates: list[dict[str, object]] = request.getfixturevalue("seeded_shipping_rates")
     # e-mail sends a test started (orders) still write; let them finish before emptying tables
     await app.state.email_outbox.drain()
     await app.state.rate_limiter.reset()
@@ -132,6 +151,23 @@ async def _clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
                     ):
                         await connection.execute(table.update().values({column.name: None}))
                 await connection.execute(table.delete())
+        await _restore_seeded_shipping_rates(connection, seeded_rates)
+
+
+async def _seeded_shipping_rates(connection: AsyncConnection) -> list[dict[str, object]]:
+    rows = await connection.execute(select(ShippingRate.__table__).order_by("id"))
+    return [dict(row) for row in rows.mappings()]
+
+
+async def _restore_seeded_shipping_rates(
+    connection: AsyncConnection, seeded: list[dict[str, object]]
+) -> None:
+    """Put back the migration's rates when a test replaced them (``PUT /admin/shipping-rates``),
+    so later tests quote shipping from the seed whatever order they run in."""
+    if await _seeded_shipping_rates(connection) == seeded:
+        return
+    await connection.execute(delete(ShippingRate.__table__))
+    await connection.execute(insert(ShippingRate.__table__), seeded)
 
 
 # Redis: tests that need it take ``redis_url``. Without a reachable server they are skipped with

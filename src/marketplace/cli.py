@@ -431,11 +431,13 @@ def demo(
     credentials = asyncio.run(seed_demo(settings))
     base = settings.public_url
     console.rule("[bold]Marketplace Bangka Belitung: demo")
+    console.print(f"Storefront    {base}/")
     console.print(f"API docs      {base}/docs")
     console.print(f"Health        {base}/healthz")
     console.print(f"Sellers       {base}/api/v1/sellers")
     console.print(f"Featured page {base}/featured")
     console.print(f"Embed widget  {base}/embed/featured  (script: {base}/embed.js)")
+    console.print(f"Stats widget  {base}/embed/stats")
     for role, (email, password) in credentials.items():
         console.print(f"{role:<13} {email} / {password}")
     console.rule()

@@ -6,18 +6,17 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from marketplace.core.formatting import WIB, format_rupiah
-from marketplace.orders.models import IdempotencyRecord, Order, ShippingRate
+from marketplace.orders.models import IdempotencyRecord, Order
 from tests.factories import (
     create_account,
     create_published_product,
@@ -392,26 +391,6 @@ async def test_pickup_orders_pay_no_shipping(app: FastAPI, client: AsyncClient) 
     assert order["seller_orders"][0]["shipping"] == 0
 
 
-@pytest.fixture
-async def restore_shipping_rates(
-    sessionmaker: async_sessionmaker[AsyncSession],
-) -> AsyncIterator[None]:
-    """The rate table is seeded by the migration and kept between tests: put it back."""
-    async with sessionmaker() as session:
-        saved = [
-            (rate.region_code, rate.max_weight_grams, rate.price)
-            for rate in await session.scalars(select(ShippingRate))
-        ]
-    yield
-    async with sessionmaker() as session, session.begin():
-        await session.execute(delete(ShippingRate))
-        session.add_all(
-            ShippingRate(region_code=code, max_weight_grams=weight, price=price)
-            for code, weight, price in saved
-        )
-
-
-@pytest.mark.usefixtures("restore_shipping_rates")
 async def test_admin_edited_rate_table_prices_the_next_order(
     app: FastAPI, client: AsyncClient
 ) -> None:
@@ -446,6 +425,7 @@ async def test_admin_edited_rate_table_prices_the_next_order(
 async def test_rate_table_with_an_unknown_regency_is_422_naming_the_row_and_changes_nothing(
     app: FastAPI, client: AsyncClient
 ) -> None:
+    # (runs after the test above replaced the table: the harness put the migration's rates back)
     shop = await open_shop(app, client)
     table = {
         "rates": [

@@ -196,6 +196,12 @@ async def test_guest_checkout_by_bank_transfer_shows_the_exact_amount(
     # the transfer amount is the total plus the payment's unique code (1..999)
     amount = int(re.search(r'data-amount="(\d+)"', order.text).group(1))  # type: ignore[union-attr]
     assert 117_001 <= amount <= 117_999
+    # and the page says why it is not the total: the unique code, with the total beside it
+    code = amount - 117_000
+    explained = re.search(r'<p class="meta" id="unique-code">([^<]+)</p>', order.text)
+    assert explained is not None
+    assert f"kode unik Rp {code}" in explained.group(1)
+    assert "total pesanan Rp 117.000" in explained.group(1)
     assert order.headers["cache-control"] == "private, no-store"
     assert order.headers["referrer-policy"] == "no-referrer"
     # And the cart is empty again

@@ -612,6 +612,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "storefront.part-status.cancelled": ("dibatalkan", "cancelled"),
     "storefront.how-to-pay": ("Cara membayar", "How to pay"),
     "storefront.transfer-exactly": ("Transfer tepat sejumlah:", "Transfer exactly:"),
+    # lead: the unique code explained beside the amount to transfer
+    "storefront.unique-code-added": (
+        "Termasuk kode unik {code} di atas total pesanan {total}, agar transfer Anda dikenali "
+        "otomatis. Kirim tepat jumlah ini.",
+        "Includes a unique code of {code} on top of the order total of {total}, so that your "
+        "transfer is recognised automatically. Send exactly this amount.",
+    ),
+    "storefront.unique-code-taken-off": (
+        "Total pesanan {total} dikurangi kode unik {code}, agar transfer Anda dikenali "
+        "otomatis. Kirim tepat jumlah ini.",
+        "The order total of {total} less a unique code of {code}, so that your transfer is "
+        "recognised automatically. Send exactly this amount.",
+    ),
     "storefront.bank": ("Bank", "Bank"),
     "storefront.account-number": ("Nomor rekening", "Account number"),
     "storefront.account-holder": ("Atas nama", "Account holder"),
