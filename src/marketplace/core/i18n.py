@@ -57,13 +57,15 @@ def catalog(language: Language) -> gettext_module.NullTranslations:
     """The compiled catalog of ``language``; English is the message ids themselves."""
     if language is Language.ENGLISH:
         return gettext_module.NullTranslations()
-    try:
-        return gettext_module.translation(DOMAIN, LOCALE_DIR, [language.value])
-    except FileNotFoundError as error:
-        raise TranslationsNotCompiled(
-            f"{LOCALE_DIR}/{language.value}/LC_MESSAGES/{DOMAIN}.mo is missing: run "
-            "`make translations-compile` (or `pybabel compile -d src/marketplace/locale`)"
-        ) from error
+    folder = LOCALE_DIR / language.value / "LC_MESSAGES"
+    compiled, source = folder / f"{DOMAIN}.mo", folder / f"{DOMAIN}.po"
+    fix = "run `make translations-compile` (pybabel compile, as `make test` and `make run` do)"
+    if not compiled.exists():
+        raise TranslationsNotCompiled(f"{compiled} is missing: {fix}")
+    if source.exists() and source.stat().st_mtime > compiled.stat().st_mtime:
+        raise TranslationsNotCompiled(f"{compiled} is older than {source.name}: {fix}")
+    with compiled.open("rb") as file:
+        return gettext_module.GNUTranslations(file)
 
 
 def gettext(message: str, **params: object) -> str:
