@@ -73,7 +73,8 @@ def _render(template: str, language: Language) -> tuple[str, list[str]]:
         return template_ngettext(singular, plural, count)
 
     env = environment().overlay(undefined=Anything, cache_size=0)
-    env.globals = dict(env.globals)
+    # an overlay shares its parent's dicts: copy before changing, or every later render changes
+    env.globals, env.filters = dict(env.globals), dict(env.filters)
     env.install_gettext_callables(  # type: ignore[attr-defined]
         recording_gettext, recording_ngettext, newstyle=True
     )
