@@ -7,7 +7,10 @@ RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 COPY pyproject.toml constraints.txt README.md ./
 COPY src ./src
-RUN pip install -c constraints.txt .
+# the Indonesian catalog is compiled here (.mo files are build output, not in git)
+RUN pip install -c constraints.txt . \
+    && pybabel compile -i src/marketplace/locale/id/LC_MESSAGES/messages.po \
+        -o "$(python -c 'import marketplace, pathlib; print(pathlib.Path(marketplace.__file__).parent)')/locale/id/LC_MESSAGES/messages.mo"
 
 # Runtime stage: the venv, migrations and templates; no compilers, no root.
 FROM python:3.13-slim AS runtime

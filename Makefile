@@ -6,8 +6,14 @@ STAMP_RUNTIME := $(VENV)/.installed-runtime
 STAMP_DEV := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# gettext: English msgids, the Indonesian catalog compiled to .mo by the build (not committed)
+LOCALE := src/marketplace/locale
+CATALOG := $(LOCALE)/id/LC_MESSAGES/messages.po
+COMPILED := $(LOCALE)/id/LC_MESSAGES/messages.mo
+BABEL_KEYWORDS := -k gettext_in:2
 
-.PHONY: run test lint format typecheck migrate bench check install install-dev clean
+.PHONY: run test lint format typecheck migrate bench check install install-dev clean \
+	translations translations-compile check-translations
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ needed")'
@@ -17,19 +23,37 @@ $(BIN)/python:
 
 $(STAMP_RUNTIME): pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+	$(BIN)/pybabel -q compile -i $(CATALOG) -o $(COMPILED)
 	@touch $@
 
 $(STAMP_DEV): pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/pybabel -q compile -i $(CATALOG) -o $(COMPILED)
 	@touch $@ $(STAMP_RUNTIME)
+
+# a changed catalog is compiled again before the next run or test
+$(COMPILED): $(CATALOG) | $(STAMP_RUNTIME)
+	$(BIN)/pybabel -q compile -i $(CATALOG) -o $(COMPILED)
+
+translations-compile: $(STAMP_RUNTIME)  ## compile the catalog (.po -> .mo)
+	$(BIN)/pybabel -q compile -i $(CATALOG) -o $(COMPILED)
+
+translations: $(STAMP_DEV)  ## extract the texts into var/messages.pot and merge them into the id catalog
+	@mkdir -p var
+	$(BIN)/pybabel -q extract -F babel.cfg $(BABEL_KEYWORDS) --no-location --sort-output \
+		-o var/messages.pot src templates
+	$(BIN)/pybabel -q update -i var/messages.pot -o $(CATALOG) -l id --ignore-obsolete
+
+check-translations: $(STAMP_DEV)  ## fail on a text missing, untranslated, fuzzy or obsolete in the catalog
+	$(BIN)/python .ci/translations
 
 install: $(STAMP_RUNTIME)
 install-dev: $(STAMP_DEV)
 
-run: $(STAMP_RUNTIME)  ## serve the demo on SQLite and a local media folder
+run: $(STAMP_RUNTIME) $(COMPILED)  ## serve the demo on SQLite and a local media folder
 	$(BIN)/marketplace demo --host $(HOST) --port $(PORT)
 
-test: $(STAMP_DEV)  ## the suite (SQLite; set MARKETPLACE_TEST_DATABASE_URL for PostgreSQL)
+test: $(STAMP_DEV) $(COMPILED)  ## the suite (SQLite; set MARKETPLACE_TEST_DATABASE_URL for PostgreSQL)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP_DEV)
@@ -51,7 +75,7 @@ bench: $(STAMP_DEV)  ## benchmarks: figures beside a plain baseline measured in 
 		case $$script in bench/_*) continue;; esac; \
 		echo "== $$script"; $(BIN)/python $$script; done
 
-check: lint typecheck test
+check: lint typecheck check-translations test
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache var

@@ -19,7 +19,7 @@ from marketplace.config import DEFAULT_SECRET_KEY, MediaBackend, Settings, get_s
 from marketplace.core.cache import VersionMemo, cache_from_settings
 from marketplace.core.errors import install_error_handlers, problem_response
 from marketplace.core.head_requests import HeadAsGetMiddleware
-from marketplace.core.i18n import translate
+from marketplace.core.i18n import gettext
 from marketplace.core.logging import configure_logging
 from marketplace.core.middleware import (
     BodySizeLimitMiddleware,
@@ -141,6 +141,6 @@ def _add_health_routes(app: FastAPI) -> None:
                 await connection.execute(text("SELECT 1"))
         except Exception:
             return problem_response(
-                503, "not-ready", translate("internal-error"), "database unreachable"
+                503, "not-ready", gettext("Internal server error"), "database unreachable"
             )
         return {"status": "ok"}

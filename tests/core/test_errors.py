@@ -138,7 +138,7 @@ async def test_body_over_the_cap_answers_413_problem(client: AsyncClient) -> Non
     assert body["type"] == "/problems/payload-too-large"
     assert body["title"] == "Data terlalu besar"
     assert body["status"] == 413
-    assert body["detail"] == "Request body exceeds 11534336 bytes."
+    assert body["detail"] == "Isi permintaan melebihi 11534336 byte."
     assert body["request_id"] == response.headers["x-request-id"]
 
 

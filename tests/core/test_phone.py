@@ -35,5 +35,5 @@ def test_indonesian_phone_is_normalised_to_e164(written: str, normalized: str) -
     ],
 )
 def test_non_indonesian_or_malformed_phone_is_refused(written: str) -> None:
-    with pytest.raises(ValueError, match="phone number|Indonesian"):
+    with pytest.raises(ValueError, match="nomor telepon|Indonesia"):
         normalize_indonesian_phone(written)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from marketplace.core.errors import Conflict, Forbidden, InvalidInput, Unauthorized
-from marketplace.core.i18n import translate
+from marketplace.core.i18n import gettext
 
 
 class EmailTaken(Conflict):
@@ -30,7 +30,7 @@ class InvalidAccountToken(InvalidInput):
     problem = "invalid-account-token"
 
     def __init__(self) -> None:
-        message = translate("invalid-account-token.detail")
+        message = gettext("This code is unknown, already used, or expired.")
         super().__init__(
             message, errors=[{"loc": ["body", "token"], "msg": message, "type": "invalid_token"}]
         )
@@ -40,7 +40,7 @@ class WrongCurrentPassword(InvalidInput):
     problem = "wrong-current-password"
 
     def __init__(self) -> None:
-        message = translate("wrong-current-password.detail")
+        message = gettext("The current password does not match.")
         super().__init__(
             message,
             errors=[

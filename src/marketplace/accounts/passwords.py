@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from marketplace.core.errors import InvalidInput
-from marketplace.core.i18n import translate
+from marketplace.core.i18n import gettext
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -54,12 +54,17 @@ def check_password_policy(password: str, *, field: str = "password") -> None:
     """Raise a 422 naming the password field when it is too short or too common."""
     if len(password) < MIN_PASSWORD_LENGTH:
         _refuse(
-            translate("password-too-short", min_length=MIN_PASSWORD_LENGTH),
+            gettext(
+                "The password needs at least %(min_length)s characters.",
+                min_length=MIN_PASSWORD_LENGTH,
+            ),
             "password_too_short",
             field,
         )
     if _is_common(password):
-        _refuse(translate("password-too-common"), "password_too_common", field)
+        _refuse(
+            gettext("This password is too common and easy to guess."), "password_too_common", field
+        )
 
 
 def _refuse(message: str, error_type: str, field: str) -> None:

@@ -30,7 +30,7 @@ from marketplace.catalog.schemas import (
 )
 from marketplace.core.cache import NoCache, ResponseCache, VersionMemo
 from marketplace.core.errors import InvalidInput
-from marketplace.core.i18n import translate
+from marketplace.core.i18n import gettext
 from marketplace.core.pagination import CursorCodec, parse_time_and_id, split_page, time_and_id
 from marketplace.core.schemas import Page
 from marketplace.db.base import parse_id
@@ -133,7 +133,7 @@ async def _resolve_filters(session: AsyncSession, query: ProductQuery) -> Produc
     )
     if query.min_price is not None and query.max_price is not None:
         if query.min_price > query.max_price:
-            message = translate("price-range-inverted")
+            message = gettext("The minimum price is above the maximum price.")
             raise InvalidInput.for_field(["query", "min_price"], message, "price_range")
     if any("\x00" in value for value in (query.region, query.seller) if value):
         return None  # PostgreSQL text cannot hold NUL, so no region or seller has one
@@ -154,7 +154,7 @@ async def category_with_descendants(session: AsyncSession, slug: str) -> list[uu
     tree = await repository.list_category_tree(session)
     by_slug = {category_slug: category_id for category_id, _, category_slug in tree}
     if slug not in by_slug:
-        message = translate("unknown-category", slug=slug)
+        message = gettext("Category '%(slug)s' is unknown.", slug=slug)
         raise InvalidInput.for_field(["query", "category"], message, "unknown_category")
     children: dict[uuid.UUID, list[uuid.UUID]] = {}
     for category_id, parent_id, _ in tree:

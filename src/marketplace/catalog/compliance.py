@@ -8,6 +8,7 @@ import re
 from datetime import date, datetime
 
 from marketplace.core.formatting import WIB
+from marketplace.core.i18n import gettext
 
 _SEPARATORS = re.compile(r"[\s.\-/]")
 # "BPOM RI MD 224510001234" as printed on packs, "POM TR 133337641", "NA18191200123".
@@ -46,17 +47,19 @@ def normalize_pirt_number(raw: str) -> str:
     digits = _SEPARATORS.sub("", raw.strip().upper().removeprefix("P-IRT").removeprefix("PIRT"))
     digits = digits.removeprefix("NO").strip()
     if not digits.isdigit() or len(digits) != PIRT_LENGTH:
-        raise ValueError("P-IRT number must have exactly 15 digits")
+        raise ValueError(gettext("P-IRT number must have exactly 15 digits"))
     if digits[0] == "0":
-        raise ValueError("P-IRT number: the packaging digit cannot be 0")
+        raise ValueError(gettext("P-IRT number: the packaging digit cannot be 0"))
     province, regency = int(digits[3:5]), int(digits[5:7])
     if not (11 <= province <= 94) or regency == 0:
-        raise ValueError("P-IRT number: digits 4-7 must be a Kemendagri regency code")
+        raise ValueError(gettext("P-IRT number: digits 4-7 must be a Kemendagri regency code"))
     if pirt_lapsed(digits, today_wib()):
-        raise ValueError(
-            f"P-IRT number lapsed at the end of {pirt_lapse_year(digits)}: renew it at the "
-            "regency health office (Dinas Kesehatan)"
+        message = gettext(
+            "P-IRT number lapsed at the end of %(year)s: renew it at the regency health "
+            "office (Dinas Kesehatan)",
+            year=pirt_lapse_year(digits),
         )
+        raise ValueError(message)
     return digits
 
 
@@ -68,10 +71,11 @@ def normalize_bpom_number(raw: str) -> str:
     match = _BPOM.match(compact)
     digits = BPOM_DIGITS.get(match.group(1)) if match else None
     if match is None or digits is None or len(match.group(2)) not in digits:
-        raise ValueError(
+        message = gettext(
             "BPOM number looks like 'MD 123456789012' (food), 'TR 123456789' (jamu) or "
             "'NA18191200123' (cosmetics), with or without 'BPOM RI'"
         )
+        raise ValueError(message)
     prefix, number = match.group(1), match.group(2)
     return f"{prefix}{number}" if prefix in _NOTIFICATION_PREFIXES else f"{prefix} {number}"
 
@@ -79,11 +83,11 @@ def normalize_bpom_number(raw: str) -> str:
 def normalize_halal_certificate(raw: str) -> str:
     value = raw.strip().upper()
     if not _HALAL.match(value):
-        raise ValueError("halal certificate number: 6-40 letters, digits, '.', '/' or '-'")
+        raise ValueError(gettext("halal certificate number: 6-40 letters, digits, '.', '/' or '-'"))
     return value
 
 
 def not_in_the_past(value: date | None) -> date | None:
     if value is not None and value < today_wib():
-        raise ValueError("the certificate has expired: the date is in the past")
+        raise ValueError(gettext("the certificate has expired: the date is in the past"))
     return value

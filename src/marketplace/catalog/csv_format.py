@@ -18,7 +18,8 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from marketplace.catalog.schemas import MAX_VARIANTS, ProductCreate
-from marketplace.core.i18n import translate
+from marketplace.core.i18n import gettext
+from marketplace.core.validation_messages import validation_message
 
 COLUMNS = (
     "product_slug",
@@ -111,13 +112,21 @@ def read_rows(text: str | bytes) -> list[SheetRow]:
     """The non-blank rows under a matching header; FileRefused for a file not to read at all."""
     size = len(text) if isinstance(text, bytes) else len(text.encode())
     if size > MAX_BYTES:
-        raise FileRefused(1, translate("csv-too-large", max_megabytes=MAX_MEGABYTES))
+        raise FileRefused(
+            1,
+            gettext(
+                "A CSV file may be at most %(max_megabytes)s MB; split it into several files.",
+                max_megabytes=MAX_MEGABYTES,
+            ),
+        )
     decoded = _decode(text) if isinstance(text, bytes) else text.removeprefix("\ufeff")
     records = csv.reader(io.StringIO(decoded, newline=""), delimiter=_delimiter_of(decoded))
     try:
         return rows_from_records(records)
     except _UnreadableRecord as error:
-        raise FileRefused(error.row, translate("csv-unreadable", reason=error.reason)) from error
+        raise FileRefused(
+            error.row, gettext("This row cannot be read as CSV: %(reason)s", reason=error.reason)
+        ) from error
 
 
 def _delimiter_of(text: str) -> str:
@@ -140,13 +149,22 @@ def rows_from_records(records: Iterator[list[str]]) -> list[SheetRow]:
     number = 0  # the last row read: the next one is the one that could not be read
     try:
         if _trim(next(records, [])) != list(COLUMNS):
-            raise FileRefused(1, translate("csv-header-mismatch", columns=",".join(COLUMNS)))
+            raise FileRefused(
+                1, gettext("The header row must be exactly: %(columns)s", columns=",".join(COLUMNS))
+            )
         rows: list[SheetRow] = []
         for number, cells in enumerate(records, start=2):
             if not any(cell.strip() for cell in cells):
                 continue  # spreadsheets keep blank lines; there is nothing to import in them
             if len(rows) == MAX_ROWS:
-                raise FileRefused(number, translate("csv-too-many-rows", max_rows=MAX_ROWS))
+                raise FileRefused(
+                    number,
+                    gettext(
+                        "A CSV file may have at most %(max_rows)s rows; split it "
+                        "into several files.",
+                        max_rows=MAX_ROWS,
+                    ),
+                )
             rows.append(_parse_row(number, cells))
     except csv.Error as error:
         raise _UnreadableRecord(number + 1, str(error)) from error
@@ -158,7 +176,10 @@ def _decode(raw: bytes) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         before = raw[: error.start].decode("utf-8-sig")
-        raise FileRefused(_count_records(before + "x"), translate("csv-not-utf8")) from error
+        raise FileRefused(
+            _count_records(before + "x"),
+            gettext("The text on this row is not UTF-8. Save the file as CSV UTF-8."),
+        ) from error
 
 
 def _count_records(text: str) -> int:
@@ -181,7 +202,13 @@ def _parse_row(number: int, cells: list[str]) -> SheetRow:
     problems = []
     if len(values) > len(COLUMNS):
         found = len(values)
-        problems.append(translate("csv-column-count", found=found, expected=len(COLUMNS)))
+        problems.append(
+            gettext(
+                "This row has %(found)s columns instead of %(expected)s.",
+                found=found,
+                expected=len(COLUMNS),
+            )
+        )
     values += [""] * (len(COLUMNS) - len(values))
     cells_by_column = dict(zip(COLUMNS, values, strict=False))
     return SheetRow(number=number, cells=cells_by_column, problems=problems)
@@ -209,7 +236,7 @@ class ProductRows:
         """Its errors; when there are any, each of its other rows says it was skipped too."""
         if not self.errors:
             return {}
-        skipped = translate("csv-product-skipped", row=min(self.errors))
+        skipped = gettext("Skipped: this product has errors on row %(row)s.", row=min(self.errors))
         return {row.number: self.errors.get(row.number, [skipped]) for row in self.rows}
 
 
@@ -247,7 +274,11 @@ def _check_rows_agree(group: ProductRows) -> None:
         for column in PRODUCT_COLUMNS:
             value = row.cells[column]
             if value and value != first.cells[column]:
-                message = translate("csv-value-differs", row=first.number)
+                message = gettext(
+                    "differs from row %(row)s of the same product; leave it "
+                    "empty or make it the same",
+                    row=first.number,
+                )
                 group.fail(row.number, f"{column}: {message}")
 
 
@@ -257,7 +288,7 @@ def _check_variants_distinct(group: ProductRows) -> None:
         sku = row.cells["sku"]
         key = ("sku", sku) if sku else ("name", row.cells["variant_name"])
         if key in seen:
-            message = translate("csv-duplicate-variant", row=seen[key])
+            message = gettext("the same variant is already on row %(row)s", row=seen[key])
             group.fail(row.number, f"{'sku' if sku else 'variant_name'}: {message}")
         seen.setdefault(key, row.number)
 
@@ -301,9 +332,9 @@ def _locate(rows: list[SheetRow], error: ErrorDetails) -> tuple[int, str]:
 
 def _message(error: ErrorDetails) -> str:
     if error["type"] == "missing":
-        return translate("csv-required")
+        return gettext("required")
     if error["type"] in ("int_type", "int_parsing", "int_from_float"):
-        return translate("csv-whole-number")
+        return gettext("must be a whole number, without dots, commas or decimals")
     if error["type"] == "too_long" and error["loc"] == ("variants",):
-        return translate("csv-too-many-variants", limit=MAX_VARIANTS)
-    return error["msg"].removeprefix("Value error, ")
+        return gettext("A product can have at most %(limit)s variants.", limit=MAX_VARIANTS)
+    return validation_message(error)

@@ -38,7 +38,7 @@ from marketplace.catalog.spreadsheet import (
 )
 from marketplace.config import ListingReview, Settings
 from marketplace.core.errors import AppError, PayloadTooLarge, UnsupportedMediaType
-from marketplace.core.i18n import translate
+from marketplace.core.i18n import gettext
 from marketplace.db.base import parse_id, utcnow
 from marketplace.db.session import (
     begin_write_transaction,
@@ -186,7 +186,10 @@ async def _import_product(
 ) -> None:
     data = validate_product(group)
     if data is not None and data.category not in catalog.categories:
-        group.fail(group.first, f"category: {translate('unknown-category', slug=data.category)}")
+        group.fail(
+            group.first,
+            "category: " + gettext("Category '%(slug)s' is unknown.", slug=data.category),
+        )
     product = await _existing_product(session, catalog, group)
     if data is None or group.errors:
         return
@@ -223,9 +226,15 @@ async def _existing_product(
         catalog.variants[found.id] = await repository.list_variants(session, found.id)
         return found
     if found is not None:
-        group.fail(group.first, f"product_slug: {translate('csv-unknown-product', slug=slug)}")
+        group.fail(
+            group.first, "product_slug: " + gettext("product '%(slug)s' is unknown", slug=slug)
+        )
     elif len(slug) > _MAX_SLUG_LENGTH or not _SLUG.match(slug) or parse_id(slug) is not None:
-        group.fail(group.first, f"product_slug: {translate('csv-invalid-slug')}")
+        group.fail(
+            group.first,
+            "product_slug: "
+            + gettext("only lowercase letters, digits and hyphens (at most 100 characters)"),
+        )
     return None
 
 
@@ -259,7 +268,10 @@ async def _plan_variants(
     existing = catalog.variants[product.id] if product else []
     plan = _match_variants(existing, data.variants)
     if len(existing) + sum(1 for _, variant in plan if variant is None) > MAX_VARIANTS:
-        group.fail(group.first, translate("csv-too-many-variants", limit=MAX_VARIANTS))
+        group.fail(
+            group.first,
+            gettext("A product can have at most %(limit)s variants.", limit=MAX_VARIANTS),
+        )
     wanted = {
         item.sku: row.number
         for (item, variant), row in zip(plan, group.rows, strict=True)
@@ -267,13 +279,17 @@ async def _plan_variants(
     }
     taken = await repository.sku_taken(session, catalog.seller.id, list(wanted)) if wanted else []
     for sku in taken:
-        group.fail(wanted[sku], f"sku: {translate('sku-taken.detail', skus=sku)}")
+        group.fail(
+            wanted[sku],
+            "sku: "
+            + gettext("SKU %(skus)s is already used by another product of this seller.", skus=sku),
+        )
     return plan
 
 
 def _describe(error: AppError | IntegrityError) -> str:
     if isinstance(error, IntegrityError):
-        return translate("csv-conflict")
+        return gettext("Conflicted with another change made at the same time; import again.")
     if error.errors:
         return "; ".join(str(item["msg"]) for item in error.errors)
     return error.render_detail() or error.render_title()
@@ -357,7 +373,12 @@ async def import_products_upload(
     """The API's import of an uploaded file: 413 past the size limit, 415 unless CSV text or
     a readable XLSX workbook."""
     if len(raw) > MAX_UPLOAD_BYTES:
-        raise PayloadTooLarge(translate("csv-too-large", max_megabytes=MAX_MEGABYTES))
+        raise PayloadTooLarge(
+            gettext(
+                "A CSV file may be at most %(max_megabytes)s MB; split it into several files.",
+                max_megabytes=MAX_MEGABYTES,
+            )
+        )
     media_type = (content_type or "").partition(";")[0].strip().lower()
     named_xlsx = (filename or "").lower().endswith(".xlsx")
     if (media_type == XLSX_MEDIA_TYPE or named_xlsx) and looks_like_workbook(raw):
@@ -374,7 +395,12 @@ async def import_products_upload(
     )
     # Text never holds NUL bytes; a workbook (.xlsx) or UTF-16 "Unicode text" does.
     if not declared or b"\x00" in raw:
-        raise UnsupportedMediaType(translate("csv-wrong-type"))
+        raise UnsupportedMediaType(
+            gettext(
+                "Upload a CSV file as UTF-8 text (in Excel: Save As > CSV "
+                "UTF-8) or an Excel workbook (.xlsx)."
+            )
+        )
     return await import_products_csv(session, seller, raw, review=review)
 
 

@@ -31,7 +31,7 @@ from marketplace.catalog.schemas import (
 )
 from marketplace.config import ListingReview
 from marketplace.core.errors import Forbidden, InvalidInput
-from marketplace.core.i18n import translate
+from marketplace.core.i18n import gettext
 from marketplace.core.schemas import set_fields
 from marketplace.core.slugs import next_free_slug, slugify
 from marketplace.db.base import parse_id, utcnow
@@ -147,7 +147,7 @@ async def _check_skus_free(
     duplicates = {sku for sku in skus if skus.count(sku) > 1}
     if duplicates:
         sku = sorted(duplicates)[0]
-        message = translate("duplicate-sku", sku=sku)
+        message = gettext("SKU '%(sku)s' appears more than once.", sku=sku)
         raise InvalidInput.for_field(["body", "variants"], message, "duplicate_sku")
     taken = await repository.sku_taken(session, seller_id, skus, exclude) if skus else []
     if taken:
@@ -157,7 +157,7 @@ async def _check_skus_free(
 async def _require_category(session: AsyncSession, slug: str, field: str = "category") -> uuid.UUID:
     category = await repository.get_category_by_slug(session, slug)
     if category is None:
-        message = translate("unknown-category", slug=slug)
+        message = gettext("Category '%(slug)s' is unknown.", slug=slug)
         raise InvalidInput.for_field(["body", field], message, "unknown_category")
     return category.id
 
@@ -299,7 +299,7 @@ async def bulk_update_variants(
     duplicates = {variant_id for variant_id in ids if ids.count(variant_id) > 1}
     if duplicates:
         duplicate = str(sorted(duplicates)[0])
-        message = translate("duplicate-variant", variant_id=duplicate)
+        message = gettext("Variant %(variant_id)s is listed more than once.", variant_id=duplicate)
         raise InvalidInput.for_field(["body", "changes"], message, "duplicate_variant")
     variants = {v.id: v for v in await repository.get_variants_of_seller(session, seller.id, ids)}
     missing = [str(variant_id) for variant_id in ids if variant_id not in variants]

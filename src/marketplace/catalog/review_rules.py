@@ -14,7 +14,7 @@ from marketplace.catalog.exceptions import HalalDeclarationMissing
 from marketplace.catalog.models import Product, ProductStatus
 from marketplace.config import ListingReview
 from marketplace.core.errors import InvalidInput
-from marketplace.core.i18n import translate
+from marketplace.core.i18n import gettext
 from marketplace.moderation import service as moderation_service
 from marketplace.moderation.models import ItemKind
 from marketplace.moderation.screening import Flag, screen_listing
@@ -120,7 +120,9 @@ async def halal_required(session: AsyncSession, category_id: uuid.UUID) -> bool:
 
 def check_halal_pair(halal_certificate: str | None, non_halal: bool) -> None:
     if halal_certificate and non_halal:
-        message = translate("halal-and-non-halal")
+        message = gettext(
+            "A product cannot both carry a halal certificate and be declared non-halal."
+        )
         raise InvalidInput.for_field(
             ["body", "attributes", "non_halal"], message, "halal_contradiction"
         )
@@ -137,7 +139,11 @@ async def require_halal_declaration(
     if not await halal_required(session, product.category_id):
         return
     if on_create:
-        message = translate("halal-declaration-missing.detail")
+        message = gettext(
+            "Food and beverages need a halal certificate number or an "
+            "explicit non-halal declaration (non_halal), as halal "
+            "certification is mandatory since 17 October 2026."
+        )
         raise InvalidInput.for_field(
             ["body", "attributes", "halal_certificate"], message, "halal_declaration_missing"
         )

@@ -15,6 +15,7 @@ from marketplace.catalog.compliance import (
     not_in_the_past,
 )
 from marketplace.catalog.models import ProductStatus, RegionKind
+from marketplace.core.i18n import gettext
 from marketplace.core.schemas import ReadSchema, Schema, ShortText
 
 CategorySlug = Annotated[
@@ -50,7 +51,7 @@ class CategoryRead(ReadSchema):
 def _without_nul(value: str) -> str:
     """PostgreSQL text cannot hold NUL: refuse it here rather than fail at the INSERT."""
     if "\x00" in value:
-        raise ValueError("text must not contain NUL characters")
+        raise ValueError(gettext("text must not contain NUL characters"))
     return value
 
 

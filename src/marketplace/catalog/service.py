@@ -15,7 +15,7 @@ from marketplace.catalog.exceptions import CategoryExists
 from marketplace.catalog.models import Category, ProductStatus, Region
 from marketplace.catalog.schemas import CategoryCreate, CategoryRead
 from marketplace.core.errors import InvalidInput
-from marketplace.core.i18n import translate
+from marketplace.core.i18n import gettext
 from marketplace.sellers.models import SellerStatus
 
 
@@ -29,7 +29,7 @@ async def require_region(
     """The region with ``code``, or a 422 naming ``field`` (a path for a nested field)."""
     region = await repository.get_region(session, code)
     if region is None:
-        message = translate("unknown-region", code=code)
+        message = gettext("Region code '%(code)s' is unknown.", code=code)
         location = [field] if isinstance(field, str) else list(field)
         raise InvalidInput.for_field(["body", *location], message, "unknown_region")
     return region
@@ -56,7 +56,7 @@ async def create_category(session: AsyncSession, data: CategoryCreate) -> Catego
     if data.parent is not None:
         parent = await repository.get_category_by_slug(session, data.parent)
         if parent is None:
-            message = translate("unknown-category", slug=data.parent)
+            message = gettext("Category '%(slug)s' is unknown.", slug=data.parent)
             raise InvalidInput.for_field(["body", "parent"], message, "unknown_category")
     category = Category(
         slug=data.slug,

@@ -19,7 +19,7 @@ from marketplace.catalog.csv_format import (
     neutralised,
     rows_from_records,
 )
-from marketplace.core.i18n import translate
+from marketplace.core.i18n import gettext
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_TITLE = "produk"
@@ -52,7 +52,12 @@ def read_workbook_rows(raw: bytes) -> list[SheetRow]:
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise WorkbookUnreadable(1, translate("xlsx-unreadable")) from error
+        raise WorkbookUnreadable(
+            1,
+            gettext(
+                "This file is not a readable Excel workbook (.xlsx); save it again from Excel."
+            ),
+        ) from error
     try:
         sheet = workbook.worksheets[0]
         return rows_from_records(_text_rows(sheet.iter_rows(values_only=True)))

@@ -7,15 +7,22 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.complaints.models import Complaint
-from marketplace.core.i18n import Language, translate_to
+from marketplace.complaints.models import Complaint, ComplaintReason
+from marketplace.core.i18n import N_, Language, gettext_in
 from marketplace.notifications import service as notifications
 from marketplace.orders.models import Order
 from marketplace.sellers import service as sellers_service
 
+_REASONS = {
+    ComplaintReason.DAMAGED: N_("item damaged"),
+    ComplaintReason.NOT_AS_DESCRIBED: N_("item not as described"),
+    ComplaintReason.NOT_RECEIVED: N_("item not received"),
+    ComplaintReason.OTHER: N_("other"),
+}
+
 
 def _reason(complaint: Complaint, language: Language) -> str:
-    return translate_to(language, f"complaint-reason.{complaint.reason.value}")
+    return gettext_in(language, _REASONS[complaint.reason])
 
 
 def _context(complaint: Complaint, order: Order, seller_name: str) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from marketplace.complaints.models import ComplaintOutcome, ComplaintReason, ComplaintStatus
+from marketplace.core.i18n import gettext
 from marketplace.core.schemas import Schema
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -34,9 +35,9 @@ class ComplaintResolve(Schema):
     def _amount_only_for_partial_refund(self) -> Self:
         partial = self.outcome is ComplaintOutcome.PARTIAL_REFUND
         if partial and self.amount is None:
-            raise ValueError("amount is required for a partial refund")
+            raise ValueError(gettext("amount is required for a partial refund"))
         if not partial and self.amount is not None:
-            raise ValueError("amount is only for a partial refund")
+            raise ValueError(gettext("amount is only for a partial refund"))
         return self
 
 

@@ -12,8 +12,10 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from marketplace.core.i18n import MESSAGES, translate
+from marketplace.core.i18n import gettext
 from marketplace.core.logging import current_request_id
+from marketplace.core.problem_texts import PROBLEM_DETAILS, PROBLEM_TITLES
+from marketplace.core.validation_messages import translated_errors
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_PREFIX = "/problems/"
@@ -48,13 +50,11 @@ class AppError(Exception):
     def render_detail(self) -> str | None:
         if self.detail is not None:
             return self.detail
-        key = f"{self.problem}.detail"
-        return translate(key, **self.params) if key in MESSAGES else None
+        detail = PROBLEM_DETAILS.get(self.problem)
+        return gettext(detail, **self.params) if detail is not None else None
 
     def render_title(self) -> str:
-        if self.problem in MESSAGES:
-            return translate(self.problem, **self.params)
-        return translate(_GENERIC_TITLE_BY_STATUS.get(self.status_code, "internal-error"))
+        return gettext(problem_title(self.problem, self.status_code), **self.params)
 
 
 class BadRequest(AppError):
@@ -134,6 +134,12 @@ _GENERIC_TITLE_BY_STATUS = {
 }
 
 
+def problem_title(slug: str, status: int) -> str:
+    """The title msgid of problem ``slug``, else the generic one of its ``status``."""
+    generic = _GENERIC_TITLE_BY_STATUS.get(status, "internal-error")
+    return PROBLEM_TITLES.get(slug) or PROBLEM_TITLES[generic]
+
+
 def problem_response(
     status: int,
     problem: str,
@@ -191,9 +197,9 @@ async def _handle_validation_error(request: Request, exc: Exception) -> Response
     return problem_response(
         422,
         "validation-error",
-        translate("validation-error"),
-        translate("validation-error.detail"),
-        errors=list(exc.errors()),
+        gettext("Invalid data"),
+        gettext("Check the fields listed in 'errors'."),
+        errors=translated_errors(list(exc.errors())),
     )
 
 
@@ -204,9 +210,13 @@ async def _handle_http_exception(request: Request, exc: Exception) -> Response:
         slug = "internal-error"
     detail = exc.detail if isinstance(exc.detail, str) and exc.status_code != 404 else None
     if exc.status_code == 404:
-        detail = translate("not-found.detail")
+        detail = gettext("The requested resource does not exist.")
     return problem_response(
-        exc.status_code, slug, translate(slug), detail, headers=getattr(exc, "headers", None)
+        exc.status_code,
+        slug,
+        gettext(PROBLEM_TITLES[slug]),
+        detail,
+        headers=getattr(exc, "headers", None),
     )
 
 
@@ -221,8 +231,11 @@ def unexpected_error_response(method: str, path: str) -> Response:
     return problem_response(
         500,
         "internal-error",
-        translate("internal-error"),
-        translate("internal-error.detail", request_id=request_id),
+        gettext("Internal server error"),
+        gettext(
+            "An unexpected error occurred. Quote request id %(request_id)s when contacting us.",
+            request_id=request_id,
+        ),
     )
 
 
@@ -237,7 +250,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses=`` entries so each route documents the problems it can answer."""
     return {
         status: {
-            "description": translate(_GENERIC_TITLE_BY_STATUS.get(status, "internal-error")),
+            "description": gettext(problem_title("", status)),
             "content": {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
         }
         for status in statuses

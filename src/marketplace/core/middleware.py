@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from marketplace.core.errors import problem_response, unexpected_error_response
-from marketplace.core.i18n import current_language, negotiate_language, translate
+from marketplace.core.i18n import current_language, gettext, negotiate_language
 from marketplace.core.logging import current_request_id
 
 REQUEST_ID_HEADER = b"x-request-id"
@@ -115,8 +115,8 @@ class BodySizeLimitMiddleware:
         response = problem_response(
             413,
             "payload-too-large",
-            translate("payload-too-large"),
-            f"Request body exceeds {self.max_bytes} bytes.",
+            gettext("Payload too large"),
+            gettext("Request body exceeds %(max_bytes)s bytes.", max_bytes=self.max_bytes),
         )
         await response(scope, receive, send)
 

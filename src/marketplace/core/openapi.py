@@ -52,7 +52,7 @@ PROBLEM_SCHEMA: dict[str, Any] = {
             "status": 422,
             "detail": "Periksa kolom yang disebutkan di 'errors'.",
             "request_id": "4f0c1a9e2b7d4c3a8e6f5d4c3b2a1908",
-            "errors": [{"loc": ["body", "quantity"], "msg": "Field required", "type": "missing"}],
+            "errors": [{"loc": ["body", "quantity"], "msg": "Wajib diisi", "type": "missing"}],
         }
     ],
 }

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import orjson
 
 from marketplace.core.errors import InvalidInput
-from marketplace.core.i18n import translate
+from marketplace.core.i18n import gettext
 
 KeyT = TypeVar("KeyT")
 RowT = TypeVar("RowT")
@@ -88,6 +88,8 @@ def time_and_id(moment: datetime, row_id: uuid.UUID) -> list[Any]:
 
 def invalid_cursor() -> InvalidInput:
     return InvalidInput(
-        translate("invalid-cursor.detail"),
+        gettext(
+            "The 'cursor' value is damaged or not from this list. Start again from the first page."
+        ),
         errors=[{"loc": ["query", "cursor"], "msg": "invalid cursor", "type": "invalid_cursor"}],
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from marketplace.core.i18n import gettext
+
 _SEPARATORS = re.compile(r"[\s\-().]")
 _E164_INDONESIA = re.compile(r"^\+62[1-9][0-9]{6,12}$")
 
@@ -21,7 +23,7 @@ def normalize_indonesian_phone(raw: str) -> str:
     elif compact.startswith("0"):
         normalized = "+62" + compact[1:]
     else:
-        raise ValueError("phone number must start with 0, 62 or +62")
+        raise ValueError(gettext("phone number must start with 0, 62 or +62"))
     if not _E164_INDONESIA.match(normalized):
-        raise ValueError("not a valid Indonesian phone number")
+        raise ValueError(gettext("not a valid Indonesian phone number"))
     return normalized

@@ -14,6 +14,7 @@ from pydantic import (
 )
 
 from marketplace.core.errors import InvalidInput
+from marketplace.core.i18n import gettext
 from marketplace.core.phone import normalize_indonesian_phone
 
 ItemT = TypeVar("ItemT")
@@ -29,7 +30,7 @@ class Schema(BaseModel):
     @classmethod
     def _refuse_nul(cls, value: object) -> object:
         if isinstance(value, str) and "\x00" in value:
-            raise ValueError("text must not contain NUL characters")
+            raise ValueError(gettext("text must not contain NUL characters"))
         return value
 
 

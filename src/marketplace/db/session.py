@@ -21,7 +21,7 @@ from starlette.responses import Response
 
 from marketplace.config import Settings
 from marketplace.core.errors import AppError, problem_response, unexpected_error_response
-from marketplace.core.i18n import translate
+from marketplace.core.i18n import gettext
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SQLITE_BEGIN_OPTION = "sqlite_begin"
@@ -178,9 +178,9 @@ async def handle_database_error(request: Request, exc: Exception) -> Response:
         return problem_response(
             422,
             "validation-error",
-            translate("validation-error"),
-            "Text must not contain NUL characters.",
-            errors=[{"loc": ["request"], "msg": "NUL character", "type": "invalid_text"}],
+            gettext("Invalid data"),
+            gettext("Text must not contain NUL characters."),
+            errors=[{"loc": ["request"], "msg": gettext("NUL character"), "type": "invalid_text"}],
         )
     return unexpected_error_response(request.method, request.url.path)
 

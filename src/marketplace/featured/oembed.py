@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.config import Settings
 from marketplace.core.errors import InvalidInput
-from marketplace.core.i18n import translate
+from marketplace.core.i18n import gettext
 from marketplace.featured import service
 from marketplace.featured.exceptions import OEmbedFormatNotImplemented, OEmbedUrlNotFound
 from marketplace.featured.links import embed_product_url, product_reference
@@ -37,7 +37,7 @@ async def product_embed(
         reference = product_reference(settings, url)
     except ValueError as error:  # e.g. "http://[::1": an IPv6 host never closed
         raise InvalidInput.for_field(
-            ["query", "url"], translate("invalid-url"), "invalid_url"
+            ["query", "url"], gettext("Invalid URL"), "invalid_url"
         ) from error
     card = await service.product_card(session, storage, settings, reference) if reference else None
     if card is None:
@@ -53,7 +53,7 @@ async def product_embed(
     return OEmbedRich(
         title=card.product.title,
         author_name=card.product.seller.name,
-        provider_name=translate("featured.provider"),
+        provider_name=gettext("Pasar Babel"),
         provider_url=settings.public_url,
         cache_age=CACHE_AGE_SECONDS,
         html=html,

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from marketplace.catalog.exceptions import ProductNotFound
 from marketplace.config import Settings
 from marketplace.core.cache import ResponseCache, VersionMemo
-from marketplace.core.i18n import Language, translate_to
+from marketplace.core.i18n import Language, gettext_in, language_scope
 from marketplace.core.templating import environment
 from marketplace.db.base import utcnow
 from marketplace.featured import service
@@ -112,9 +112,9 @@ def _renderer(
         query = FeaturedQuery(region=page.region, category=page.category, limit=page.limit)
         cards = await service.featured_cards(session, storage, settings, query, now)
         if page.view is View.FEATURED_PAGE:
-            title = translate_to(language, "featured.page-title")
+            title = gettext_in(language, "Featured products of Bangka Belitung")
             return _render("featured/page.html", page, title, cards=cards)
-        title = translate_to(language, "featured.embed-title")
+        title = gettext_in(language, "Featured products")
         featured_url = _featured_page_url(settings, page)
         return _render("embed/featured.html", page, title, cards=cards, featured_url=featured_url)
 
@@ -122,7 +122,7 @@ def _renderer(
         card = await service.product_card(session, storage, settings, page.product or "")
         if card is None:
             raise ProductNotFound()
-        title = translate_to(language, "featured.product-title", title=card.product.title)
+        title = gettext_in(language, "Product: %(title)s", title=card.product.title)
         return _render("embed/product.html", page, title, item=card)
 
     return product if page.view is View.EMBED_PRODUCT else featured
@@ -130,16 +130,16 @@ def _renderer(
 
 def _render(template: str, page: PageRequest, title: str, **context: Any) -> str:
     language = page.language
+    with language_scope(language):
+        return _render_in_language(template, page, title, **context)
 
-    def t(key: str, **params: object) -> str:
-        return translate_to(language, key, **params)
 
+def _render_in_language(template: str, page: PageRequest, title: str, **context: Any) -> str:
     return (
         environment()
         .get_template(template)
         .render(
-            t=t,
-            lang=language.value,
+            lang=page.language.value,
             theme=page.theme.value,
             title=title,
             styles=STYLES,

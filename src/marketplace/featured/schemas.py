@@ -11,6 +11,7 @@ from pydantic import AwareDatetime, BaseModel, Field, field_validator
 
 from marketplace.catalog.models import ProductStatus
 from marketplace.catalog.schemas import ProductSummary
+from marketplace.core.i18n import gettext
 from marketplace.core.schemas import Schema
 from marketplace.sellers.models import SellerStatus
 
@@ -40,7 +41,7 @@ class FeaturedEntryUpdate(Schema):
     @classmethod
     def _position_not_null(cls, value: object) -> object:
         if value is None:
-            raise ValueError("position cannot be null; leave it out to keep it")
+            raise ValueError(gettext("position cannot be null; leave it out to keep it"))
         return value
 
 

@@ -23,7 +23,7 @@ from marketplace.catalog.schemas import ProductSummary
 from marketplace.config import Settings
 from marketplace.core.errors import InvalidInput
 from marketplace.core.formatting import format_wib
-from marketplace.core.i18n import current_language, translate
+from marketplace.core.i18n import N_, current_language, gettext
 from marketplace.core.pagination import CursorCodec, split_page
 from marketplace.core.schemas import Page
 from marketplace.db.base import parse_id, utcnow
@@ -140,7 +140,7 @@ async def _require_product(session: AsyncSession, admin: User, product_id: uuid.
     try:
         await resolve_product_access(session, admin, str(product_id), allow_slug=False)
     except ProductNotFound as error:
-        message = translate("unknown-product", product_id=product_id)
+        message = gettext("Product '%(product_id)s' is unknown.", product_id=product_id)
         raise InvalidInput.for_field(["body", "product_id"], message, "unknown_product") from error
 
 
@@ -154,7 +154,7 @@ async def _require_entry(session: AsyncSession, entry_id: str) -> FeaturedEntry:
 
 def _check_window(starts_at: datetime | None, ends_at: datetime | None) -> None:
     if starts_at is not None and ends_at is not None and ends_at <= starts_at:
-        message = translate("featured-window-inverted")
+        message = gettext("ends_at must be after starts_at.")
         raise InvalidInput.for_field(["body", "ends_at"], message, "window_inverted")
 
 
@@ -228,20 +228,31 @@ def entry_state(
     return FeaturedState.ACTIVE, None
 
 
+_HIDDEN_REASONS = {
+    HiddenReason.PRODUCT_ARCHIVED: N_("the product is archived"),
+    HiddenReason.PRODUCT_DRAFT: N_("the product is a draft"),
+    HiddenReason.PRODUCT_IN_REVIEW: N_("the product waits for an admin's review"),
+    HiddenReason.PRODUCT_REMOVED: N_("an admin took the product down"),
+    HiddenReason.SELLER_PENDING: N_("the seller is not verified yet"),
+    HiddenReason.SELLER_REJECTED: N_("the seller was rejected"),
+    HiddenReason.SELLER_SUSPENDED: N_("the seller is suspended"),
+}
+
+
 def _state_text(entry: FeaturedEntry, state: FeaturedState, reason: HiddenReason | None) -> str:
     """The state in the request's language, times in WIB."""
     language = current_language.get()
     if state is FeaturedState.HIDDEN and reason is not None:
-        return translate("featured.state.hidden", reason=translate(f"featured.reason.{reason}"))
+        return gettext("Hidden: %(reason)s", reason=gettext(_HIDDEN_REASONS[reason]))
     if state is FeaturedState.SCHEDULED and entry.starts_at is not None:
-        return translate(
-            "featured.state.scheduled", starts_at=format_wib(entry.starts_at, language)
+        return gettext(
+            "Scheduled from %(starts_at)s", starts_at=format_wib(entry.starts_at, language)
         )
     if state is FeaturedState.EXPIRED and entry.ends_at is not None:
-        return translate("featured.state.expired", ends_at=format_wib(entry.ends_at, language))
+        return gettext("Ended %(ends_at)s", ends_at=format_wib(entry.ends_at, language))
     if entry.ends_at is not None:
-        return translate("featured.state.active-until", ends_at=format_wib(entry.ends_at, language))
-    return translate("featured.state.active")
+        return gettext("Showing until %(ends_at)s", ends_at=format_wib(entry.ends_at, language))
+    return gettext("Showing now")
 
 
 def _entry_read(row: RowMapping, now: datetime) -> FeaturedEntryRead:

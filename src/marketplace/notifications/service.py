@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.core.i18n import Language
+from marketplace.core.i18n import Language, language_scope
 from marketplace.core.templating import environment
 from marketplace.db.session import after_commit
 from marketplace.notifications.models import OutboxEmail
@@ -23,12 +23,14 @@ class RenderedEmail:
 
 
 def render_email(template: str, language: Language, context: dict[str, Any]) -> RenderedEmail:
-    """``templates/email/<template>.txt`` and ``.html``; the first text line is the subject."""
+    """``templates/email/<template>.txt`` and ``.html`` in the recipient's ``language`` (not
+    the request's); the first text line is the subject."""
     env = environment()
     values = {**context, "lang": language.value}
-    text = env.get_template(f"email/{template}.txt").render(values)
+    with language_scope(language):
+        text = env.get_template(f"email/{template}.txt").render(values)
+        html = env.get_template(f"email/{template}.html").render(values)
     subject, _, body = text.partition("\n")
-    html = env.get_template(f"email/{template}.html").render(values)
     return RenderedEmail(subject=subject.strip(), text=body.lstrip("\n"), html=html)
 
 

@@ -12,7 +12,7 @@ from marketplace.catalog.service import VariantForSale
 from marketplace.config import Settings
 from marketplace.core.errors import InvalidInput, TooManyRequests
 from marketplace.core.formatting import format_rupiah
-from marketplace.core.i18n import translate
+from marketplace.core.i18n import gettext
 from marketplace.core.rate_limit import RateLimiter
 from marketplace.orders.models import Order, PaymentMethod
 from marketplace.orders.schemas import OrderCreate
@@ -43,7 +43,10 @@ def check_quantity_caps(body: OrderCreate, variants: dict[uuid.UUID, VariantForS
     for index, line in enumerate(body.items):
         variant = variants[line.variant_id]
         if per_product[variant.product_id] > variant.max_quantity_per_order:
-            message = translate("quantity-over-cap", max_quantity=variant.max_quantity_per_order)
+            message = gettext(
+                "At most %(max_quantity)s per order for this product.",
+                max_quantity=variant.max_quantity_per_order,
+            )
             errors.append(
                 {
                     "loc": ["body", "items", index, "quantity"],
@@ -55,8 +58,7 @@ def check_quantity_caps(body: OrderCreate, variants: dict[uuid.UUID, VariantForS
         raise InvalidInput(errors=errors)
 
 
-def _refuse_cod(detail_key: str, error_type: str, **params: object) -> InvalidInput:
-    message = translate(detail_key, **params)
+def _refuse_cod(message: str, error_type: str) -> InvalidInput:
     return InvalidInput(
         message, errors=[{"loc": ["body", "payment_method"], "msg": message, "type": error_type}]
     )
@@ -66,13 +68,21 @@ def check_cash_on_delivery_buyer(body: OrderCreate, buyer: User | None) -> None:
     if body.payment_method is not PaymentMethod.COD:
         return
     if buyer is None or not buyer.email_verified:
-        raise _refuse_cod("cod-needs-verified-buyer.detail", "cod_needs_verified_buyer")
+        raise _refuse_cod(
+            gettext(
+                "Cash on delivery is only for signed-in buyers with a confirmed e-mail address."
+            ),
+            "cod_needs_verified_buyer",
+        )
 
 
 def check_cash_on_delivery_total(settings: Settings, order: Order) -> None:
     if order.payment_method is PaymentMethod.COD and order.total > settings.cod_max_total:
         raise _refuse_cod(
-            "cod-total-too-high.detail",
+            gettext(
+                "Cash on delivery is only for totals up to %(max_total)s; "
+                "choose another payment method.",
+                max_total=format_rupiah(settings.cod_max_total),
+            ),
             "cod_total_too_high",
-            max_total=format_rupiah(settings.cod_max_total),
         )

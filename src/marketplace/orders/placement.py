@@ -19,7 +19,7 @@ from marketplace.catalog.service import VariantForSale
 from marketplace.config import Settings
 from marketplace.core.errors import InvalidInput
 from marketplace.core.formatting import WIB
-from marketplace.core.i18n import Language, current_language, translate
+from marketplace.core.i18n import Language, current_language, gettext
 from marketplace.core.rate_limit import RateLimiter
 from marketplace.core.security import hash_opaque_token
 from marketplace.db.base import new_id, utcnow
@@ -129,23 +129,35 @@ async def _check_lines(session: AsyncSession, body: OrderCreate) -> dict[uuid.UU
     seen: set[uuid.UUID] = set()
     for index, line in enumerate(body.items):
         if line.variant_id in seen:
-            errors.append(_line_error(index, "duplicate-line", "duplicate_line"))
+            errors.append(
+                _line_error(
+                    index,
+                    gettext("This variant is already on another line; combine the quantities."),
+                    "duplicate_line",
+                )
+            )
         seen.add(line.variant_id)
     variants = await catalog_service.variants_for_sale(session, list(seen))
     for index, line in enumerate(body.items):
         variant = variants.get(line.variant_id)
         if variant is None or not variant.purchasable:
-            errors.append(_line_error(index, "variant-unavailable", "variant_unavailable"))
+            errors.append(
+                _line_error(
+                    index,
+                    gettext("This variant does not exist or is not on sale."),
+                    "variant_unavailable",
+                )
+            )
     if errors:
         raise InvalidInput(errors=errors)
     checkout_rules.check_quantity_caps(body, variants)
     return variants
 
 
-def _line_error(index: int, message_key: str, error_type: str) -> dict[str, object]:
+def _line_error(index: int, message: str, error_type: str) -> dict[str, object]:
     return {
         "loc": ["body", "items", index, "variant_id"],
-        "msg": translate(message_key),
+        "msg": message,
         "type": error_type,
     }
 

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.catalog import service as catalog_service
 from marketplace.core.errors import InvalidInput
-from marketplace.core.i18n import translate
+from marketplace.core.i18n import gettext
 from marketplace.orders import repository
 from marketplace.orders.models import ShippingMethod, ShippingRate
 from marketplace.orders.schemas import ShippingAddress, ShippingRateTable
@@ -61,8 +61,10 @@ def _in_province(province: str) -> bool:
 
 
 def _region_mismatch(address: ShippingAddress) -> InvalidInput:
-    message = translate(
-        "region-address-mismatch", region_code=address.region_code, city=address.city[:80]
+    message = gettext(
+        "region_code %(region_code)s does not match the address's city '%(city)s'.",
+        region_code=address.region_code,
+        city=address.city[:80],
     )
     errors = [
         {"loc": ["body", "shipping_address", field], "msg": message, "type": "region_mismatch"}

@@ -7,7 +7,7 @@ from typing import Any
 
 from marketplace.config import Settings, UniqueCodeBooking
 from marketplace.core.formatting import format_rupiah
-from marketplace.core.i18n import Language
+from marketplace.core.i18n import Language, gettext_in
 from marketplace.orders.models import PaymentMethod
 from marketplace.payments import qris, repository
 from marketplace.payments.models import Payment
@@ -20,18 +20,16 @@ def bank_transfer_instructions(
     settings: Settings, amount: int, reference: str, language: Language
 ) -> dict[str, Any]:
     """What the buyer needs to pay by transfer; the reference identifies the order."""
-    if language is Language.ENGLISH:
-        text = (
-            f"Transfer exactly {format_rupiah(amount)} to {settings.bank_transfer_bank_name} "
-            f"account {settings.bank_transfer_account_number} "
-            f"({settings.bank_transfer_account_holder}) with reference {reference}."
-        )
-    else:
-        text = (
-            f"Transfer tepat {format_rupiah(amount)} ke rekening "
-            f"{settings.bank_transfer_bank_name} {settings.bank_transfer_account_number} "
-            f"a.n. {settings.bank_transfer_account_holder} dengan berita {reference}."
-        )
+    text = gettext_in(
+        language,
+        "Transfer exactly %(amount)s to %(bank_name)s account %(account_number)s "
+        "(%(account_holder)s) with reference %(reference)s.",
+        amount=format_rupiah(amount),
+        bank_name=settings.bank_transfer_bank_name,
+        account_number=settings.bank_transfer_account_number,
+        account_holder=settings.bank_transfer_account_holder,
+        reference=reference,
+    )
     return {
         "bank_name": settings.bank_transfer_bank_name,
         "account_number": settings.bank_transfer_account_number,
@@ -61,13 +59,9 @@ def describe(settings: Settings, payment: Payment, total: int, language: Languag
 
 
 def qris_instructions(amount: int, reference: str, language: Language) -> dict[str, Any]:
-    if language is Language.ENGLISH:
-        text = (
-            f"Scan the QRIS code with any banking or e-wallet app and pay {format_rupiah(amount)}."
-        )
-    else:
-        text = (
-            f"Pindai kode QRIS dengan aplikasi bank atau dompet digital mana pun dan bayar "
-            f"{format_rupiah(amount)}."
-        )
+    text = gettext_in(
+        language,
+        "Scan the QRIS code with any banking or e-wallet app and pay %(amount)s.",
+        amount=format_rupiah(amount),
+    )
     return {"amount": amount, "currency": "IDR", "reference": reference, "text": text}

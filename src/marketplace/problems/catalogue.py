@@ -3,11 +3,24 @@ statuses, with its texts in both languages: the pages at each problem ``type`` r
 
 from __future__ import annotations
 
-import string
+import re
 from dataclasses import dataclass
 
-from marketplace.core.errors import _GENERIC_TITLE_BY_STATUS, AppError
-from marketplace.core.i18n import MESSAGES, Language, translate_to
+from marketplace.core.errors import _GENERIC_TITLE_BY_STATUS, AppError, problem_title
+from marketplace.core.i18n import N_, Language, catalog, gettext_in
+from marketplace.core.problem_texts import PROBLEM_DETAILS
+
+_WHAT_TO_DO_BY_STATUS_CLASS = {
+    4: N_(
+        "This request was not carried out and nothing changed. Correct it as described above "
+        "(and in the 'errors' field, when present), then send it again."
+    ),
+    5: N_(
+        "The server could not complete this request. Try again later; if it keeps happening, "
+        "quote the answer's 'request_id' when contacting us."
+    ),
+}
+_PLACEHOLDER = re.compile(r"%\(\w+\)s")
 
 # Problems answered outside an AppError subclass (handlers, health checks).
 _EXTRA_PROBLEMS = {"internal-error": 500, "not-ready": 503, "method-not-allowed": 405}
@@ -34,18 +47,15 @@ def problem_statuses() -> dict[str, int]:
 
 
 def describe(slug: str, status: int, language: Language) -> ProblemText:
-    title_key = slug if slug in MESSAGES else _GENERIC_TITLE_BY_STATUS.get(status, "internal-error")
-    title = _without_placeholders(MESSAGES[title_key][language is Language.ENGLISH])
-    status_key = f"problem-page.status.{status // 100}xx"
-    explanation = translate_to(language, status_key)
-    detail_key = f"{slug}.detail"
-    if detail_key in MESSAGES:
-        detail = _without_placeholders(MESSAGES[detail_key][language is Language.ENGLISH])
-        explanation = f"{detail} {explanation}"
+    title = _without_placeholders(catalog(language).gettext(problem_title(slug, status)))
+    explanation = gettext_in(language, _WHAT_TO_DO_BY_STATUS_CLASS[status // 100])
+    detail = PROBLEM_DETAILS.get(slug)
+    if detail is not None:
+        text = _without_placeholders(catalog(language).gettext(detail))
+        explanation = f"{text} {explanation}"
     return ProblemText(slug, status, title, explanation)
 
 
-def _without_placeholders(template: str) -> str:
-    """A message template shown without its request's values: ``{seconds}`` becomes ``…``."""
-    parts = string.Formatter().parse(template)
-    return "".join(literal + ("…" if field is not None else "") for literal, field, _, _ in parts)
+def _without_placeholders(text: str) -> str:
+    """A message shown without its request's values: ``%(seconds)s`` becomes ``…``."""
+    return _PLACEHOLDER.sub("…", text)

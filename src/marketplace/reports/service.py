@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.core.errors import InvalidInput
 from marketplace.core.formatting import WIB
-from marketplace.core.i18n import Language, translate, translate_to
+from marketplace.core.i18n import N_, Language, gettext, gettext_in
 from marketplace.db.base import utcnow
 from marketplace.reports import repository
 from marketplace.reports.periods import Cover, cover, month_label, next_month
@@ -107,17 +107,19 @@ def date_range(first: date | None, last: date | None) -> DateRange:
     for name, value in (("from", first), ("to", last)):
         if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
             raise InvalidInput.for_field(
-                ("query", name), translate("reports.range-out-of-bounds"), "value_error"
+                ("query", name),
+                gettext("Report dates must be between the years 2000 and 2100."),
+                "value_error",
             )
     last = last or today_wib()
     first = first or next_month(last.replace(day=1, year=last.year - 1))
     if first > last:
         raise InvalidInput.for_field(
-            ("query", "from"), translate("reports.range-inverted"), "value_error"
+            ("query", "from"), gettext("from must be on or before to."), "value_error"
         )
     if (last - first).days > MAX_RANGE_DAYS:
         raise InvalidInput.for_field(
-            ("query", "to"), translate("reports.range-too-long"), "value_error"
+            ("query", "to"), gettext("A report covers at most five years."), "value_error"
         )
     return DateRange(first, last)
 
@@ -140,7 +142,7 @@ async def sales_report(
     items.sort(key=lambda row: row.key if group_by in TIME_GROUPS else (-row.gross, row.label))
     [total_sums] = await repository.sums(session, "total", periods, seller_id)
     [total_buyers] = await repository.buyers(session, "total", period.first, period.last, seller_id)
-    totals = _figures("total", translate_to(language, "reports.total"), total_sums, total_buyers)
+    totals = _figures("total", gettext_in(language, "Total"), total_sums, total_buyers)
     new_sellers, new_products = (0, 0)
     if seller_id is None:
         new_sellers, new_products = await repository.new_sellers_and_products(
@@ -196,13 +198,20 @@ def _key_text(raw: Any) -> str:
     return str(raw)
 
 
+_SELLER_KINDS = {
+    "community_group": N_("Community group"),
+    "cooperative": N_("Cooperative"),
+    "umkm": N_("Small business (UMKM)"),
+}
+
+
 def _label(group_by: GroupBy, raw: Any, names: dict[Any, str], language: Language) -> str:
     if group_by is GroupBy.MONTH:
         return month_label(_as_date(raw), language)
     if group_by is GroupBy.WEEK:
-        return translate_to(language, "reports.week-of", day=_as_date(raw).isoformat())
+        return gettext_in(language, "Week of %(day)s", day=_as_date(raw).isoformat())
     if group_by is GroupBy.SELLER_KIND:
-        return translate_to(language, f"reports.kind.{raw}")
+        return gettext_in(language, _SELLER_KINDS[str(raw)])
     return names.get(raw, str(raw))
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from marketplace.catalog import service as catalog_service
 from marketplace.core.cache import ResponseCache, VersionMemo
 from marketplace.core.formatting import format_rupiah
-from marketplace.core.i18n import Language, translate_to
+from marketplace.core.i18n import Language, gettext_in, language_scope
 from marketplace.core.templating import environment, templates_dir
 from marketplace.featured.rendering import RenderedPage, Theme
 from marketplace.reports import answers, charts, suppression
@@ -63,36 +63,33 @@ async def _html(session: AsyncSession, page: StatsPage, today: date) -> str:
     language = page.language
     period = page.period(today)
     summary = await suppression.public_summary(session, period, language)
-
-    def t(key: str, **params: object) -> str:
-        return translate_to(language, key, **params)
-
-    withheld = t("reports.withheld")
+    withheld = gettext_in(language, "withheld (fewer than 5 buyers)")
     regions = await _region_bars(session, summary.tables[GroupBy.REGION], withheld)
     months, month_rows = _month_line(summary.tables[GroupBy.MONTH], period, language, withheld)
-    return (
-        environment()
-        .get_template("embed/stats.html")
-        .render(
-            t=t,
-            lang=language.value,
-            theme=page.theme.value,
-            styles=STYLES,
-            title=t("reports.embed-title"),
-            intro=t(
-                "reports.embed-intro",
-                first=month_label(period.first, language),
-                last=month_label(period.last, language),
-            ),
-            totals=summary.totals,
-            rupiah=format_rupiah,
-            number=_count,
-            regions=regions,
-            months=months,
-            month_rows=month_rows,
-            width=charts.WIDTH,
+    with language_scope(language):
+        return (
+            environment()
+            .get_template("embed/stats.html")
+            .render(
+                lang=language.value,
+                theme=page.theme.value,
+                styles=STYLES,
+                title=gettext_in(language, "Economic impact"),
+                intro=gettext_in(
+                    language,
+                    "Sales of Bangka Belitung community products, %(first)s to %(last)s.",
+                    first=month_label(period.first, language),
+                    last=month_label(period.last, language),
+                ),
+                totals=summary.totals,
+                rupiah=format_rupiah,
+                number=_count,
+                regions=regions,
+                months=months,
+                month_rows=month_rows,
+                width=charts.WIDTH,
+            )
         )
-    )
 
 
 async def _region_bars(

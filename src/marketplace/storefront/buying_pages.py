@@ -14,6 +14,7 @@ from marketplace.catalog.dependencies import Storage
 from marketplace.config import Settings
 from marketplace.core.dependencies import AppSettings, ClientAddress, Limiter
 from marketplace.core.errors import AppError
+from marketplace.core.i18n import gettext_in
 from marketplace.core.web_session import CSRF_FIELD, require_csrf, require_same_origin
 from marketplace.db.session import DbSession, rollback
 from marketplace.media.storage import MediaStorage
@@ -204,7 +205,13 @@ async def place_order(
     regions = (await service.catalogue(session)).regions
     body = checkout.order_body(form, priced, regions, language)
     if body is None or priced.unavailable:
-        message = page.t("storefront.cart-changed") if priced.unavailable else None
+        message = (
+            gettext_in(
+                page.language, "Some items in your cart are no longer for sale and were left out."
+            )
+            if priced.unavailable
+            else None
+        )
         return await _checkout_page(session, storage, settings, page, visitor, form, key, message)
     request = IdempotentRequest(
         caller=idempotency.caller_of(visitor.user.id if visitor.user else None),

@@ -24,7 +24,7 @@ async def page_language(
     lang: Annotated[str | None, Query(max_length=5, description="`id` (default) or `en`")] = None,
 ) -> Language:
     """English only when asked for; anything else reads as Indonesian (never a 422 page)."""
-    language = Language.ENGLISH if lang == "en" else Language.INDONESIAN
+    language = Language.ENGLISH if lang == Language.ENGLISH.value else Language.INDONESIAN
     current_language.set(language)
     return language
 

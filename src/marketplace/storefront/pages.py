@@ -18,7 +18,7 @@ from marketplace.core.cache import ResponseCache
 from marketplace.core.dependencies import AppSettings
 from marketplace.core.errors import AppError, NotFound
 from marketplace.core.formatting import format_rupiah
-from marketplace.core.i18n import Language
+from marketplace.core.i18n import Language, gettext_in
 from marketplace.core.schemas import Page
 from marketplace.db.base import utcnow
 from marketplace.db.session import DbSession
@@ -149,7 +149,12 @@ async def product(
         subtitle = f"{format_rupiah(view.product.price)} · {view.seller.name}"
         og_image = await sharing.og_image_url(storage, view.product, subtitle)
         catalogue = await service.catalogue(session)
-        message = page.t("storefront.whatsapp-message", title=view.product.title, url=own_url)
+        message = gettext_in(
+            page.language,
+            "Hello, I am interested in %(title)s (%(url)s)",
+            title=view.product.title,
+            url=own_url,
+        )
         return rendering.render(
             "product.html",
             page,
@@ -192,7 +197,9 @@ async def seller(
         found = await service.public_seller(session, slug)
         query = ProductQuery(seller=str(found.id), limit=service.PAGE_SIZE, cursor=cursor)
         catalogue = await service.catalogue(session)
-        message = page.t("storefront.whatsapp-seller", seller=found.name)
+        message = gettext_in(
+            page.language, "Hello %(seller)s, I have a question.", seller=found.name
+        )
         return rendering.render(
             "seller.html",
             page,
@@ -270,8 +277,8 @@ def not_found(settings: Settings, storage: MediaStorage, language: Language) -> 
     html = rendering.render(
         "message.html",
         page,
-        heading=page.t("storefront.not-found"),
-        text=page.t("storefront.not-found.detail"),
+        heading=gettext_in(page.language, "Page not found"),
+        text=gettext_in(page.language, "This page does not exist or you may not see it."),
         noindex=True,
     )
     return rendering.private_response(settings, storage, html, language, status_code=404)

@@ -18,11 +18,12 @@ from starlette.responses import Response
 
 from marketplace.config import Settings
 from marketplace.core.cache import ResponseCache
-from marketplace.core.i18n import Language, translate_to
+from marketplace.core.i18n import Language, language_scope
 from marketplace.core.templating import environment, templates_dir
 from marketplace.featured.content_policy import etag_matches
 from marketplace.featured.rendering import RenderedPage
 from marketplace.media.storage import MediaStorage
+from marketplace.storefront import labels
 
 PUBLIC_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300"
 PRIVATE_CACHE_CONTROL = "private, no-store"
@@ -87,9 +88,6 @@ class PageContext:
     path: str
     query: dict[str, str] = field(default_factory=dict)
 
-    def t(self, key: str, **params: object) -> str:
-        return translate_to(self.language, key, **params)
-
     def url(self, path: str, **params: object) -> str:
         """An address on this site in the page's language (``lang=en`` carried along)."""
         values = {k: str(v) for k, v in params.items() if v is not None and v != ""}
@@ -104,6 +102,17 @@ class PageContext:
     def canonical(self) -> str:
         return self.absolute(self.path, **self.query)
 
+    def form_language(self) -> str | None:
+        """The ``lang`` a GET form carries so its answer keeps this page's language."""
+        return "en" if self.language is Language.ENGLISH else None
+
+    def other_language_code(self) -> str:
+        return "id" if self.language is Language.ENGLISH else "en"
+
+    def other_language_name(self) -> str:
+        """The switch's label, in the language it leads to."""
+        return "Bahasa Indonesia" if self.language is Language.ENGLISH else "English"
+
     def other_language(self) -> str:
         """This page in the other language."""
         values = dict(self.query)
@@ -114,20 +123,22 @@ class PageContext:
 
 
 def render(template: str, page: PageContext, **context: Any) -> str:
-    return (
-        environment()
-        .get_template(f"storefront/{template}")
-        .render(
-            t=page.t,
-            url=page.url,
-            absolute=page.absolute,
-            page=page,
-            lang=page.language.value,
-            styles=STYLES,
-            share_script=SHARE_SCRIPT,
-            **context,
+    """The page in ``page.language``: its texts through gettext (``_()``) in that language."""
+    with language_scope(page.language):
+        return (
+            environment()
+            .get_template(f"storefront/{template}")
+            .render(
+                url=page.url,
+                absolute=page.absolute,
+                page=page,
+                lang=page.language.value,
+                labels=labels,
+                styles=STYLES,
+                share_script=SHARE_SCRIPT,
+                **context,
+            )
         )
-    )
 
 
 async def cached(
