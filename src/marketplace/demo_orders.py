@@ -16,9 +16,9 @@ from marketplace.core.rate_limit import RateLimiter
 from marketplace.orders import lifecycle, placement
 from marketplace.orders import service as orders_service
 from marketplace.orders.idempotency import IdempotentRequest, body_hash, caller_of
-from marketplace.orders.models import PaymentMethod
 from marketplace.orders.schemas import Buyer, OrderCreate, OrderLine, ShippingAddress
 from marketplace.payments import service as payments_service
+from marketplace.payments.models import PaymentMethod
 from marketplace.payments.service import PaymentRuntime
 from marketplace.payments.stripe_gateway import StripeGateway
 

@@ -30,14 +30,14 @@ from marketplace.media.images import WEBP_CONTENT_TYPE
 from marketplace.media.storage import MediaStorage, read_local
 from marketplace.orders import desk as orders_desk
 from marketplace.orders.dependencies import OrderToken
-from marketplace.orders.models import OrderStatus, PaymentMethod, PaymentStatus
+from marketplace.orders.models import OrderStatus, PaymentStatus
 from marketplace.orders.repository import OrderFilters
 from marketplace.orders.schemas import OrderRead
 from marketplace.payments import desk as payments_desk
 from marketplace.payments import proofs, qris
 from marketplace.payments import service as payments_service
 from marketplace.payments.bank_statements import StatementFormat
-from marketplace.payments.models import PaymentAttemptStatus
+from marketplace.payments.models import PaymentAttemptStatus, PaymentMethod
 
 router = APIRouter(tags=["orders"])
 admin_router = APIRouter(prefix="/admin", tags=["admin"])

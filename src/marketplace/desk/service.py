@@ -32,13 +32,12 @@ from marketplace.desk.schemas import (
 from marketplace.media.storage import MediaStorage
 from marketplace.orders import desk as orders_desk
 from marketplace.orders import service as orders_service
-from marketplace.orders.exceptions import PaymentNotFound
-from marketplace.orders.models import PaymentMethod
 from marketplace.payments import desk as payments_desk
 from marketplace.payments import proofs
 from marketplace.payments import service as payments_service
 from marketplace.payments.bank_statements import StatementFormat
-from marketplace.payments.models import PaymentAttemptStatus
+from marketplace.payments.exceptions import PaymentNotFound
+from marketplace.payments.models import PaymentAttemptStatus, PaymentMethod
 from marketplace.payments.service import PaymentRuntime
 from marketplace.payments.statement_matching import LineMatch, Outcome
 from marketplace.payments.stripe_gateway import StripeGateway

@@ -13,9 +13,9 @@ from marketplace.core.schemas import Page
 from marketplace.db.base import parse_id
 from marketplace.orders import repository
 from marketplace.orders.exceptions import OrderNotFound
+from marketplace.orders.reading import order_read, orders_read
 from marketplace.orders.repository import OrderFilters
 from marketplace.orders.schemas import OrderRead
-from marketplace.orders.service import order_read, orders_read
 from marketplace.orders.settlement import settle_successful_payment
 from marketplace.payments import service as payments_service
 from marketplace.payments.models import Payment, PaymentAttemptStatus

@@ -20,14 +20,13 @@ from marketplace.orders.exceptions import (
 from marketplace.orders.models import (
     Order,
     OrderStatus,
-    PaymentMethod,
     PaymentStatus,
     SellerOrder,
     SellerOrderStatus,
 )
 from marketplace.payments import escrow, ledger
 from marketplace.payments import service as payments_service
-from marketplace.payments.models import SettlementTrigger
+from marketplace.payments.models import PaymentMethod, SettlementTrigger
 
 ORDER_FLOW: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.PENDING: frozenset({OrderStatus.PROCESSING, OrderStatus.CANCELLED}),

@@ -24,21 +24,22 @@ from marketplace.core.rate_limit import RateLimiter
 from marketplace.core.security import hash_opaque_token
 from marketplace.db.base import new_id, utcnow
 from marketplace.orders import checkout_rules, idempotency, lifecycle, notices, shipping
-from marketplace.orders.exceptions import InsufficientStock, PaymentProviderUnavailable
+from marketplace.orders.exceptions import InsufficientStock
 from marketplace.orders.idempotency import IdempotentRequest
 from marketplace.orders.models import (
     IdempotencyRecord,
     Order,
     OrderItem,
     OrderStatus,
-    PaymentMethod,
     PaymentStatus,
     SellerOrder,
     SellerOrderStatus,
 )
+from marketplace.orders.reading import order_read
 from marketplace.orders.schemas import OrderCreate, OrderRead
-from marketplace.orders.service import order_read
+from marketplace.payments import method_rules
 from marketplace.payments import service as payments_service
+from marketplace.payments.models import PaymentMethod
 
 # Letters and digits nobody confuses when reading an order number over the phone.
 _NUMBER_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"
@@ -90,19 +91,15 @@ async def place_order(
     record = await idempotency.claim(session, request)
     if record is not None:
         return _replay(settings, record)
-    if (
-        body.payment_method is PaymentMethod.STRIPE
-        and not settings.stripe_secret_key.get_secret_value()
-    ):
-        raise PaymentProviderUnavailable()
-    checkout_rules.check_cash_on_delivery_buyer(body, buyer)
+    method_rules.check_method_available(settings, body.payment_method)
+    method_rules.check_cash_on_delivery_buyer(body.payment_method, buyer)
     await checkout_rules.count_order_attempt(
         checkout.limiter, settings, body, checkout.client_address
     )
     variants = await _check_lines(session, body)
     region_code = await shipping.destination_region(session, body.shipping_address)
     order = await _create_order(session, settings, buyer, body, variants, region_code)
-    checkout_rules.check_cash_on_delivery_total(settings, order)
+    method_rules.check_cash_on_delivery_total(settings, order.payment_method, order.total)
     instructions = await _start_payment(session, settings, order)
     await notices.buyer_order_placed(
         session, order, instructions, order_page_url(settings, order, buyer)

@@ -6,10 +6,10 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.orders import lifecycle, repository
-from marketplace.orders.models import Order, PaymentMethod, PaymentStatus, SellerOrder
+from marketplace.orders.models import Order, PaymentStatus, SellerOrder
 from marketplace.payments import ledger
 from marketplace.payments import service as payments_service
-from marketplace.payments.models import Payment
+from marketplace.payments.models import Payment, PaymentMethod
 
 
 async def _refund_source(session: AsyncSession, order: Order) -> Payment | None:

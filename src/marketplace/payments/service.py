@@ -18,13 +18,13 @@ from marketplace.core.pagination import CursorCodec, parse_time_and_id, split_pa
 from marketplace.core.schemas import Page
 from marketplace.db.base import utcnow
 from marketplace.db.session import after_rollback
-from marketplace.orders.models import PaymentMethod
 from marketplace.payments import instructions, repository, transfer_codes
 from marketplace.payments.exceptions import QrisUnavailable
 from marketplace.payments.models import (
     Payment,
     PaymentAnomaly,
     PaymentAttemptStatus,
+    PaymentMethod,
     Refund,
     RefundStatus,
 )
@@ -263,6 +263,18 @@ async def refund(
     )
     await session.flush()
     return record
+
+
+async def record_external_refund(session: AsyncSession, payment: Payment, amount: int) -> bool:
+    """A refund made outside the app (Stripe's dashboard) is recorded on the payment;
+    returns whether the payment is now refunded in full."""
+    payment.refunded_amount = min(payment.amount, payment.refunded_amount + amount)
+    fully = payment.refunded_amount >= payment.amount
+    payment.status = (
+        PaymentAttemptStatus.REFUNDED if fully else PaymentAttemptStatus.PARTIALLY_REFUNDED
+    )
+    await session.flush()
+    return fully
 
 
 async def paid_payment_of(session: AsyncSession, order_id: uuid.UUID) -> Payment | None:

@@ -21,7 +21,7 @@ from marketplace.orders import idempotency, placement
 from marketplace.orders import service as orders_service
 from marketplace.orders.exceptions import OrderNotFound
 from marketplace.orders.idempotency import IdempotentRequest
-from marketplace.orders.models import PaymentMethod
+from marketplace.payments.models import PaymentMethod
 from marketplace.storefront import checkout, rendering, service
 from marketplace.storefront.cart import MAX_QUANTITY
 from marketplace.storefront.checkout import CheckoutForm
