@@ -250,13 +250,13 @@ def export_products(
     ] = False,
 ) -> None:
     """Write all of a seller's products, any status, as CSV or XLSX: one row per variant."""
-    from marketplace.catalog import csv_transfer  # noqa: PLC0415
+    from marketplace.catalog import product_export  # noqa: PLC0415
 
     workbook = file_format is ExportFormat.XLSX
     if workbook and output is None:
         _fail("an XLSX workbook is binary: give --output FILE.xlsx")
     content = asyncio.run(
-        csv_transfer.run_export(
+        product_export.run_export(
             get_settings(),
             seller,
             workbook=workbook,

@@ -18,8 +18,8 @@ from marketplace.config import Settings
 from marketplace.core.security import PasswordHashing
 from marketplace.db.base import utcnow
 from marketplace.db.session import create_engine, create_sessionmaker
-from marketplace.demo_catalog import DemoProduct, demo_products, draw_product_picture
-from marketplace.demo_orders import seed_featured, seed_orders
+from marketplace.demo.catalog import DemoProduct, demo_products, draw_product_picture
+from marketplace.demo.orders import seed_featured, seed_orders
 from marketplace.media.storage import storage_from_settings
 from marketplace.sellers import service as sellers_service
 from marketplace.sellers.models import Seller, SellerKind, SellerStatus
