@@ -13,15 +13,20 @@ from marketplace.orders.models import (
     Order,
     SellerOrder,
 )
+from marketplace.payments.service import PaymentRuntime
 
 
 async def cancel_as_buyer(
-    session: AsyncSession, viewer: User | None, order_id: str, order_token: str | None
+    session: AsyncSession,
+    runtime: PaymentRuntime,
+    viewer: User | None,
+    order_id: str,
+    order_token: str | None,
 ) -> Order:
     order = await order_for_buyer(session, viewer, order_id, order_token, for_update=True)
     by_admin = viewer is not None and viewer.is_admin and not is_buyer(order, viewer, order_token)
     before = {"status": order.status.value, "payment_status": order.payment_status.value}
-    await lifecycle.cancel_order(session, order, "admin" if by_admin else "buyer")
+    await lifecycle.cancel_order(session, runtime, order, "admin" if by_admin else "buyer")
     if by_admin and viewer is not None:
         await audit_service.record_admin_action(
             session,
@@ -36,13 +41,13 @@ async def cancel_as_buyer(
 
 
 async def cancel_seller_order(
-    session: AsyncSession, viewer: User, seller_order_id: str
+    session: AsyncSession, runtime: PaymentRuntime, viewer: User, seller_order_id: str
 ) -> tuple[Order, SellerOrder]:
     order, part, is_member = await seller_order_for(session, viewer, seller_order_id, None)
     if not (is_member or viewer.is_admin):
         raise Forbidden()
     before = {"status": part.status.value, "payment_status": order.payment_status.value}
-    await lifecycle.cancel_seller_order(session, order, part)
+    await lifecycle.cancel_seller_order(session, runtime, order, part)
     if not is_member:
         await audit_service.record_admin_action(
             session,

@@ -12,6 +12,7 @@ from marketplace.orders.models import (
     Order,
     SellerOrder,
 )
+from marketplace.payments.service import PaymentRuntime
 
 
 async def ship_seller_order(
@@ -25,13 +26,17 @@ async def ship_seller_order(
 
 
 async def deliver_seller_order(
-    session: AsyncSession, viewer: User | None, seller_order_id: str, order_token: str | None
+    session: AsyncSession,
+    runtime: PaymentRuntime,
+    viewer: User | None,
+    seller_order_id: str,
+    order_token: str | None,
 ) -> tuple[Order, SellerOrder]:
     """The seller's member marks it delivered (and for cash on delivery, the cash collected);
     the buyer confirms receipt, which releases the money to the seller."""
     order, part, is_member = await seller_order_for(session, viewer, seller_order_id, order_token)
     if is_member:
-        await lifecycle.deliver(session, order, part)
+        await lifecycle.deliver(session, runtime, order, part)
     elif is_buyer(order, viewer, order_token):
         await lifecycle.confirm_receipt(session, order, part)
     else:

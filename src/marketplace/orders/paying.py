@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.accounts.models import User
 from marketplace.audit import service as audit_service
-from marketplace.config import Settings
 from marketplace.core.errors import Forbidden
 from marketplace.db.base import parse_id
 from marketplace.orders import lifecycle, refunds, repository
@@ -26,9 +25,12 @@ from marketplace.payments import method_rules
 from marketplace.payments import service as payments_service
 from marketplace.payments.exceptions import PaymentNotFound
 from marketplace.payments.models import Payment, PaymentAttemptStatus, PaymentMethod
+from marketplace.payments.service import PaymentRuntime
 
 
-async def confirm_bank_transfer(session: AsyncSession, admin: User, payment_id: str) -> Payment:
+async def confirm_bank_transfer(
+    session: AsyncSession, runtime: PaymentRuntime, admin: User, payment_id: str
+) -> Payment:
     """An admin saw the money arrive (a transfer or QRIS): the payment is paid and the order
     starts processing (or, if it expired meanwhile, is revived or refunded; see
     ``settlement``)."""
@@ -47,7 +49,9 @@ async def confirm_bank_transfer(session: AsyncSession, admin: User, payment_id: 
         PaymentAttemptStatus.CANCELLED,
     ):
         raise OrderStatusConflict(params={"current": payment.status.value, "target": "paid"})
-    outcome = await settle_successful_payment(session, order, payment, confirmed_by=admin.id)
+    outcome = await settle_successful_payment(
+        session, runtime, order, payment, confirmed_by=admin.id
+    )
     await audit_service.record_admin_action(
         session,
         actor_id=admin.id,
@@ -66,13 +70,14 @@ async def confirm_bank_transfer(session: AsyncSession, admin: User, payment_id: 
 
 async def new_payment_attempt(
     session: AsyncSession,
-    settings: Settings,
+    runtime: PaymentRuntime,
     viewer: User | None,
     order_id: str,
     order_token: str | None,
     method: PaymentMethod,
 ) -> Payment:
     """Another way or another try to pay a pending order (the earlier open attempt is void)."""
+    settings = runtime.settings
     order = await order_for_buyer(session, viewer, order_id, order_token, for_update=True)
     if not is_buyer(order, viewer, order_token):
         raise Forbidden()  # an admin may see the order, but only its buyer pays for it
@@ -83,15 +88,13 @@ async def new_payment_attempt(
         order.payment_method = method
         return await payments_service.reuse_or_replace_card_payment(
             session,
-            payments_service.runtime_of(session),
+            runtime,
             order_id=order.id,
             order_number=order.number,
             amount=order.total,
         )
     if settings.stripe_secret_key.get_secret_value():
-        await payments_service.cancel_open_card_intent(
-            session, payments_service.runtime_of(session), order.id
-        )
+        await payments_service.cancel_open_card_intent(session, runtime, order.id)
     payment = await payments_service.start_offline_payment(
         session,
         settings,
@@ -109,13 +112,16 @@ async def new_payment_attempt(
 
 
 async def apply_successful_payment(
-    session: AsyncSession, payment: Payment, confirmed_by: uuid.UUID | None = None
+    session: AsyncSession,
+    runtime: PaymentRuntime,
+    payment: Payment,
+    confirmed_by: uuid.UUID | None = None,
 ) -> str:
     order = await lock_order(session, payment.order_id)
     if order is None:
         return "unknown_order"
     await session.refresh(payment)
-    return (await settle_successful_payment(session, order, payment, confirmed_by)).value
+    return (await settle_successful_payment(session, runtime, order, payment, confirmed_by)).value
 
 
 async def apply_external_refund(session: AsyncSession, payment: Payment, amount: int) -> None:
@@ -134,7 +140,12 @@ async def refundable_amount(session: AsyncSession, order: Order, part: SellerOrd
 
 
 async def refund_seller_order(
-    session: AsyncSession, order: Order, part: SellerOrder, amount: int, reference: str
+    session: AsyncSession,
+    runtime: PaymentRuntime,
+    order: Order,
+    part: SellerOrder,
+    amount: int,
+    reference: str,
 ) -> int:
     """Refund ``amount`` of one seller-order through its payment and debit its seller."""
-    return await refunds.refund_seller_order(session, order, part, amount, reference)
+    return await refunds.refund_seller_order(session, runtime, order, part, amount, reference)

@@ -40,6 +40,7 @@ from marketplace.orders.schemas import OrderCreate, OrderRead
 from marketplace.payments import method_rules
 from marketplace.payments import service as payments_service
 from marketplace.payments.models import PaymentMethod
+from marketplace.payments.service import PaymentRuntime
 
 # Letters and digits nobody confuses when reading an order number over the phone.
 _NUMBER_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"
@@ -79,6 +80,7 @@ class Checkout:
     """Who places the order and from where (the rate limits count per address and e-mail)."""
 
     settings: Settings
+    payments: PaymentRuntime
     limiter: RateLimiter
     buyer: User | None
     client_address: str
@@ -100,13 +102,13 @@ async def place_order(
     region_code = await shipping.destination_region(session, body.shipping_address)
     order = await _create_order(session, settings, buyer, body, variants, region_code)
     method_rules.check_cash_on_delivery_total(settings, order.payment_method, order.total)
-    instructions = await _start_payment(session, settings, order)
+    instructions = await _start_payment(session, checkout, order)
     await notices.buyer_order_placed(
         session, order, instructions, order_page_url(settings, order, buyer)
     )
     # Stock last: its row locks are then held only for the few statements before commit.
     await _reserve_stock(session, body)
-    response = await order_read(session, order)
+    response = await order_read(session, order, settings.public_url)
     await idempotency.remember(session, request, 201, response.model_dump(mode="json"), order.id)
     if buyer is None:
         response.access_token = guest_access_token(settings, order.id)
@@ -301,14 +303,15 @@ def _item(
 
 
 async def _start_payment(
-    session: AsyncSession, settings: Settings, order: Order
+    session: AsyncSession, checkout: Checkout, order: Order
 ) -> dict[str, object] | None:
     """Card: a PaymentIntent. Bank transfer: waits with instructions. Cash on delivery: goes
     straight to processing."""
+    settings = checkout.settings
     if order.payment_method is PaymentMethod.STRIPE:
         await payments_service.start_card_payment(
             session,
-            payments_service.runtime_of(session),
+            checkout.payments,
             order_id=order.id,
             order_number=order.number,
             amount=order.total,

@@ -89,24 +89,21 @@ def payment_read(payment: Payment | None, public_url: str = "") -> PaymentRead |
     )
 
 
-def public_url_of(session: AsyncSession) -> str:
-    runtime = payments_service.bound_runtime(session)
-    return runtime.settings.public_url if runtime is not None else ""
-
-
-async def order_read(session: AsyncSession, order: Order) -> OrderRead:
-    """The whole order as the contract shows it: three queries whatever its size."""
-    [read] = await orders_read(session, [order])
+async def order_read(session: AsyncSession, order: Order, public_url: str) -> OrderRead:
+    """The whole order as the contract shows it: three queries whatever its size.
+    ``public_url`` (the site's address) makes the QR code's image link absolute."""
+    [read] = await orders_read(session, [order], public_url)
     return read
 
 
-async def orders_read(session: AsyncSession, orders: Sequence[Order]) -> list[OrderRead]:
+async def orders_read(
+    session: AsyncSession, orders: Sequence[Order], public_url: str
+) -> list[OrderRead]:
     """Several orders in the full shape, still three queries in all (the admin desk's pages)."""
     order_ids = [order.id for order in orders]
     items = await repository.items_of(session, order_ids)
     parts = await repository.seller_orders_of(session, order_ids)
     payments = await payments_service.latest_payments(session, order_ids)
-    public_url = public_url_of(session)
     return [
         _order_read(
             order,

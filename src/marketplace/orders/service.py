@@ -31,7 +31,6 @@ from marketplace.orders.reading import (
     orders_read,
     payment_read,
     present_seller_order,
-    public_url_of,
     seller_name,
     seller_order_read,
 )
@@ -57,7 +56,6 @@ __all__ = [
     "orders_read",
     "payment_read",
     "present_seller_order",
-    "public_url_of",
     "refund_seller_order",
     "refundable_amount",
     "seller_name",
