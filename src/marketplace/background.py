@@ -30,7 +30,7 @@ class BackgroundWork:
         self._gateways = gateways
         self._interval = gateways.settings.background_interval_seconds
         self._task: asyncio.Task[None] | None = None
-        self._compliance = DailyComplianceSweep(sessionmaker)
+        self._compliance = DailyComplianceSweep(sessionmaker, gateways.mailer)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="marketplace-background")

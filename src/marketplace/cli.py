@@ -474,15 +474,12 @@ def compliance_sweep() -> None:
     """E-mail sellers whose P-IRT or halal certificate lapses within 30 days and put listings
     with a lapsed P-IRT back in review (daily; also run by ``serve``'s timer)."""
     from marketplace.catalog.tasks import sweep_compliance  # noqa: PLC0415
-    from marketplace.db.session import create_engine, create_sessionmaker  # noqa: PLC0415
+    from marketplace.gateways import started  # noqa: PLC0415
 
     async def run() -> int:
-        engine = create_engine(get_settings())
-        try:
-            report = await sweep_compliance(create_sessionmaker(engine))
+        async with started(get_settings()) as (sessionmaker, gateways):
+            report = await sweep_compliance(sessionmaker, gateways.mailer)
             return report.notices
-        finally:
-            await engine.dispose()
 
     console.print(f"[green]{asyncio.run(run())} expiry notices queued[/green]")
 
@@ -490,15 +487,12 @@ def compliance_sweep() -> None:
 @app.command("rebuild-reports")
 def rebuild_reports() -> None:
     """Build the economic reports' facts and rollups again from orders, payments and refunds."""
-    from marketplace.db.session import create_engine, create_sessionmaker  # noqa: PLC0415
+    from marketplace.gateways import started  # noqa: PLC0415
     from marketplace.reports.tasks import rebuild_reports as rebuild  # noqa: PLC0415
 
     async def run() -> bool:
-        engine = create_engine(get_settings())
-        try:
-            return await rebuild(create_sessionmaker(engine))
-        finally:
-            await engine.dispose()
+        async with started(get_settings()) as (sessionmaker, _gateways):
+            return await rebuild(sessionmaker)
 
     if not asyncio.run(run()):
         _fail("a report sweep is running; try again in a moment")
