@@ -82,9 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.password_hashing = PasswordHashing.from_settings(settings)
     app.state.rate_limiter = RateLimiter.from_settings(settings)
     # Built once; requests get them as dependencies, the background sweeps as arguments.
-    app.state.gateways = gateways = build_gateways(settings, app.state.sessionmaker)
-    app.state.media_storage = gateways.media
-    app.state.private_storage = gateways.private_media
+    app.state.gateways = build_gateways(settings, app.state.sessionmaker)
     app.state.response_cache = cache_from_settings(settings)
     app.state.version_memo = VersionMemo(settings.catalog_version_ttl_seconds)
 

@@ -48,7 +48,7 @@ MAX_STATEMENT_BYTES = 5 * 1024 * 1024
 
 
 async def private_storage(request: Request) -> MediaStorage:
-    storage: MediaStorage = request.app.state.private_storage
+    storage: MediaStorage = request.app.state.gateways.private_media
     return storage
 
 
