@@ -160,7 +160,7 @@ async def refund_parts(
     await session.refresh(order)
 
 
-async def _release_items(
+async def release_items(
     session: AsyncSession, seller_order_ids: Iterable[uuid.UUID], order: Order
 ) -> None:
     wanted = set(seller_order_ids)
@@ -193,7 +193,7 @@ async def cancel_order(
             {"status": SellerOrderStatus.CANCELLED, "cancelled_at": utcnow()},
         ):
             raise AlreadyShipped()
-    await _release_items(session, [part.id for part in open_parts], order)
+    await release_items(session, [part.id for part in open_parts], order)
     await payments_service.cancel_open_payments(session, runtime, order.id)
     refunded_before = await _refunded_so_far(session, order)
     if order.payment_status in (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED):
@@ -213,7 +213,7 @@ async def cancel_seller_order(
     await move_seller_order(
         session, seller_order, SellerOrderStatus.CANCELLED, cancelled_at=utcnow()
     )
-    await _release_items(session, [seller_order.id], order)
+    await release_items(session, [seller_order.id], order)
     parts = await seller_orders(session, order)
     if all(part.status is SellerOrderStatus.CANCELLED for part in parts):
         await move_order(
@@ -338,65 +338,3 @@ async def complete_if_all_delivered(session: AsyncSession, order: Order) -> None
         return
     if order.status is OrderStatus.PROCESSING:
         await move_order(session, order, OrderStatus.COMPLETED, completed_at=utcnow())
-
-
-async def expire(session: AsyncSession, runtime: PaymentRuntime, order: Order) -> bool:
-    """An unpaid order past its time gives its stock back. False when it was no longer pending
-    (paid or cancelled meanwhile): the conditional move decides who wins a race."""
-    if not await repository.move_order(
-        session,
-        order.id,
-        [OrderStatus.PENDING],
-        {"status": OrderStatus.CANCELLED, "cancelled_at": utcnow(), "cancel_reason": "expired"},
-    ):
-        return False
-    await session.refresh(order)
-    parts = await seller_orders(session, order)
-    for part in parts:
-        await repository.move_seller_order(
-            session,
-            part.id,
-            NOT_YET_SHIPPED,
-            {"status": SellerOrderStatus.CANCELLED, "cancelled_at": utcnow()},
-        )
-    await _release_items(session, [part.id for part in parts], order)
-    await payments_service.cancel_open_payments(session, runtime, order.id)
-    await notices.buyer_order_cancelled(session, order)
-    return True
-
-
-async def revive_paid_after_expiry(session: AsyncSession, order: Order) -> bool:
-    """Money arrived for an order that had expired: take its stock again if it is all there
-    and carry on (True), else leave it cancelled (False) so the caller refunds."""
-    if order.status is not OrderStatus.CANCELLED or order.cancel_reason != "expired":
-        return False
-    quantities: dict[uuid.UUID, int] = {}
-    for item in await repository.items_of(session, [order.id]):
-        quantities[item.variant_id] = quantities.get(item.variant_id, 0) + item.quantity
-    async with session.begin_nested() as savepoint:
-        if await catalog_service.reserve_stock(session, quantities):
-            await savepoint.rollback()
-            return False
-    if not await repository.move_order(
-        session,
-        order.id,
-        [OrderStatus.CANCELLED],
-        {
-            "status": OrderStatus.PROCESSING,
-            "cancelled_at": None,
-            "cancel_reason": None,
-            "expires_at": None,
-        },
-    ):
-        return False
-    await session.refresh(order)
-    for part in await seller_orders(session, order):
-        await repository.move_seller_order(
-            session,
-            part.id,
-            [SellerOrderStatus.CANCELLED],
-            {"status": SellerOrderStatus.TO_SHIP, "cancelled_at": None},
-        )
-        await session.refresh(part)
-        await notices.seller_has_order_to_ship(session, order, part)
-    return True

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.orders import lifecycle, notices, repository
+from marketplace.orders import expiry, lifecycle, notices, repository
 from marketplace.orders.models import Order, OrderStatus, PaymentStatus
 from marketplace.payments import service as payments_service
 from marketplace.payments.models import Payment, PaymentAttemptStatus
@@ -41,7 +41,7 @@ async def settle_successful_payment(
         await lifecycle.record_payment(session, runtime, order)
         await notices.buyer_payment_received(session, order, payment.amount)
         return Settlement.APPLIED
-    if order.status is OrderStatus.CANCELLED and await lifecycle.revive_paid_after_expiry(
+    if order.status is OrderStatus.CANCELLED and await expiry.revive_paid_after_expiry(
         session, order
     ):
         await lifecycle.record_payment(session, runtime, order)

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from marketplace.db.session import sweep_in_batches
 from marketplace.gateways import Gateways
-from marketplace.orders import lifecycle, notices, repository
+from marketplace.orders import expiry, lifecycle, notices, repository
 from marketplace.orders.models import Order
 from marketplace.payments import service as payments_service
 
@@ -36,7 +36,7 @@ async def expire_due_orders(
         expired = 0
         for order_id in ids:
             order = await repository.get_order(session, order_id)
-            if order is not None and await lifecycle.expire(session, gateways.payments, order):
+            if order is not None and await expiry.expire(session, gateways.payments, order):
                 expired += 1
         return expired
 
