@@ -250,13 +250,13 @@ def export_products(
     ] = False,
 ) -> None:
     """Write all of a seller's products, any status, as CSV or XLSX: one row per variant."""
-    from marketplace.catalog import csv_transfer  # noqa: PLC0415
+    from marketplace.catalog import product_export  # noqa: PLC0415
 
     workbook = file_format is ExportFormat.XLSX
     if workbook and output is None:
         _fail("an XLSX workbook is binary: give --output FILE.xlsx")
     content = asyncio.run(
-        csv_transfer.run_export(
+        product_export.run_export(
             get_settings(),
             seller,
             workbook=workbook,
@@ -279,16 +279,14 @@ def export_products(
 
 @app.command("expire-orders")
 def expire_orders() -> None:
-    """Cancel unpaid orders past their expiry and return their stock (for cron)."""
-    from marketplace.db.session import create_engine, create_sessionmaker  # noqa: PLC0415
+    """Cancel unpaid orders past their expiry and return their stock (for cron); open card
+    payments are cancelled at Stripe too, as the ``serve`` sweep does."""
+    from marketplace.gateways import started  # noqa: PLC0415
     from marketplace.orders.tasks import expire_due_orders  # noqa: PLC0415
 
     async def run() -> int:
-        engine = create_engine(get_settings())
-        try:
-            return await expire_due_orders(create_sessionmaker(engine))
-        finally:
-            await engine.dispose()
+        async with started(get_settings()) as (sessionmaker, gateways):
+            return await expire_due_orders(sessionmaker, gateways)
 
     console.print(f"[green]{asyncio.run(run())} orders expired[/green]")
 
@@ -297,19 +295,12 @@ def expire_orders() -> None:
 def settle() -> None:
     """Release to sellers the money of seller-orders delivered more than
     MARKETPLACE_SETTLEMENT_HOLD_DAYS ago with no open complaint (for cron)."""
-    from marketplace.db.session import create_engine, create_sessionmaker  # noqa: PLC0415
+    from marketplace.gateways import started  # noqa: PLC0415
     from marketplace.payments.tasks import settle_due_seller_orders  # noqa: PLC0415
 
-    settings = get_settings()
-
     async def run() -> int:
-        engine = create_engine(settings)
-        try:
-            return await settle_due_seller_orders(
-                create_sessionmaker(engine), settings.settlement_hold_days
-            )
-        finally:
-            await engine.dispose()
+        async with started(get_settings()) as (sessionmaker, gateways):
+            return await settle_due_seller_orders(sessionmaker, gateways)
 
     console.print(f"[green]{asyncio.run(run())} seller-orders settled[/green]")
 
@@ -321,24 +312,15 @@ def reconcile_payments(
     """Ask Stripe about pending card payments and apply what webhooks missed."""
     from datetime import timedelta  # noqa: PLC0415
 
-    from marketplace.db.session import create_engine, create_sessionmaker  # noqa: PLC0415
-    from marketplace.payments.service import PaymentRuntime  # noqa: PLC0415
-    from marketplace.payments.stripe_gateway import StripeGateway  # noqa: PLC0415
+    from marketplace.gateways import started  # noqa: PLC0415
     from marketplace.payments.tasks import reconcile_card_payments  # noqa: PLC0415
 
     settings = get_settings()
 
     async def run() -> dict[str, int]:
-        engine = create_engine(settings)
-        runtime = PaymentRuntime(settings=settings, gateway=StripeGateway(settings))
-        try:
-            outcomes = await reconcile_card_payments(
-                create_sessionmaker(engine),
-                runtime,
-                older_than=timedelta(minutes=older_than_minutes),
-            )
-        finally:
-            await engine.dispose()
+        async with started(settings) as (sessionmaker, gateways):
+            older_than = timedelta(minutes=older_than_minutes)
+            outcomes = await reconcile_card_payments(sessionmaker, gateways, older_than=older_than)
         return dict(outcomes)
 
     if not settings.stripe_secret_key.get_secret_value():
@@ -494,15 +476,12 @@ def compliance_sweep() -> None:
     """E-mail sellers whose P-IRT or halal certificate lapses within 30 days and put listings
     with a lapsed P-IRT back in review (daily; also run by ``serve``'s timer)."""
     from marketplace.catalog.tasks import sweep_compliance  # noqa: PLC0415
-    from marketplace.db.session import create_engine, create_sessionmaker  # noqa: PLC0415
+    from marketplace.gateways import started  # noqa: PLC0415
 
     async def run() -> int:
-        engine = create_engine(get_settings())
-        try:
-            report = await sweep_compliance(create_sessionmaker(engine))
+        async with started(get_settings()) as (sessionmaker, gateways):
+            report = await sweep_compliance(sessionmaker, gateways.mailer)
             return report.notices
-        finally:
-            await engine.dispose()
 
     console.print(f"[green]{asyncio.run(run())} expiry notices queued[/green]")
 
@@ -510,15 +489,12 @@ def compliance_sweep() -> None:
 @app.command("rebuild-reports")
 def rebuild_reports() -> None:
     """Build the economic reports' facts and rollups again from orders, payments and refunds."""
-    from marketplace.db.session import create_engine, create_sessionmaker  # noqa: PLC0415
+    from marketplace.gateways import started  # noqa: PLC0415
     from marketplace.reports.tasks import rebuild_reports as rebuild  # noqa: PLC0415
 
     async def run() -> bool:
-        engine = create_engine(get_settings())
-        try:
-            return await rebuild(create_sessionmaker(engine))
-        finally:
-            await engine.dispose()
+        async with started(get_settings()) as (sessionmaker, _gateways):
+            return await rebuild(sessionmaker)
 
     if not asyncio.run(run()):
         _fail("a report sweep is running; try again in a moment")

@@ -210,8 +210,8 @@ async def test_sweep_emails_30_days_ahead_once_and_flags_lapsed_listings(
 
     # When the sweep runs on 10 December 2027, twice
     december = datetime(2027, 12, 10, 2, 0, tzinfo=UTC)
-    first = await sweep_compliance(app.state.sessionmaker, december)
-    second = await sweep_compliance(app.state.sessionmaker, december)
+    first = await sweep_compliance(app.state.sessionmaker, app.state.gateways.mailer, december)
+    second = await sweep_compliance(app.state.sessionmaker, app.state.gateways.mailer, december)
 
     # Then the owner got one e-mail naming both, and the second run sent nothing
     assert first.notices == 2
@@ -231,7 +231,7 @@ async def test_sweep_emails_30_days_ahead_once_and_flags_lapsed_listings(
 
     # When the sweep runs on 2 January 2028, the lapsed P-IRT takes the pepper off sale
     january = datetime(2028, 1, 2, 2, 0, tzinfo=UTC)
-    report = await sweep_compliance(app.state.sessionmaker, january)
+    report = await sweep_compliance(app.state.sessionmaker, app.state.gateways.mailer, january)
     assert report.flagged == [uuid.UUID(pepper["id"])]
     assert await listed_slugs(client) == [honey["slug"]]
     [item] = await queue(client, shop.admin, kind="compliance")
@@ -240,7 +240,7 @@ async def test_sweep_emails_30_days_ahead_once_and_flags_lapsed_listings(
 
 async def test_demo_numbers_are_valid_and_unexpired() -> None:
     from marketplace.catalog.compliance import normalize_pirt_number  # noqa: PLC0415
-    from marketplace.demo_catalog import demo_products  # noqa: PLC0415
+    from marketplace.demo.catalog import demo_products  # noqa: PLC0415
 
     numbers = [product.pirt for product in demo_products() if product.pirt]
 

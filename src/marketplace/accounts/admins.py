@@ -5,7 +5,7 @@ from __future__ import annotations
 from marketplace.accounts import service
 from marketplace.config import Settings
 from marketplace.core.security import PasswordHashing
-from marketplace.db.session import begin_write_transaction, create_engine, create_sessionmaker
+from marketplace.db.session import create_engine, create_sessionmaker, unit_of_work
 
 
 async def create_admin_account(
@@ -14,12 +14,10 @@ async def create_admin_account(
     """True when a new account was created, False when an existing one was promoted."""
     engine = create_engine(settings)
     try:
-        async with create_sessionmaker(engine)() as session:
-            await begin_write_transaction(session)
+        async with unit_of_work(create_sessionmaker(engine), None) as session:
             _, created = await service.create_or_promote_admin(
                 session, PasswordHashing.from_settings(settings), email, password, full_name
             )
-            await session.commit()
         return created
     finally:
         await engine.dispose()

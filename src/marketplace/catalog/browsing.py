@@ -13,10 +13,10 @@ import orjson
 from sqlalchemy import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.catalog import repository, takedowns
+from marketplace.catalog import product_queries, repository, takedowns
 from marketplace.catalog.listings import ProductAccess
 from marketplace.catalog.models import Product
-from marketplace.catalog.repository import ProductFilters, ProductSort
+from marketplace.catalog.product_queries import ProductFilters, ProductSort
 from marketplace.catalog.schemas import (
     AttributesRead,
     ImageRead,
@@ -30,6 +30,7 @@ from marketplace.catalog.schemas import (
 )
 from marketplace.core.cache import NoCache, ResponseCache, VersionMemo
 from marketplace.core.errors import InvalidInput
+from marketplace.core.http_caching import RenderedPage, strong_etag
 from marketplace.core.i18n import gettext
 from marketplace.core.pagination import CursorCodec, parse_time_and_id, split_page, time_and_id
 from marketplace.core.schemas import Page
@@ -70,21 +71,6 @@ def search_text(raw: str | None) -> str | None:
     return text or None
 
 
-def etag_matches(if_none_match: str | None, etag: str) -> bool:
-    """RFC 9110 weak comparison: If-None-Match may list several tags, mark them weak (``W/``,
-    as proxies do when they compress) or say ``*``."""
-    if not if_none_match:
-        return False
-    candidates = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-    return "*" in candidates or etag in candidates
-
-
-@dataclass(frozen=True)
-class CachedPage:
-    body: bytes
-    etag: str
-
-
 async def list_public_products_cached(
     session: AsyncSession,
     codec: CursorCodec,
@@ -92,22 +78,22 @@ async def list_public_products_cached(
     cache: ResponseCache,
     versions: VersionMemo,
     query: ProductQuery,
-) -> CachedPage:
+) -> RenderedPage:
     """The page as JSON bytes; served from the cache while the catalog version is unchanged."""
     if isinstance(cache, NoCache):  # caching off: no version to read, just the page
         page = await list_public_products(session, codec, storage, query)
         body = orjson.dumps(page.model_dump(mode="json"))
-        return CachedPage(body=body, etag=f'"{hashlib.sha256(body).hexdigest()[:32]}"')
+        return RenderedPage.of(body)
     version = await versions.get("catalog", lambda: repository.catalog_version(session))
     key = f"products:{hashlib.sha256(version.encode()).hexdigest()[:16]}:{query.cache_key()}"
-    etag = f'"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
+    etag = strong_etag(key.encode())
     cached = await cache.get(key)
     if cached is not None:
-        return CachedPage(body=cached, etag=etag)
+        return RenderedPage(body=cached, etag=etag)
     page = await list_public_products(session, codec, storage, query)
     body = orjson.dumps(page.model_dump(mode="json"))
     await cache.set(key, body)
-    return CachedPage(body=body, etag=etag)
+    return RenderedPage(body=body, etag=etag)
 
 
 async def list_public_products(
@@ -118,7 +104,9 @@ async def list_public_products(
     after = _decode_cursor(codec, sort, query.cursor) if query.cursor else None
     if filters is None:
         return Page(items=[], next_cursor=None)
-    rows = await repository.list_public_products(session, filters, sort, after, query.limit + 1)
+    rows = await product_queries.list_public_products(
+        session, filters, sort, after, query.limit + 1
+    )
     page, next_cursor = split_page(rows, query.limit, codec, partial(_cursor_values, sort))
     return Page(items=[summary_from_row(row, storage) for row in page], next_cursor=next_cursor)
 

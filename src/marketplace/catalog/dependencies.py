@@ -26,7 +26,7 @@ async def get_product_by_id_or_slug(
 
 
 async def get_media_storage(request: Request) -> MediaStorage:
-    storage: MediaStorage = request.app.state.media_storage
+    storage: MediaStorage = request.app.state.gateways.media
     return storage
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, File, Path, Query, Request, Response, Up
 
 from marketplace.accounts.dependencies import AdminUser, CurrentUser
 from marketplace.audit import service as audit_service
-from marketplace.catalog import browsing, csv_transfer, gallery, listings, service
+from marketplace.catalog import browsing, csv_transfer, gallery, listings, product_export, service
 from marketplace.catalog.browsing import ProductQuery
 from marketplace.catalog.csv_format import CsvSeparator
 from marketplace.catalog.dependencies import (
@@ -19,7 +19,7 @@ from marketplace.catalog.dependencies import (
     Versions,
 )
 from marketplace.catalog.models import ProductStatus
-from marketplace.catalog.repository import ProductSort
+from marketplace.catalog.product_queries import ProductSort
 from marketplace.catalog.schemas import (
     BulkUpdateResult,
     BulkVariantUpdate,
@@ -39,6 +39,7 @@ from marketplace.catalog.spreadsheet import XLSX_MEDIA_TYPE
 from marketplace.config import Settings
 from marketplace.core.dependencies import AppSettings, cursor_codec
 from marketplace.core.errors import problem_responses
+from marketplace.core.http_caching import etag_matches
 from marketplace.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, CursorCodec
 from marketplace.core.schemas import Page
 from marketplace.db.session import DbSession
@@ -132,7 +133,7 @@ async def list_products(
         session, codec, storage, cache, versions, query
     )
     headers = {"ETag": page.etag, "Cache-Control": "public, max-age=30"}
-    if browsing.etag_matches(request.headers.get("if-none-match"), page.etag):
+    if etag_matches(request.headers.get("if-none-match"), page.etag):
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
     return Response(content=page.body, media_type="application/json", headers=headers)
 
@@ -336,7 +337,7 @@ async def export_seller_products(
 ) -> Response:
     """All of the seller's products in any status, in the format the import reads back."""
     seller = seller_access.require(*MEMBER_ROLES, admin=True)
-    text = await csv_transfer.export_products_csv(
+    text = await product_export.export_products_csv(
         session, seller.id, delimiter=separator.character, byte_order_mark=bom
     )
     return _download(text.encode("utf-8"), "text/csv; charset=utf-8", f"{seller.slug}-products.csv")
@@ -358,7 +359,7 @@ async def export_seller_products_xlsx(
 ) -> Response:
     """All of the seller's products as an XLSX workbook, which the import reads back."""
     seller = seller_access.require(*MEMBER_ROLES, admin=True)
-    content = await csv_transfer.export_products_xlsx(session, seller.id)
+    content = await product_export.export_products_xlsx(session, seller.id)
     return _download(content, XLSX_MEDIA_TYPE, f"{seller.slug}-products.xlsx")
 
 

@@ -17,7 +17,7 @@ from marketplace.catalog.compliance import pirt_lapse_year, pirt_lapsed
 from marketplace.catalog.models import Product, ProductStatus
 from marketplace.core.formatting import WIB
 from marketplace.db.base import utcnow
-from marketplace.db.session import begin_write_transaction
+from marketplace.db.session import Outbox, unit_of_work
 from marketplace.moderation import service as moderation_service
 from marketplace.moderation.models import ItemKind
 from marketplace.moderation.screening import Flag
@@ -34,12 +34,13 @@ class SweepReport:
 
 
 async def sweep_compliance(
-    sessionmaker: async_sessionmaker[AsyncSession], now: datetime | None = None
+    sessionmaker: async_sessionmaker[AsyncSession],
+    outbox: Outbox | None,
+    now: datetime | None = None,
 ) -> SweepReport:
     today = (now or utcnow()).astimezone(WIB).date()
     report = SweepReport()
-    async with sessionmaker() as session:
-        await begin_write_transaction(session)
+    async with unit_of_work(sessionmaker, outbox) as session:
         skip_locked = session.get_bind().dialect.name == "postgresql"
         products = await repository.products_with_expiring_numbers(session, skip_locked=skip_locked)
         by_seller: dict[uuid.UUID, list[dict[str, str]]] = {}
@@ -59,7 +60,6 @@ async def sweep_compliance(
         for seller_id, lines in by_seller.items():
             await _email_seller(session, seller_id, lines)
             report.notices += len(lines)
-        await session.commit()
     if report.notices or report.flagged:
         logger.info("compliance sweep: %d notices, %d flagged", report.notices, len(report.flagged))
     return report
@@ -106,13 +106,16 @@ async def _email_seller(
 class DailyComplianceSweep:
     """Runs the sweep at most once per WIB day inside the background timer."""
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, sessionmaker: async_sessionmaker[AsyncSession], outbox: Outbox | None
+    ) -> None:
         self._sessionmaker = sessionmaker
+        self._outbox = outbox
         self._last_day: date | None = None
 
     async def run_if_due(self) -> None:
         today = utcnow().astimezone(WIB).date()
         if self._last_day == today:
             return
-        await sweep_compliance(self._sessionmaker)
+        await sweep_compliance(self._sessionmaker, self._outbox)
         self._last_day = today

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any, Protocol, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy import event
@@ -93,6 +93,7 @@ async def begin_write_transaction(session: AsyncSession) -> None:
 SessionCallback = Callable[[], Awaitable[None]]
 _AFTER_COMMIT = "after_commit"
 _AFTER_ROLLBACK = "after_rollback"
+_OUTBOX_WRITTEN = "outbox_written"
 logger = logging.getLogger("marketplace.db")
 
 
@@ -106,6 +107,17 @@ def after_rollback(session: AsyncSession, callback: SessionCallback) -> None:
     session.info.setdefault(_AFTER_ROLLBACK, []).append(callback)
 
 
+class Outbox(Protocol):
+    """Sends queued e-mails; woken once a transaction that queued some has committed."""
+
+    async def wake(self) -> None: ...
+
+
+def mark_outbox_written(session: AsyncSession) -> None:
+    """This transaction queued e-mails: the commit wakes the outbox it was given."""
+    session.info[_OUTBOX_WRITTEN] = True
+
+
 async def _run_callbacks(session: AsyncSession, name: str) -> None:
     callbacks: list[SessionCallback] = session.info.pop(name, [])
     session.info.pop(_AFTER_ROLLBACK if name == _AFTER_COMMIT else _AFTER_COMMIT, None)
@@ -116,41 +128,83 @@ async def _run_callbacks(session: AsyncSession, name: str) -> None:
             logger.exception("%s callback failed", name)
 
 
-async def commit(session: AsyncSession) -> None:
-    """Commit, then run the after-commit callbacks; on failure run the after-rollback ones."""
+async def commit(session: AsyncSession, outbox: Outbox | None = None) -> None:
+    """Commit, then run the after-commit callbacks and wake ``outbox`` when e-mails were
+    queued; on failure run the after-rollback ones."""
     try:
         await session.commit()
     except BaseException:
         await rollback(session)
         raise
     await _run_callbacks(session, _AFTER_COMMIT)
+    if session.info.pop(_OUTBOX_WRITTEN, False) and outbox is not None:
+        try:
+            await outbox.wake()
+        except Exception:
+            logger.exception("waking the outbox failed")
 
 
 async def rollback(session: AsyncSession) -> None:
     await session.rollback()
+    session.info.pop(_OUTBOX_WRITTEN, None)
     await _run_callbacks(session, _AFTER_ROLLBACK)
 
 
 @asynccontextmanager
-async def transaction_of(request: Request, *, write: bool) -> AsyncIterator[AsyncSession]:
-    """A session in one transaction: committed when the block succeeds, rolled back when it
-    raises. For handlers that must do slow work (password hashing) before taking a write lock."""
-    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+async def unit_of_work(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    outbox: Outbox | None,
+    *,
+    write: bool = True,
+) -> AsyncIterator[AsyncSession]:
+    """A session in one transaction: committed when the block succeeds (then the after-commit
+    callbacks run: outbox, calls out, cache invalidation), rolled back when it raises. The one
+    commit path of requests, background sweeps and commands alike."""
     async with sessionmaker() as session:
-        # Lets services reach app-wide helpers (the e-mail outbox) without knowing about HTTP.
-        session.info["app_state"] = request.app.state
         if write:
             await begin_write_transaction(session)
         try:
             yield session
         except AppError as error:
-            await (commit(session) if error.keep_changes else rollback(session))
+            await (commit(session, outbox) if error.keep_changes else rollback(session))
             raise
         except BaseException:
             await rollback(session)
             raise
         else:
-            await commit(session)
+            await commit(session, outbox)
+
+
+def transaction_of(request: Request, *, write: bool) -> AbstractAsyncContextManager[AsyncSession]:
+    """The request's unit of work. For handlers that must do slow work (password hashing)
+    before taking a write lock, a handler may open several, one at a time."""
+    state = request.app.state
+    return unit_of_work(state.sessionmaker, state.gateways.mailer, write=write)
+
+
+SweepItem = TypeVar("SweepItem")
+
+
+async def sweep_in_batches(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    outbox: Outbox | None,
+    take: Callable[[AsyncSession, int, bool], Awaitable[Sequence[SweepItem]]],
+    work: Callable[[AsyncSession, Sequence[SweepItem]], Awaitable[int]],
+    *,
+    batch_size: int = 100,
+) -> int:
+    """Scheduled work over many rows, safe on several instances at once: each batch is one
+    unit of work that takes up to ``batch_size`` rows (``take`` locks them, with SKIP LOCKED
+    on PostgreSQL so other sweepers pass them by), does ``work`` on them and commits like a
+    request does. Stops after a short batch; returns the sum of what ``work`` counted."""
+    done = 0
+    while True:
+        async with unit_of_work(sessionmaker, outbox) as session:
+            skip_locked = session.get_bind().dialect.name == "postgresql"
+            batch = await take(session, batch_size, skip_locked)
+            done += await work(session, batch) if batch else 0
+        if len(batch) < batch_size:
+            return done
 
 
 async def get_db_session(request: Request) -> AsyncIterator[AsyncSession]:

@@ -1,20 +1,16 @@
 """Limits on checkout that keep one person from tying up stock or mailboxes: orders per
-address and per buyer e-mail, a per-product quantity cap, and who may pay cash on delivery
-(it reserves stock with no payment at all, so only signed-in buyers with a confirmed e-mail
-and only up to a total)."""
+address and per buyer e-mail and a per-product quantity cap (who may pay which way is
+``payments.method_rules``)."""
 
 from __future__ import annotations
 
 import uuid
 
-from marketplace.accounts.models import User
 from marketplace.catalog.service import VariantForSale
 from marketplace.config import Settings
 from marketplace.core.errors import InvalidInput, TooManyRequests
-from marketplace.core.formatting import format_rupiah
 from marketplace.core.i18n import gettext
 from marketplace.core.rate_limit import RateLimiter
-from marketplace.orders.models import Order, PaymentMethod
 from marketplace.orders.schemas import OrderCreate
 
 
@@ -56,33 +52,3 @@ def check_quantity_caps(body: OrderCreate, variants: dict[uuid.UUID, VariantForS
             )
     if errors:
         raise InvalidInput(errors=errors)
-
-
-def _refuse_cod(message: str, error_type: str) -> InvalidInput:
-    return InvalidInput(
-        message, errors=[{"loc": ["body", "payment_method"], "msg": message, "type": error_type}]
-    )
-
-
-def check_cash_on_delivery_buyer(body: OrderCreate, buyer: User | None) -> None:
-    if body.payment_method is not PaymentMethod.COD:
-        return
-    if buyer is None or not buyer.email_verified:
-        raise _refuse_cod(
-            gettext(
-                "Cash on delivery is only for signed-in buyers with a confirmed e-mail address."
-            ),
-            "cod_needs_verified_buyer",
-        )
-
-
-def check_cash_on_delivery_total(settings: Settings, order: Order) -> None:
-    if order.payment_method is PaymentMethod.COD and order.total > settings.cod_max_total:
-        raise _refuse_cod(
-            gettext(
-                "Cash on delivery is only for totals up to %(max_total)s; "
-                "choose another payment method.",
-                max_total=format_rupiah(settings.cod_max_total),
-            ),
-            "cod_total_too_high",
-        )

@@ -3,9 +3,10 @@ templates: ``{{ _(labels.ORDER_STATUS[order.status]) }}``)."""
 
 from __future__ import annotations
 
-from marketplace.catalog.repository import ProductSort
+from marketplace.catalog.product_queries import ProductSort
 from marketplace.core.i18n import N_
-from marketplace.orders.models import OrderStatus, PaymentMethod, PaymentStatus, SellerOrderStatus
+from marketplace.orders.models import OrderStatus, PaymentStatus, SellerOrderStatus
+from marketplace.payments.models import PaymentMethod
 from marketplace.sellers.models import SellerKind
 
 SORT = {
