@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -528,3 +529,23 @@ async def products_with_expiring_numbers(
         .with_for_update(skip_locked=skip_locked)
     )
     return list((await session.execute(query)).scalars())
+
+
+async def products_by_ids(session: AsyncSession, product_ids: Sequence[uuid.UUID]) -> list[Product]:
+    if not product_ids:
+        return []
+    result = await session.execute(select(Product).where(Product.id.in_(list(product_ids))))
+    return list(result.scalars())
+
+
+async def products_of_sellers(
+    session: AsyncSession, seller_ids: Sequence[uuid.UUID]
+) -> list[Product]:
+    if not seller_ids:
+        return []
+    result = await session.execute(
+        select(Product)
+        .where(Product.seller_id.in_(list(seller_ids)))
+        .order_by(Product.created_at, Product.id)
+    )
+    return list(result.scalars())

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.catalog import repository
 from marketplace.catalog.exceptions import CategoryExists
-from marketplace.catalog.models import Category, ProductStatus, Region
+from marketplace.catalog.models import Category, Product, ProductStatus, Region
 from marketplace.catalog.schemas import CategoryCreate, CategoryRead
 from marketplace.core.errors import InvalidInput
 from marketplace.core.i18n import translate
@@ -171,3 +171,16 @@ async def count_public_products(session: AsyncSession) -> int:
 async def add_rating(session: AsyncSession, product_id: uuid.UUID, stars: int, count: int) -> None:
     """Count a review in (or, negative, out of) the product's rating, exactly under races."""
     await repository.add_rating(session, product_id, stars, count)
+
+
+async def products_by_ids(session: AsyncSession, product_ids: Sequence[uuid.UUID]) -> list[Product]:
+    """The products named (any status), for pages listing things about products."""
+    return await repository.products_by_ids(session, product_ids)
+
+
+async def products_of_sellers(
+    session: AsyncSession, seller_ids: Sequence[uuid.UUID]
+) -> list[Product]:
+    """Every product of these sellers, any status, oldest first (what an admin checks before
+    verifying a seller: its listings and their compliance numbers)."""
+    return await repository.products_of_sellers(session, seller_ids)
