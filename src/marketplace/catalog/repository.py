@@ -549,3 +549,24 @@ async def products_of_sellers(
         .order_by(Product.created_at, Product.id)
     )
     return list(result.scalars())
+
+
+async def low_stock_variants(
+    session: AsyncSession, seller_id: uuid.UUID, threshold: int, limit: int
+) -> list[tuple[Product, ProductVariant]]:
+    """The seller's variants of listed products (draft, in review, published) with at most
+    ``threshold`` units, fewest first."""
+    result = await session.execute(
+        select(Product, ProductVariant)
+        .join(ProductVariant, ProductVariant.product_id == Product.id)
+        .where(
+            ProductVariant.seller_id == seller_id,
+            ProductVariant.stock <= threshold,
+            Product.status.in_(
+                [ProductStatus.DRAFT, ProductStatus.PUBLISHED, ProductStatus.IN_REVIEW]
+            ),
+        )
+        .order_by(ProductVariant.stock, ProductVariant.id)
+        .limit(limit)
+    )
+    return [(product, variant) for product, variant in result.all()]

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.catalog import repository
 from marketplace.catalog.exceptions import CategoryExists
-from marketplace.catalog.models import Category, Product, ProductStatus, Region
+from marketplace.catalog.models import Category, Product, ProductStatus, ProductVariant, Region
 from marketplace.catalog.schemas import CategoryCreate, CategoryRead
 from marketplace.core.errors import InvalidInput
 from marketplace.core.i18n import translate
@@ -184,3 +184,10 @@ async def products_of_sellers(
     """Every product of these sellers, any status, oldest first (what an admin checks before
     verifying a seller: its listings and their compliance numbers)."""
     return await repository.products_of_sellers(session, seller_ids)
+
+
+async def low_stock_variants(
+    session: AsyncSession, seller_id: uuid.UUID, threshold: int = 3, limit: int = 20
+) -> list[tuple[Product, ProductVariant]]:
+    """What the seller is about to run out of (the seller console's home lists it)."""
+    return await repository.low_stock_variants(session, seller_id, threshold, limit)
