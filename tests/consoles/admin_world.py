@@ -1,6 +1,6 @@
 """Helpers for the admin console tests: a browser-like client signed in through the sign-in
-page (its own cookie jar), the CSRF token read from a page, and a shop with a bank-transfer
-order waiting for its money."""
+page (its own cookie jar), forms posted with the CSRF token read from the page, and the
+situations an admin works through (a pending seller, a flagged listing, a transfer order)."""
 
 from __future__ import annotations
 
@@ -11,18 +11,27 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI
-from httpx import ASGITransport, AsyncClient
+from httpx import ASGITransport, AsyncClient, Response
 
-from tests.factories import Account, order_body, order_line, placed_order
-from tests.storefront.world import PepperShop, pepper_shop
+from tests.factories import (
+    Account,
+    CatalogSetup,
+    create_product,
+    order_body,
+    order_line,
+    placed_order,
+)
+from tests.storefront.world import PepperShop, csrf_of, pepper_shop
 
-_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def csrf_of(html: str) -> str:
-    match = _CSRF.search(html)
-    assert match, "no CSRF token on the page"
-    return match.group(1)
+__all__ = [
+    "TransferOrder",
+    "csrf_of",
+    "flagged_listing",
+    "page_client",
+    "post_form",
+    "transfer_order",
+]
+_CONFIRM = re.compile(r'name="confirmed" value="1"')
 
 
 @asynccontextmanager
@@ -45,10 +54,20 @@ async def page_client(app: FastAPI, account: Account | None) -> AsyncIterator[As
         yield http
 
 
-async def post_form(http: AsyncClient, page: str, action: str, **fields: str) -> Any:
-    """Open ``page`` for its CSRF token, then post ``fields`` to ``action``."""
+async def post_form(
+    http: AsyncClient, page: str, action: str, *, confirm: bool = False, **fields: str
+) -> Response:
+    """Open ``page`` for its CSRF token and post ``fields`` to ``action``; with ``confirm``
+    the confirm page must come first and is answered yes (as a person would)."""
     opened = await http.get(page)
-    return await http.post(action, data={"csrf_token": csrf_of(opened.text), **fields})
+    assert opened.status_code == 200, opened.text
+    data = {"csrf_token": csrf_of(opened.text), **fields}
+    response = await http.post(action, data=data)
+    if confirm:
+        assert response.status_code == 200, response.text
+        assert _CONFIRM.search(response.text), "no confirm step"
+        response = await http.post(action, data={**data, "confirmed": "1"})
+    return response
 
 
 @dataclass(frozen=True)
@@ -62,13 +81,25 @@ class TransferOrder:
         return number
 
     @property
-    def payment_id(self) -> str:
-        payment_id: str = self.order["payment"]["id"]
-        return payment_id
+    def payment(self) -> dict[str, Any]:
+        payment: dict[str, Any] = self.order["payment"]
+        return payment
 
 
 async def transfer_order(app: FastAPI, client: AsyncClient) -> TransferOrder:
-    """A verified pepper shop and a guest's order of it paid by bank transfer (unpaid yet)."""
+    """A verified pepper shop and a guest's order of two packs by bank transfer, unpaid."""
     shop = await pepper_shop(app, client, with_image=False)
     order = await placed_order(client, order_body(order_line(shop.variant(0), 2)))
     return TransferOrder(shop=shop, order=order)
+
+
+async def flagged_listing(client: AsyncClient, setup: CatalogSetup) -> dict[str, Any]:
+    """A listing screening holds for review (turtle eggs), published by its seller."""
+    product = await create_product(
+        client, setup.owner, setup.seller_id, title="Telur Penyu Segar", description="Dari pantai."
+    )
+    published = await client.post(
+        f"/api/v1/products/{product['id']}/publish", headers=setup.owner.headers
+    )
+    assert published.json()["status"] == "in_review", published.text
+    return product

@@ -4,15 +4,22 @@ statement's credits to open transfers with a preview before anything is confirme
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
+from fastapi import Depends, File, Form, Path, Query, Request, UploadFile
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
-from marketplace.consoles.admin_access import Console, error_text, require_confirmation
+from marketplace.consoles.admin_access import (
+    Admin,
+    AdminForm,
+    admin_router,
+    page_problem,
+    shown_in_page,
+)
+from marketplace.consoles.web import Console, confirmation_needed
 from marketplace.core.dependencies import cursor_codec
-from marketplace.core.errors import AppError
+from marketplace.core.errors import AppError, InvalidInput
 from marketplace.core.pagination import CursorCodec
 from marketplace.db.session import DbSession, RequestTransactions
 from marketplace.desk import service as desk_service
@@ -25,11 +32,13 @@ from marketplace.orders.repository import OrderFilters
 from marketplace.payments.bank_statements import StatementFormat
 from marketplace.payments.models import PaymentAttemptStatus
 
-router = APIRouter(prefix="/admin", tags=["admin console"], include_in_schema=False)
-CsrfField = Annotated[str, Form(alias="csrf_token", max_length=200)]
+router = admin_router()
 OrderCodec = Annotated[CursorCodec, Depends(cursor_codec("admin-orders"))]
 PaymentCodec = Annotated[CursorCodec, Depends(cursor_codec("admin-payments"))]
 PAGE_SIZE = 20
+# The statement travels back with the preview so "apply" confirms exactly what was shown.
+MAX_STATEMENT_BYTES = 512 * 1024
+STATEMENT_PAGE = "admin/statement.html"
 
 
 async def private_storage(request: Request) -> MediaStorage:
@@ -39,26 +48,27 @@ async def private_storage(request: Request) -> MediaStorage:
 
 
 PrivateStorage = Annotated[MediaStorage, Depends(private_storage)]
-# The statement travels back with the preview so "apply" confirms exactly what was shown.
-MAX_STATEMENT_BYTES = 512 * 1024
 
 
 @router.get("/pesanan", response_class=Response)
 async def orders_page(
-    console: Console,
+    console: Admin,
     session: DbSession,
     codec: OrderCodec,
     payment_codec: PaymentCodec,
     q: Annotated[str, Query(max_length=254)] = "",
     cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> Response:
-    """Search, newest first; with nothing searched, the transfers still waiting for money."""
+    """Search, newest first; an exact order number opens that order. With nothing searched,
+    the transfers still waiting for their money come first."""
     text = q.replace("\x00", "").strip()
     filters = OrderFilters(q=text or None)
     try:
         found = await orders_desk.search_page(session, codec, filters, PAGE_SIZE, cursor)
     except AppError:
         found = await orders_desk.search_page(session, codec, filters, PAGE_SIZE, None)
+    if text and len(found.items) == 1 and found.items[0].number.upper() == text.upper():
+        return console.redirect(f"/admin/pesanan/{found.items[0].number}")
     waiting = await desk_service.payments_page(
         session,
         payment_codec,
@@ -67,157 +77,144 @@ async def orders_page(
         PAGE_SIZE,
         None,
     )
-    if text and len(found.items) == 1 and found.items[0].number.upper() == text.upper():
-        return console.done(f"/admin/pesanan/{found.items[0].number}", "")
     return console.render(
-        "orders.html", q=text, orders=found.items, next_cursor=found.next_cursor, waiting=waiting
+        "admin/orders.html",
+        here="orders",
+        q=text,
+        orders=found.items,
+        next_cursor=found.next_cursor,
+        waiting=waiting.items,
     )
 
 
-async def _order_page(
-    console: Console,
-    session: AsyncSession,
-    storage: MediaStorage,
-    number: str,
-    *,
-    error: str | None = None,
-    status_code: int = 200,
-) -> Response:
-    try:
-        order = await orders_desk.find_order(session, number)
-    except AppError as failure:
-        return console.render(
-            "order_missing.html",
-            number=number,
-            message=error_text(failure, console.language),
-            status_code=404,
-        )
+async def _order_context(
+    session: AsyncSession, console: Console, storage: MediaStorage, number: str
+) -> dict[str, Any]:
+    order = await orders_desk.find_order(session, number)  # 404 page when there is none
     proofs = []
     if order.payment is not None:
         proofs = await desk_service.proofs_of_payment(
             session, console.settings, storage, str(order.payment.id)
         )
-    return console.render(
-        "order.html", order=order, proofs=proofs, error=error, status_code=status_code
-    )
+    return {"here": "orders", "order": order, "proofs": proofs}
 
 
 @router.get("/pesanan/{number}", response_class=Response)
 async def order_page(
     number: Annotated[str, Path(max_length=64)],
-    console: Console,
+    console: Admin,
     session: DbSession,
     storage: PrivateStorage,
 ) -> Response:
-    return await _order_page(console, session, storage, number)
+    context = await _order_context(session, console, storage, number)
+    return console.render("admin/order.html", **context)
 
 
 @router.post("/pesanan/{number}/konfirmasi-transfer", response_class=Response)
 async def confirm_transfer(
     number: Annotated[str, Path(max_length=64)],
-    console: Console,
+    console: AdminForm,
     transactions: RequestTransactions,
     storage: PrivateStorage,
-    csrf_token: CsrfField = "",
     payment_id: Annotated[str, Form(max_length=64)] = "",
-    confirm: Annotated[str, Form(max_length=5)] = "",
 ) -> Response:
-    """The money is in the bank: the payment is paid and the order starts processing. The
-    form names the payment it saw, so a page left open never confirms a newer attempt."""
-    console.check_csrf(csrf_token)
-    try:
-        require_confirmation(confirm)
-        async with transactions(write=True) as writing:
-            order = await orders_desk.find_order(writing, number)
-            if order.payment is None or str(order.payment.id) != payment_id:
-                raise PaymentNotFound()
-            await orders_service.confirm_bank_transfer(writing, console.admin, payment_id)
-    except AppError as failure:
-        async with transactions(write=False) as reading:
-            return await _order_page(
-                console,
-                reading,
-                storage,
-                number,
-                error=error_text(failure, console.language),
-                status_code=failure.status_code,
-            )
-    return console.done(f"/admin/pesanan/{order.number}", "transfer-confirmed")
+    """The money is in the bank (after a confirm step): the payment is paid and the order
+    starts processing. The form names the payment it showed, so a page left open never
+    confirms another attempt."""
+
+    async def page(session: AsyncSession) -> dict[str, Any]:
+        return await _order_context(session, console, storage, number)
+
+    async with shown_in_page(console, transactions, "admin/order.html", page) as writing:
+        order = await orders_desk.find_order(writing, number)
+        if order.payment is None or str(order.payment.id) != payment_id:
+            raise PaymentNotFound()
+        form = await console.request.form()
+        back = console.url(f"/admin/pesanan/{order.number}")
+        asked = confirmation_needed(
+            console,
+            form,
+            "admin.confirm.transfer",
+            back=back,
+            amount=console.money(order.payment.amount),
+            number=order.number,
+        )
+        if asked is not None:
+            return asked
+        await orders_service.confirm_bank_transfer(writing, console.user, payment_id)
+    return console.redirect(
+        f"/admin/pesanan/{order.number}", success="admin.done.transfer-confirmed"
+    )
 
 
 # --- bank statements ----------------------------------------------------------------------
 
 
+def _statement_context(chosen: str) -> dict[str, Any]:
+    return {
+        "here": "statement",
+        "formats": [f.value for f in StatementFormat],
+        "chosen": chosen,
+        "result": None,
+        "statement": "",
+    }
+
+
 @router.get("/mutasi-bank", response_class=Response)
-async def statement_page(console: Console) -> Response:
-    return console.render(
-        "statement.html",
-        formats=[f.value for f in StatementFormat],
-        result=None,
-        error=None,
-        statement="",
-        chosen=StatementFormat.GENERIC.value,
-    )
+async def statement_page(console: Admin) -> Response:
+    return console.render(STATEMENT_PAGE, **_statement_context(StatementFormat.GENERIC.value))
+
+
+async def _statement_bytes(file: UploadFile | None, statement: str) -> bytes:
+    raw = await file.read(MAX_STATEMENT_BYTES + 1) if file is not None and file.filename else b""
+    return raw or statement.encode("utf-8")
+
+
+def _statement_problem(console: Console, statement_format: str, raw: bytes) -> InvalidInput | None:
+    if statement_format not in [f.value for f in StatementFormat]:
+        message, field = console.t("admin.statement-format-unknown"), "format"
+    elif not raw.strip():
+        message, field = console.t("admin.statement-missing"), "file"
+    elif len(raw) > MAX_STATEMENT_BYTES:
+        message = console.t("admin.statement-too-large", kb=MAX_STATEMENT_BYTES // 1024)
+        field = "file"
+    else:
+        return None
+    return page_problem(field, message)
 
 
 @router.post("/mutasi-bank", response_class=Response)
 async def check_statement(
-    console: Console,
+    console: AdminForm,
     transactions: RequestTransactions,
-    csrf_token: CsrfField = "",
     statement_format: Annotated[str, Form(alias="format", max_length=40)] = "generic",
     file: Annotated[UploadFile | None, File()] = None,
     statement: Annotated[str, Form(max_length=MAX_STATEMENT_BYTES)] = "",
     apply: Annotated[str, Form(max_length=5)] = "",
-    confirm: Annotated[str, Form(max_length=5)] = "",
 ) -> Response:
     """Upload: a preview of what would be confirmed (nothing changes). "Apply" sends the same
-    statement back from the preview and confirms the matched payments, each line once."""
-    console.check_csrf(csrf_token)
-    formats = [f.value for f in StatementFormat]
-    raw = await file.read(MAX_STATEMENT_BYTES + 1) if file is not None and file.filename else b""
-    if not raw:
-        raw = statement.encode("utf-8")
-    error = None
-    if statement_format not in formats:
-        error = console.t("admin.statement-format-unknown")
-    elif not raw.strip():
-        error = console.t("admin.statement-missing")
-    elif apply == "yes" and confirm != "yes":
-        error = console.t("admin.confirm-needed")
-    elif len(raw) > MAX_STATEMENT_BYTES:
-        error = console.t("admin.statement-too-large", kb=MAX_STATEMENT_BYTES // 1024)
-    if error is not None:
-        return console.render(
-            "statement.html",
-            formats=formats,
-            result=None,
-            error=error,
-            statement="",
-            chosen=statement_format,
-            status_code=422,
-        )
+    statement back from the preview and, after a confirm step, confirms the matched
+    payments, each statement line at most once however often it is sent."""
+    raw = await _statement_bytes(file, statement)
     applying = apply == "yes"
-    try:
-        async with transactions(write=applying) as session:
-            result = await desk_service.reconcile_statement(
-                session, console.admin.id, raw, StatementFormat(statement_format), apply=applying
-            )
-    except AppError as failure:
-        return console.render(
-            "statement.html",
-            formats=formats,
-            result=None,
-            error=error_text(failure, console.language),
-            statement="",
-            chosen=statement_format,
-            status_code=failure.status_code,
+    chosen = statement_format if statement_format in [f.value for f in StatementFormat] else ""
+
+    async def page(session: AsyncSession) -> dict[str, Any]:
+        return _statement_context(chosen or StatementFormat.GENERIC.value)
+
+    async with shown_in_page(console, transactions, STATEMENT_PAGE, page) as writing:
+        problem = _statement_problem(console, statement_format, raw)
+        if problem is not None:
+            raise problem
+        if applying:
+            form = await console.request.form()
+            back = console.url("/admin/mutasi-bank")
+            asked = confirmation_needed(console, form, "admin.confirm.statement", back=back)
+            if asked is not None:
+                return asked
+        result = await desk_service.reconcile_statement(
+            writing, console.user.id, raw, StatementFormat(statement_format), apply=applying
         )
-    return console.render(
-        "statement.html",
-        formats=formats,
-        result=result,
-        error=None,
-        statement=raw.decode("utf-8", "replace"),
-        chosen=statement_format,
-    )
+    context = _statement_context(statement_format)
+    context.update(result=result, statement=raw.decode("utf-8", "replace"))
+    return console.render(STATEMENT_PAGE, **context)

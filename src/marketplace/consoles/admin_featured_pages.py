@@ -6,32 +6,41 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Path
-from pydantic import ValidationError
+from fastapi import Depends, Form, Path
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
 from marketplace.catalog import listings
-from marketplace.consoles.admin_access import AdminConsole, Console, error_text
+from marketplace.consoles.admin_access import (
+    Admin,
+    AdminForm,
+    admin_router,
+    page_problem,
+    shown_in_page,
+)
+from marketplace.consoles.web import Console, confirmation_needed
 from marketplace.core.dependencies import cursor_codec
-from marketplace.core.errors import AppError, InvalidInput
 from marketplace.core.formatting import WIB
+from marketplace.core.i18n import translate
 from marketplace.core.pagination import MAX_PAGE_SIZE, CursorCodec
 from marketplace.db.session import DbSession, RequestTransactions
 from marketplace.featured import service as featured_service
+from marketplace.featured.exceptions import FeaturedEntryNotFound
 from marketplace.featured.schemas import (
     FeaturedEntryCreate,
     FeaturedEntryRead,
     FeaturedEntryUpdate,
 )
 
-router = APIRouter(prefix="/admin", tags=["admin console"], include_in_schema=False)
-CsrfField = Annotated[str, Form(alias="csrf_token", max_length=200)]
+router = admin_router()
 EntriesCodec = Annotated[CursorCodec, Depends(cursor_codec("featured-entries"))]
 EntryId = Annotated[str, Path(max_length=100)]
 When = Annotated[str, Form(max_length=40)]
 LIST_PATH = "/admin/unggulan"
+PAGE = "admin/featured.html"
+UNDO_FIELDS = ("product", "position", "starts_at", "ends_at")
 
 
 def parse_wib(raw: str, field: str) -> datetime | None:
@@ -42,7 +51,7 @@ def parse_wib(raw: str, field: str) -> datetime | None:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError as error:
-        raise InvalidInput.for_field(("body", field), "not a date and time", "datetime") from error
+        raise page_problem(field, translate("admin.bad-datetime")) from error
     return moment if moment.tzinfo else moment.replace(tzinfo=WIB)
 
 
@@ -64,204 +73,170 @@ async def _all_entries(session: AsyncSession, codec: CursorCodec) -> list[Featur
     return page.items
 
 
-async def _page(
-    console: AdminConsole,
-    session: AsyncSession,
-    codec: CursorCodec,
-    *,
-    error: str | None = None,
-    failed_id: str | None = None,
-    form: dict[str, str] | None = None,
-    status_code: int = 200,
-) -> Response:
-    entries = await _all_entries(session, codec)
-    return console.render(
-        "featured.html",
-        status_code=status_code,
-        entries=entries,
-        wib_input=wib_input,
-        error=error,
-        failed_id=failed_id,
-        form=form or {},
-        undo=_undo_values(console.query),
-    )
+async def _context(session: AsyncSession, codec: CursorCodec) -> dict[str, Any]:
+    return {
+        "here": "featured",
+        "entries": await _all_entries(session, codec),
+        "wib_input": wib_input,
+        "undo": None,
+    }
 
 
-def _undo_values(query: dict[str, str]) -> dict[str, str] | None:
-    """What a removal left in the address so the page can offer to put the entry back."""
-    if "undo_product" not in query:
+def _undo(console: Console) -> dict[str, str] | None:
+    """What a removal left in the address, so the page can offer to put the entry back."""
+    query = console.request.query_params
+    if "product" not in query or "undo" not in query:
         return None
-    return {key: query.get(f"undo_{key}", "") for key in ("product", "position", "starts", "ends")}
+    return {name: query.get(name, "")[:500] for name in UNDO_FIELDS}
 
 
 @router.get("/unggulan", response_class=Response)
-async def featured_page(console: Console, session: DbSession, codec: EntriesCodec) -> Response:
-    return await _page(console, session, codec)
-
-
-async def _failed(
-    console: AdminConsole,
-    transactions: RequestTransactions,
-    codec: CursorCodec,
-    failure: AppError | ValidationError,
-    **context: Any,
-) -> Response:
-    status_code = failure.status_code if isinstance(failure, AppError) else 422
-    async with transactions(write=False) as reading:
-        return await _page(
-            console,
-            reading,
-            codec,
-            error=error_text(failure, console.language),
-            status_code=status_code,
-            **context,
-        )
+async def featured_page(console: Admin, session: DbSession, codec: EntriesCodec) -> Response:
+    context = await _context(session, codec)
+    context["undo"] = _undo(console)
+    return console.render(PAGE, values={}, **context)
 
 
 @router.post("/unggulan", response_class=Response)
 async def add_entry(
-    console: Console,
+    console: AdminForm,
     transactions: RequestTransactions,
     codec: EntriesCodec,
-    csrf_token: CsrfField = "",
     product: Annotated[str, Form(max_length=500)] = "",
     position: Annotated[str, Form(max_length=10)] = "",
     starts_at: When = "",
     ends_at: When = "",
 ) -> Response:
     """Feature a product (its link, slug or id), last in the list unless a position is given."""
-    console.check_csrf(csrf_token)
-    form = {"product": product, "starts_at": starts_at, "ends_at": ends_at}
-    try:
-        async with transactions(write=True) as writing:
-            address = product_address(product)
-            if not address:
-                raise InvalidInput.for_field(
-                    ("body", "product"), console.t("admin.featured-product-missing"), "missing"
-                )
-            access = await listings.resolve_product_access(writing, console.admin, address)
-            body = FeaturedEntryCreate.model_validate(
-                {
-                    "product_id": access.product.id,
-                    "position": int(position) if position.strip().isdigit() else None,
-                    "starts_at": parse_wib(starts_at, "starts_at"),
-                    "ends_at": parse_wib(ends_at, "ends_at"),
-                }
-            )
-            await featured_service.create_entry(writing, console.admin, body)
-    except (AppError, ValidationError) as failure:
-        return await _failed(console, transactions, codec, failure, form=form)
-    return console.done(LIST_PATH, "featured-added", name=access.product.title)
+
+    async def page(session: AsyncSession) -> dict[str, Any]:
+        return await _context(session, codec)
+
+    values = {"product": product, "starts_at": starts_at, "ends_at": ends_at}
+    async with shown_in_page(console, transactions, PAGE, page, values=values) as writing:
+        address = product_address(product)
+        if not address:
+            raise page_problem("product", console.t("admin.featured-product-missing"))
+        access = await listings.resolve_product_access(writing, console.user, address)
+        body = FeaturedEntryCreate.model_validate(
+            {
+                "product_id": access.product.id,
+                "position": int(position) if position.strip().isdigit() else None,
+                "starts_at": parse_wib(starts_at, "starts_at"),
+                "ends_at": parse_wib(ends_at, "ends_at"),
+            }
+        )
+        await featured_service.create_entry(writing, console.user, body)
+    return console.redirect(
+        LIST_PATH, success="admin.done.featured-added", name=access.product.title
+    )
 
 
 @router.post("/unggulan/{entry_id}/pindah", response_class=Response)
 async def move_entry(
     entry_id: EntryId,
-    console: Console,
+    console: AdminForm,
     transactions: RequestTransactions,
     codec: EntriesCodec,
-    csrf_token: CsrfField = "",
     direction: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     """Swap places with the entry above (``naik``) or below (``turun``)."""
-    console.check_csrf(csrf_token)
-    try:
-        async with transactions(write=True) as writing:
-            await _swap(writing, console, codec, entry_id, direction)
-    except (AppError, ValidationError) as failure:
-        return await _failed(console, transactions, codec, failure, failed_id=entry_id)
-    return console.done(LIST_PATH, "featured-moved")
+
+    async def page(session: AsyncSession) -> dict[str, Any]:
+        return await _context(session, codec)
+
+    async with shown_in_page(console, transactions, PAGE, page, failed_id=entry_id) as writing:
+        await _swap(writing, console, codec, entry_id, direction)
+    return console.redirect(LIST_PATH, success="admin.done.featured-moved")
 
 
 async def _swap(
-    session: AsyncSession, console: AdminConsole, codec: CursorCodec, entry_id: str, way: str
+    session: AsyncSession, console: Console, codec: CursorCodec, entry_id: str, way: str
 ) -> None:
     entries = await _all_entries(session, codec)
     index = next((i for i, e in enumerate(entries) if str(e.id) == entry_id), None)
     step = {"naik": -1, "turun": 1}.get(way)
-    if index is None or step is None:
-        raise InvalidInput.for_field(
-            ("body", "direction"), console.t("admin.featured-cannot-move"), "value_error"
-        )
+    if index is None:
+        raise FeaturedEntryNotFound()
+    if step is None:
+        raise page_problem("direction", console.t("admin.featured-cannot-move"))
     other = index + step
     if not 0 <= other < len(entries):
         return  # already first (or last): nothing to do
     mine, theirs = entries[index], entries[other]
-    # Equal positions would swap into the same order: open a gap first.
-    mine_to = theirs.position
-    theirs_to = mine.position if mine.position != theirs.position else mine.position - step
-    if theirs_to < 0:
-        mine_to, theirs_to = mine_to + 1, 0
-    await featured_service.update_entry(
-        session, console.admin, str(mine.id), FeaturedEntryUpdate(position=mine_to)
-    )
-    await featured_service.update_entry(
-        session, console.admin, str(theirs.id), FeaturedEntryUpdate(position=theirs_to)
-    )
+    mine_to, theirs_to = theirs.position, mine.position
+    if mine_to == theirs_to:  # equal positions would keep the order: open a gap
+        mine_to, theirs_to = (mine_to, mine_to + 1) if step < 0 else (mine_to + 1, mine_to)
+    for entry, position in ((mine, mine_to), (theirs, theirs_to)):
+        await featured_service.update_entry(
+            session, console.user, str(entry.id), FeaturedEntryUpdate(position=position)
+        )
 
 
 @router.post("/unggulan/{entry_id}/jadwal", response_class=Response)
 async def schedule_entry(
     entry_id: EntryId,
-    console: Console,
+    console: AdminForm,
     transactions: RequestTransactions,
     codec: EntriesCodec,
-    csrf_token: CsrfField = "",
     starts_at: When = "",
     ends_at: When = "",
 ) -> Response:
     """Set when the entry shows (WIB); an empty side leaves that side open."""
-    console.check_csrf(csrf_token)
-    try:
+
+    async def page(session: AsyncSession) -> dict[str, Any]:
+        return await _context(session, codec)
+
+    values = {"starts_at": starts_at, "ends_at": ends_at}
+    async with shown_in_page(
+        console, transactions, PAGE, page, failed_id=entry_id, values=values
+    ) as writing:
         body = FeaturedEntryUpdate.model_validate(
             {
                 "starts_at": parse_wib(starts_at, "starts_at"),
                 "ends_at": parse_wib(ends_at, "ends_at"),
             }
         )
-        async with transactions(write=True) as writing:
-            await featured_service.update_entry(writing, console.admin, entry_id, body)
-    except (AppError, ValidationError) as failure:
-        return await _failed(console, transactions, codec, failure, failed_id=entry_id)
-    return console.done(LIST_PATH, "featured-scheduled")
-
-
-@router.get("/unggulan/{entry_id}/hapus", response_class=Response)
-async def confirm_removal(
-    entry_id: EntryId, console: Console, session: DbSession, codec: EntriesCodec
-) -> Response:
-    """The confirm step: what will stop showing, and the button that removes it."""
-    entry = next((e for e in await _all_entries(session, codec) if str(e.id) == entry_id), None)
-    if entry is None:
-        return await _page(
-            console, session, codec, error=console.t("admin.featured-gone"), status_code=404
-        )
-    return console.render("featured_remove.html", entry=entry)
+        await featured_service.update_entry(writing, console.user, entry_id, body)
+    return console.redirect(LIST_PATH, success="admin.done.featured-scheduled")
 
 
 @router.post("/unggulan/{entry_id}/hapus", response_class=Response)
 async def remove_entry(
     entry_id: EntryId,
-    console: Console,
+    console: AdminForm,
     transactions: RequestTransactions,
     codec: EntriesCodec,
-    csrf_token: CsrfField = "",
 ) -> Response:
-    console.check_csrf(csrf_token)
-    try:
-        async with transactions(write=True) as writing:
-            entries = await _all_entries(writing, codec)
-            entry = next((e for e in entries if str(e.id) == entry_id), None)
-            await featured_service.delete_entry(writing, console.admin, entry_id)
-    except AppError as failure:
-        return await _failed(console, transactions, codec, failure, failed_id=entry_id)
-    assert entry is not None  # delete_entry answered 404 otherwise
-    return console.done(
-        LIST_PATH,
-        "featured-removed",
+    """After a confirm step; the page that follows offers to put the entry back as it was."""
+
+    async def page(session: AsyncSession) -> dict[str, Any]:
+        return await _context(session, codec)
+
+    async with shown_in_page(console, transactions, PAGE, page, failed_id=entry_id) as writing:
+        entries = await _all_entries(writing, codec)
+        entry = next((e for e in entries if str(e.id) == entry_id), None)
+        if entry is None:
+            raise FeaturedEntryNotFound()
+        asked = confirmation_needed(
+            console,
+            await console.request.form(),
+            "admin.confirm.featured-remove",
+            back=console.url(LIST_PATH),
+            name=entry.product.title,
+        )
+        if asked is not None:
+            return asked
+        await featured_service.delete_entry(writing, console.user, entry_id)
+    undo = {
+        "undo": "1",
+        "product": str(entry.product_id),
+        "position": str(entry.position),
+        "starts_at": wib_input(entry.starts_at),
+        "ends_at": wib_input(entry.ends_at),
+    }
+    return console.redirect(
+        f"{LIST_PATH}?{urlencode(undo)}",
+        success="admin.done.featured-removed",
         name=entry.product.title,
-        undo_product=str(entry.product_id),
-        undo_position=entry.position,
-        undo_starts=wib_input(entry.starts_at),
-        undo_ends=wib_input(entry.ends_at),
     )

@@ -7,17 +7,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
 from marketplace.audit import service as audit_service
 from marketplace.catalog import service as catalog_service
-from marketplace.consoles.admin_access import Console, error_text
+from marketplace.consoles.admin_access import Admin, admin_router, page_problem
+from marketplace.consoles.web import describe_problem
 from marketplace.core.dependencies import cursor_codec
-from marketplace.core.errors import AppError, InvalidInput
+from marketplace.core.errors import AppError
 from marketplace.core.formatting import format_rupiah
-from marketplace.core.i18n import Language
+from marketplace.core.i18n import Language, translate
 from marketplace.core.pagination import CursorCodec
 from marketplace.db.session import DbSession
 from marketplace.reports import charts, exports
@@ -25,7 +26,7 @@ from marketplace.reports import service as reports_service
 from marketplace.reports.periods import month_label, next_month
 from marketplace.reports.service import ADMIN_GROUPS, DateRange, GroupBy, SalesReport
 
-router = APIRouter(prefix="/admin", tags=["admin console"], include_in_schema=False)
+router = admin_router()
 AuditCodec = Annotated[CursorCodec, Depends(cursor_codec("audit"))]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REGION_PREFIXES = ("Kabupaten ", "Kota ")
@@ -51,7 +52,7 @@ def _day(raw: str, name: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError as error:
-        raise InvalidInput.for_field(("query", name), "YYYY-MM-DD", "date") from error
+        raise page_problem(name, translate("admin.bad-date")) from error
 
 
 def _period(first: str, last: str) -> DateRange:
@@ -85,9 +86,17 @@ def _month_line(report: SalesReport, language: Language) -> charts.LineChart:
     return charts.line_chart(values, format_rupiah(top))
 
 
+def _problem_text(problem: AppError, language: Language) -> str:
+    """The first field's own message (the reports service names the bad date), else the
+    problem's sentence."""
+    if problem.errors:
+        return str(problem.errors[0].get("msg", ""))
+    return describe_problem(problem, language)[0]
+
+
 @router.get("/laporan", response_class=Response)
 async def reports_page(
-    console: Console,
+    console: Admin,
     session: DbSession,
     group_by: Annotated[str, Query(max_length=20)] = "category",
     first: Annotated[str, Query(alias="from", max_length=10)] = "",
@@ -100,7 +109,7 @@ async def reports_page(
         period = _period(first, last)
     except AppError as failure:
         period = reports_service.date_range(None, None)
-        error: str | None = error_text(failure, language)
+        error: str | None = _problem_text(failure, language)
     else:
         error = None
     by_region = await reports_service.sales_report(
@@ -109,7 +118,8 @@ async def reports_page(
     by_month = await reports_service.sales_report(session, GroupBy.MONTH, period, language=language)
     table = await reports_service.sales_report(session, chosen, period, language=language)
     return console.render(
-        "reports.html",
+        "admin/reports.html",
+        here="reports",
         status_code=422 if error else 200,
         error=error,
         groups=groups,
@@ -124,7 +134,7 @@ async def reports_page(
 
 @router.get("/laporan/unduh", response_class=Response)
 async def download_report(
-    console: Console,
+    console: Admin,
     session: DbSession,
     group_by: Annotated[str, Query(max_length=20)] = "category",
     first: Annotated[str, Query(alias="from", max_length=10)] = "",
@@ -133,12 +143,7 @@ async def download_report(
 ) -> Response:
     """The same figures as a spreadsheet (CSV or XLSX), as the API's report downloads."""
     chosen = GroupBy(group_by) if group_by in [g.value for g in ADMIN_GROUPS] else GroupBy.CATEGORY
-    try:
-        period = _period(first, last)
-    except AppError as failure:
-        return console.render(
-            "message.html", message=error_text(failure, console.language), status_code=422
-        )
+    period = _period(first, last)  # a bad date: the problem page, in words
     report = await reports_service.sales_report(session, chosen, period, language=console.language)
     extension = "xlsx" if file_format == "xlsx" else "csv"
     body = exports.to_xlsx(report) if extension == "xlsx" else exports.to_csv(report)
@@ -156,7 +161,7 @@ async def download_report(
 
 @router.get("/audit", response_class=Response)
 async def audit_page(
-    console: Console,
+    console: Admin,
     session: DbSession,
     codec: AuditCodec,
     target_type: Annotated[str, Query(max_length=32)] = "",
@@ -175,7 +180,8 @@ async def audit_page(
             session, codec, limit=30, cursor=None, target_type=kind, target_id=target
         )
     return console.render(
-        "audit.html",
+        "admin/audit.html",
+        here="audit",
         entries=page.items,
         next_cursor=page.next_cursor,
         targets=AUDIT_TARGETS,

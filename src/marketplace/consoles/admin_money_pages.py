@@ -1,20 +1,27 @@
 """Admin console, money: complaints (resolved with a refund, a partial refund or a release
-to the seller) and payouts of what sellers have available."""
+to the seller) and payouts of what sellers have available. Both are final, so both ask for
+confirmation first."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Path, Query
-from pydantic import ValidationError
+from fastapi import Depends, Form, Path, Query
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
 from marketplace.complaints import service as complaints_service
 from marketplace.complaints.models import ComplaintOutcome, ComplaintStatus
 from marketplace.complaints.schemas import ComplaintResolve
-from marketplace.consoles.admin_access import Console, error_text, require_confirmation
+from marketplace.consoles.admin_access import (
+    Admin,
+    AdminForm,
+    admin_router,
+    form_values,
+    shown_in_page,
+)
+from marketplace.consoles.web import confirmation_needed
 from marketplace.core.dependencies import cursor_codec
 from marketplace.core.errors import AppError
 from marketplace.core.pagination import CursorCodec
@@ -26,8 +33,7 @@ from marketplace.payments.schemas import PayoutCreate
 from marketplace.sellers import service as sellers_service
 from marketplace.sellers.exceptions import SellerNotFound
 
-router = APIRouter(prefix="/admin", tags=["admin console"], include_in_schema=False)
-CsrfField = Annotated[str, Form(alias="csrf_token", max_length=200)]
+router = admin_router()
 ComplaintCodec = Annotated[CursorCodec, Depends(cursor_codec("complaints"))]
 Amount = Annotated[str, Form(max_length=20)]
 PAGE_SIZE = 20
@@ -42,28 +48,9 @@ def parse_rupiah(raw: str) -> int | str | None:
     return int(text) if text.isdigit() and len(text) <= 13 else raw.strip()
 
 
-@router.get("/keluhan", response_class=Response)
-async def complaints_page(
-    console: Console,
-    session: DbSession,
-    codec: ComplaintCodec,
-    status: Annotated[str, Query(max_length=20)] = "open",
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
-) -> Response:
-    return await _complaints_page(console, session, codec, status, cursor)
-
-
-async def _complaints_page(
-    console: Console,
-    session: AsyncSession,
-    codec: CursorCodec,
-    status: str,
-    cursor: str | None,
-    *,
-    error: str | None = None,
-    failed_id: str | None = None,
-    status_code: int = 200,
-) -> Response:
+async def _complaints_context(
+    session: AsyncSession, codec: CursorCodec, status: str, cursor: str | None
+) -> dict[str, Any]:
     shown = ComplaintStatus.RESOLVED if status == "resolved" else ComplaintStatus.OPEN
     try:
         page = await complaints_service.complaint_page(
@@ -76,120 +63,124 @@ async def _complaints_page(
     numbers = await orders_desk.order_numbers(session, [c.order_id for c in page.items])
     seller_ids = {c.seller_id for c in page.items}
     sellers = {s: await sellers_service.get_seller(session, s) for s in seller_ids}
-    return console.render(
-        "complaints.html",
-        status_code=status_code,
-        complaints=page.items,
-        next_cursor=page.next_cursor,
-        shown=shown.value,
-        numbers=numbers,
-        sellers=sellers,
-        outcomes=[o.value for o in ComplaintOutcome],
-        error=error,
-        failed_id=failed_id,
-    )
+    return {
+        "here": "complaints",
+        "complaints": page.items,
+        "next_cursor": page.next_cursor,
+        "shown": shown.value,
+        "numbers": numbers,
+        "sellers": sellers,
+        "outcomes": [o.value for o in ComplaintOutcome],
+    }
+
+
+@router.get("/keluhan", response_class=Response)
+async def complaints_page(
+    console: Admin,
+    session: DbSession,
+    codec: ComplaintCodec,
+    status: Annotated[str, Query(max_length=20)] = "open",
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+) -> Response:
+    context = await _complaints_context(session, codec, status, cursor)
+    return console.render("admin/complaints.html", **context)
 
 
 @router.post("/keluhan/{complaint_id}/selesaikan", response_class=Response)
 async def resolve_complaint(
     complaint_id: Annotated[str, Path(max_length=100)],
-    console: Console,
+    console: AdminForm,
     transactions: RequestTransactions,
     codec: ComplaintCodec,
-    csrf_token: CsrfField = "",
     outcome: Annotated[str, Form(max_length=20)] = "",
     amount: Amount = "",
     note: Annotated[str, Form(max_length=2000)] = "",
-    confirm: Annotated[str, Form(max_length=5)] = "",
 ) -> Response:
     """Final: a refund goes back through the original payment, a release pays the seller."""
-    console.check_csrf(csrf_token)
-    fields = {"outcome": outcome, "note": note, "amount": parse_rupiah(amount)}
+
+    async def page(session: AsyncSession) -> dict[str, Any]:
+        return await _complaints_context(session, codec, "open", None)
+
+    form = await console.request.form()
+    fields: dict[str, Any] = {"outcome": outcome, "note": note, "amount": parse_rupiah(amount)}
     if outcome != ComplaintOutcome.PARTIAL_REFUND.value and fields["amount"] is None:
         del fields["amount"]
-    try:
-        require_confirmation(confirm)
+    values = form_values(form, "outcome", "amount", "note")
+    async with shown_in_page(
+        console,
+        transactions,
+        "admin/complaints.html",
+        page,
+        failed_id=complaint_id,
+        values=values,
+    ) as writing:
         body = ComplaintResolve.model_validate(fields)
-        async with transactions(write=True) as writing:
-            await complaints_service.resolve_complaint(writing, console.admin, complaint_id, body)
-    except (AppError, ValidationError) as failure:
-        status_code = failure.status_code if isinstance(failure, AppError) else 422
-        async with transactions(write=False) as reading:
-            return await _complaints_page(
-                console,
-                reading,
-                codec,
-                "open",
-                None,
-                error=error_text(failure, console.language),
-                failed_id=complaint_id,
-                status_code=status_code,
-            )
-    return console.done("/admin/keluhan", f"complaint-{body.outcome.value}")
+        asked = confirmation_needed(
+            console,
+            form,
+            f"admin.confirm.complaint-{body.outcome.value}",
+            back=console.url("/admin/keluhan"),
+            amount=console.money(body.amount or 0),
+        )
+        if asked is not None:
+            return asked
+        await complaints_service.resolve_complaint(writing, console.user, complaint_id, body)
+    return console.redirect("/admin/keluhan", success=f"admin.done.complaint-{body.outcome.value}")
 
 
 # --- payouts ------------------------------------------------------------------------------
 
 
-async def _payouts_page(
-    console: Console,
-    session: AsyncSession,
-    *,
-    error: str | None = None,
-    failed_id: str | None = None,
-    status_code: int = 200,
-) -> Response:
-    due = await payouts.payouts_due(session)
-    return console.render(
-        "payouts.html",
-        status_code=status_code,
-        due=due,
-        bank_name=bank_name,
-        error=error,
-        failed_id=failed_id,
-    )
+async def _payouts_context(session: AsyncSession) -> dict[str, Any]:
+    return {"here": "payouts", "due": await payouts.payouts_due(session), "bank_name": bank_name}
 
 
 @router.get("/pencairan", response_class=Response)
-async def payouts_page(console: Console, session: DbSession) -> Response:
+async def payouts_page(console: Admin, session: DbSession) -> Response:
     """Sellers with money available, their bank accounts, and a form to record each payout."""
-    return await _payouts_page(console, session)
+    return console.render("admin/payouts.html", **await _payouts_context(session))
 
 
 @router.post("/pencairan/{seller_id}", response_class=Response)
 async def record_payout(
     seller_id: Annotated[uuid.UUID, Path()],
-    console: Console,
+    console: AdminForm,
     transactions: RequestTransactions,
-    csrf_token: CsrfField = "",
     amount: Amount = "",
     bank_reference: Annotated[str, Form(max_length=200)] = "",
     note: Annotated[str, Form(max_length=1000)] = "",
-    confirm: Annotated[str, Form(max_length=5)] = "",
 ) -> Response:
-    """The money was sent from the bank: recorded once, never above what is available."""
-    console.check_csrf(csrf_token)
-    fields = {"amount": parse_rupiah(amount), "bank_reference": bank_reference}
+    """The money was sent from the bank: recorded once (after a confirm step), never above
+    what is available."""
+    form = await console.request.form()
+    fields: dict[str, Any] = {"amount": parse_rupiah(amount), "bank_reference": bank_reference}
     if note.strip():
         fields["note"] = note
-    try:
-        require_confirmation(confirm)
+    async with shown_in_page(
+        console,
+        transactions,
+        "admin/payouts.html",
+        _payouts_context,
+        failed_id=str(seller_id),
+        values=form_values(form, "amount", "bank_reference", "note"),
+    ) as writing:
         body = PayoutCreate.model_validate(fields)
-        async with transactions(write=True) as writing:
-            seller = await sellers_service.get_seller(writing, seller_id)
-            if seller is None:
-                raise SellerNotFound()
-            await payouts.pay_seller(
-                writing, console.admin, seller.id, body.amount, body.bank_reference, body.note
-            )
-    except (AppError, ValidationError) as failure:
-        status_code = failure.status_code if isinstance(failure, AppError) else 422
-        async with transactions(write=False) as reading:
-            return await _payouts_page(
-                console,
-                reading,
-                error=error_text(failure, console.language),
-                failed_id=str(seller_id),
-                status_code=status_code,
-            )
-    return console.done("/admin/pencairan", "payout-recorded", name=seller.name)
+        seller = await sellers_service.get_seller(writing, seller_id)
+        if seller is None:
+            raise SellerNotFound()
+        asked = confirmation_needed(
+            console,
+            form,
+            "admin.confirm.payout",
+            back=console.url("/admin/pencairan"),
+            amount=console.money(body.amount),
+            name=seller.name,
+        )
+        if asked is not None:
+            return asked
+        await payouts.pay_seller(
+            writing, console.user, seller.id, body.amount, body.bank_reference, body.note
+        )
+    return console.redirect(
+        "/admin/pencairan", success="admin.done.payout-recorded", name=seller.name
+    )

@@ -3,18 +3,25 @@ submitted, and the moderation queue. Every page calls the same services as the A
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Path, Query
+from fastapi import Depends, Form, Path, Query
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
 from marketplace.catalog import service as catalog_service
 from marketplace.complaints import service as complaints_service
 from marketplace.complaints.models import ComplaintStatus
-from marketplace.consoles.admin_access import Console, error_text
+from marketplace.consoles.admin_access import (
+    Admin,
+    AdminForm,
+    admin_router,
+    page_problem,
+    shown_in_page,
+)
+from marketplace.consoles.web import Console, confirmation_needed
 from marketplace.core.dependencies import cursor_codec
-from marketplace.core.errors import AppError
+from marketplace.core.errors import AppError, InvalidInput
 from marketplace.core.pagination import CursorCodec
 from marketplace.db.session import DbSession, RequestTransactions
 from marketplace.desk import service as desk_service
@@ -28,10 +35,8 @@ from marketplace.payments.models import PaymentAttemptStatus
 from marketplace.sellers import service as sellers_service
 from marketplace.sellers.models import SellerStatus
 
-router = APIRouter(prefix="/admin", tags=["admin console"], include_in_schema=False)
-CsrfField = Annotated[str, Form(alias="csrf_token", max_length=200)]
+router = admin_router()
 Reason = Annotated[str, Form(max_length=2000)]
-Confirm = Annotated[str, Form(max_length=5)]
 Cursor = Annotated[str | None, Query(max_length=500)]
 SellerCodec = Annotated[CursorCodec, Depends(cursor_codec("sellers"))]
 QueueCodec = Annotated[CursorCodec, Depends(cursor_codec("moderation"))]
@@ -51,9 +56,15 @@ def _count(items: int, more: bool) -> str:
     return f"{items}+" if more else str(items)
 
 
+def _reason_problem(console: Console, reason: str) -> InvalidInput | None:
+    if len(reason.strip()) >= MIN_REASON:
+        return None
+    return page_problem("reason", console.t("admin.reason-required"))
+
+
 @router.get("/", response_class=Response)
 async def home(
-    console: Console,
+    console: Admin,
     session: DbSession,
     sellers_codec: SellerCodec,
     queue_codec: QueueCodec,
@@ -91,149 +102,126 @@ async def home(
     )
     due = await payouts.payouts_due(session)
     counts = [
-        ("sellers", "/admin/penjual", _count(len(sellers), more_sellers is not None)),
-        ("moderation", "/admin/moderasi", _count(len(queue.items), bool(queue.next_cursor))),
-        ("transfers", "/admin/pesanan", _count(len(transfers.items), bool(transfers.next_cursor))),
+        ("sellers", "/admin/penjual", "🏪", _count(len(sellers), more_sellers is not None)),
+        ("moderation", "/admin/moderasi", "🛡", _count(len(queue.items), bool(queue.next_cursor))),
+        (
+            "transfers",
+            "/admin/pesanan",
+            "🏦",
+            _count(len(transfers.items), bool(transfers.next_cursor)),
+        ),
         (
             "complaints",
             "/admin/keluhan",
+            "⚠",
             _count(len(complaints.items), bool(complaints.next_cursor)),
         ),
-        ("payouts", "/admin/pencairan", str(len(due))),
+        ("payouts", "/admin/pencairan", "💸", str(len(due))),
     ]
-    return console.render("home.html", counts=counts)
+    return console.render("admin/home.html", here="home", counts=counts)
 
 
 # --- sellers waiting for verification ---------------------------------------------------
 
 
+def _seller_status(raw: str) -> SellerStatus:
+    return SellerStatus(raw) if raw in [s.value for s in SellerStatus] else SellerStatus.PENDING
+
+
+async def _sellers_context(
+    session: AsyncSession, codec: CursorCodec, shown: SellerStatus, cursor: str | None
+) -> dict[str, Any]:
+    async def listed(after: str | None) -> tuple[list[Any], str | None]:
+        found, next_cursor = await sellers_service.list_sellers(
+            session,
+            codec,
+            statuses=(shown,),
+            region_code=None,
+            query=None,
+            limit=PAGE_SIZE,
+            cursor=after,
+        )
+        return list(found), next_cursor
+
+    try:
+        sellers, next_cursor = await listed(cursor)
+    except AppError:  # a cursor from elsewhere: start again at the top
+        sellers, next_cursor = await listed(None)
+    products = await catalog_service.products_of_sellers(session, [s.id for s in sellers])
+    regions = {r.code: r.name for r in await catalog_service.list_regions(session)}
+    return {
+        "here": "sellers",
+        "sellers": sellers,
+        "shown": shown.value,
+        "statuses": [s.value for s in SellerStatus],
+        "products": {s.id: [p for p in products if p.seller_id == s.id] for s in sellers},
+        "regions": regions,
+        "next_cursor": next_cursor,
+    }
+
+
 @router.get("/penjual", response_class=Response)
 async def sellers_page(
-    console: Console,
+    console: Admin,
     session: DbSession,
     codec: SellerCodec,
     status: Annotated[str, Query(max_length=20)] = "pending",
     cursor: Cursor = None,
 ) -> Response:
-    return await _sellers_page(console, session, codec, status, cursor)
-
-
-async def _sellers_page(
-    console: Console,
-    session: AsyncSession,
-    codec: CursorCodec,
-    status: str,
-    cursor: str | None,
-    *,
-    error: str | None = None,
-    failed_id: str | None = None,
-    status_code: int = 200,
-) -> Response:
-    shown = SellerStatus(status) if status in SellerStatus.__members__.values() else None
-    shown = shown or SellerStatus.PENDING
-    try:
-        sellers, next_cursor = await sellers_service.list_sellers(
-            session,
-            codec,
-            statuses=(shown,),
-            region_code=None,
-            query=None,
-            limit=PAGE_SIZE,
-            cursor=cursor,
-        )
-    except AppError:  # a cursor from elsewhere: start again at the top
-        sellers, next_cursor = await sellers_service.list_sellers(
-            session,
-            codec,
-            statuses=(shown,),
-            region_code=None,
-            query=None,
-            limit=PAGE_SIZE,
-            cursor=None,
-        )
-    products = await catalog_service.products_of_sellers(session, [s.id for s in sellers])
-    regions = {r.code: r.name for r in await catalog_service.list_regions(session)}
-    return console.render(
-        "sellers.html",
-        status_code=status_code,
-        sellers=sellers,
-        shown=shown.value,
-        statuses=[s.value for s in SellerStatus],
-        products={s.id: [p for p in products if p.seller_id == s.id] for s in sellers},
-        regions=regions,
-        next_cursor=next_cursor,
-        error=error,
-        failed_id=failed_id,
-    )
+    context = await _sellers_context(session, codec, _seller_status(status), cursor)
+    return console.render("admin/sellers.html", **context)
 
 
 @router.post("/penjual/{seller_id}/{action}", response_class=Response)
 async def change_seller_status(
     seller_id: Annotated[str, Path(max_length=100)],
     action: Annotated[str, Path(max_length=20)],
-    console: Console,
+    console: AdminForm,
     transactions: RequestTransactions,
     codec: SellerCodec,
-    csrf_token: CsrfField = "",
     reason: Reason = "",
-    confirm: Confirm = "",
     back: Annotated[str, Form(max_length=20)] = "pending",
 ) -> Response:
-    """Verify, reject (a reason is required: the seller reads it) or suspend; a rejection or
-    a suspension is undone by verifying again."""
-    console.check_csrf(csrf_token)
+    """Verify, reject (a reason is required: the seller reads it) or suspend, the last two
+    after a confirm step; a rejection or a suspension is undone by verifying again."""
+    shown = _seller_status(back)
+
+    async def page(session: AsyncSession) -> dict[str, Any]:
+        return await _sellers_context(session, codec, shown, None)
+
     target = SELLER_ACTIONS.get(action)
-    reason = reason.strip()
-    error, status_code = None, 422
-    if target is None:
-        error = console.t("admin.unknown-action")
-    elif target is not SellerStatus.VERIFIED and len(reason) < MIN_REASON:
-        error = console.t("admin.reason-required")
-    elif target is not SellerStatus.VERIFIED and confirm != "yes":
-        error = console.t("admin.confirm-needed")
-    if error is None and target is not None:
-        try:
-            async with transactions(write=True) as writing:
-                seller = await sellers_service.change_status(
-                    writing, console.admin, seller_id, target, reason or None
-                )
-        except AppError as failure:
-            error, status_code = error_text(failure, console.language), failure.status_code
-        else:
-            return console.done("/admin/penjual", f"seller-{action}", status=back, name=seller.name)
-    async with transactions(write=False) as reading:
-        return await _sellers_page(
-            console,
-            reading,
-            codec,
-            back,
-            None,
-            error=error,
-            failed_id=seller_id,
-            status_code=status_code,
+    async with shown_in_page(
+        console, transactions, "admin/sellers.html", page, failed_id=seller_id
+    ) as writing:
+        if target is None:
+            raise page_problem("action", console.t("admin.unknown-action"))
+        if target is not SellerStatus.VERIFIED:
+            problem = _reason_problem(console, reason)
+            if problem is not None:
+                raise problem
+            form = await console.request.form()
+            back_url = console.url("/admin/penjual", status=shown.value)
+            asked = confirmation_needed(
+                console, form, f"admin.confirm.seller-{action}", back=back_url
+            )
+            if asked is not None:
+                return asked
+        seller = await sellers_service.change_status(
+            writing, console.user, seller_id, target, reason.strip() or None
         )
+    return console.redirect(
+        f"/admin/penjual?status={shown.value}",
+        success=f"admin.done.seller-{action}",
+        name=seller.name,
+    )
 
 
 # --- moderation queue -------------------------------------------------------------------
 
 
-@router.get("/moderasi", response_class=Response)
-async def moderation_page(
-    console: Console, session: DbSession, codec: QueueCodec, cursor: Cursor = None
-) -> Response:
-    return await _moderation_page(console, session, codec, cursor)
-
-
-async def _moderation_page(
-    console: Console,
-    session: AsyncSession,
-    codec: CursorCodec,
-    cursor: str | None,
-    *,
-    error: str | None = None,
-    failed_id: str | None = None,
-    status_code: int = 200,
-) -> Response:
+async def _moderation_context(
+    session: AsyncSession, codec: CursorCodec, cursor: str | None
+) -> dict[str, Any]:
     try:
         queue = await moderation_service.list_queue(
             session, codec, status=ItemStatus.OPEN, kind=None, limit=PAGE_SIZE, cursor=cursor
@@ -247,51 +235,53 @@ async def _moderation_page(
     seller_ids = {item.seller_id for item in queue.items if item.seller_id}
     seller_ids |= {p.seller_id for p in products.values()}
     sellers = {s: await sellers_service.get_seller(session, s) for s in seller_ids}
-    return console.render(
-        "moderation.html",
-        status_code=status_code,
-        items=queue.items,
-        next_cursor=queue.next_cursor,
-        products=products,
-        sellers=sellers,
-        error=error,
-        failed_id=failed_id,
-    )
+    return {
+        "here": "moderation",
+        "items": queue.items,
+        "next_cursor": queue.next_cursor,
+        "products": products,
+        "sellers": sellers,
+    }
+
+
+@router.get("/moderasi", response_class=Response)
+async def moderation_page(
+    console: Admin, session: DbSession, codec: QueueCodec, cursor: Cursor = None
+) -> Response:
+    context = await _moderation_context(session, codec, cursor)
+    return console.render("admin/moderation.html", **context)
 
 
 @router.post("/moderasi/{item_id}/{action}", response_class=Response)
 async def decide_item(
     item_id: Annotated[str, Path(max_length=100)],
     action: Annotated[str, Path(max_length=20)],
-    console: Console,
+    console: AdminForm,
     transactions: RequestTransactions,
     codec: QueueCodec,
-    csrf_token: CsrfField = "",
     reason: Reason = "",
-    confirm: Confirm = "",
 ) -> Response:
-    """Approve (the listing goes public) or reject with a reason (it goes back to its seller
-    as a draft, the reason kept on the item)."""
-    console.check_csrf(csrf_token)
-    reason = reason.strip()
-    error, status_code = None, 422
+    """Approve (the listing goes public) or, after a confirm step, reject with a reason (it
+    goes back to its seller as a draft, the reason kept on the item)."""
+
+    async def page(session: AsyncSession) -> dict[str, Any]:
+        return await _moderation_context(session, codec, None)
+
     decision = {"setujui": "approve", "tolak": "reject"}.get(action)
-    if decision is None:
-        error = console.t("admin.unknown-action")
-    elif decision == "reject" and len(reason) < MIN_REASON:
-        error = console.t("admin.reason-required")
-    elif decision == "reject" and confirm != "yes":
-        error = console.t("admin.confirm-needed")
-    if error is None and decision is not None:
-        body = ItemDecision.model_validate({"action": decision, "note": reason or None})
-        try:
-            async with transactions(write=True) as writing:
-                await decisions.decide(writing, console.admin, item_id, body)
-        except AppError as failure:
-            error, status_code = error_text(failure, console.language), failure.status_code
-        else:
-            return console.done("/admin/moderasi", f"item-{decision}")
-    async with transactions(write=False) as reading:
-        return await _moderation_page(
-            console, reading, codec, None, error=error, failed_id=item_id, status_code=status_code
-        )
+    async with shown_in_page(
+        console, transactions, "admin/moderation.html", page, failed_id=item_id
+    ) as writing:
+        if decision is None:
+            raise page_problem("action", console.t("admin.unknown-action"))
+        if decision == "reject":
+            problem = _reason_problem(console, reason)
+            if problem is not None:
+                raise problem
+            form = await console.request.form()
+            back_url = console.url("/admin/moderasi")
+            asked = confirmation_needed(console, form, "admin.confirm.item-reject", back=back_url)
+            if asked is not None:
+                return asked
+        body = ItemDecision.model_validate({"action": decision, "note": reason.strip() or None})
+        await decisions.decide(writing, console.user, item_id, body)
+    return console.redirect("/admin/moderasi", success=f"admin.done.item-{decision}")

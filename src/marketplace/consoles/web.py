@@ -108,7 +108,9 @@ class Console:
         values = {k: str(v) for k, v in params.items() if v is not None and v != ""}
         if self.language is Language.ENGLISH:
             values["lang"] = "en"
-        return f"{path}?{urlencode(values)}" if values else path
+        if not values:
+            return path
+        return f"{path}{'&' if '?' in path else '?'}{urlencode(values)}"
 
     def other_language(self) -> str:
         values = {k: v for k, v in self.request.query_params.items() if k != "lang"}

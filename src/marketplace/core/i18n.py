@@ -504,6 +504,61 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "admin.audit.target.shipping_rates": ("Tarif kirim", "Shipping rates"),
     "admin.audit.target.order": ("Pesanan", "Order"),
     "admin.audit.target.category": ("Kategori", "Category"),
+    "admin.confirm.seller-tolak": (
+        "Tolak penjual ini? Penjual akan membaca alasan Anda. Bisa dibatalkan dengan "
+        "memverifikasinya lagi.",
+        "Reject this seller? The seller will read your reason. It can be undone by verifying "
+        "it again.",
+    ),
+    "admin.confirm.seller-tangguhkan": (
+        "Tangguhkan penjual ini? Produknya berhenti tampil sampai diverifikasi lagi.",
+        "Suspend this seller? Its products stop showing until it is verified again.",
+    ),
+    "admin.confirm.item-reject": (
+        "Tolak ini? Penjual mendapat alasan Anda dan produknya kembali menjadi draf.",
+        "Reject this? The seller gets your reason and the listing goes back to draft.",
+    ),
+    "admin.confirm.transfer": (
+        "Sudah pasti {amount} masuk ke rekening untuk pesanan {number}? Konfirmasi tidak bisa "
+        "dibatalkan.",
+        "Are you sure {amount} arrived for order {number}? A confirmation cannot be undone.",
+    ),
+    "admin.confirm.statement": (
+        "Konfirmasi semua pembayaran yang cocok? Ini tidak bisa dibatalkan.",
+        "Confirm every matched payment? This cannot be undone.",
+    ),
+    "admin.confirm.complaint-refund": (
+        "Kembalikan semua uang ke pembeli? Keputusan ini final.",
+        "Refund the buyer in full? This decision is final.",
+    ),
+    "admin.confirm.complaint-partial_refund": (
+        "Kembalikan {amount} ke pembeli? Keputusan ini final.",
+        "Refund {amount} to the buyer? This decision is final.",
+    ),
+    "admin.confirm.complaint-release": (
+        "Teruskan uangnya ke penjual? Keputusan ini final.",
+        "Release the money to the seller? This decision is final.",
+    ),
+    "admin.confirm.payout": (
+        "Catat pencairan {amount} untuk {name}? Pastikan uangnya sudah dikirim dari bank.",
+        "Record a payout of {amount} to {name}? Make sure the bank has sent it.",
+    ),
+    "admin.confirm.featured-remove": (
+        "Hapus {name} dari unggulan? Anda bisa membatalkannya sesudah ini.",
+        "Remove {name} from featured? You can undo this afterwards.",
+    ),
+    "admin.bad-date": (
+        "Tulis tanggal sebagai TTTT-BB-HH (contoh 2026-12-01).",
+        "Write the date as YYYY-MM-DD (for example 2026-12-01).",
+    ),
+    "admin.bad-datetime": (
+        "Tulis waktu sebagai TTTT-BB-HH JJ:MM (contoh 2026-12-01 08:00).",
+        "Write the time as YYYY-MM-DD HH:MM (for example 2026-12-01 08:00).",
+    ),
+    "admin.field.reason": ("Alasan", "Reason"),
+    "admin.field.product": ("Produk", "Product"),
+    "admin.field.file": ("Berkas", "File"),
+    "admin.field.format": ("Format", "Format"),
     # --- admin console /admin/ (issue 15, i15_admin): end ---
     "bad-request": ("Permintaan tidak valid", "Bad request"),
     "not-found": ("Tidak ditemukan", "Not found"),
