@@ -559,6 +559,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "admin.field.product": ("Produk", "Product"),
     "admin.field.file": ("Berkas", "File"),
     "admin.field.format": ("Format", "Format"),
+    "admin.table": ("Tabel (bisa digeser ke samping)", "Table (scrolls sideways)"),
     # --- admin console /admin/ (issue 15, i15_admin): end ---
     "bad-request": ("Permintaan tidak valid", "Bad request"),
     "not-found": ("Tidak ditemukan", "Not found"),
