@@ -80,7 +80,9 @@ def _month_line(report: SalesReport, language: Language) -> charts.LineChart:
     month = report.period.first.replace(day=1)
     while month <= report.period.last:
         gross = by_month.get(month.isoformat(), 0)
-        values.append((month_label(month, language, short=True), gross, format_rupiah(gross)))
+        # the month alone under the line ("Jan", not "Jan 26"): twelve fit a phone's width
+        label = month_label(month, language, short=True).split()[0]
+        values.append((label, gross, format_rupiah(gross)))
         month = next_month(month)
     top = max((value or 0 for _, value, _ in values), default=0)
     return charts.line_chart(values, format_rupiah(top))

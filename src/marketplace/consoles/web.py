@@ -335,6 +335,9 @@ async def problem_page(request: Request, problem: AppError | RequestValidationEr
     key = f"console.problem.{status}"
     title = console.t(key if key in MESSAGES else "console.problem.other")
     home = "/admin/" if request.url.path.startswith("/admin") else "/penjual/"
+    user = console.visitor.user
+    if home == "/admin/" and (user is None or not user.is_admin):
+        home = "/"  # the admin home would only answer 403 again
     return console.render(
         "problem.html", status_code=status, title=title, message=message, home=home
     )
