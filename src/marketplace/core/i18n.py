@@ -1046,6 +1046,98 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "console.order.from": ("Dari", "From"),
     "console.order.collect": ("tagih {amount}", "collect {amount}"),
+    "console.money.paid-out": ("Sudah dicairkan", "Paid out"),
+    "console.money.how": (
+        "Uang penjualan ditahan sampai pembeli menerima barang (atau masa tunggu lewat tanpa "
+        "keluhan), lalu bisa dicairkan ke rekening toko.",
+        "Sales money is held until the buyer receives the goods (or the waiting period passes "
+        "without a complaint), then it can be paid out to the shop's account.",
+    ),
+    "console.money.account": ("Rekening pencairan", "Payout bank account"),
+    "console.money.no-account": (
+        "Belum ada rekening. Uang tidak bisa dicairkan sebelum rekening diisi.",
+        "No account yet. Money cannot be paid out until one is set.",
+    ),
+    "console.money.change-account": ("Ganti rekening", "Change the account"),
+    "console.money.f.bank": ("Bank", "Bank"),
+    "console.money.f.number": ("Nomor rekening", "Account number"),
+    "console.money.f.holder": ("Nama pemilik rekening", "Account holder"),
+    "console.money.f.holder-hint": (
+        "Persis seperti di buku tabungan.",
+        "Exactly as in the bank book.",
+    ),
+    "console.money.owner-changes": (
+        "Hanya pemilik toko yang bisa mengganti rekening.",
+        "Only the shop's owners can change the account.",
+    ),
+    "console.money.account-changed": (
+        "Rekening disimpan. Semua pemilik toko diberi tahu lewat email.",
+        "Account saved. Every owner of the shop is told by e-mail.",
+    ),
+    "console.money.payouts": ("Pencairan", "Payouts"),
+    "console.money.no-payouts": ("Belum ada pencairan.", "No payouts yet."),
+    "console.money.ledger": ("Riwayat saldo", "Ledger"),
+    "console.money.no-entries": ("Belum ada catatan.", "No entries yet."),
+    "console.money.when": ("Waktu", "When"),
+    "console.money.what": ("Keterangan", "What"),
+    "console.money.amount": ("Jumlah", "Amount"),
+    "console.ledger.sale": ("Penjualan", "Sale"),
+    "console.ledger.commission": ("Komisi platform", "Platform commission"),
+    "console.ledger.refund": ("Pengembalian dana", "Refund"),
+    "console.ledger.commission_return": ("Komisi dikembalikan", "Commission returned"),
+    "console.ledger.payout": ("Pencairan", "Payout"),
+    "console.ledger.settlement": ("Dana dilepas", "Money released"),
+    "console.ledger.cod_commission": ("Komisi COD", "COD commission"),
+    "console.ledger.cod_reversal": ("Koreksi COD", "COD correction"),
+    "console.bucket.pending": ("ditahan", "held"),
+    "console.bucket.available": ("tersedia", "available"),
+    "console.team.remove": ("Keluarkan", "Remove"),
+    "console.team.remove?": (
+        "Keluarkan {name} dari tim? Ia tidak bisa lagi mengelola toko ini.",
+        "Remove {name} from the team? They can no longer manage this shop.",
+    ),
+    "console.team.removed": ("Anggota dikeluarkan.", "Member removed."),
+    "console.team.invite": ("Undang anggota", "Invite a member"),
+    "console.team.invite-hint": (
+        "Kami kirim kode undangan ke email ini. Staf mengelola produk dan pesanan; pemilik "
+        "juga mengatur rekening dan tim.",
+        "We send an invitation code to this e-mail. Staff manage products and orders; owners "
+        "also manage the bank account and the team.",
+    ),
+    "console.team.f.email": ("Email", "E-mail"),
+    "console.team.f.role": ("Peran", "Role"),
+    "console.team.send": ("Kirim undangan", "Send invitation"),
+    "console.team.invited": ("Undangan dikirim ke {email}.", "Invitation sent to {email}."),
+    "console.team.owner-invites": (
+        "Hanya pemilik toko yang bisa mengundang anggota.",
+        "Only the shop's owners can invite members.",
+    ),
+    "console.team.have-code": ("Punya kode undangan?", "Have an invitation code?"),
+    "console.team.f.code": ("Kode dari email undangan", "Code from the invitation e-mail"),
+    "console.team.accept": ("Gabung ke toko", "Join the shop"),
+    "console.team.joined": ("Anda sudah bergabung dengan toko.", "You have joined the shop."),
+    "console.import.title": ("Impor produk", "Import products"),
+    "console.import.how": (
+        "Unduh daftar produk Anda, ubah di spreadsheet, lalu unggah lagi sebagai CSV atau "
+        "XLSX. Baris tanpa product_slug membuat produk baru (draf).",
+        "Download your products, edit them in a spreadsheet, then upload again as CSV or "
+        "XLSX. Rows without a product_slug make new products (drafts).",
+    ),
+    "console.import.download": ("Unduh produk (CSV)", "Download products (CSV)"),
+    "console.import.file": ("Berkas CSV atau XLSX (maks. 2 MB)", "CSV or XLSX file (max 2 MB)"),
+    "console.import.submit": ("Unggah dan impor", "Upload and import"),
+    "console.import.done": ("Impor selesai.", "Import finished."),
+    "console.import.counts": (
+        "{created} produk baru, {updated} produk diubah, {variants} varian disimpan.",
+        "{created} new products, {updated} products changed, {variants} variants saved.",
+    ),
+    "console.import.row-errors": ("{count} baris ditolak", "{count} rows refused"),
+    "console.import.row": ("Baris", "Row"),
+    "console.import.problem": ("Masalah", "Problem"),
+    "console.import.fix-rows": (
+        "Perbaiki baris ini di berkas lalu unggah lagi; baris lain sudah tersimpan.",
+        "Fix these rows in the file and upload again; the other rows are saved.",
+    ),
     # --- end consoles: seller console ---
 }
 
