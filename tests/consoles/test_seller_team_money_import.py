@@ -7,6 +7,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from httpx import AsyncClient
 
+from marketplace.catalog.csv_format import COLUMNS
 from marketplace.catalog.models import Product
 from marketplace.payments.models import PayoutAccount
 from tests.consoles.world import page_token, sign_in_on_pages
@@ -95,7 +96,7 @@ async def test_import_saves_good_rows_and_lists_refused_rows_by_number(
     await sign_in_on_pages(client, setup.owner)
     base = f"/penjual/{setup.seller_id}"
     token = await page_token(client, f"{base}/impor")
-    header = "product_slug,title,description,category,status,pirt_number,bpom_number,halal_certificate,variant_name,sku,price,stock,weight_grams"
+    header = ",".join(COLUMNS)
     rows = [
         header,
         f",Lada Putih,Lada pilihan,{setup.category},,,,,250 g,,55000,10,270",
