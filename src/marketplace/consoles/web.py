@@ -353,7 +353,10 @@ async def problem_page(request: Request, problem: AppError | RequestValidationEr
     message, _ = describe_problem(problem, console.language)
     status = problem.status_code if isinstance(problem, AppError) else 422
     key = f"console.problem.{status}"
-    title = console.t(key if key in MESSAGES else "console.problem.other")
+    if isinstance(problem, AppError) and problem.problem in MESSAGES:
+        title = console.t(problem.problem, **problem.params)  # the problem's own name
+    else:
+        title = console.t(key if key in MESSAGES else "console.problem.other")
     home = "/admin/" if request.url.path.startswith("/admin") else "/penjual/"
     return console.render(
         "problem.html", status_code=status, title=title, message=message, home=home
