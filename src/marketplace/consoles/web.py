@@ -21,6 +21,7 @@ from fastapi.routing import APIRoute
 from markupsafe import Markup
 from pydantic import ValidationError
 from starlette.responses import RedirectResponse, Response
+from starlette.types import Receive, Scope, Send
 
 from marketplace.accounts.models import User
 from marketplace.catalog.dependencies import Storage
@@ -146,6 +147,7 @@ class Console:
                 styles=STYLES,
                 upload_script=UPLOAD_SCRIPT if upload_script else None,
                 flash=self.flash,
+                has_text=MESSAGES.__contains__,
                 **context,
             )
         )
@@ -305,22 +307,42 @@ def sign_in_redirect(next_path: str, language: Language) -> Response:
 
 class ConsoleRoute(APIRoute):
     """Console routes answer people, not programs: a problem becomes a page in words (with the
-    problem's status), never problem JSON, and "not signed in" becomes the sign-in page."""
+    problem's status), never problem JSON, and "not signed in" becomes the sign-in page.
 
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
+    The route's exception handlers are swapped for the console's ones rather than catching
+    inside the handler, so each exception still passes through the request's dependencies
+    first: the transaction rolls back before the page is sent."""
 
-        async def console_handler(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except PageAnswer as answer:
-                return answer.response
-            except SignInRequired as needed:
-                return sign_in_redirect(needed.next_path, current_language.get())
-            except (AppError, RequestValidationError) as problem:
-                return await problem_page(request, problem)
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        handlers, status_handlers = scope.get("starlette.exception_handlers", ({}, {}))
+        scope["starlette.exception_handlers"] = (
+            {**handlers, **_CONSOLE_HANDLERS},
+            status_handlers,
+        )
+        await super().handle(scope, receive, send)
 
-        return console_handler
+
+async def _page_answer(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, PageAnswer)
+    return exc.response
+
+
+async def _sign_in_answer(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, SignInRequired)
+    return sign_in_redirect(exc.next_path, current_language.get())
+
+
+async def _problem_answer(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, AppError | RequestValidationError)
+    return await problem_page(request, exc)
+
+
+_CONSOLE_HANDLERS: dict[Any, Callable[[Request, Exception], Coroutine[Any, Any, Response]]] = {
+    PageAnswer: _page_answer,
+    SignInRequired: _sign_in_answer,
+    AppError: _problem_answer,
+    RequestValidationError: _problem_answer,
+}
 
 
 async def problem_page(request: Request, problem: AppError | RequestValidationError) -> Response:
@@ -333,7 +355,10 @@ async def problem_page(request: Request, problem: AppError | RequestValidationEr
     message, _ = describe_problem(problem, console.language)
     status = problem.status_code if isinstance(problem, AppError) else 422
     key = f"console.problem.{status}"
-    title = console.t(key if key in MESSAGES else "console.problem.other")
+    if isinstance(problem, AppError) and problem.problem in MESSAGES:
+        title = console.t(problem.problem, **problem.params)  # the problem's own name
+    else:
+        title = console.t(key if key in MESSAGES else "console.problem.other")
     home = "/admin/" if request.url.path.startswith("/admin") else "/penjual/"
     user = console.visitor.user
     if home == "/admin/" and (user is None or not user.is_admin):

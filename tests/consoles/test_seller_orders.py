@@ -1,0 +1,59 @@
+"""Orders in the seller console: a cash-on-delivery order to ship, shipped with a courier and
+tracking number, its packing slip, then delivered with the cash recorded after confirming."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from httpx import AsyncClient
+
+from tests.consoles.world import page_token, sign_in_on_pages
+from tests.factories import open_shop, order_body, order_line, placed_order
+
+
+async def test_seller_ships_a_cash_on_delivery_order_and_records_the_cash(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    shop = await open_shop(app, client, price=55_000)
+    order = await placed_order(
+        client, order_body(order_line(shop.variant_id, 2), payment_method="cod")
+    )
+    part_id = order["seller_orders"][0]["id"]
+    await sign_in_on_pages(client, shop.owner)
+    base = f"/penjual/{shop.seller_id}"
+    listing = await client.get(f"{base}/pesanan")
+    assert order["number"] in listing.text
+    home = await client.get(f"{base}/")
+    assert "<b>1</b> pesanan perlu dikirim" in home.text
+
+    token = await page_token(client, f"{base}/pesanan/{part_id}")
+    refused = await client.post(
+        f"{base}/pesanan/{part_id}/kirim",
+        data={"csrf_token": token, "courier": "JNE", "tracking_number": "  "},
+    )
+    assert refused.status_code == 422
+    assert 'id="e-tracking_number"' in refused.text
+    assert 'value="JNE"' in refused.text
+    assert "perlu dikirim" in (await client.get(f"{base}/pesanan/{part_id}")).text
+
+    shipped = await client.post(
+        f"{base}/pesanan/{part_id}/kirim",
+        data={"csrf_token": token, "courier": "JNE", "tracking_number": "JNE0123456789"},
+    )
+    assert shipped.status_code == 303
+    page = await client.get(shipped.headers["location"])
+    assert "JNE0123456789" in page.text
+    assert "Sudah sampai dan uang COD diterima" in page.text
+
+    slip = await client.get(f"{base}/pesanan/{part_id}/slip")
+    assert slip.status_code == 200
+    assert "Pangkalpinang" in slip.text
+    assert "tagih Rp" in slip.text
+
+    asked = await client.post(f"{base}/pesanan/{part_id}/terkirim", data={"csrf_token": token})
+    assert asked.status_code == 200
+    assert "uang Rp" in asked.text
+    delivered = await client.post(
+        f"{base}/pesanan/{part_id}/terkirim", data={"csrf_token": token, "confirmed": "1"}
+    )
+    assert delivered.status_code == 303
+    assert 'badge">sampai' in (await client.get(f"{base}/pesanan/{part_id}")).text
