@@ -37,6 +37,15 @@ router = admin_router()
 ComplaintCodec = Annotated[CursorCodec, Depends(cursor_codec("complaints"))]
 Amount = Annotated[str, Form(max_length=20)]
 PAGE_SIZE = 20
+# (question before, message after) for each outcome, every text key written out
+RESOLUTION_TEXTS = {
+    ComplaintOutcome.REFUND: ("admin.confirm.complaint-refund", "admin.done.complaint-refund"),
+    ComplaintOutcome.PARTIAL_REFUND: (
+        "admin.confirm.complaint-partial_refund",
+        "admin.done.complaint-partial_refund",
+    ),
+    ComplaintOutcome.RELEASE: ("admin.confirm.complaint-release", "admin.done.complaint-release"),
+}
 
 
 def parse_rupiah(raw: str) -> int | str | None:
@@ -118,14 +127,14 @@ async def resolve_complaint(
         asked = confirmation_needed(
             console,
             form,
-            f"admin.confirm.complaint-{body.outcome.value}",
+            RESOLUTION_TEXTS[body.outcome][0],
             back=console.url("/admin/keluhan"),
             amount=console.money(body.amount or 0),
         )
         if asked is not None:
             return asked
         await complaints_service.resolve_complaint(writing, console.user, complaint_id, body)
-    return console.redirect("/admin/keluhan", success=f"admin.done.complaint-{body.outcome.value}")
+    return console.redirect("/admin/keluhan", success=RESOLUTION_TEXTS[body.outcome][1])
 
 
 # --- payouts ------------------------------------------------------------------------------

@@ -49,6 +49,17 @@ SELLER_ACTIONS = {
     "tolak": SellerStatus.REJECTED,
     "tangguhkan": SellerStatus.SUSPENDED,
 }
+# the question a change asks first (none for verifying: it can be undone), and what it says after
+SELLER_QUESTIONS = {
+    "tolak": "admin.confirm.seller-tolak",
+    "tangguhkan": "admin.confirm.seller-tangguhkan",
+}
+SELLER_DONE = {
+    "verifikasi": "admin.done.seller-verifikasi",
+    "tolak": "admin.done.seller-tolak",
+    "tangguhkan": "admin.done.seller-tangguhkan",
+}
+ITEM_DONE = {"approve": "admin.done.item-approve", "reject": "admin.done.item-reject"}
 MIN_REASON = 3
 
 
@@ -201,9 +212,7 @@ async def change_seller_status(
                 raise problem
             form = await console.request.form()
             back_url = console.url("/admin/penjual", status=shown.value)
-            asked = confirmation_needed(
-                console, form, f"admin.confirm.seller-{action}", back=back_url
-            )
+            asked = confirmation_needed(console, form, SELLER_QUESTIONS[action], back=back_url)
             if asked is not None:
                 return asked
         seller = await sellers_service.change_status(
@@ -211,7 +220,7 @@ async def change_seller_status(
         )
     return console.redirect(
         f"/admin/penjual?status={shown.value}",
-        success=f"admin.done.seller-{action}",
+        success=SELLER_DONE[action],
         name=seller.name,
     )
 
@@ -284,4 +293,4 @@ async def decide_item(
                 return asked
         body = ItemDecision.model_validate({"action": decision, "note": reason.strip() or None})
         await decisions.decide(writing, console.user, item_id, body)
-    return console.redirect("/admin/moderasi", success=f"admin.done.item-{decision}")
+    return console.redirect("/admin/moderasi", success=ITEM_DONE[decision])
