@@ -15,11 +15,17 @@ from httpx import AsyncClient
 from tests.consoles.admin_world import TransferOrder, flagged_listing, transfer_order
 from tests.factories import (
     Account,
+    confirm_payment,
     create_account,
     create_product,
+    guest_headers,
+    order_body,
+    order_line,
+    placed_order,
     set_up_catalog,
 )
 from tests.featured.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.payments.escrow_steps import complain, resolve
 from tests.storefront.test_browser import PHONE, Served, accessibility_problems, served
 
 __all__ = ["served"]  # the fixture, shared with the storefront's browser tests
@@ -120,11 +126,13 @@ async def test_admin_verifies_a_seller_approves_a_listing_and_confirms_a_transfe
             assert "Transfer dikonfirmasi" in await page.inner_text(".flash")
             await look(page, "order-confirmed", problems)
 
-            # Then the other page types pass the same checks
+            # Then the other page types pass the same checks, with something in them
+            await complaint_and_released_money(client, world)
             for name, path in [
                 ("orders", "/admin/pesanan"),
                 ("statement", "/admin/mutasi-bank"),
                 ("complaints", "/admin/keluhan"),
+                ("complaints-resolved", "/admin/keluhan?status=resolved"),
                 ("featured", "/admin/unggulan"),
                 ("payouts", "/admin/pencairan"),
                 ("reports", "/admin/laporan"),
@@ -160,6 +168,41 @@ async def test_admin_verifies_a_seller_approves_a_listing_and_confirms_a_transfe
     published = await client.get(f"/api/v1/products/{product['id']}")
     assert published.json()["status"] == "published"
     assert [e for e in errors if "404" not in e] == []
+
+
+async def complaint_and_released_money(client: AsyncClient, world: TransferOrder) -> None:
+    """The paid order shipped; one complaint open about it and, on a second order, one
+    resolved by releasing the money (so the payouts page has a seller to pay)."""
+    shop = world.shop
+    headers = shop.setup.owner.headers
+    part_id = await shipped_part(client, headers, world.order)
+    opened = await complain(client, part_id, guest_headers(world.order))
+    assert opened.status_code == 201, opened.text
+    account = await client.put(
+        f"/api/v1/sellers/{shop.setup.seller_id}/payout-account",
+        json={"bank_code": "120", "account_number": "1500012345", "account_holder": "KIM Lada"},
+        headers=headers,
+    )
+    assert account.status_code == 200, account.text
+    second = await placed_order(client, order_body(order_line(shop.variant(1), 1)))
+    confirmed = await confirm_payment(client, shop.setup.admin, second["payment"]["id"])
+    assert confirmed.status_code == 200, confirmed.text
+    other = await complain(
+        client, await shipped_part(client, headers, second), guest_headers(second)
+    )
+    released = await resolve(client, shop.setup.admin, other.json()["id"], "release")
+    assert released.status_code == 200, released.text
+
+
+async def shipped_part(client: AsyncClient, headers: dict[str, str], order: dict[str, Any]) -> str:
+    part_id: str = order["seller_orders"][0]["id"]
+    response = await client.post(
+        f"/api/v1/seller-orders/{part_id}/ship",
+        json={"courier": "JNE", "tracking_number": "JNE0012345678"},
+        headers=headers,
+    )
+    assert response.status_code == 200, response.text
+    return part_id
 
 
 async def sign_in_as(page: Any, url: str, account: Account) -> None:
