@@ -391,6 +391,7 @@ async def test_audit_log_lists_admin_actions_and_filters_by_target(
     async with page_client(app, setup.admin) as http:
         everything = await http.get("/admin/audit")
         assert "seller.verify" in everything.text
+        assert setup.admin.email in everything.text
         other = await http.get("/admin/audit", params={"target_type": "payment"})
         assert "seller.verify" not in other.text
         one = await http.get(

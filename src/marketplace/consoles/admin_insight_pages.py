@@ -11,6 +11,7 @@ from fastapi import Depends, Query
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
+from marketplace.accounts import service as accounts_service
 from marketplace.audit import service as audit_service
 from marketplace.catalog import service as catalog_service
 from marketplace.consoles.admin_access import Admin, admin_router, page_problem
@@ -181,8 +182,13 @@ async def audit_page(
         page = await audit_service.list_audit_entries(
             session, codec, limit=30, cursor=None, target_type=kind, target_id=target
         )
+    actors = {}
+    for actor_id in {entry.actor_id for entry in page.items if entry.actor_id}:
+        user = await accounts_service.get_active_user(session, actor_id)
+        actors[actor_id] = user.email if user else str(actor_id)
     return console.render(
         "admin/audit.html",
+        actors=actors,
         here="audit",
         entries=page.items,
         next_cursor=page.next_cursor,

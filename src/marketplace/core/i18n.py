@@ -494,6 +494,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "admin.audit.id": ("ID (boleh kosong)", "Id (optional)"),
     "admin.audit.none": ("Tidak ada catatan.", "No entries."),
     "admin.audit.change": ("Perubahan", "Change"),
+    "admin.audit.by": ("Oleh", "By"),
     "admin.audit.target.seller": ("Penjual", "Seller"),
     "admin.audit.target.product": ("Produk", "Product"),
     "admin.audit.target.payment": ("Pembayaran", "Payment"),
