@@ -57,6 +57,13 @@ STYLES_SOURCE = hash_source(STYLES)
 UPLOAD_SCRIPT_SOURCE = hash_source(UPLOAD_SCRIPT)
 
 
+def icon(name: str, css_class: str = "ic") -> Markup:
+    """One of the symbols of ``console/_icons.html``, beside its words (hidden from readers)."""
+    return Markup(
+        '<svg class="{}" aria-hidden="true" focusable="false"><use href="#i-{}"/></svg>'
+    ).format(css_class, name)
+
+
 class SignInRequired(Exception):
     """Nobody is signed in: the console answers with a redirect to the sign-in page."""
 
@@ -146,6 +153,7 @@ class Console:
                 upload_script=UPLOAD_SCRIPT if upload_script else None,
                 flash=self.flash,
                 has_text=MESSAGES.__contains__,
+                icon=icon,
                 **context,
             )
         )
