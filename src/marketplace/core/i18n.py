@@ -1138,6 +1138,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Perbaiki baris ini di berkas lalu unggah lagi; baris lain sudah tersimpan.",
         "Fix these rows in the file and upload again; the other rows are saved.",
     ),
+    "console.order.f.answer": ("Jawaban Anda untuk pembeli", "Your answer to the buyer"),
+    "console.order.answer": ("Kirim jawaban", "Send the answer"),
+    "console.order.answered": (
+        "Jawaban terkirim. Admin memutuskan keluhan ini.",
+        "Answer sent. The admins decide the complaint.",
+    ),
     # --- end consoles: seller console ---
 }
 
