@@ -3,6 +3,8 @@ tracking number, its packing slip, then delivered with the cash recorded after c
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import FastAPI
 from httpx import AsyncClient
 
@@ -96,3 +98,37 @@ async def test_seller_answers_a_buyers_complaint_from_the_order_page(
     page = await client.get(answered.headers["location"])
     assert "Jawaban terkirim" in page.text
     assert "Kami kirim ganti besok." in page.text
+
+
+async def test_many_concurrent_ship_forms_ship_the_order_once(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    shop = await open_shop(app, client)
+    order = await placed_order(
+        client, order_body(order_line(shop.variant_id, 1), payment_method="cod")
+    )
+    part_id = order["seller_orders"][0]["id"]
+    await sign_in_on_pages(client, shop.owner)
+    path = f"/penjual/{shop.seller_id}/pesanan/{part_id}"
+    token = await page_token(client, path)
+
+    answers = await asyncio.gather(
+        *(
+            client.post(
+                f"{path}/kirim",
+                data={"csrf_token": token, "courier": "JNE", "tracking_number": f"JNE{n}"},
+            )
+            for n in range(8)
+        )
+    )
+
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses == [303] + [409] * 7
+    refused = next(answer for answer in answers if answer.status_code == 409)
+    assert refused.headers["content-type"].startswith("text/html")
+    shipped = await client.get(
+        f"/api/v1/sellers/{shop.seller_id}/orders", headers=shop.owner.headers
+    )
+    [part] = shipped.json()["items"]
+    winner = answers.index(next(a for a in answers if a.status_code == 303))
+    assert (part["status"], part["tracking_number"]) == ("shipped", f"JNE{winner}")
