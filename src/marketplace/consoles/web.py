@@ -108,6 +108,11 @@ class Console:
     def web_session(self) -> WebSession:
         return self.visitor.web_session
 
+    @property
+    def home(self) -> str:
+        """The front page of the console this request is in."""
+        return "/admin/" if self.request.url.path.startswith("/admin") else "/penjual/"
+
     def t(self, key: str, **params: object) -> str:
         return translate_to(self.language, key, **params)
 
@@ -365,7 +370,4 @@ async def problem_page(request: Request, problem: AppError | RequestValidationEr
         title = console.t(problem.problem, **problem.params)  # the problem's own name
     else:
         title = console.t(key if key in MESSAGES else "console.problem.other")
-    home = "/admin/" if request.url.path.startswith("/admin") else "/penjual/"
-    return console.render(
-        "problem.html", status_code=status, title=title, message=message, home=home
-    )
+    return console.render("problem.html", status_code=status, title=title, message=message)
