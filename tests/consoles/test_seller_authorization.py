@@ -51,6 +51,8 @@ MATRIX = [
     Row("POST", "/penjual/baru", 422, 422, {"other": 422, "admin": 422}),
     Row("POST", "/penjual/undangan", 404, 404, {"other": 404, "admin": 404}),
     Row("GET", "/penjual/{seller_id}/", 200, 200),
+    Row("GET", "/penjual/{seller_id}/profil", 200, 200),
+    Row("POST", "/penjual/{seller_id}/profil", 403, 422),
     Row("GET", "/penjual/{seller_id}/produk", 200, 200),
     Row("GET", "/penjual/{seller_id}/produk/baru", 200, 200),
     Row("POST", "/penjual/{seller_id}/produk/baru", 422, 422),

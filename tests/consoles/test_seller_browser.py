@@ -222,7 +222,12 @@ async def test_new_seller_lists_a_product_and_ships_the_first_order(
             await page.click("text=Sudah sampai dan uang COD diterima")
             await page.wait_for_load_state()
             await pages.check(page, "confirm")
-            for name, tail in (("money", "uang"), ("team", "tim"), ("import", "impor")):
+            for name, tail in (
+                ("money", "uang"),
+                ("team", "tim"),
+                ("import", "impor"),
+                ("profile", "profil"),
+            ):
                 await page.goto(f"{served_url}/penjual/{seller_id}/{tail}")
                 await pages.check(page, name)
             await page.goto(f"{served_url}/penjual/{seller_id}/produk/baru?lang=en")
