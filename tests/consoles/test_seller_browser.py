@@ -18,6 +18,7 @@ import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
 
+from marketplace.catalog.csv_format import COLUMNS
 from marketplace.config import Settings
 from tests.conftest import make_settings
 from tests.factories import (
@@ -147,6 +148,22 @@ async def add_product(page: Any, pages: Pages) -> str:
     return page.url.rsplit("/", 1)[1]
 
 
+async def import_with_a_bad_row(page: Any, url: str, seller_id: str, pages: Pages) -> None:
+    rows = [
+        ",".join(COLUMNS),
+        ",Lada Hitam,Lada hitam,rempah,,,,,250 g,,45000,5,270",
+        ",Lada Merah,Lada merah,rempah,,,,,250 g,,mahal,5,270",
+    ]
+    await page.goto(f"{url}/penjual/{seller_id}/impor")
+    await page.set_input_files(
+        "#f-file",
+        files=[{"name": "produk.csv", "mimeType": "text/csv", "buffer": "\n".join(rows).encode()}],
+    )
+    await page.click("main button[type=submit]")
+    await page.wait_for_selector("text=1 baris ditolak")
+    await pages.check(page, "import-report")
+
+
 async def test_new_seller_lists_a_product_and_ships_the_first_order(
     app: FastAPI, client: AsyncClient, served_url: str
 ) -> None:
@@ -230,6 +247,7 @@ async def test_new_seller_lists_a_product_and_ships_the_first_order(
             ):
                 await page.goto(f"{served_url}/penjual/{seller_id}/{tail}")
                 await pages.check(page, name)
+            await import_with_a_bad_row(page, served_url, seller_id, pages)
             await page.goto(f"{served_url}/penjual/{seller_id}/produk/baru?lang=en")
             await page.fill("#f-title", "Ab")
             await page.select_option("#f-category", "rempah")
