@@ -8,8 +8,10 @@ document.querySelectorAll("form[data-progress]").forEach(function (form) {
     var request = new XMLHttpRequest();
     bar.hidden = false;
     request.upload.onprogress = function (e) { if (e.lengthComputable) bar.value = e.loaded / e.total * 100; };
+    // The answer (after the redirect, with its message) replaces this page, as a normal
+    // form submission would: loading the address again would lose the one-time message.
     request.onload = function () {
-      if (request.responseURL && request.status < 400) { window.location.assign(request.responseURL); return; }
+      if (request.responseURL) history.replaceState(null, "", request.responseURL);
       document.open(); document.write(request.responseText); document.close();
     };
     request.onerror = function () { form.submit(); };

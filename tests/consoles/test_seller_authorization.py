@@ -51,6 +51,8 @@ MATRIX = [
     Row("POST", "/penjual/baru", 422, 422, {"other": 422, "admin": 422}),
     Row("POST", "/penjual/undangan", 404, 404, {"other": 404, "admin": 404}),
     Row("GET", "/penjual/{seller_id}/", 200, 200),
+    Row("GET", "/penjual/{seller_id}/profil", 200, 200),
+    Row("POST", "/penjual/{seller_id}/profil", 403, 422),
     Row("GET", "/penjual/{seller_id}/produk", 200, 200),
     Row("GET", "/penjual/{seller_id}/produk/baru", 200, 200),
     Row("POST", "/penjual/{seller_id}/produk/baru", 422, 422),
@@ -67,6 +69,7 @@ MATRIX = [
     Row("POST", "/penjual/{seller_id}/pesanan/{seller_order_id}/kirim", 422, 422),
     Row("POST", "/penjual/{seller_id}/pesanan/{seller_order_id}/terkirim", 200, 200),
     Row("POST", "/penjual/{seller_id}/pesanan/{seller_order_id}/batal", 200, 200),
+    Row("POST", "/penjual/{seller_id}/pesanan/{seller_order_id}/keluhan/{complaint_id}", 404, 404),
     Row("GET", "/penjual/{seller_id}/uang", 200, 200),
     Row("POST", "/penjual/{seller_id}/uang/rekening", 403, 422),
     Row("GET", "/penjual/{seller_id}/tim", 200, 200),
@@ -109,6 +112,8 @@ async def world(app: FastAPI, client: AsyncClient) -> AsyncIterator[World]:
         "image_id": image.json()["id"],
         "seller_order_id": order["seller_orders"][0]["id"],
         "user_id": member["user_id"],
+        # no complaint on that order: members are told the complaint is not found
+        "complaint_id": "01938c5e-0000-7000-8000-000000000000",
     }
     accounts = {
         "anonymous": None,

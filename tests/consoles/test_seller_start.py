@@ -8,7 +8,7 @@ from httpx import AsyncClient
 
 from marketplace.sellers.models import Seller
 from tests.consoles.world import page_token, post_sign_in, sign_in_on_pages
-from tests.factories import count_rows, create_account
+from tests.factories import count_rows, create_account, set_up_catalog
 
 
 async def test_anonymous_visitor_is_sent_to_sign_in_and_back(client: AsyncClient) -> None:
@@ -83,3 +83,28 @@ async def test_sign_in_page_never_follows_a_next_address_off_the_site(
     for outside in ("//evil.example/x", "/\\evil.example/x", "https://evil.example/"):
         response = await post_sign_in(client, account, outside)
         assert response.headers["location"] == "/", outside
+
+
+async def test_owner_edits_the_profile_and_a_bad_phone_number_changes_nothing(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    setup = await set_up_catalog(app, client, verified=False)
+    await sign_in_on_pages(client, setup.owner)
+    path = f"/penjual/{setup.seller_id}/profil"
+    token = await page_token(client, path)
+    form = {
+        "csrf_token": token,
+        "name": "KIM Lada Muntok",
+        "kind": "community_group",
+        "region_code": "19.05",
+        "address": "Jl. Pelabuhan 3, Muntok",
+    }
+    refused = await client.post(path, data={**form, "whatsapp": "12"})
+    assert refused.status_code == 422
+    assert 'id="e-whatsapp"' in refused.text
+    assert "Jl. Pelabuhan 3" not in (await client.get(path)).text
+    saved = await client.post(path, data={**form, "whatsapp": "081234567890"})
+    assert saved.status_code == 303
+    page = await client.get(path)
+    assert "Jl. Pelabuhan 3, Muntok" in page.text
+    assert "Perubahan disimpan." in page.text

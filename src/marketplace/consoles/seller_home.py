@@ -11,13 +11,14 @@ from starlette.responses import Response
 
 from marketplace.catalog import service as catalog_service
 from marketplace.consoles import seller_overview
-from marketplace.consoles.seller_access import SELLER_HOME, Desk
+from marketplace.consoles.seller_access import SELLER_HOME, Desk, FormDesk
 from marketplace.consoles.web import CheckedForm, Console, ConsoleRoute, SignedIn
 from marketplace.core.errors import AppError
 from marketplace.db.session import DbSession
 from marketplace.sellers import service as sellers_service
-from marketplace.sellers.models import SellerKind
-from marketplace.sellers.schemas import SellerCreate
+from marketplace.sellers.models import Seller, SellerKind
+from marketplace.sellers.schemas import SellerCreate, SellerUpdate
+from marketplace.sellers.service import SellerAccess
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 Text = Annotated[str, Form(max_length=6000)]
@@ -83,3 +84,64 @@ async def create_seller(
 async def seller_home(desk: Desk, session: DbSession) -> Response:
     overview = await seller_overview.overview(session, desk.console, desk.seller)
     return desk.console.render("seller/home.html", desk=desk, overview=overview, here="home")
+
+
+def _profile_values(seller: Seller) -> dict[str, str]:
+    return {
+        "name": seller.name,
+        "kind": seller.kind.value,
+        "region_code": seller.region_code,
+        "description": seller.description or "",
+        "whatsapp": seller.whatsapp or "",
+        "address": seller.address or "",
+    }
+
+
+@router.get("/penjual/{seller_id}/profil")
+async def profile_page(desk: Desk, session: DbSession) -> Response:
+    return desk.console.render(
+        "seller/profile_form.html",
+        desk=desk,
+        here="home",
+        values=_profile_values(desk.seller),
+        pending_name=await sellers_service.pending_name(session, desk.seller.id),
+        **await _profile_options(desk.console, session),
+    )
+
+
+@router.post("/penjual/{seller_id}/profil")
+async def update_profile(
+    desk: FormDesk,
+    session: DbSession,
+    name: Text = "",
+    kind: Text = "",
+    region_code: Text = "",
+    description: Text = "",
+    whatsapp: Text = "",
+    address: Text = "",
+) -> Response:
+    """Owners only. A verified seller's new name waits for an admin, as in the API."""
+    desk.require_owner()
+    values = {
+        "name": name,
+        "kind": kind,
+        "region_code": region_code,
+        "description": description,
+        "whatsapp": whatsapp,
+        "address": address,
+    }
+    context: dict[str, Any] = {
+        "desk": desk,
+        "here": "home",
+        "pending_name": await sellers_service.pending_name(session, desk.seller.id),
+        **await _profile_options(desk.console, session),
+    }
+    try:
+        data = SellerUpdate.model_validate({k: (v.strip() or None) for k, v in values.items()})
+        access = SellerAccess(seller=desk.seller, role=desk.role, is_admin=False)
+        await sellers_service.update_seller(session, access, desk.console.user, data)
+    except (AppError, ValidationError) as problem:
+        raise desk.console.form_failed(
+            "seller/profile_form.html", problem, values=values, **context
+        ) from problem
+    return desk.console.redirect(desk.path("profil"), success="console.saved")

@@ -11,7 +11,9 @@ from pydantic import ValidationError
 from starlette.responses import Response
 
 from marketplace.complaints import service as complaints_service
+from marketplace.complaints.exceptions import ComplaintNotFound
 from marketplace.complaints.models import ComplaintStatus
+from marketplace.complaints.schemas import ComplaintAnswer
 from marketplace.consoles.seller_access import Desk, FormDesk, SellerDesk
 from marketplace.consoles.web import ConsoleRoute, confirmation_needed
 from marketplace.core.errors import AppError
@@ -153,6 +155,31 @@ async def mark_delivered(desk: FormDesk, session: DbSession, seller_order_id: st
         ) from problem
     return desk.console.redirect(
         desk.path(f"pesanan/{seller_order_id}"), success="console.order.delivered"
+    )
+
+
+@router.post("/penjual/{seller_id}/pesanan/{seller_order_id}/keluhan/{complaint_id}")
+async def answer_complaint(
+    desk: FormDesk,
+    session: DbSession,
+    seller_order_id: str,
+    complaint_id: str,
+    message: Annotated[str, Form(max_length=6000)] = "",
+) -> Response:
+    """The seller's side of a buyer's complaint (a new answer replaces the earlier one)."""
+    order, part = await part_of(session, desk, seller_order_id)
+    context = await _order_context(session, desk, order, part)
+    if not any(str(c.id) == complaint_id for c in context["complaints"]):
+        raise ComplaintNotFound()
+    try:
+        body = ComplaintAnswer.model_validate({"message": message})
+        await complaints_service.answer_complaint(session, desk.console.user, complaint_id, body)
+    except (AppError, ValidationError) as problem:
+        raise desk.console.form_failed(
+            "seller/order.html", problem, values={"message": message}, **context
+        ) from problem
+    return desk.console.redirect(
+        desk.path(f"pesanan/{seller_order_id}"), success="console.order.answered"
     )
 
 

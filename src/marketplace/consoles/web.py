@@ -57,6 +57,13 @@ STYLES_SOURCE = hash_source(STYLES)
 UPLOAD_SCRIPT_SOURCE = hash_source(UPLOAD_SCRIPT)
 
 
+def icon(name: str, css_class: str = "ic") -> Markup:
+    """One of the symbols of ``console/_icons.html``, beside its words (hidden from readers)."""
+    return Markup(
+        '<svg class="{}" aria-hidden="true" focusable="false"><use href="#i-{}"/></svg>'
+    ).format(css_class, name)
+
+
 class SignInRequired(Exception):
     """Nobody is signed in: the console answers with a redirect to the sign-in page."""
 
@@ -100,6 +107,15 @@ class Console:
     @property
     def web_session(self) -> WebSession:
         return self.visitor.web_session
+
+    @property
+    def home(self) -> str:
+        """The front page of the console this request is in."""
+        if not self.request.url.path.startswith("/admin"):
+            return "/penjual/"
+        user = self.visitor.user
+        # for anyone but an admin the admin home would only answer 403 again: the shop instead
+        return "/admin/" if user is not None and user.is_admin else "/"
 
     def t(self, key: str, **params: object) -> str:
         return translate_to(self.language, key, **params)
@@ -148,6 +164,7 @@ class Console:
                 upload_script=UPLOAD_SCRIPT if upload_script else None,
                 flash=self.flash,
                 has_text=MESSAGES.__contains__,
+                icon=icon,
                 **context,
             )
         )
@@ -359,10 +376,4 @@ async def problem_page(request: Request, problem: AppError | RequestValidationEr
         title = console.t(problem.problem, **problem.params)  # the problem's own name
     else:
         title = console.t(key if key in MESSAGES else "console.problem.other")
-    home = "/admin/" if request.url.path.startswith("/admin") else "/penjual/"
-    user = console.visitor.user
-    if home == "/admin/" and (user is None or not user.is_admin):
-        home = "/"  # the admin home would only answer 403 again
-    return console.render(
-        "problem.html", status_code=status, title=title, message=message, home=home
-    )
+    return console.render("problem.html", status_code=status, title=title, message=message)

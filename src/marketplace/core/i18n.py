@@ -1385,6 +1385,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "console.seller.role.owner": ("pemilik", "owner"),
     "console.seller.role.staff": ("staf", "staff"),
     "console.seller.status.pending": ("Menunggu verifikasi", "Waiting for verification"),
+    "console.seller.status.verified": ("Terverifikasi", "Verified"),
     "console.seller.status.rejected": ("Profil ditolak", "Profile rejected"),
     "console.seller.status.suspended": ("Toko dibekukan", "Shop suspended"),
     "console.seller.status-hint.pending": (
@@ -1662,6 +1663,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "console.import.fix-rows": (
         "Perbaiki baris ini di berkas lalu unggah lagi; baris lain sudah tersimpan.",
         "Fix these rows in the file and upload again; the other rows are saved.",
+    ),
+    "console.order.f.answer": ("Jawaban Anda untuk pembeli", "Your answer to the buyer"),
+    "console.order.answer": ("Kirim jawaban", "Send the answer"),
+    "console.order.answered": (
+        "Jawaban terkirim. Admin memutuskan keluhan ini.",
+        "Answer sent. The admins decide the complaint.",
+    ),
+    "console.seller.profile": ("Profil toko", "Shop profile"),
+    "console.seller.pending-name": (
+        "Nama baru \u201c{name}\u201d menunggu persetujuan admin.",
+        "The new name \u201c{name}\u201d waits for an admin's approval.",
+    ),
+    "console.seller.owner-edits": (
+        "Hanya pemilik toko yang bisa mengubah profil.",
+        "Only the shop's owners can change the profile.",
     ),
     # --- end consoles: seller console ---
 }
