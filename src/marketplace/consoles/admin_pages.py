@@ -113,21 +113,26 @@ async def home(
     )
     due = await payouts.payouts_due(session)
     counts = [
-        ("sellers", "/admin/penjual", "🏪", _count(len(sellers), more_sellers is not None)),
-        ("moderation", "/admin/moderasi", "🛡", _count(len(queue.items), bool(queue.next_cursor))),
+        ("sellers", "/admin/penjual", "store", _count(len(sellers), more_sellers is not None)),
+        (
+            "moderation",
+            "/admin/moderasi",
+            "check",
+            _count(len(queue.items), bool(queue.next_cursor)),
+        ),
         (
             "transfers",
             "/admin/pesanan",
-            "🏦",
+            "bank",
             _count(len(transfers.items), bool(transfers.next_cursor)),
         ),
         (
             "complaints",
             "/admin/keluhan",
-            "⚠",
+            "alert",
             _count(len(complaints.items), bool(complaints.next_cursor)),
         ),
-        ("payouts", "/admin/pencairan", "💸", str(len(due))),
+        ("payouts", "/admin/pencairan", "wallet", str(len(due))),
     ]
     return console.render("admin/home.html", here="home", counts=counts)
 
