@@ -12,6 +12,7 @@ import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
 
+from marketplace.reports.tasks import rebuild_reports
 from tests.consoles.admin_world import TransferOrder, flagged_listing, transfer_order
 from tests.factories import (
     Account,
@@ -128,6 +129,7 @@ async def test_admin_verifies_a_seller_approves_a_listing_and_confirms_a_transfe
 
             # Then the other page types pass the same checks, with something in them
             await complaint_and_released_money(client, world)
+            assert await rebuild_reports(app.state.sessionmaker)  # the report figures, now
             for name, path in [
                 ("orders", "/admin/pesanan"),
                 ("statement", "/admin/mutasi-bank"),
@@ -142,6 +144,9 @@ async def test_admin_verifies_a_seller_approves_a_listing_and_confirms_a_transfe
             ]:
                 await page.goto(served.url + path)
                 await look(page, name, problems)
+                if name == "reports":
+                    assert "Bangka Barat" in await page.inner_text("main")
+                    assert await page.inner_text(".facts dd b") != "Rp 0"  # gross sales
             await page.goto(served.url + "/admin/unggulan")
             await page.fill("#product", product["slug"])
             await page.click("button:has-text('Tambah produk unggulan')")
