@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.consoles.web import CheckedForm, Console, ConsoleRoute, PageAnswer, SignedIn
+from marketplace.consoles.web import CheckedForm, Console, ConsoleRoute, SignedIn
 from marketplace.core.errors import AppError, Forbidden, InvalidInput
 from marketplace.core.i18n import translate
 from marketplace.db.session import Transactions
@@ -74,7 +74,6 @@ def form_values(form: Any, *names: str) -> dict[str, str]:
 __all__ = [
     "Admin",
     "AdminForm",
-    "PageAnswer",
     "admin_router",
     "form_values",
     "page_problem",
