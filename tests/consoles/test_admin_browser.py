@@ -38,14 +38,20 @@ pytestmark = pytest.mark.skipif(
 playwright_api = pytest.importorskip("playwright.async_api")
 
 
+NARROW = {"width": 360, "height": 740}
+
+
 async def look(page: Any, name: str, problems: dict[str, list[dict[str, Any]]]) -> None:
     """A full-page screenshot and axe-core's serious and critical findings; the page must fit
-    the phone's width (nothing scrolls sideways but the tables meant to)."""
+    a 390 px and a 360 px screen (nothing scrolls sideways but the tables meant to)."""
     ARTIFACTS.mkdir(exist_ok=True)
     await page.screenshot(path=str(ARTIFACTS / f"admin-{name}.png"), full_page=True)
     problems[name] = await accessibility_problems(page)
-    width = await page.evaluate("() => document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], (name, width)
+    for viewport in (PHONE, NARROW):
+        await page.set_viewport_size(viewport)
+        width = await page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= viewport["width"], (name, viewport, width)
+    await page.set_viewport_size(PHONE)
 
 
 async def sign_in(page: Any, url: str, account: Account) -> None:

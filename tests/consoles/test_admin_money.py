@@ -69,6 +69,9 @@ async def test_admin_releases_a_complaint_and_pays_the_seller_out(
         available = (await records.balances_of(client, shop.owner, shop.seller_id))["available"]
         assert available > 0
         assert format_rupiah(available) in payouts.text
+        batch = await http.get("/admin/pencairan/unduh")
+        assert batch.headers["content-type"].startswith("text/csv")
+        assert f",1500012345,KIM Lada,{available},IDR" in batch.text
         too_much = await post_form(
             http,
             "/admin/pencairan",

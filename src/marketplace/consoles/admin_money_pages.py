@@ -150,6 +150,20 @@ async def payouts_page(console: Admin, session: DbSession) -> Response:
     return console.render("admin/payouts.html", **await _payouts_context(session))
 
 
+@router.get("/pencairan/unduh", response_class=Response)
+async def download_payout_batch(console: Admin, session: DbSession) -> Response:
+    """The payouts to make now as the bank's bulk-transfer CSV (the API's export, for the
+    treasurer who works from this page)."""
+    return Response(
+        await payouts.payout_batch_csv(session),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": 'attachment; filename="pencairan.csv"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
 @router.post("/pencairan/{seller_id}", response_class=Response)
 async def record_payout(
     seller_id: Annotated[uuid.UUID, Path()],

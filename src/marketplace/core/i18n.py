@@ -380,6 +380,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The seller has not added an account",
     ),
     "admin.payouts.record": ("Catat pencairan", "Record the payout"),
+    "admin.payouts.csv": (
+        "Unduh daftar transfer (CSV untuk bank)",
+        "Download the transfer list (CSV for the bank)",
+    ),
     "admin.payouts.amount": ("Nominal yang dikirim (Rp)", "Amount sent (Rp)"),
     "admin.payouts.reference": ("Nomor referensi bank", "Bank reference"),
     "admin.payouts.note": ("Catatan (boleh kosong)", "Note (optional)"),
