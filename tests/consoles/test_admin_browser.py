@@ -153,6 +153,13 @@ async def test_admin_verifies_a_seller_approves_a_listing_and_confirms_a_transfe
                 if name == "reports":
                     assert "Bangka Barat" in await page.inner_text("main")
                     assert await page.inner_text(".facts dd b") != "Rp 0"  # gross sales
+            await page.goto(served.url + "/admin/mutasi-bank")
+            statement = f"date,description,amount\n2026-12-02,TRF {world.number},150123\n"
+            upload = {"name": "mutasi.csv", "mimeType": "text/csv", "buffer": statement.encode()}
+            await page.set_input_files("#file", files=[upload])
+            await page.click("button:has-text('Lihat kecocokan')")
+            await page.wait_for_selector("text=baris tidak cocok")
+            await look(page, "statement-preview", problems)
             await page.goto(served.url + "/admin/unggulan")
             await page.fill("#product", product["slug"])
             await page.click("button:has-text('Tambah produk unggulan')")

@@ -294,6 +294,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Confirm {count} payments totalling {total}? Each line is used only once.",
     ),
     "admin.statement.apply": ("Konfirmasi yang cocok", "Confirm the matches"),
+    "admin.statement.another": ("Unggah berkas lain", "Upload another file"),
     "admin.statement.applied": (
         "{count} baris diproses. Hasil tiap baris ada di tabel.",
         "{count} lines processed. Each line's result is in the table.",
