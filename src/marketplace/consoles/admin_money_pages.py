@@ -36,7 +36,7 @@ from marketplace.sellers.exceptions import SellerNotFound
 router = admin_router()
 ComplaintCodec = Annotated[CursorCodec, Depends(cursor_codec("complaints"))]
 Amount = Annotated[str, Form(max_length=20)]
-PAGE_SIZE = 20
+PAGE_SIZE = 10  # cards with their forms: ten keep a page well under 50 KB
 # (question before, message after) for each outcome, every text key written out
 RESOLUTION_TEXTS = {
     ComplaintOutcome.REFUND: ("admin.confirm.complaint-refund", "admin.done.complaint-refund"),
