@@ -16,6 +16,8 @@ from marketplace import __version__
 from marketplace.api import api_router
 from marketplace.background import BackgroundWork
 from marketplace.config import DEFAULT_SECRET_KEY, MediaBackend, Settings, get_settings
+from marketplace.consoles.admin import router as admin_console_router
+from marketplace.consoles.pages import router as consoles_router
 from marketplace.core.cache import VersionMemo, cache_from_settings
 from marketplace.core.errors import install_error_handlers, problem_response
 from marketplace.core.head_requests import HeadAsGetMiddleware
@@ -97,6 +99,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(storefront_pages_router)
     app.include_router(storefront_buying_router)
     app.include_router(storefront_account_router)
+    # Consoles (human pages for sellers and admins) under /penjual/ and /admin/.
+    app.include_router(consoles_router)
+    app.include_router(admin_console_router)
     _add_health_routes(app)
     app.include_router(problem_pages_router)
     if settings.metrics_enabled:

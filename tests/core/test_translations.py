@@ -17,6 +17,7 @@ from httpx import AsyncClient
 from jinja2 import ChainableUndefined
 from markupsafe import escape
 
+from marketplace.consoles import labels as console_labels
 from marketplace.core.i18n import (
     Language,
     catalog,
@@ -59,6 +60,11 @@ class Anything(ChainableUndefined):
 
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = _same
 
+    def _never(self, other: Any) -> bool:
+        return False
+
+    __lt__ = __le__ = __gt__ = __ge__ = _never  # type: ignore[assignment]
+
 
 def _render(template: str, language: Language) -> tuple[str, list[str]]:
     """The template rendered in ``language`` and the msgids it looked up, in order."""
@@ -81,7 +87,8 @@ def _render(template: str, language: Language) -> tuple[str, list[str]]:
     env.filters["rupiah"] = lambda *args, **kwargs: "Rp 1"
     env.filters["wib"] = lambda *args, **kwargs: "1 Des 2026 10.00 WIB"
     with language_scope(language):
-        html = env.get_template(template).render(labels=labels, lang=language.value)
+        shown_labels = console_labels if template.startswith("console/") else labels
+        html = env.get_template(template).render(labels=shown_labels, lang=language.value)
     return html, [message for message in looked_up if isinstance(message, str)]
 
 

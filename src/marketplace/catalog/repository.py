@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import (
@@ -323,3 +324,44 @@ async def products_with_expiring_numbers(
         .with_for_update(skip_locked=skip_locked)
     )
     return list((await session.execute(query)).scalars())
+
+
+async def products_by_ids(session: AsyncSession, product_ids: Sequence[uuid.UUID]) -> list[Product]:
+    if not product_ids:
+        return []
+    result = await session.execute(select(Product).where(Product.id.in_(list(product_ids))))
+    return list(result.scalars())
+
+
+async def products_of_sellers(
+    session: AsyncSession, seller_ids: Sequence[uuid.UUID]
+) -> list[Product]:
+    if not seller_ids:
+        return []
+    result = await session.execute(
+        select(Product)
+        .where(Product.seller_id.in_(list(seller_ids)))
+        .order_by(Product.created_at, Product.id)
+    )
+    return list(result.scalars())
+
+
+async def low_stock_variants(
+    session: AsyncSession, seller_id: uuid.UUID, threshold: int, limit: int
+) -> list[tuple[Product, ProductVariant]]:
+    """The seller's variants of listed products (draft, in review, published) with at most
+    ``threshold`` units, fewest first."""
+    result = await session.execute(
+        select(Product, ProductVariant)
+        .join(ProductVariant, ProductVariant.product_id == Product.id)
+        .where(
+            ProductVariant.seller_id == seller_id,
+            ProductVariant.stock <= threshold,
+            Product.status.in_(
+                [ProductStatus.DRAFT, ProductStatus.PUBLISHED, ProductStatus.IN_REVIEW]
+            ),
+        )
+        .order_by(ProductVariant.stock, ProductVariant.id)
+        .limit(limit)
+    )
+    return [(product, variant) for product, variant in result.all()]

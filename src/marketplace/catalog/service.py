@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.catalog import repository, stock
 from marketplace.catalog.exceptions import CategoryExists
-from marketplace.catalog.models import Category, ProductStatus, Region
+from marketplace.catalog.models import Category, Product, ProductStatus, ProductVariant, Region
 from marketplace.catalog.schemas import CategoryCreate, CategoryRead
 from marketplace.core.errors import InvalidInput
 from marketplace.core.i18n import gettext
@@ -171,3 +171,23 @@ async def count_public_products(session: AsyncSession) -> int:
 async def add_rating(session: AsyncSession, product_id: uuid.UUID, stars: int, count: int) -> None:
     """Count a review in (or, negative, out of) the product's rating, exactly under races."""
     await repository.add_rating(session, product_id, stars, count)
+
+
+async def products_by_ids(session: AsyncSession, product_ids: Sequence[uuid.UUID]) -> list[Product]:
+    """The products named (any status), for pages listing things about products."""
+    return await repository.products_by_ids(session, product_ids)
+
+
+async def products_of_sellers(
+    session: AsyncSession, seller_ids: Sequence[uuid.UUID]
+) -> list[Product]:
+    """Every product of these sellers, any status, oldest first (what an admin checks before
+    verifying a seller: its listings and their compliance numbers)."""
+    return await repository.products_of_sellers(session, seller_ids)
+
+
+async def low_stock_variants(
+    session: AsyncSession, seller_id: uuid.UUID, threshold: int = 3, limit: int = 20
+) -> list[tuple[Product, ProductVariant]]:
+    """What the seller is about to run out of (the seller console's home lists it)."""
+    return await repository.low_stock_variants(session, seller_id, threshold, limit)

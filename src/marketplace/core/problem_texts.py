@@ -84,6 +84,7 @@ PROBLEM_TITLES: dict[str, str] = {
     "validation-error": N_("Invalid data"),
     "variant-not-found": N_("Variant not found"),
     "wrong-current-password": N_("Wrong current password"),
+    "console-no-file": N_("No file chosen"),
 }
 
 PROBLEM_DETAILS: dict[str, str] = {
@@ -187,4 +188,5 @@ PROBLEM_DETAILS: dict[str, str] = {
     "validation-error": N_("Check the fields listed in 'errors'."),
     "variant-not-found": N_("Variant %(variant_id)s does not belong to this product or seller."),
     "wrong-current-password": N_("The current password does not match."),
+    "console-no-file": N_("Choose or take a photo/file first, then send again."),
 }

@@ -6,15 +6,17 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.accounts.models import User
+from marketplace.audit import service as audit_service
 from marketplace.core.errors import InvalidInput
 from marketplace.notifications import service as notifications
-from marketplace.payments import repository
+from marketplace.payments import ledger, repository
 from marketplace.payments.banks import BANKS, bank_name
-from marketplace.payments.models import PayoutAccount
+from marketplace.payments.models import LedgerEntry, PayoutAccount
 from marketplace.payments.schemas import (
     BankRead,
     PayoutAccountCreate,
@@ -101,25 +103,63 @@ def _cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
+@dataclass(frozen=True)
+class PayoutDue:
+    """A seller with money available, and where it can be sent (None: no account yet)."""
+
+    seller: Seller
+    amount: int
+    account: PayoutAccount | None
+
+
+async def payouts_due(session: AsyncSession) -> list[PayoutDue]:
+    """Every seller with money available to pay out, by name, with its payout account."""
+    return [
+        PayoutDue(seller, amount, await repository.current_payout_account(session, seller.id))
+        for seller, amount in await repository.sellers_with_available(session)
+    ]
+
+
+async def pay_seller(
+    session: AsyncSession,
+    admin: User,
+    seller_id: uuid.UUID,
+    amount: int,
+    bank_reference: str,
+    note: str | None = None,
+) -> LedgerEntry:
+    """Record money sent to the seller's bank (409 above ``available``), with its audit entry."""
+    entry = await ledger.record_payout(session, seller_id, amount, bank_reference, admin.id, note)
+    await audit_service.record_admin_action(
+        session,
+        actor_id=admin.id,
+        action="seller.payout",
+        target_type="seller",
+        target_id=seller_id,
+        after={"amount": amount, "bank_reference": bank_reference},
+    )
+    return entry
+
+
 async def payout_batch_csv(session: AsyncSession) -> str:
     """One row per seller with money available and a payout account: what to transfer now.
     Sellers without an account are left out (they cannot be paid until they add one)."""
     output = io.StringIO()
     writer = csv.writer(output, lineterminator="\r\n")
     writer.writerow(EXPORT_COLUMNS)
-    for seller, amount in await repository.sellers_with_available(session):
-        account = await repository.current_payout_account(session, seller.id)
+    for due in await payouts_due(session):
+        account = due.account
         if account is None:
             continue
         writer.writerow(
             [
-                str(seller.id),
-                _cell(seller.name),
+                str(due.seller.id),
+                _cell(due.seller.name),
                 account.bank_code,
                 bank_name(account.bank_code),
                 account.account_number,
                 _cell(account.account_holder),
-                str(amount),
+                str(due.amount),
                 "IDR",
             ]
         )

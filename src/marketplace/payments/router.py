@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from marketplace.accounts.dependencies import AdminUser, CurrentUser
-from marketplace.audit import service as audit_service
 from marketplace.core.dependencies import cursor_codec
 from marketplace.core.errors import NotFound, problem_responses
 from marketplace.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, CursorCodec
@@ -97,16 +96,8 @@ async def record_payout(
     """Money sent to the seller's bank account, with the bank's reference; 409 above what is
     ``available`` (money still held for unsettled orders cannot be paid out)."""
     seller = seller_access.require(admin=True)
-    entry = await ledger.record_payout(
-        session, seller.id, body.amount, body.bank_reference, admin.id, body.note
-    )
-    await audit_service.record_admin_action(
-        session,
-        actor_id=admin.id,
-        action="seller.payout",
-        target_type="seller",
-        target_id=seller.id,
-        after={"amount": body.amount, "bank_reference": body.bank_reference},
+    entry = await payouts.pay_seller(
+        session, admin, seller.id, body.amount, body.bank_reference, body.note
     )
     return LedgerEntryRead.model_validate(entry)
 

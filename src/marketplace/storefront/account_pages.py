@@ -25,8 +25,15 @@ CsrfField = Annotated[str, Form(alias=CSRF_FIELD, max_length=200)]
 
 
 def safe_next(raw: str | None) -> str:
-    """Only a path on this site (``/checkout``), never ``//elsewhere`` or a full URL."""
-    if raw and raw.startswith("/") and not raw.startswith("//") and "\\\\" not in raw:
+    """Only a path on this site (``/checkout``), never ``//elsewhere``, a full URL, or
+    ``/\\elsewhere`` (browsers read a backslash as a slash) or a control character."""
+    if (
+        raw
+        and raw.startswith("/")
+        and not raw.startswith("//")
+        and "\\" not in raw
+        and raw.isprintable()
+    ):
         return raw
     return "/"
 
