@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from marketplace.catalog.models import Category, Product, Region
 from marketplace.orders.models import Order, SellerOrder
 from marketplace.payments.models import Refund
+from marketplace.reports import buyer_sets
 from marketplace.reports.models import (
     Dimension,
     FactKind,
@@ -226,21 +227,65 @@ async def sums(
 async def buyers(
     session: AsyncSession,
     group_by: str,
-    first: date,
-    last: date,
+    periods: Cover,
     seller_id: uuid.UUID | None = None,
+    keys: Collection[Any] | None = None,
 ) -> list[Buyers]:
-    """Distinct buyers (and those shipping outside the province) per group, counted from the
-    narrow fact table: distinct counts cannot be added up from rollups. Grouped by (key, buyer)
-    first, which PostgreSQL hashes in parallel, rather than COUNT(DISTINCT), which sorts."""
+    """Distinct buyers (and those shipping outside the province) per group, exactly: distinct
+    counts cannot be added up from rollups. PostgreSQL unions the buyer sets of the covering
+    periods (buyer_sets.py); SQLite counts them from the narrow fact table. ``keys`` limits the
+    answer to those groups."""
+    asked = buyer_sets.question(group_by, seller_id)
+    if session.get_bind().dialect.name == "postgresql" and asked is not None:
+        wanted = None if keys is None else [_key_text(key) for key in keys]
+        rows = await buyer_sets.count_buyers(session, asked, periods, wanted)
+        found = [
+            Buyers(key=_typed_key(group_by, key), buyers=count, outside_province=outside)
+            for key, count, outside in rows
+        ]
+    else:
+        found = await buyers_from_facts(session, group_by, periods, seller_id, keys)
+    if group_by == "total":
+        return found or [Buyers(key=None, buyers=0, outside_province=0)]
+    return found
+
+
+def _key_text(key: Any) -> str:
+    return key.isoformat() if isinstance(key, date) else str(key)
+
+
+def _typed_key(group_by: str, key: str) -> Any:
+    """A set's text key as the rollups' key: ids, dates, or text."""
+    if group_by == "total":
+        return None
+    if group_by in ("category", "seller", "product"):
+        return uuid.UUID(key)
+    if group_by in ("month", "week"):
+        return date.fromisoformat(key)
+    return key
+
+
+async def buyers_from_facts(
+    session: AsyncSession,
+    group_by: str,
+    periods: Cover,
+    seller_id: uuid.UUID | None,
+    keys: Collection[Any] | None,
+) -> list[Buyers]:
+    """Grouped by (key, buyer) first, which PostgreSQL hashes in parallel, rather than
+    COUNT(DISTINCT), which sorts."""
     key = FACT_KEYS[group_by]
-    keys = [key.label("key")] if key is not None else []
+    grouping = [key.label("key")] if key is not None else []
     outside = func.max(case((ReportFact.outside_province, 1), else_=0)).label("outside")
-    per_buyer = select(*keys, ReportFact.buyer_key, outside).where(
-        ReportFact.kind == FactKind.SALE, ReportFact.day >= first, ReportFact.day <= last
+    per_buyer = select(*grouping, ReportFact.buyer_key, outside).where(
+        ReportFact.kind == FactKind.SALE,
+        ReportFact.day >= periods.first,
+        ReportFact.day <= periods.last,
     )
     if seller_id is not None:
         per_buyer = per_buyer.where(ReportFact.seller_id == seller_id)
+    if keys is not None and key is not None:
+        per_buyer = per_buyer.where(key.in_(list(keys)))
     per_buyer = per_buyer.group_by(*([key] if key is not None else []), ReportFact.buyer_key)
     inner = per_buyer.subquery()
     outer_keys = [inner.c.key] if key is not None else []
@@ -249,8 +294,7 @@ async def buyers(
     ).group_by(*outer_keys)
     rows = (await session.execute(statement)).all()
     if key is None:
-        found = rows[0] if rows else (0, 0)
-        return [Buyers(key=None, buyers=int(found[0]), outside_province=int(found[1]))]
+        return [Buyers(key=None, buyers=int(row[0]), outside_province=int(row[1])) for row in rows]
     return [Buyers(key=row[0], buyers=int(row[1]), outside_province=int(row[2])) for row in rows]
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import Uuid, bindparam, delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import TextClause
 
+from marketplace.reports import buyer_sets
 from marketplace.reports.models import Dimension, Grain, ReportFact, ReportRollup
 from marketplace.reports.periods import period_of
 
@@ -57,6 +58,10 @@ class Calendar:
 
 def _calendar(session: AsyncSession) -> Calendar:
     return Calendar(session.get_bind().dialect.name)
+
+
+def _keeps_buyer_sets(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
 
 
 def _only(column: str, ids: Collection[uuid.UUID] | None) -> str:
@@ -194,6 +199,9 @@ async def rebuild_everything(session: AsyncSession) -> None:
     for grain in Grain:
         for dimension in Dimension:
             await session.execute(_rollup_sql(grain, dimension, None, periods=False))
+    if _keeps_buyer_sets(session):
+        await buyer_sets.number_buyers(session, None)
+        await buyer_sets.build_everything(session)
 
 
 async def refresh_seller_orders(session: AsyncSession, ids: Collection[uuid.UUID]) -> None:
@@ -208,10 +216,11 @@ async def refresh_seller_orders(session: AsyncSession, ids: Collection[uuid.UUID
     )
     await _insert_facts(session, ids)
     after = await _touched(session, ids)
-    await _refresh_rollups(
-        session,
-        Touched(sellers=before.sellers | after.sellers, days=before.days | after.days),
-    )
+    touched = Touched(sellers=before.sellers | after.sellers, days=before.days | after.days)
+    await _refresh_rollups(session, touched)
+    if _keeps_buyer_sets(session) and touched.sellers:
+        await buyer_sets.number_buyers(session, ids)
+        await buyer_sets.refresh(session, touched.sellers, touched.days)
 
 
 async def _insert_facts(session: AsyncSession, ids: Collection[uuid.UUID] | None) -> None:
