@@ -8,7 +8,8 @@ Marketplace-wide scopes (total, region, seller kind, category) number buyers acr
 marketplace; a seller's and its products' sets number them among that seller's buyers, so the
 hundreds of thousands of small sets stay small. Numbers are given in the sweep's transaction
 (under its watermark lock) and never change, so rebuilt sets equal incremental ones bit for bit.
-SQLite, the small embedded database, counts distinct buyers from the facts instead."""
+Buyers are numbered on both databases (the facts carry the numbers); SQLite, the small embedded
+database, keeps no sets and counts distinct buyers from the facts."""
 
 from __future__ import annotations
 
@@ -41,9 +42,6 @@ _MEMBERS = {
     BuyerScope.PRODUCT: "CAST(f.product_id AS TEXT)",
 }
 _PERIOD_COLUMNS = {Grain.WEEK: "week_start", Grain.MONTH: "month_start"}
-_SELLER_ORDINAL = (
-    "JOIN report_seller_buyers sb ON sb.seller_id = f.seller_id AND sb.buyer_ordinal = b.ordinal"
-)
 
 
 def _ids(name: str, values: Collection[uuid.UUID]) -> Any:
@@ -58,16 +56,22 @@ def _dates(name: str, values: Collection[date]) -> Any:
 
 
 async def number_buyers(session: AsyncSession, ids: Collection[uuid.UUID] | None) -> None:
-    """Numbers for the buyers of these seller-orders' sales (all sales when ``ids`` is None)
-    who have none yet: marketplace-wide, then within each seller."""
-    only = "" if ids is None else " AND f.seller_order_id IN :ids"
+    """Numbers for the buyers of these seller-orders (every seller-order when ``ids`` is None)
+    that were sold and have none yet: marketplace-wide, then within each seller. Run before
+    their facts are written, on both databases (the facts carry the numbers)."""
+    sold = (
+        "(CASE WHEN o.payment_method = 'cod' THEN so.cod_collected_at ELSE o.paid_at END) "
+        "IS NOT NULL"
+    )
+    if ids is not None:
+        sold += " AND so.id IN :ids"
     marketplace = text(f"""
 INSERT INTO report_buyers (buyer_key)
-SELECT fresh.buyer_key FROM (
-  SELECT DISTINCT f.buyer_key FROM report_facts f WHERE f.kind = 'sale'{only}
-) fresh
-WHERE NOT EXISTS (SELECT 1 FROM report_buyers b WHERE b.buyer_key = fresh.buyer_key)
-ORDER BY fresh.buyer_key
+SELECT DISTINCT lower(o.buyer_email) AS buyer_key
+FROM seller_orders so JOIN orders o ON o.id = so.order_id
+WHERE {sold}
+  AND NOT EXISTS (SELECT 1 FROM report_buyers b WHERE b.buyer_key = lower(o.buyer_email))
+ORDER BY buyer_key
 """)
     within_seller = text(f"""
 INSERT INTO report_seller_buyers (seller_id, buyer_ordinal, ordinal)
@@ -76,11 +80,13 @@ SELECT fresh.seller_id, fresh.buyer_ordinal,
                  WHERE x.seller_id = fresh.seller_id), 0)
        + ROW_NUMBER() OVER (PARTITION BY fresh.seller_id ORDER BY fresh.buyer_ordinal)
 FROM (
-  SELECT DISTINCT f.seller_id, b.ordinal AS buyer_ordinal
-  FROM report_facts f JOIN report_buyers b ON b.buyer_key = f.buyer_key
-  WHERE f.kind = 'sale'{only}
+  SELECT DISTINCT so.seller_id, b.ordinal AS buyer_ordinal
+  FROM seller_orders so
+  JOIN orders o ON o.id = so.order_id
+  JOIN report_buyers b ON b.buyer_key = lower(o.buyer_email)
+  WHERE {sold}
     AND NOT EXISTS (SELECT 1 FROM report_seller_buyers x
-                    WHERE x.seller_id = f.seller_id AND x.buyer_ordinal = b.ordinal)
+                    WHERE x.seller_id = so.seller_id AND x.buyer_ordinal = b.ordinal)
 ) fresh
 """)
     for statement in (marketplace, within_seller):
@@ -97,7 +103,7 @@ def _build_sql(
     (each number's gap from the previous one in zeros, then a one)."""
     period = _PERIOD_COLUMNS[grain]
     local = scope in SELLER_SCOPES
-    ordinal = "sb.ordinal" if local else "b.ordinal"
+    ordinal = "f.seller_buyer_number" if local else "f.buyer_number"
     where = "f.kind = 'sale'"
     if sellers:
         where += " AND f.seller_id IN :sellers"
@@ -124,8 +130,6 @@ FROM (
            BOOL_OR(f.outside_province) AS outside,
            MIN(f.week_start) AS week_start, MIN(f.month_start) AS month_start
     FROM report_facts f
-    JOIN report_buyers b ON b.buyer_key = f.buyer_key
-    {_SELLER_ORDINAL if local else ""}
     WHERE {where}
     GROUP BY 1, 2, 3, 4
   ) buyers
@@ -244,11 +248,10 @@ WITH chosen AS (
          bit_or(outside || substring(zeros FROM 1 FOR length(zeros) - length(outside))) AS outside
   FROM chosen, width GROUP BY key
 ), day_buyers AS (
-  SELECT {asked.fact_key} AS key, {"sb.ordinal" if local else "b.ordinal"} AS ordinal,
+  SELECT {asked.fact_key} AS key,
+         {"f.seller_buyer_number" if local else "f.buyer_number"} AS ordinal,
          BOOL_OR(f.outside_province) AS outside
   FROM report_facts f
-  JOIN report_buyers b ON b.buyer_key = f.buyer_key
-  {_SELLER_ORDINAL if local else ""}
   WHERE {days}
   GROUP BY 1, 2
 ), day_news AS (

@@ -64,6 +64,9 @@ class ReportFact(Base):
     refunds: Mapped[int] = mapped_column(BigInteger)
     # The buyer's e-mail, lowercased: distinct buyers are counted from these rows (never summed).
     buyer_key: Mapped[str] = mapped_column(String(254))
+    # The buyer's numbers (report_buyers, report_seller_buyers): the bits of the buyer sets.
+    buyer_number: Mapped[int] = mapped_column(Integer)
+    seller_buyer_number: Mapped[int] = mapped_column(Integer)
     outside_province: Mapped[bool] = mapped_column(Boolean)
 
 
