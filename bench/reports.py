@@ -265,8 +265,7 @@ async def run(arguments: argparse.Namespace) -> None:
         engine = create_async_engine(async_database_url(url))
         maker = async_sessionmaker(engine, expire_on_commit=False)
         try:
-            if not arguments.reuse:
-                await load_and_rebuild(engine, maker, arguments)
+            await load_and_rebuild(engine, maker, arguments)
             await measure(engine, maker, arguments)
         finally:
             await engine.dispose()
@@ -279,14 +278,15 @@ async def load_and_rebuild(
     engine: Any, maker: async_sessionmaker[AsyncSession], arguments: argparse.Namespace
 ) -> None:
     buyers = max(arguments.orders // 4, 10)
-    say(f"before generating: {load()}")
-    started = time.perf_counter()
-    async with engine.begin() as connection:
-        await generate(connection, arguments.orders, arguments.sellers, buyers)
-    say(
-        f"generated {arguments.orders:,} orders ({arguments.sellers} sellers, up to {buyers:,} "
-        f"buyers) in {time.perf_counter() - started:.1f} s; {load()}"
-    )
+    if not arguments.reuse:
+        say(f"before generating: {load()}")
+        started = time.perf_counter()
+        async with engine.begin() as connection:
+            await generate(connection, arguments.orders, arguments.sellers, buyers)
+        say(
+            f"generated {arguments.orders:,} orders ({arguments.sellers} sellers, up to "
+            f"{buyers:,} buyers) in {time.perf_counter() - started:.1f} s; {load()}"
+        )
     started = time.perf_counter()
     assert await rebuild_reports(maker)
     async with engine.connect() as connection:
@@ -360,7 +360,9 @@ def main() -> None:
     parser.add_argument("--database", default="bench_reports")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument(
-        "--reuse", action="store_true", help="measure a database kept by an earlier --keep run"
+        "--reuse",
+        action="store_true",
+        help="the orders of a database kept by an earlier --keep run",
     )
     asyncio.run(run(parser.parse_args()))
 

@@ -55,10 +55,13 @@ def _dates(name: str, values: Collection[date]) -> Any:
 # ---- numbering buyers ----
 
 
-async def number_buyers(session: AsyncSession, ids: Collection[uuid.UUID] | None) -> None:
+async def number_buyers(
+    session: AsyncSession, ids: Collection[uuid.UUID] | None, *, everyone: bool = False
+) -> None:
     """Numbers for the buyers of these seller-orders (every seller-order when ``ids`` is None)
     that were sold and have none yet: marketplace-wide, then within each seller. Run before
-    their facts are written, on both databases (the facts carry the numbers)."""
+    their facts are written, on both databases (the facts carry the numbers). ``everyone``: a
+    rebuild, which numbers many at once."""
     sold = (
         "(CASE WHEN o.payment_method = 'cod' THEN so.cod_collected_at ELSE o.paid_at END) "
         "IS NOT NULL"
@@ -89,8 +92,14 @@ FROM (
                     WHERE x.seller_id = so.seller_id AND x.buyer_ordinal = b.ordinal)
 ) fresh
 """)
-    for statement in (marketplace, within_seller):
+    for statement, table in (
+        (marketplace, "report_buyers"),
+        (within_seller, "report_seller_buyers"),
+    ):
         await session.execute(statement if ids is None else statement.bindparams(_ids("ids", ids)))
+        if everyone and session.get_bind().dialect.name == "postgresql":
+            # Fresh statistics, or the next statements join a table the planner takes for empty.
+            await session.execute(text(f"ANALYZE {table}"))
 
 
 # ---- building the sets ----

@@ -15,6 +15,8 @@ from sqlalchemy import (
     case,
     false,
     func,
+    literal,
+    null,
     or_,
     select,
     union,
@@ -190,38 +192,68 @@ def _parts(group_by: str, periods: Cover, seller_id: uuid.UUID | None) -> Any:
     if seller_id is not None:
         rollups = rollups.where(ReportRollup.seller_id == seller_id)
         facts = facts.where(ReportFact.seller_id == seller_id)
-    return union_all(rollups, facts).subquery() if periods.days else rollups.subquery()
+    return union_all(rollups, facts) if periods.days else rollups
 
 
 async def sums(
     session: AsyncSession, group_by: str, periods: Cover, seller_id: uuid.UUID | None = None
 ) -> list[Sums]:
     """Orders, units, gross, refunds and active sellers per group."""
-    part = _parts(group_by, periods, seller_id)
-    keys = [part.c.key] if "key" in part.c else []
+    groups, _ = await _sums(session, group_by, periods, seller_id, total=False)
+    return groups
+
+
+async def sums_and_total(
+    session: AsyncSession, group_by: str, periods: Cover, seller_id: uuid.UUID | None = None
+) -> tuple[list[Sums], Sums]:
+    """The sums per group and over all groups, from one read of the covering rollups (orders
+    and active sellers are not additive across categories or months)."""
+    groups, whole = await _sums(session, group_by, periods, seller_id, total=True)
+    return groups, whole or Sums(key=None, orders=0, units=0, gross=0, refunds=0, sellers=0)
+
+
+async def _sums(
+    session: AsyncSession,
+    group_by: str,
+    periods: Cover,
+    seller_id: uuid.UUID | None,
+    *,
+    total: bool,
+) -> tuple[list[Sums], Sums | None]:
+    part = _parts(group_by, periods, seller_id).cte("part")
+    keyed = "key" in part.c
     active = case((part.c.orders > 0, part.c.seller_id))
-    statement = select(
-        *keys,
+    figures = [
         func.coalesce(func.sum(part.c.orders), 0),
         func.coalesce(func.sum(part.c.units), 0),
         func.coalesce(func.sum(part.c.gross), 0),
         func.coalesce(func.sum(part.c.refunds), 0),
         func.count(func.distinct(active)),
-    )
-    if keys:
-        statement = statement.group_by(*keys)
-    at = len(keys)
-    return [
-        Sums(
-            key=row[0] if keys else None,
-            orders=int(row[at]),
-            units=int(row[at + 1]),
-            gross=int(row[at + 2]),
-            refunds=int(row[at + 3]),
-            sellers=int(row[at + 4]),
-        )
-        for row in (await session.execute(statement)).all()
     ]
+    branches = []
+    if keyed:
+        branches.append(select(literal(0), part.c.key, *figures).group_by(part.c.key))
+    if total or not keyed:
+        branches.append(select(literal(1), null(), *figures))
+    statement = union_all(*branches) if len(branches) > 1 else branches[0]
+    groups: list[Sums] = []
+    whole: Sums | None = None
+    for row in (await session.execute(statement)).all():
+        found = Sums(
+            key=row[1],
+            orders=int(row[2]),
+            units=int(row[3]),
+            gross=int(row[4]),
+            refunds=int(row[5]),
+            sellers=int(row[6]),
+        )
+        if row[0] == 1:
+            whole = found
+        else:
+            groups.append(found)
+    if not keyed:
+        groups = [whole] if whole is not None else []
+    return groups, whole
 
 
 async def buyers(
@@ -302,7 +334,7 @@ async def top_products(
     session: AsyncSession, periods: Cover, limit: int, seller_id: uuid.UUID | None = None
 ) -> list[Sums]:
     """The products that sold the most (gross) over the covered range."""
-    part = _parts("product", periods, seller_id)
+    part = _parts("product", periods, seller_id).subquery()
     gross = func.sum(part.c.gross)
     statement = (
         select(

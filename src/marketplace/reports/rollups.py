@@ -201,7 +201,7 @@ async def rebuild_everything(session: AsyncSession) -> None:
     """Every fact and rollup again, from the source tables."""
     await session.execute(delete(ReportRollup))
     await session.execute(delete(ReportFact))
-    await buyer_sets.number_buyers(session, None)
+    await buyer_sets.number_buyers(session, None, everyone=True)
     await _insert_facts(session, None)
     for grain in Grain:
         for dimension in Dimension:
