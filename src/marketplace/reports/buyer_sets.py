@@ -76,13 +76,11 @@ WHERE {sold}
   AND NOT EXISTS (SELECT 1 FROM report_buyers b WHERE b.buyer_key = lower(o.buyer_email))
 ORDER BY buyer_key
 """)
+    # Each seller's highest number is read once, before the insert: a MAX per inserted row
+    # would walk past the rows this very statement is inserting (quadratic on a rebuild).
     within_seller = text(f"""
 INSERT INTO report_seller_buyers (seller_id, buyer_ordinal, ordinal)
-SELECT fresh.seller_id, fresh.buyer_ordinal,
-       COALESCE((SELECT MAX(x.ordinal) FROM report_seller_buyers x
-                 WHERE x.seller_id = fresh.seller_id), 0)
-       + ROW_NUMBER() OVER (PARTITION BY fresh.seller_id ORDER BY fresh.buyer_ordinal)
-FROM (
+WITH fresh AS MATERIALIZED (
   SELECT DISTINCT so.seller_id, b.ordinal AS buyer_ordinal
   FROM seller_orders so
   JOIN orders o ON o.id = so.order_id
@@ -90,7 +88,15 @@ FROM (
   WHERE {sold}
     AND NOT EXISTS (SELECT 1 FROM report_seller_buyers x
                     WHERE x.seller_id = so.seller_id AND x.buyer_ordinal = b.ordinal)
-) fresh
+), highest AS MATERIALIZED (
+  SELECT x.seller_id, MAX(x.ordinal) AS ordinal FROM report_seller_buyers x
+  WHERE x.seller_id IN (SELECT seller_id FROM fresh)
+  GROUP BY x.seller_id
+)
+SELECT fresh.seller_id, fresh.buyer_ordinal,
+       COALESCE(highest.ordinal, 0)
+       + ROW_NUMBER() OVER (PARTITION BY fresh.seller_id ORDER BY fresh.buyer_ordinal)
+FROM fresh LEFT JOIN highest ON highest.seller_id = fresh.seller_id
 """)
     for statement, table in (
         (marketplace, "report_buyers"),
