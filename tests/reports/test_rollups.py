@@ -207,6 +207,18 @@ async def check_buyer_sets_count_like_the_facts(
                         group_by,
                         seller_id,
                     )
+                    if group_by == "total":
+                        continue
+                    together, whole = await repository.buyers_and_total(
+                        session, group_by, periods, seller_id
+                    )
+                    [whole_from_facts] = await repository.buyers_from_facts(
+                        session, "total", periods, seller_id, None
+                    )
+                    assert (sorted(together, key=repr), whole) == (
+                        sorted(from_facts, key=repr),
+                        whole_from_facts,
+                    ), (first, last, group_by, seller_id, "with the total")
     assert counted > 0, "the ranges hold buyers"
     assert outside > 0, "some of them ship outside the province"
 

@@ -238,7 +238,29 @@ def _is_new(bits: str) -> str:
     )
 
 
-def _read_sql(asked: Question, keys: bool) -> str:
+def total_from_groups(asked: Question) -> bool:
+    """Whether the union of ``asked``'s groups is the total's set: true unless every group
+    numbers buyers its own way (one set per seller across the marketplace)."""
+    return not (asked.seller_id is None and asked.scope in SELLER_SCOPES)
+
+
+# The total row: the union of every group's union, plus the edge days' buyers not in it.
+_TOTAL_SQL = f"""
+, whole AS (
+  SELECT bit_or(buyers) AS buyers, bit_or(outside) AS outside FROM sets
+), whole_news AS (
+  SELECT COUNT(*) FILTER (WHERE {_is_new("w.buyers")}) AS buyers,
+         COUNT(*) FILTER (WHERE d.outside AND {_is_new("w.outside")}) AS outside
+  FROM (SELECT ordinal, BOOL_OR(outside) AS outside FROM day_buyers GROUP BY ordinal) d, whole w
+)"""
+_TOTAL_ROW = """
+UNION ALL
+SELECT NULL, COALESCE(bit_count(w.buyers), 0) + n.buyers, COALESCE(bit_count(w.outside), 0)
+       + n.outside
+FROM whole w, whole_news n"""
+
+
+def _read_sql(asked: Question, keys: bool, total: bool = False) -> str:
     local = asked.scope in SELLER_SCOPES
     chosen = (
         "s.scope = :scope AND ((s.grain = 'month' AND s.period IN :months)"
@@ -274,19 +296,25 @@ WITH chosen AS (
          COUNT(*) FILTER (WHERE d.outside AND {_is_new("s.outside")}) AS outside
   FROM day_buyers d LEFT JOIN sets s ON s.key = d.key
   GROUP BY d.key
-)
+){_TOTAL_SQL if total else ""}
 SELECT COALESCE(s.key, n.key) AS key,
        COALESCE(bit_count(s.buyers), 0) + COALESCE(n.buyers, 0) AS buyers,
        COALESCE(bit_count(s.outside), 0) + COALESCE(n.outside, 0) AS outside
-FROM sets s FULL JOIN day_news n ON n.key = s.key
+FROM sets s FULL JOIN day_news n ON n.key = s.key{_TOTAL_ROW if total else ""}
 """
 
 
 async def count_buyers(
-    session: AsyncSession, asked: Question, periods: Cover, keys: Collection[str] | None
-) -> list[tuple[str, int, int]]:
-    """(key as text, distinct buyers, of whom shipped outside the province) per key."""
-    statement = text(_read_sql(asked, keys is not None)).bindparams(
+    session: AsyncSession,
+    asked: Question,
+    periods: Cover,
+    keys: Collection[str] | None,
+    *,
+    total: bool = False,
+) -> list[tuple[str | None, int, int]]:
+    """(key as text, distinct buyers, of whom shipped outside the province) per key, and with
+    ``total`` (only where ``total_from_groups``) a last row keyed None over all groups."""
+    statement = text(_read_sql(asked, keys is not None, total)).bindparams(
         bindparam("scope", value=asked.scope.value, type_=String()),
         _dates("months", periods.months),
         _dates("weeks", periods.weeks),
@@ -299,4 +327,4 @@ async def count_buyers(
             bindparam("keys", value=list(keys), expanding=True, type_=String())
         )
     rows = (await session.execute(statement)).all()
-    return [(str(row[0]), int(row[1]), int(row[2])) for row in rows]
+    return [(None if row[0] is None else str(row[0]), int(row[1]), int(row[2])) for row in rows]

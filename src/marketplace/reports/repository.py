@@ -274,6 +274,7 @@ async def buyers(
         found = [
             Buyers(key=_typed_key(group_by, key), buyers=count, outside_province=outside)
             for key, count, outside in rows
+            if key is not None
         ]
     else:
         found = await buyers_from_facts(session, group_by, periods, seller_id, keys)
@@ -282,13 +283,41 @@ async def buyers(
     return found
 
 
+async def buyers_and_total(
+    session: AsyncSession, group_by: str, periods: Cover, seller_id: uuid.UUID | None = None
+) -> tuple[list[Buyers], Buyers]:
+    """``buyers`` per group and over all groups; one statement on PostgreSQL when the groups'
+    sets share one numbering (the total is the union of theirs)."""
+    asked = buyer_sets.question(group_by, seller_id)
+    if (
+        session.get_bind().dialect.name != "postgresql"
+        or asked is None
+        or not buyer_sets.total_from_groups(asked)
+    ):
+        groups = await buyers(session, group_by, periods, seller_id)
+        [whole] = await buyers(session, "total", periods, seller_id)
+        return groups, whole
+    rows = await buyer_sets.count_buyers(session, asked, periods, None, total=True)
+    found = [
+        Buyers(key=_typed_key(group_by, key), buyers=count, outside_province=outside)
+        for key, count, outside in rows
+        if key is not None
+    ]
+    [whole] = [
+        Buyers(key=None, buyers=count, outside_province=outside)
+        for key, count, outside in rows
+        if key is None
+    ]
+    return found, whole
+
+
 def _key_text(key: Any) -> str:
     return key.isoformat() if isinstance(key, date) else str(key)
 
 
-def _typed_key(group_by: str, key: str) -> Any:
+def _typed_key(group_by: str, key: str | None) -> Any:
     """A set's text key as the rollups' key: ids, dates, or text."""
-    if group_by == "total":
+    if group_by == "total" or key is None:
         return None
     if group_by in ("category", "seller", "product"):
         return uuid.UUID(key)

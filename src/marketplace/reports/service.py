@@ -134,11 +134,10 @@ async def sales_report(
     periods = cover(period.first, period.last, months=group_by is not GroupBy.WEEK)
     key = group_by.value
     sums, total_sums = await repository.sums_and_total(session, key, periods, seller_id)
-    buyers = await repository.buyers(session, key, periods, seller_id)
+    buyers, total_buyers = await repository.buyers_and_total(session, key, periods, seller_id)
     names = await repository.labels(session, key, [row.key for row in sums])
     items = _merge(sums, buyers, lambda raw: _label(group_by, raw, names, language))
     items.sort(key=lambda row: row.key if group_by in TIME_GROUPS else (-row.gross, row.label))
-    [total_buyers] = await repository.buyers(session, "total", periods, seller_id)
     totals = _figures("total", translate_to(language, "reports.total"), total_sums, total_buyers)
     new_sellers, new_products = (0, 0)
     if seller_id is None:
