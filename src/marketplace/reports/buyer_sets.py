@@ -262,6 +262,8 @@ FROM whole w, whole_news n"""
 
 def _read_sql(asked: Question, keys: bool, total: bool, periods: Cover) -> str:
     local = asked.scope in SELLER_SCOPES
+    # "|| B''" copies each chosen set once, so the two passes over them (width, union) do not
+    # each fetch and decompress the stored value again.
     # An empty list is left out rather than bound: SQLAlchemy spells an empty IN as a
     # subquery, which keeps PostgreSQL from using the index (a scan of every set and fact).
     spans = [
@@ -279,7 +281,8 @@ def _read_sql(asked: Question, keys: bool, total: bool, periods: Cover) -> str:
         days += f" AND {asked.fact_key} IN :keys"
     return f"""
 WITH chosen AS (
-  SELECT {asked.set_key} AS key, s.buyers, s.outside_province AS outside
+  SELECT {asked.set_key} AS key, s.buyers || B'' AS buyers,
+         s.outside_province || B'' AS outside
   FROM report_buyer_sets s WHERE {chosen}
 ), width AS (
   SELECT CAST(repeat('0', COALESCE(MAX(length(buyers)), 0)) AS VARBIT) AS zeros FROM chosen

@@ -144,7 +144,8 @@ async def sales_report(
         new_sellers, new_products = await repository.new_sellers_and_products(
             session, period.start, period.end
         )
-    top = await top_products(session, periods, seller_id=seller_id)
+    # Whole months where they fit, whatever the grouping: a twelfth of the rows of weeks.
+    top = await top_products(session, cover(period.first, period.last), seller_id=seller_id)
     return SalesReport(group_by, period, items, totals, new_sellers, new_products, top)
 
 
