@@ -7,7 +7,7 @@ STAMP_DEV := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format typecheck migrate bench check install install-dev clean
+.PHONY: run test lint format typecheck migrate bench bench-quick check install install-dev clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ needed")'
@@ -50,6 +50,10 @@ bench: $(STAMP_DEV)  ## benchmarks: figures beside a plain baseline measured in 
 	@set -e; for script in bench/*.py; do \
 		case $$script in bench/_*) continue;; esac; \
 		echo "== $$script"; $(BIN)/python $$script; done
+
+bench-quick: $(STAMP_DEV)  ## catalog and checkout on PostgreSQL only, short loads (a shared machine)
+	$(BIN)/python bench/catalog.py --quick
+	$(BIN)/python bench/orders.py --quick
 
 check: lint typecheck test
 
