@@ -38,7 +38,7 @@ from _catalog_data import (
     seed_catalog,
 )
 from _catalog_report import CaseReport, Scenario, Server, print_report, say
-from _load import DEFAULT_CONNECTIONS, cpu_share, measure
+from _load import DEFAULT_CONNECTIONS, cpu_seconds, cpu_share, measure
 from _plain_app import create_plain_app
 from _queries import Call, CountedCall, count_statements, explain, ours
 from _servers import HOST, RunningServer, clean_environment, free_port, running_server
@@ -295,8 +295,14 @@ def load_scenario(
         )
     measure(server.url(scenario.path), WARMUP_SECONDS)
     settle(report, scenario, server, database_url)
+    workers = [process.pid for process in server.worker_memory()]
+    cpu = cpu_seconds(workers)
     report.loads[scenario.key] = measure(server.url(scenario.path), duration)
     settle(report, scenario, server, database_url)
+    served = report.loads[scenario.key].requests
+    report.cpu_ms[scenario.key] = (
+        (cpu_seconds(workers) - cpu) * 1000 / served if served else math.nan
+    )
 
 
 def load_seconds(seconds: float, alone_ms: float) -> float:

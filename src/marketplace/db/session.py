@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Annotated, Any, Protocol
@@ -10,7 +11,7 @@ from typing import Annotated, Any, Protocol
 from fastapi import Depends, Request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, CursorResult, Result
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -48,13 +49,41 @@ def create_engine(settings: Settings) -> AsyncEngine:
         engine = create_async_engine(url, echo=settings.database_echo, connect_args={"timeout": 30})
         _make_sqlite_a_real_database(engine)
         return engine
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         echo=settings.database_echo,
         pool_size=settings.database_pool_size,
         max_overflow=settings.database_pool_size,
-        pool_pre_ping=True,
     )
+    _ping_connections_after_idle(engine)
+    return engine
+
+
+IDLE_PING_SECONDS = 10.0
+
+
+def _ping_connections_after_idle(engine: AsyncEngine) -> None:
+    """Check a pooled connection is alive only when it sat idle a while (a restarted or
+    failed-over server drops idle ones): ``pool_pre_ping`` would pay a round trip on every
+    request. A connection broken mid-use is still caught: SQLAlchemy then empties the pool."""
+    pool = engine.sync_engine.pool
+    dialect = engine.sync_engine.dialect
+
+    @event.listens_for(pool, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(pool, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
+            return
+        try:
+            alive = dialect.do_ping(dbapi_connection)
+        except Exception as error:  # any failure means: use another connection
+            raise DisconnectionError() from error
+        if not alive:
+            raise DisconnectionError()
 
 
 def _make_sqlite_a_real_database(engine: AsyncEngine) -> None:
