@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 from fastapi import FastAPI
@@ -15,8 +16,15 @@ from starlette.middleware.cors import CORSMiddleware
 from marketplace import __version__
 from marketplace.api import api_router
 from marketplace.background import BackgroundWork
+from marketplace.catalog.models import Category, Product, ProductImage, ProductVariant, Region
 from marketplace.config import DEFAULT_SECRET_KEY, MediaBackend, Settings, get_settings
-from marketplace.core.cache import VersionMemo, cache_from_settings
+from marketplace.core.cache import (
+    LocalGeneration,
+    RedisGeneration,
+    VersionMemo,
+    cache_from_settings,
+    redis_from_settings,
+)
 from marketplace.core.errors import install_error_handlers, problem_response
 from marketplace.core.head_requests import HeadAsGetMiddleware
 from marketplace.core.i18n import translate
@@ -30,6 +38,7 @@ from marketplace.core.openapi import install_openapi, operation_id
 from marketplace.core.rate_limit import RateLimiter
 from marketplace.core.security import PasswordHashing
 from marketplace.db.session import create_engine, create_sessionmaker, handle_database_error
+from marketplace.featured.models import FeaturedEntry
 from marketplace.featured.pages import router as featured_pages_router
 from marketplace.media.router import router as media_router
 from marketplace.media.storage import private_storage_from_settings, storage_from_settings
@@ -40,6 +49,7 @@ from marketplace.payments.service import PaymentRuntime
 from marketplace.payments.stripe_gateway import StripeGateway
 from marketplace.problems.pages import router as problem_pages_router
 from marketplace.reports.pages import router as reports_pages_router
+from marketplace.sellers.models import Seller
 from marketplace.storefront.account_pages import router as storefront_account_router
 from marketplace.storefront.buying_pages import router as storefront_buying_router
 from marketplace.storefront.pages import router as storefront_pages_router
@@ -88,8 +98,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rate_limiter = RateLimiter.from_settings(settings)
     app.state.media_storage = storage_from_settings(settings)
     app.state.private_storage = private_storage_from_settings(settings)
-    app.state.response_cache = cache_from_settings(settings)
-    app.state.version_memo = VersionMemo(settings.catalog_version_ttl_seconds)
+    redis = redis_from_settings(settings)
+    app.state.response_cache = cache_from_settings(settings, redis)
+    app.state.version_memo = VersionMemo(
+        settings.catalog_version_ttl_seconds,
+        RedisGeneration(redis) if redis is not None else LocalGeneration(),
+    )
+    app.state.tables_changed = partial(_move_versions, app.state.version_memo)
     app.state.email_outbox = EmailOutbox(app.state.sessionmaker, settings)
     app.state.payment_runtime = PaymentRuntime(settings=settings, gateway=StripeGateway(settings))
 
@@ -125,6 +140,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(PersonalResponseMiddleware)
     install_openapi(app)
     return app
+
+
+# What the catalog, featured and storefront pages show (their versions read these tables).
+CACHED_PAGE_TABLES = frozenset(
+    model.__tablename__
+    for model in (Region, Category, Product, ProductVariant, ProductImage, Seller, FeaturedEntry)
+)
+
+
+async def _move_versions(memo: VersionMemo, tables: frozenset[str]) -> None:
+    """A write to what cached pages show moves their version on every instance."""
+    if tables & CACHED_PAGE_TABLES:
+        await memo.changed()
 
 
 def _add_health_routes(app: FastAPI) -> None:

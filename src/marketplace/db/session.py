@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import ORMExecuteState, Session
 from starlette.responses import Response
 
 from marketplace.config import Settings
@@ -146,18 +147,55 @@ async def _run_callbacks(session: AsyncSession, name: str) -> None:
 
 
 async def commit(session: AsyncSession) -> None:
-    """Commit, then run the after-commit callbacks; on failure run the after-rollback ones."""
+    """Commit, then tell the app which tables changed and run the after-commit callbacks;
+    on failure run the after-rollback ones."""
     try:
         await session.commit()
     except BaseException:
         await rollback(session)
         raise
+    await _announce_changed_tables(session)
     await _run_callbacks(session, _AFTER_COMMIT)
 
 
 async def rollback(session: AsyncSession) -> None:
+    session.info.pop(_CHANGED_TABLES, None)
     await session.rollback()
     await _run_callbacks(session, _AFTER_ROLLBACK)
+
+
+# The tables a transaction wrote, gathered as it flushes ORM objects and runs INSERT, UPDATE
+# or DELETE statements, and handed after the commit to ``app.state.tables_changed`` (which
+# moves the version of cached pages: a conditional stock UPDATE changes "in stock" too).
+_CHANGED_TABLES = "changed_tables"
+TablesChanged = Callable[[frozenset[str]], Awaitable[None]]
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flushed_tables(session: Session, _context: Any) -> None:
+    written = session.info.setdefault(_CHANGED_TABLES, set())
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        table = getattr(type(instance), "__tablename__", None)
+        if table:
+            written.add(table)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement_tables(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if table is not None:
+            state.session.info.setdefault(_CHANGED_TABLES, set()).add(str(table.name))
+
+
+async def _announce_changed_tables(session: AsyncSession) -> None:
+    written: set[str] | None = session.info.pop(_CHANGED_TABLES, None)
+    announce: TablesChanged | None = getattr(session.info.get("app_state"), "tables_changed", None)
+    if written and announce is not None:
+        try:
+            await announce(frozenset(written))
+        except Exception:  # the commit stands; pages catch up when the memo expires
+            logger.exception("announcing changed tables failed")
 
 
 @asynccontextmanager
