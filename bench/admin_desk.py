@@ -43,10 +43,13 @@ from marketplace.db.session import async_database_url, create_sessionmaker  # no
 from marketplace.desk import service as desk_service  # noqa: E402
 from marketplace.orders import desk as orders_desk  # noqa: E402
 from marketplace.orders import repository as orders_repository  # noqa: E402
-from marketplace.orders.models import OrderStatus, PaymentMethod  # noqa: E402
+from marketplace.orders.models import OrderStatus
 from marketplace.orders.repository import OrderFilters  # noqa: E402
 from marketplace.payments import repository as payments_repository  # noqa: E402
-from marketplace.payments.models import PaymentAttemptStatus  # noqa: E402
+from marketplace.payments.models import (
+    PaymentAttemptStatus,  # noqa: E402
+    PaymentMethod,
+)
 
 POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432"
 SELLERS = 200

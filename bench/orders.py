@@ -332,7 +332,7 @@ async def post(client: httpx.AsyncClient, path: str, variants: list[uuid.UUID]) 
 
 
 async def drain_outbox(app: FastAPI) -> None:
-    outbox: Any = getattr(app.state, "email_outbox", None)
+    outbox: Any = getattr(getattr(app.state, "gateways", None), "mailer", None)
     if outbox is not None:
         await outbox.drain()
 

@@ -116,7 +116,7 @@ async def _clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
         return
     app: FastAPI = request.getfixturevalue("app")
     # e-mail sends a test started (orders) still write; let them finish before emptying tables
-    await app.state.email_outbox.drain()
+    await app.state.gateways.mailer.drain()
     await app.state.rate_limiter.reset()
     tables = [t for t in reversed(Base.metadata.sorted_tables) if t.name not in SEEDED_TABLES]
     async with app.state.engine.begin() as connection:

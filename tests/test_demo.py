@@ -22,7 +22,7 @@ from marketplace.config import Settings
 from marketplace.db.models import Base
 from marketplace.db.session import create_engine, create_sessionmaker
 from marketplace.demo import ADMIN_EMAIL, BUYER_EMAIL, DEMO_PASSWORD, SELLER_EMAIL, seed_demo
-from marketplace.demo_catalog import demo_products
+from marketplace.demo.catalog import demo_products
 from marketplace.sellers.models import MemberRole, Seller, SellerMember, SellerStatus
 from tests.conftest import make_settings
 

@@ -10,14 +10,12 @@ import logging
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from marketplace.catalog.tasks import DailyComplianceSweep
-from marketplace.config import Settings
-from marketplace.notifications.tasks import EmailOutbox
+from marketplace.gateways import Gateways
 from marketplace.orders.tasks import (
     cancel_unshipped_cash_on_delivery,
     expire_due_orders,
     remind_unpaid_transfers,
 )
-from marketplace.payments.service import PaymentRuntime
 from marketplace.payments.tasks import settle_due_seller_orders
 from marketplace.reports.tasks import sweep_reports
 
@@ -25,20 +23,12 @@ logger = logging.getLogger("marketplace.background")
 
 
 class BackgroundWork:
-    def __init__(
-        self,
-        sessionmaker: async_sessionmaker[AsyncSession],
-        outbox: EmailOutbox,
-        settings: Settings,
-        runtime: PaymentRuntime | None = None,
-    ) -> None:
-        self._runtime = runtime
-        self._settings = settings
+    """The sweeps, with the gateways ``create_app`` built (the same ones requests use)."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], gateways: Gateways) -> None:
         self._sessionmaker = sessionmaker
-        self._outbox = outbox
-        self._interval = settings.background_interval_seconds
-        self._settings = settings
-        self._settlement_hold_days = settings.settlement_hold_days
+        self._gateways = gateways
+        self._interval = gateways.settings.background_interval_seconds
         self._task: asyncio.Task[None] | None = None
         self._compliance = DailyComplianceSweep(sessionmaker)
 
@@ -52,13 +42,14 @@ class BackgroundWork:
                 await self._task
 
     async def run_once(self) -> None:
-        await expire_due_orders(self._sessionmaker, self._runtime)
-        await cancel_unshipped_cash_on_delivery(self._sessionmaker, self._settings, self._runtime)
-        await remind_unpaid_transfers(self._sessionmaker, self._settings)
+        sessionmaker, gateways = self._sessionmaker, self._gateways
+        await expire_due_orders(sessionmaker, gateways)
+        await cancel_unshipped_cash_on_delivery(sessionmaker, gateways)
+        await remind_unpaid_transfers(sessionmaker, gateways)
         await self._compliance.run_if_due()
-        await settle_due_seller_orders(self._sessionmaker, self._settlement_hold_days)
-        await self._outbox.deliver_due()
-        await sweep_reports(self._sessionmaker)
+        await settle_due_seller_orders(sessionmaker, gateways)
+        await gateways.mailer.deliver_due()
+        await sweep_reports(sessionmaker)
 
     async def _run(self) -> None:
         while True:

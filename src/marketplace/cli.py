@@ -250,13 +250,13 @@ def export_products(
     ] = False,
 ) -> None:
     """Write all of a seller's products, any status, as CSV or XLSX: one row per variant."""
-    from marketplace.catalog import csv_transfer  # noqa: PLC0415
+    from marketplace.catalog import product_export  # noqa: PLC0415
 
     workbook = file_format is ExportFormat.XLSX
     if workbook and output is None:
         _fail("an XLSX workbook is binary: give --output FILE.xlsx")
     content = asyncio.run(
-        csv_transfer.run_export(
+        product_export.run_export(
             get_settings(),
             seller,
             workbook=workbook,
@@ -279,16 +279,14 @@ def export_products(
 
 @app.command("expire-orders")
 def expire_orders() -> None:
-    """Cancel unpaid orders past their expiry and return their stock (for cron)."""
-    from marketplace.db.session import create_engine, create_sessionmaker  # noqa: PLC0415
+    """Cancel unpaid orders past their expiry and return their stock (for cron); open card
+    payments are cancelled at Stripe too, as the ``serve`` sweep does."""
+    from marketplace.gateways import started  # noqa: PLC0415
     from marketplace.orders.tasks import expire_due_orders  # noqa: PLC0415
 
     async def run() -> int:
-        engine = create_engine(get_settings())
-        try:
-            return await expire_due_orders(create_sessionmaker(engine))
-        finally:
-            await engine.dispose()
+        async with started(get_settings()) as (sessionmaker, gateways):
+            return await expire_due_orders(sessionmaker, gateways)
 
     console.print(f"[green]{asyncio.run(run())} orders expired[/green]")
 
@@ -297,19 +295,12 @@ def expire_orders() -> None:
 def settle() -> None:
     """Release to sellers the money of seller-orders delivered more than
     MARKETPLACE_SETTLEMENT_HOLD_DAYS ago with no open complaint (for cron)."""
-    from marketplace.db.session import create_engine, create_sessionmaker  # noqa: PLC0415
+    from marketplace.gateways import started  # noqa: PLC0415
     from marketplace.payments.tasks import settle_due_seller_orders  # noqa: PLC0415
 
-    settings = get_settings()
-
     async def run() -> int:
-        engine = create_engine(settings)
-        try:
-            return await settle_due_seller_orders(
-                create_sessionmaker(engine), settings.settlement_hold_days
-            )
-        finally:
-            await engine.dispose()
+        async with started(get_settings()) as (sessionmaker, gateways):
+            return await settle_due_seller_orders(sessionmaker, gateways)
 
     console.print(f"[green]{asyncio.run(run())} seller-orders settled[/green]")
 
@@ -321,24 +312,15 @@ def reconcile_payments(
     """Ask Stripe about pending card payments and apply what webhooks missed."""
     from datetime import timedelta  # noqa: PLC0415
 
-    from marketplace.db.session import create_engine, create_sessionmaker  # noqa: PLC0415
-    from marketplace.payments.service import PaymentRuntime  # noqa: PLC0415
-    from marketplace.payments.stripe_gateway import StripeGateway  # noqa: PLC0415
+    from marketplace.gateways import started  # noqa: PLC0415
     from marketplace.payments.tasks import reconcile_card_payments  # noqa: PLC0415
 
     settings = get_settings()
 
     async def run() -> dict[str, int]:
-        engine = create_engine(settings)
-        runtime = PaymentRuntime(settings=settings, gateway=StripeGateway(settings))
-        try:
-            outcomes = await reconcile_card_payments(
-                create_sessionmaker(engine),
-                runtime,
-                older_than=timedelta(minutes=older_than_minutes),
-            )
-        finally:
-            await engine.dispose()
+        async with started(settings) as (sessionmaker, gateways):
+            older_than = timedelta(minutes=older_than_minutes)
+            outcomes = await reconcile_card_payments(sessionmaker, gateways, older_than=older_than)
         return dict(outcomes)
 
     if not settings.stripe_secret_key.get_secret_value():

@@ -40,13 +40,10 @@ from marketplace.core.security import PasswordHashing
 from marketplace.db.session import create_engine, create_sessionmaker, handle_database_error
 from marketplace.featured.models import FeaturedEntry
 from marketplace.featured.pages import router as featured_pages_router
+from marketplace.gateways import build_gateways
 from marketplace.media.router import router as media_router
-from marketplace.media.storage import private_storage_from_settings, storage_from_settings
 from marketplace.monitoring.metrics import RequestMetricsMiddleware, RouteTemplates
 from marketplace.monitoring.router import router as monitoring_router
-from marketplace.notifications.tasks import EmailOutbox
-from marketplace.payments.service import PaymentRuntime
-from marketplace.payments.stripe_gateway import StripeGateway
 from marketplace.problems.pages import router as problem_pages_router
 from marketplace.reports.pages import router as reports_pages_router
 from marketplace.sellers.models import Seller
@@ -71,14 +68,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        worker = BackgroundWork(
-            app.state.sessionmaker, app.state.email_outbox, settings, app.state.payment_runtime
-        )
+        worker = BackgroundWork(app.state.sessionmaker, app.state.gateways)
         if settings.background_tasks_enabled:
             worker.start()
         yield
         await worker.stop()
-        await app.state.email_outbox.drain()
+        await app.state.gateways.mailer.drain()
         await engine.dispose()
 
     app = FastAPI(
@@ -93,20 +88,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.sessionmaker = create_sessionmaker(engine)
-    app.state.password_hashing = PasswordHashing.from_settings(settings)
-    app.state.rate_limiter = RateLimiter.from_settings(settings)
-    app.state.media_storage = storage_from_settings(settings)
-    app.state.private_storage = private_storage_from_settings(settings)
     redis = redis_from_settings(settings)
-    app.state.response_cache = cache_from_settings(settings, redis)
-    app.state.version_memo = VersionMemo(
+    app.state.version_memo = memo = VersionMemo(
         settings.catalog_version_ttl_seconds,
         RedisGeneration(redis) if redis is not None else LocalGeneration(),
     )
-    app.state.tables_changed = partial(_move_versions, app.state.version_memo)
-    app.state.email_outbox = EmailOutbox(app.state.sessionmaker, settings)
-    app.state.payment_runtime = PaymentRuntime(settings=settings, gateway=StripeGateway(settings))
+    app.state.sessionmaker = create_sessionmaker(engine, partial(_move_versions, memo))
+    app.state.password_hashing = PasswordHashing.from_settings(settings)
+    app.state.rate_limiter = RateLimiter.from_settings(settings)
+    # Built once; requests get them as dependencies, the background sweeps as arguments.
+    app.state.gateways = gateways = build_gateways(settings, app.state.sessionmaker)
+    app.state.media_storage = gateways.media
+    app.state.private_storage = gateways.private_media
+    app.state.response_cache = cache_from_settings(settings, redis)
 
     install_error_handlers(app)
     app.add_exception_handler(DBAPIError, handle_database_error)

@@ -240,7 +240,7 @@ async def test_sweep_emails_30_days_ahead_once_and_flags_lapsed_listings(
 
 async def test_demo_numbers_are_valid_and_unexpired() -> None:
     from marketplace.catalog.compliance import normalize_pirt_number  # noqa: PLC0415
-    from marketplace.demo_catalog import demo_products  # noqa: PLC0415
+    from marketplace.demo.catalog import demo_products  # noqa: PLC0415
 
     numbers = [product.pirt for product in demo_products() if product.pirt]
 

@@ -131,7 +131,7 @@ async def test_money_after_expiry_still_finds_its_order_by_number_and_revives_it
     shop = await open_shop(app, client)
     order = await placed_order(client, order_body(order_line(shop.variant_id, 1)))
     await set_order_expiry(sessionmaker, order["id"], utcnow() - timedelta(minutes=1))
-    assert await expire_due_orders(sessionmaker) == 1
+    assert await expire_due_orders(sessionmaker, app.state.gateways) == 1
 
     # when the statement shows the transfer, naming the order
     applied = await upload_statement(

@@ -49,8 +49,8 @@ async def test_unpaid_transfer_gets_one_reminder_hours_before_it_expires(
     await set_order_expiry(sessionmaker, later["id"], utcnow() + timedelta(hours=20))
 
     # when the reminder sweep runs twice (reminders 6 hours ahead by default)
-    first = await remind_unpaid_transfers(sessionmaker, settings)
-    second = await remind_unpaid_transfers(sessionmaker, settings)
+    first = await remind_unpaid_transfers(sessionmaker, app.state.gateways)
+    second = await remind_unpaid_transfers(sessionmaker, app.state.gateways)
 
     # then only the order expiring soon was reminded, once, with its unique amount
     assert (first, second) == (1, 0)
@@ -70,7 +70,7 @@ async def test_paid_or_cash_orders_get_no_reminder(
     assert (await confirm_payment(client, shop.admin, paid["payment"]["id"])).status_code == 200
     await placed_order(client, order_body(order_line(shop.variant_id, 1), payment_method="cod"))
 
-    assert await remind_unpaid_transfers(sessionmaker, settings) == 0
+    assert await remind_unpaid_transfers(sessionmaker, app.state.gateways) == 0
     assert await outbox(sessionmaker, "payment_reminder") == []
 
 
@@ -94,7 +94,7 @@ async def test_expired_transfer_order_tells_the_buyer_it_expired(
     order = await placed_order(client, order_body(order_line(shop.variant_id, 1)))
     await set_order_expiry(sessionmaker, order["id"], utcnow() - timedelta(minutes=1))
 
-    assert await expire_due_orders(sessionmaker) == 1
+    assert await expire_due_orders(sessionmaker, app.state.gateways) == 1
 
     [mail] = await outbox(sessionmaker, "order_cancelled")
     assert mail.subject == f"Pesanan {order['number']} kedaluwarsa"

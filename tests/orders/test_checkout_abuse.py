@@ -207,8 +207,8 @@ async def test_unshipped_cash_on_delivery_part_is_cancelled_after_three_days_and
             await session.commit()
 
     # when the sweep runs (twice: the second finds nothing left to do)
-    cancelled = await cancel_unshipped_cash_on_delivery(sessionmaker, app.state.settings)
-    again = await cancel_unshipped_cash_on_delivery(sessionmaker, app.state.settings)
+    cancelled = await cancel_unshipped_cash_on_delivery(sessionmaker, app.state.gateways)
+    again = await cancel_unshipped_cash_on_delivery(sessionmaker, app.state.gateways)
 
     # then only the old part is cancelled, with its order, and its 3 units are back
     assert (cancelled, again) == (1, 0)

@@ -119,7 +119,7 @@ async def test_buyers_cancelling_while_the_expiry_sweep_runs_return_the_stock_on
         for order in orders
     ]
     answers, expired = await asyncio.gather(
-        asyncio.gather(*cancels), expire_due_orders(app.state.sessionmaker)
+        asyncio.gather(*cancels), expire_due_orders(app.state.sessionmaker, app.state.gateways)
     )
 
     # then each order was cancelled by exactly one of them, and all 20 units are back once

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from marketplace.core.formatting import format_rupiah
 from marketplace.db.base import utcnow
 from marketplace.notifications.models import EmailStatus, OutboxEmail
+from marketplace.orders.tasks import expire_due_orders
 from tests.conftest import make_settings
 from tests.factories import (
     DEFAULT_PASSWORD,
@@ -39,6 +40,7 @@ from tests.factories import (
     place_order,
     placed_order,
     running_app,
+    set_order_expiry,
     ship_seller_order,
     sign_in,
     unique_email,
@@ -146,12 +148,12 @@ async def mail_client(mail_app: FastAPI, app: FastAPI) -> AsyncIterator[AsyncCli
     # ``app`` is requested so the shared clean-up empties the tables after the test
     async with http_client(mail_app) as http:
         yield http
-    await mail_app.state.email_outbox.drain()
+    await mail_app.state.gateways.mailer.drain()
 
 
 async def sent(app: FastAPI) -> None:
     """Wait for the sends the last commits started."""
-    await app.state.email_outbox.drain()
+    await app.state.gateways.mailer.drain()
 
 
 async def create_account_in(client: AsyncClient, *, language: str) -> Account:
@@ -405,7 +407,7 @@ async def test_smtp_server_down_never_fails_the_order_and_the_email_goes_out_lat
     async with http_client(down_app) as client:
         shop = await open_shop(down_app, client)
         response = await place_order(client, order_body(order_line(shop.variant_id, 2)))
-    await down_app.state.email_outbox.drain()
+    await down_app.state.gateways.mailer.drain()
 
     # then the order is placed, and its e-mail waits in the outbox after one failed attempt
     assert response.status_code == 201, response.text
@@ -424,7 +426,7 @@ async def test_smtp_server_down_never_fails_the_order_and_the_email_goes_out_lat
             await session.execute(
                 update(OutboxEmail).values(next_attempt_at=utcnow() - timedelta(seconds=1))
             )
-        delivered = await down_app.state.email_outbox.deliver_due()
+        delivered = await down_app.state.gateways.mailer.deliver_due()
     finally:
         controller.stop()
 
@@ -436,4 +438,24 @@ async def test_smtp_server_down_never_fails_the_order_and_the_email_goes_out_lat
     sent_row = await outbox_row(sessionmaker)
     assert sent_row.status is EmailStatus.SENT
     assert sent_row.sent_at is not None
-    assert await down_app.state.email_outbox.deliver_due() == 0
+    assert await down_app.state.gateways.mailer.deliver_due() == 0
+
+
+async def test_expiry_sweep_commit_wakes_the_outbox_so_the_buyer_is_told_at_once(
+    mail_app: FastAPI, mail_client: AsyncClient, inbox: Inbox
+) -> None:
+    # given a bank-transfer order past its expiry, its "received" e-mail already sent
+    shop = await open_shop(mail_app, mail_client)
+    order = await placed_order(mail_client, order_body(order_line(shop.variant_id, 2)))
+    await sent(mail_app)
+    inbox.clear()
+    sessionmaker = mail_app.state.sessionmaker
+    await set_order_expiry(sessionmaker, order["id"], utcnow() - timedelta(minutes=1))
+
+    # when the background sweep expires it (no delivery round of the outbox is run)
+    assert await expire_due_orders(sessionmaker, mail_app.state.gateways) == 1
+    await sent(mail_app)
+
+    # then the sweep's commit ran the after-commit hooks, as a request's does: the mail is out
+    [mail] = inbox.to("budi@contoh.id")
+    assert mail.subject == f"Pesanan {order['number']} kedaluwarsa"

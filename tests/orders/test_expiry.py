@@ -56,7 +56,7 @@ async def test_unpaid_order_past_its_expiry_is_cancelled_and_its_stock_returns(
     assert await variant_stock(sessionmaker, shop.variant_id) == 8
 
     # when the sweep runs
-    expired = await expire_due_orders(app.state.sessionmaker)
+    expired = await expire_due_orders(app.state.sessionmaker, app.state.gateways)
 
     # then the order is cancelled as expired, with its stock back and its transfer void
     assert expired == 1
@@ -68,7 +68,7 @@ async def test_unpaid_order_past_its_expiry_is_cancelled_and_its_stock_returns(
     assert await cancel_reason(sessionmaker, order["id"]) == "expired"
     assert await variant_stock(sessionmaker, shop.variant_id) == 10
     # and a second sweep finds nothing more to do
-    assert await expire_due_orders(app.state.sessionmaker) == 0
+    assert await expire_due_orders(app.state.sessionmaker, app.state.gateways) == 0
     assert await variant_stock(sessionmaker, shop.variant_id) == 10
 
 
@@ -94,7 +94,7 @@ async def test_sweep_leaves_orders_not_yet_due_paid_cod_and_cancelled_ones_alone
         await set_order_expiry(sessionmaker, order["id"], utcnow() + A_MINUTE_AGO)
 
     # when the sweep runs
-    expired = await expire_due_orders(app.state.sessionmaker)
+    expired = await expire_due_orders(app.state.sessionmaker, app.state.gateways)
 
     # then none of them is touched, and the cancelled order's stock was returned only once
     assert expired == 0
@@ -119,7 +119,8 @@ async def test_two_sweeps_at_once_expire_each_order_exactly_once(
 
     # when two instances sweep at the same moment
     counts = await asyncio.gather(
-        expire_due_orders(app.state.sessionmaker), expire_due_orders(app.state.sessionmaker)
+        expire_due_orders(app.state.sessionmaker, app.state.gateways),
+        expire_due_orders(app.state.sessionmaker, app.state.gateways),
     )
 
     # then the three are expired between them, and the stock comes back once
@@ -185,7 +186,7 @@ async def test_expire_orders_command_cancels_due_orders_and_returns_their_stock(
         due = await placed_order(client, order_body(order_line(shop.variant_id, 2)))
         current = await placed_order(client, order_body(order_line(shop.variant_id, 2)))
         await set_order_expiry(app.state.sessionmaker, due["id"], utcnow() + A_MINUTE_AGO)
-        await app.state.email_outbox.drain()
+        await app.state.gateways.mailer.drain()
 
         # when cron runs the command
         result = await run_cli("expire-orders")

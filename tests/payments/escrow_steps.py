@@ -3,6 +3,7 @@ settlement sweep and moving a delivery back in time past the hold period."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -125,4 +126,8 @@ async def delivered_days_ago(
 
 async def sweep(app: FastAPI, hold_days: int = HOLD_DAYS) -> int:
     """One run of the settlement sweep that ``serve`` runs on its timer."""
-    return await settle_due_seller_orders(app.state.sessionmaker, hold_days)
+    gateways = app.state.gateways
+    settings = gateways.settings.model_copy(update={"settlement_hold_days": hold_days})
+    return await settle_due_seller_orders(
+        app.state.sessionmaker, dataclasses.replace(gateways, settings=settings)
+    )

@@ -153,7 +153,7 @@ async def test_transfer_confirmed_after_the_order_expired_revives_it_when_stock_
     shop = await open_shop(app, client, stock=10)
     order = await _transfer_order(client, shop)
     await set_order_expiry(sessionmaker, order["id"], utcnow() - timedelta(minutes=1))
-    assert await expire_due_orders(sessionmaker) == 1
+    assert await expire_due_orders(sessionmaker, app.state.gateways) == 1
     assert await _status(client, order) == ("cancelled", "unpaid")
     assert await variant_stock(sessionmaker, shop.variant_id) == 10
 
@@ -177,7 +177,7 @@ async def test_transfer_confirmed_after_expiry_when_sold_out_is_refunded_by_hand
     shop = await open_shop(app, client, stock=2)
     order = await _transfer_order(client, shop)
     await set_order_expiry(sessionmaker, order["id"], utcnow() - timedelta(minutes=1))
-    assert await expire_due_orders(sessionmaker) == 1
+    assert await expire_due_orders(sessionmaker, app.state.gateways) == 1
     await _transfer_order(client, shop)
     assert await variant_stock(sessionmaker, shop.variant_id) == 0
 

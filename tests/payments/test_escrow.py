@@ -272,7 +272,7 @@ async def test_settle_command_releases_due_seller_orders(
             part_id = await shipped(own_client, shop, order)
             await seller_delivers(own_client, shop, part_id)
             await delivered_days_ago(own_app.state.sessionmaker, part_id, 5)
-            await own_app.state.email_outbox.drain()
+            await own_app.state.gateways.mailer.drain()
 
             # when cron runs the command
             result = await asyncio.to_thread(runner.invoke, cli, ["settle"])
@@ -302,7 +302,7 @@ async def test_background_timer_settles_due_seller_orders(
     # when one round of serve's background work runs
     from marketplace.background import BackgroundWork  # noqa: PLC0415
 
-    await BackgroundWork(sessionmaker, app.state.email_outbox, app.state.settings).run_once()
+    await BackgroundWork(sessionmaker, app.state.gateways).run_once()
 
     # then the money was released
     assert len(await _settlements(sessionmaker, part_id)) == 1

@@ -38,12 +38,13 @@ from hypothesis.stateful import (
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from marketplace.orders.models import Order, PaymentMethod, SellerOrder
+from marketplace.orders.models import Order, SellerOrder
 from marketplace.payments.ledger import commission_on
 from marketplace.payments.models import (
     LedgerEntry,
     LedgerKind,
     Payment,
+    PaymentMethod,
     Refund,
     SellerOrderSettlement,
 )

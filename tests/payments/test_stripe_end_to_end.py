@@ -16,7 +16,7 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from typer.testing import CliRunner
 
-from marketplace import cli, migrations
+from marketplace import cli
 from marketplace.config import get_settings
 from marketplace.payments.models import PaymentAttemptStatus, RefundStatus
 from marketplace.payments.tasks import reconcile_card_payments
@@ -41,12 +41,7 @@ from tests.payments.card_checkout import (
     wait_for,
     wait_for_order,
 )
-from tests.payments.conftest import (
-    COMMISSION_BASIS_POINTS,
-    STRIPE_SECRET_KEY,
-    WEBHOOK_SECRET,
-    payment_settings,
-)
+from tests.payments.commands import command_database, run_command
 
 Sessionmaker = async_sessionmaker[AsyncSession]
 
@@ -356,7 +351,7 @@ async def test_reconciliation_applies_a_payment_whose_webhook_never_came_once(
 
     # when reconciliation asks Stripe about pending intents
     outcomes = await reconcile_card_payments(
-        app.state.sessionmaker, app.state.payment_runtime, older_than=timedelta(0)
+        app.state.sessionmaker, app.state.gateways, older_than=timedelta(0)
     )
 
     # then the payment is applied as the webhook would have
@@ -369,7 +364,7 @@ async def test_reconciliation_applies_a_payment_whose_webhook_never_came_once(
 
     # and running it again changes nothing
     again = await reconcile_card_payments(
-        app.state.sessionmaker, app.state.payment_runtime, older_than=timedelta(0)
+        app.state.sessionmaker, app.state.gateways, older_than=timedelta(0)
     )
     assert dict(again) == {}
     assert await records.ledger_of(client, shop.owner, shop.seller_id) == ledger
@@ -386,7 +381,7 @@ async def test_reconciliation_leaves_unpaid_intents_pending(
 
     # when reconciliation runs
     outcomes = await reconcile_card_payments(
-        app.state.sessionmaker, app.state.payment_runtime, older_than=timedelta(0)
+        app.state.sessionmaker, app.state.gateways, older_than=timedelta(0)
     )
 
     # then it stays as it was
@@ -402,32 +397,15 @@ async def test_reconcile_payments_command_applies_a_missed_payment_on_its_databa
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # given a SQLite database of its own with a card order paid on localstripe, unapplied
-    database_url = f"sqlite:///{tmp_path / 'reconcile.db'}"
-    await asyncio.to_thread(migrations.upgrade, database_url)
-    settings = payment_settings(database_url, localstripe_url, media_root=tmp_path / "media")
+    settings = await command_database(tmp_path, localstripe_url, monkeypatch, "reconcile.db")
     async with running_app(settings) as own_app, http_client(own_app) as own_client:
         shop = await open_shop(own_app, own_client)
         order = await _card_order(own_client, shop)
         assert await pay_intent(stripe_client, intent_id_of(order)) == "succeeded"
-    for name, value in {
-        "MARKETPLACE_DATABASE_URL": database_url,
-        "MARKETPLACE_STRIPE_SECRET_KEY": STRIPE_SECRET_KEY,
-        "MARKETPLACE_STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-        "MARKETPLACE_STRIPE_API_BASE": localstripe_url,
-        "MARKETPLACE_PLATFORM_COMMISSION_BASIS_POINTS": str(COMMISSION_BASIS_POINTS),
-        "MARKETPLACE_LOG_JSON": "false",
-    }.items():
-        monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
 
     # when the command runs (twice, as cron would)
-    try:
-        runner = CliRunner()
-        arguments = ["reconcile-payments", "--older-than-minutes", "0"]
-        first = await asyncio.to_thread(runner.invoke, cli.app, arguments)
-        second = await asyncio.to_thread(runner.invoke, cli.app, arguments)
-    finally:
-        get_settings.cache_clear()
+    first = await run_command("reconcile-payments", "--older-than-minutes", "0")
+    second = await run_command("reconcile-payments", "--older-than-minutes", "0")
 
     # then the order is paid, once
     assert first.exit_code == 0, first.output

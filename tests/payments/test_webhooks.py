@@ -5,6 +5,7 @@ localstripe sends no charge.* events, so refunds made elsewhere are only tested 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from datetime import timedelta
 from typing import Any
@@ -16,8 +17,11 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from marketplace.db.base import utcnow
+from marketplace.gateways import Gateways
 from marketplace.orders.tasks import expire_due_orders
 from marketplace.payments.models import PaymentAttemptStatus, RefundStatus
+from marketplace.payments.service import PaymentRuntime
+from marketplace.payments.stripe_gateway import StripeGateway
 from tests.factories import (
     Shop,
     http_client,
@@ -498,7 +502,7 @@ async def test_event_whose_change_fails_is_not_stored_so_a_redelivery_applies_it
     # given an expired card order whose stock was sold meanwhile, so a payment must be refunded
     shop = await open_shop(app, client, stock=2)
     order = await _card_order(client, shop)
-    await _expire(sessionmaker, order)
+    await _expire_while_stripe_is_unreachable(app, sessionmaker, order)
     await placed_order(client, order_body(order_line(shop.variant_id, 2)))
     payload = event_payload(SUCCEEDED, _succeeded(order), event_id="evt_retry_me")
 
@@ -523,9 +527,22 @@ async def test_event_whose_change_fails_is_not_stored_so_a_redelivery_applies_it
     assert await _status(client, order) == ("cancelled", "refunded")
 
 
-async def _expire(sessionmaker: Sessionmaker, order: dict[str, Any]) -> None:
+async def _expire(app: FastAPI, sessionmaker: Sessionmaker, order: dict[str, Any]) -> None:
     await set_order_expiry(sessionmaker, order["id"], utcnow() - timedelta(minutes=1))
-    assert await expire_due_orders(sessionmaker) == 1
+    assert await expire_due_orders(sessionmaker, app.state.gateways) == 1
+
+
+async def _expire_while_stripe_is_unreachable(
+    app: FastAPI, sessionmaker: Sessionmaker, order: dict[str, Any]
+) -> None:
+    """Expiry cancels the intent at Stripe; when Stripe cannot be reached it expires the order
+    all the same, and the intent stays open there: the card can still be charged."""
+    gateways: Gateways = app.state.gateways
+    unreachable = gateways.settings.model_copy(update={"stripe_api_base": "http://127.0.0.1:1"})
+    runtime = PaymentRuntime(settings=unreachable, gateway=StripeGateway(unreachable))
+    await set_order_expiry(sessionmaker, order["id"], utcnow() - timedelta(minutes=1))
+    expired = await expire_due_orders(sessionmaker, dataclasses.replace(gateways, payments=runtime))
+    assert expired == 1
 
 
 async def test_payment_arriving_after_expiry_takes_the_stock_again_when_it_is_there(
@@ -534,7 +551,7 @@ async def test_payment_arriving_after_expiry_takes_the_stock_again_when_it_is_th
     # given a card order that expired unpaid (its two packs back on the shelf)
     shop = await open_shop(app, client, stock=10)
     order = await _card_order(client, shop)
-    await _expire(sessionmaker, order)
+    await _expire(app, sessionmaker, order)
     assert await _status(client, order) == ("cancelled", "unpaid")
     assert await variant_stock(sessionmaker, shop.variant_id) == 10
 
@@ -561,7 +578,7 @@ async def test_payment_arriving_after_expiry_when_sold_out_is_refunded_and_the_b
     # given the last two packs in a card order that expired, then sold to someone else
     shop = await open_shop(app, client, stock=2)
     order = await _card_order(client, shop)
-    await _expire(sessionmaker, order)
+    await _expire_while_stripe_is_unreachable(app, sessionmaker, order)
     other = await placed_order(
         client,
         order_body(order_line(shop.variant_id, 2), buyer={**order["buyer"], "name": "Ani"}),

@@ -14,11 +14,11 @@ import orjson
 from sqlalchemy import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.catalog import repository, takedowns
+from marketplace.catalog import product_queries, repository, takedowns
 from marketplace.catalog.exceptions import ProductNotFound
 from marketplace.catalog.listings import ProductAccess
 from marketplace.catalog.models import Product
-from marketplace.catalog.repository import ProductFilters, ProductSort
+from marketplace.catalog.product_queries import ProductFilters, ProductSort
 from marketplace.catalog.schemas import (
     AttributesRead,
     ImageRead,
@@ -32,6 +32,7 @@ from marketplace.catalog.schemas import (
 )
 from marketplace.core.cache import NoCache, ResponseCache, VersionMemo
 from marketplace.core.errors import InvalidInput
+from marketplace.core.http_caching import RenderedPage, strong_etag
 from marketplace.core.i18n import translate
 from marketplace.core.pagination import CursorCodec, parse_time_and_id, split_page, time_and_id
 from marketplace.core.schemas import Page
@@ -72,21 +73,6 @@ def search_text(raw: str | None) -> str | None:
     return text or None
 
 
-def etag_matches(if_none_match: str | None, etag: str) -> bool:
-    """RFC 9110 weak comparison: If-None-Match may list several tags, mark them weak (``W/``,
-    as proxies do when they compress) or say ``*``."""
-    if not if_none_match:
-        return False
-    candidates = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-    return "*" in candidates or etag in candidates
-
-
-@dataclass(frozen=True)
-class CachedPage:
-    body: bytes
-    etag: str
-
-
 async def list_public_products_cached(
     session: AsyncSession,
     codec: CursorCodec,
@@ -94,7 +80,7 @@ async def list_public_products_cached(
     cache: ResponseCache,
     versions: VersionMemo,
     query: ProductQuery,
-) -> CachedPage:
+) -> RenderedPage:
     """The page as JSON bytes; served from the cache while the catalog version is unchanged."""
 
     async def render() -> bytes:
@@ -113,21 +99,21 @@ async def cached_by_catalog_version(
     versions: VersionMemo,
     name: str,
     render: Callable[[], Awaitable[bytes]],
-) -> CachedPage:
+) -> RenderedPage:
     """``render()``'s bytes, kept under ``name`` and the catalog version: any change to what
     a catalog page shows makes a new version, so a stale entry is never read again."""
     if isinstance(cache, NoCache):  # caching off: no version to read, just the body
         body = await render()
-        return CachedPage(body=body, etag=f'"{hashlib.sha256(body).hexdigest()[:32]}"')
+        return RenderedPage.of(body)
     version = await versions.get("catalog", lambda: repository.catalog_version(session))
     key = f"{name}:{hashlib.sha256(version.encode()).hexdigest()[:16]}"
-    etag = f'"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
+    etag = strong_etag(key.encode())
     cached = await cache.get(key)
     if cached is not None:
-        return CachedPage(body=cached, etag=etag)
+        return RenderedPage(body=cached, etag=etag)
     body = await render()
     await cache.set(key, body)
-    return CachedPage(body=body, etag=etag)
+    return RenderedPage(body=body, etag=etag)
 
 
 def dump_json(content: Any) -> bytes:
@@ -157,7 +143,9 @@ async def _public_product_rows(
     after = _decode_cursor(codec, sort, query.cursor) if query.cursor else None
     if filters is None:
         return [], None
-    rows = await repository.list_public_products(session, filters, sort, after, query.limit + 1)
+    rows = await product_queries.list_public_products(
+        session, filters, sort, after, query.limit + 1
+    )
     return split_page(rows, query.limit, codec, partial(_cursor_values, sort))
 
 
@@ -368,7 +356,7 @@ async def public_product_detail_cached(
     cache: ResponseCache,
     versions: VersionMemo,
     id_or_slug: str,
-) -> CachedPage:
+) -> RenderedPage:
     """A public product's detail as JSON bytes for a caller who is nobody in particular (no
     member, no admin), kept by catalog version like the lists; 404 as for everyone else."""
     product_id = parse_id(id_or_slug)
@@ -376,7 +364,7 @@ async def public_product_detail_cached(
         raise ProductNotFound()
 
     async def render() -> bytes:
-        row = await repository.public_product_detail(session, product_id, id_or_slug)
+        row = await product_queries.public_product_detail(session, product_id, id_or_slug)
         if row is None:
             raise ProductNotFound()
         return dump_json(public_detail_dict(row, storage))

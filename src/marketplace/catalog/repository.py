@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-import functools
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Float,
     RowMapping,
-    Select,
-    and_,
     case,
     cast,
-    exists,
     func,
-    literal,
     or_,
     select,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute, aliased
-from sqlalchemy.sql.selectable import ScalarSelect
+from sqlalchemy.orm import aliased
 
 from marketplace.catalog.models import (
     Category,
@@ -36,17 +26,14 @@ from marketplace.catalog.models import (
     ProductVariant,
     Region,
 )
-from marketplace.catalog.search import SearchClause, postgres_search, sqlite_search
+from marketplace.catalog.product_queries import publicly_visible, summary_select
 from marketplace.db.base import utcnow
 from marketplace.db.queries import (
     LIKE_ESCAPE,
-    SortKey,
     escape_like,
-    keyset_page,
     newest_first,
 )
-from marketplace.db.session import rows_affected
-from marketplace.sellers.models import Seller, SellerStatus
+from marketplace.sellers.models import Seller
 
 
 async def list_regions(session: AsyncSession) -> list[Region]:
@@ -75,150 +62,6 @@ async def get_category_by_slug(session: AsyncSession, slug: str) -> Category | N
     return result.scalar_one_or_none()
 
 
-@dataclass(frozen=True)
-class ProductFilters:
-    query: str | None = None
-    category_ids: list[uuid.UUID] | None = None
-    region_code: str | None = None
-    seller_id: uuid.UUID | None = None
-    min_price: int | None = None
-    max_price: int | None = None
-
-
-class ProductSort(StrEnum):
-    RELEVANCE = "relevance"
-    NEWEST = "newest"
-    PRICE_ASC = "price_asc"
-    PRICE_DESC = "price_desc"
-    RATING = "rating"  # best mean stars first; unreviewed products last
-
-
-def _first_image_column(column: InstrumentedAttribute[str]) -> ScalarSelect[str]:
-    return (
-        select(column)
-        .where(ProductImage.product_id == Product.id, ProductImage.approved.is_(True))
-        .order_by(ProductImage.position, ProductImage.id)
-        .limit(1)
-        .correlate(Product)
-        .scalar_subquery()
-    )
-
-
-def _summary_columns() -> tuple[Any, ...]:
-    in_stock = (
-        exists()
-        .where(ProductVariant.product_id == Product.id, ProductVariant.stock > 0)
-        .correlate(Product)
-    )
-    return (
-        Product.id,
-        Product.slug,
-        Product.title,
-        Product.min_price,
-        Product.region_code,
-        Product.published_at,
-        Product.created_at,
-        Product.status,
-        Product.rating_count,
-        Product.rating_total,
-        Product.rating_average,
-        Product.non_halal,
-        Category.slug.label("category_slug"),
-        Seller.id.label("seller_id"),
-        Seller.slug.label("seller_slug"),
-        Seller.name.label("seller_name"),
-        in_stock.label("in_stock"),
-        _first_image_column(ProductImage.storage_key).label("image_key"),
-        _first_image_column(ProductImage.thumbnail_key).label("thumbnail_key"),
-    )
-
-
-@functools.cache
-def _summary_select() -> Select[Any]:
-    """Built once: statements are immutable (each clause added makes a new one), and building
-    this one costs more than running it on a warm pool."""
-    return (
-        select(*_summary_columns())
-        .join(Seller, Seller.id == Product.seller_id)
-        .join(Category, Category.id == Product.category_id)
-    )
-
-
-def publicly_visible() -> ColumnElement[bool]:
-    """Published by a verified seller: the one rule every public read applies."""
-    return and_(Product.status == ProductStatus.PUBLISHED, Seller.status == SellerStatus.VERIFIED)
-
-
-def _apply_filters(query: Select[Any], filters: ProductFilters) -> Select[Any]:
-    if filters.category_ids is not None:
-        query = query.where(Product.category_id.in_(filters.category_ids))
-    if filters.region_code:
-        query = query.where(Product.region_code == filters.region_code)
-    if filters.seller_id:
-        query = query.where(Product.seller_id == filters.seller_id)
-    if filters.min_price is not None:
-        query = query.where(Product.min_price >= filters.min_price)
-    if filters.max_price is not None:
-        query = query.where(Product.min_price <= filters.max_price)
-    return query
-
-
-def _sort_keys(sort: ProductSort, relevance: ColumnElement[float] | None) -> list[SortKey]:
-    if sort is ProductSort.RELEVANCE and relevance is not None:
-        return [SortKey(relevance, descending=True), SortKey(Product.id, descending=False)]
-    if sort is ProductSort.PRICE_ASC:
-        return [SortKey(Product.min_price, descending=False), SortKey(Product.id, descending=False)]
-    if sort is ProductSort.PRICE_DESC:
-        return [SortKey(Product.min_price, descending=True), SortKey(Product.id, descending=True)]
-    if sort is ProductSort.RATING:
-        return [
-            SortKey(Product.rating_average, descending=True),
-            SortKey(Product.id, descending=True),
-        ]
-    return [SortKey(Product.published_at, descending=True), SortKey(Product.id, descending=True)]
-
-
-async def list_public_products(
-    session: AsyncSession,
-    filters: ProductFilters,
-    sort: ProductSort,
-    after: list[object] | None,
-    limit: int,
-) -> list[RowMapping]:
-    """One query for a whole page of summaries, whatever its size. The page's ids are chosen
-    first (filters, search, order, keyset, limit on indexed columns); stock and photos are
-    then looked up for those rows only, never for every match."""
-    page_query = _apply_filters(
-        select(Product.id.label("page_id"))
-        .join(Seller, Seller.id == Product.seller_id)
-        .where(publicly_visible()),
-        filters,
-    )
-    relevance = None
-    if filters.query:
-        page_query, clause = _search(session, page_query, filters.query)
-        page_query = page_query.where(clause.condition)
-        relevance = clause.relevance
-        page_query = page_query.add_columns(relevance.label("relevance"))
-    keys = _sort_keys(sort, relevance)
-    page = keyset_page(page_query, keys, after, limit).subquery("page")
-    query = _summary_select().join(page, page.c.page_id == Product.id)
-    outer_keys = keys
-    if relevance is not None:
-        query = query.add_columns(page.c.relevance)
-        outer_keys = [SortKey(page.c.relevance, descending=True), keys[1]]
-    query = query.order_by(*(key.order() for key in outer_keys))
-    return list((await session.execute(query)).mappings())
-
-
-def _search(
-    session: AsyncSession, query: Select[Any], text: str
-) -> tuple[Select[Any], SearchClause]:
-    if session.get_bind().dialect.name == "postgresql":
-        return query, postgres_search(text)
-    return sqlite_search(query, text)
-
-
 async def list_seller_products(
     session: AsyncSession,
     seller_id: uuid.UUID,
@@ -227,7 +70,7 @@ async def list_seller_products(
     limit: int,
 ) -> list[RowMapping]:
     """A seller's own products in any status, newest first."""
-    query = _summary_select().where(Product.seller_id == seller_id)
+    query = summary_select().where(Product.seller_id == seller_id)
     if status is not None:
         query = query.where(Product.status == status)
     query = newest_first(query, Product.created_at, Product.id, after, limit)
@@ -393,59 +236,6 @@ async def list_variants_of_seller(
     return list(result.scalars())
 
 
-async def variants_for_sale(
-    session: AsyncSession, variant_ids: list[uuid.UUID]
-) -> list[RowMapping]:
-    """What an order line needs to know about each variant, in one query."""
-    result = await session.execute(
-        select(
-            ProductVariant.id,
-            ProductVariant.product_id,
-            ProductVariant.seller_id,
-            ProductVariant.name.label("variant_name"),
-            ProductVariant.sku,
-            ProductVariant.price,
-            ProductVariant.weight_grams,
-            Product.title,
-            Product.max_quantity_per_order,
-            Product.status.label("product_status"),
-            Seller.status.label("seller_status"),
-            Seller.name.label("seller_name"),
-        )
-        .join(Product, Product.id == ProductVariant.product_id)
-        .join(Seller, Seller.id == ProductVariant.seller_id)
-        .where(ProductVariant.id.in_(variant_ids))
-    )
-    return list(result.mappings())
-
-
-async def take_stock(session: AsyncSession, variant_id: uuid.UUID, quantity: int) -> bool:
-    """Take ``quantity`` units if they are there, in one conditional update; never below zero."""
-    result = await session.execute(
-        update(ProductVariant)
-        .where(ProductVariant.id == variant_id, ProductVariant.stock >= quantity)
-        .values(stock=ProductVariant.stock - quantity, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    return rows_affected(result) == 1
-
-
-async def return_stock(session: AsyncSession, variant_id: uuid.UUID, quantity: int) -> None:
-    await session.execute(
-        update(ProductVariant)
-        .where(ProductVariant.id == variant_id)
-        .values(stock=ProductVariant.stock + quantity, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-
-
-async def stock_levels(session: AsyncSession, variant_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
-    result = await session.execute(
-        select(ProductVariant.id, ProductVariant.stock).where(ProductVariant.id.in_(variant_ids))
-    )
-    return {row.id: row.stock for row in result}
-
-
 async def public_product_addresses(
     session: AsyncSession, *, offset: int, limit: int
 ) -> list[tuple[str, datetime]]:
@@ -533,91 +323,3 @@ async def products_with_expiring_numbers(
         .with_for_update(skip_locked=skip_locked)
     )
     return list((await session.execute(query)).scalars())
-
-
-_DETAIL_COLUMNS = (
-    Product.id,
-    Product.slug,
-    Product.title,
-    Product.min_price,
-    Product.region_code,
-    Product.rating_count,
-    Product.rating_total,
-    Product.description,
-    Product.pirt_number,
-    Product.bpom_number,
-    Product.halal_certificate,
-    Product.halal_valid_until,
-    Product.non_halal,
-    Product.status,
-    Product.published_at,
-    Product.max_quantity_per_order,
-    Product.created_at,
-    Product.updated_at,
-)
-
-
-def _json_rows(dialect: str, model: Any, columns: dict[str, Any], *conditions: Any) -> Any:
-    """The matching rows of ``model`` below the current product as one JSON array of objects
-    (unordered: the caller sorts), so a detail page needs no statement per collection."""
-    pairs = [part for name, column in columns.items() for part in (literal(name), column)]
-    if dialect == "postgresql":
-        aggregate = func.json_agg(func.json_build_object(*pairs))
-    else:
-        aggregate = func.json_group_array(func.json_object(*pairs))
-    return (
-        select(aggregate)
-        .where(model.product_id == Product.id, *conditions)
-        .correlate(Product)
-        .scalar_subquery()
-    )
-
-
-async def public_product_detail(
-    session: AsyncSession, product_id: uuid.UUID | None, slug: str | None
-) -> RowMapping | None:
-    """A public product with its seller, category, variants and approved images, in one
-    statement; None unless it exists and the public may see it."""
-    dialect = session.get_bind().dialect.name
-    variants = _json_rows(
-        dialect,
-        ProductVariant,
-        {
-            "id": ProductVariant.id,
-            "name": ProductVariant.name,
-            "sku": ProductVariant.sku,
-            "price": ProductVariant.price,
-            "stock": ProductVariant.stock,
-            "weight_grams": ProductVariant.weight_grams,
-            "position": ProductVariant.position,
-        },
-    )
-    images = _json_rows(
-        dialect,
-        ProductImage,
-        {
-            "id": ProductImage.id,
-            "storage_key": ProductImage.storage_key,
-            "thumbnail_key": ProductImage.thumbnail_key,
-            "width": ProductImage.width,
-            "height": ProductImage.height,
-            "position": ProductImage.position,
-        },
-        ProductImage.approved.is_(True),
-    )
-    query = (
-        select(
-            *_DETAIL_COLUMNS,
-            Category.slug.label("category_slug"),
-            Seller.id.label("seller_id"),
-            Seller.slug.label("seller_slug"),
-            Seller.name.label("seller_name"),
-            variants.label("variants"),
-            images.label("images"),
-        )
-        .join(Seller, Seller.id == Product.seller_id)
-        .outerjoin(Category, Category.id == Product.category_id)
-        .where(publicly_visible())
-    )
-    query = query.where(Product.id == product_id if product_id else Product.slug == slug)
-    return (await session.execute(query)).mappings().one_or_none()

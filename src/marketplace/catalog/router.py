@@ -13,7 +13,7 @@ from marketplace.accounts.dependencies import (
     get_optional_user,
 )
 from marketplace.audit import service as audit_service
-from marketplace.catalog import browsing, csv_transfer, gallery, listings, service
+from marketplace.catalog import browsing, csv_transfer, gallery, listings, product_export, service
 from marketplace.catalog.browsing import ProductQuery
 from marketplace.catalog.csv_format import CsvSeparator
 from marketplace.catalog.dependencies import (
@@ -23,7 +23,7 @@ from marketplace.catalog.dependencies import (
 )
 from marketplace.catalog.listings import resolve_product_access
 from marketplace.catalog.models import ProductStatus
-from marketplace.catalog.repository import ProductSort
+from marketplace.catalog.product_queries import ProductSort
 from marketplace.catalog.schemas import (
     BulkUpdateResult,
     BulkVariantUpdate,
@@ -43,6 +43,7 @@ from marketplace.catalog.spreadsheet import XLSX_MEDIA_TYPE
 from marketplace.config import Settings
 from marketplace.core.dependencies import AppSettings, cursor_codec
 from marketplace.core.errors import problem_responses
+from marketplace.core.http_caching import RenderedPage, etag_matches
 from marketplace.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, CursorCodec
 from marketplace.core.schemas import Page
 from marketplace.db.session import DbSession
@@ -135,9 +136,9 @@ async def list_products(
     return _public_json(request, page)
 
 
-def _public_json(request: Request, page: browsing.CachedPage) -> Response:
+def _public_json(request: Request, page: RenderedPage) -> Response:
     headers = {"ETag": page.etag, "Cache-Control": "public, max-age=30"}
-    if browsing.etag_matches(request.headers.get("if-none-match"), page.etag):
+    if etag_matches(request.headers.get("if-none-match"), page.etag):
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
     return Response(content=page.body, media_type="application/json", headers=headers)
 
@@ -355,7 +356,7 @@ async def export_seller_products(
 ) -> Response:
     """All of the seller's products in any status, in the format the import reads back."""
     seller = seller_access.require(*MEMBER_ROLES, admin=True)
-    text = await csv_transfer.export_products_csv(
+    text = await product_export.export_products_csv(
         session, seller.id, delimiter=separator.character, byte_order_mark=bom
     )
     return _download(text.encode("utf-8"), "text/csv; charset=utf-8", f"{seller.slug}-products.csv")
@@ -377,7 +378,7 @@ async def export_seller_products_xlsx(
 ) -> Response:
     """All of the seller's products as an XLSX workbook, which the import reads back."""
     seller = seller_access.require(*MEMBER_ROLES, admin=True)
-    content = await csv_transfer.export_products_xlsx(session, seller.id)
+    content = await product_export.export_products_xlsx(session, seller.id)
     return _download(content, XLSX_MEDIA_TYPE, f"{seller.slug}-products.xlsx")
 
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.catalog import repository
+from marketplace.catalog import repository, stock
 from marketplace.catalog.exceptions import CategoryExists
 from marketplace.catalog.models import Category, ProductStatus, Region
 from marketplace.catalog.schemas import CategoryCreate, CategoryRead
@@ -113,7 +113,7 @@ async def variants_for_sale(
     session: AsyncSession, variant_ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, VariantForSale]:
     """Variants by id, each saying whether it can be bought now (published, verified seller)."""
-    rows = await repository.variants_for_sale(session, variant_ids)
+    rows = await stock.variants_for_sale(session, variant_ids)
     return {
         row["id"]: VariantForSale(
             id=row["id"],
@@ -138,17 +138,17 @@ async def reserve_stock(session: AsyncSession, quantities: dict[uuid.UUID, int])
     short = [
         variant_id
         for variant_id in sorted(quantities)
-        if not await repository.take_stock(session, variant_id, quantities[variant_id])
+        if not await stock.take_stock(session, variant_id, quantities[variant_id])
     ]
     if not short:
         return []
-    levels = await repository.stock_levels(session, short)
+    levels = await stock.stock_levels(session, short)
     return [Shortage(v, quantities[v], levels.get(v, 0)) for v in short]
 
 
 async def release_stock(session: AsyncSession, quantities: dict[uuid.UUID, int]) -> None:
     for variant_id in sorted(quantities):
-        await repository.return_stock(session, variant_id, quantities[variant_id])
+        await stock.return_stock(session, variant_id, quantities[variant_id])
 
 
 async def catalog_version(session: AsyncSession) -> str:

@@ -22,6 +22,7 @@ from marketplace.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Cursor
 from marketplace.core.schemas import Page
 from marketplace.db.session import DbSession
 from marketplace.orders.dependencies import OrderToken
+from marketplace.payments.dependencies import Payments
 from marketplace.sellers.dependencies import SellerById
 from marketplace.sellers.models import MemberRole
 
@@ -122,11 +123,15 @@ async def list_complaints(
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def resolve_complaint(
-    complaint_id: str, body: ComplaintResolve, admin: AdminUser, session: DbSession
+    complaint_id: str,
+    body: ComplaintResolve,
+    admin: AdminUser,
+    session: DbSession,
+    payments: Payments,
 ) -> ComplaintRead:
     """``refund`` gives back everything paid for the seller-order and not yet refunded,
     ``partial_refund`` gives back ``amount``, ``release`` pays the seller; either way the
     seller-order then settles. Refunds go through the original payment method (a Stripe
     refund, or a recorded manual refund for transfer and cash)."""
-    complaint = await service.resolve_complaint(session, admin, complaint_id, body)
+    complaint = await service.resolve_complaint(session, payments, admin, complaint_id, body)
     return ComplaintRead.model_validate(complaint)

@@ -41,6 +41,7 @@ from marketplace.orders.models import Order, SellerOrder, SellerOrderStatus
 from marketplace.payments import escrow
 from marketplace.payments.ledger import PaidPart
 from marketplace.payments.models import SettlementTrigger
+from marketplace.payments.service import PaymentRuntime
 
 COMPLAINABLE = (SellerOrderStatus.SHIPPED, SellerOrderStatus.DELIVERED)
 
@@ -143,14 +144,18 @@ async def answer_complaint(
 
 
 async def resolve_complaint(
-    session: AsyncSession, admin: User, complaint_id: str, body: ComplaintResolve
+    session: AsyncSession,
+    runtime: PaymentRuntime,
+    admin: User,
+    complaint_id: str,
+    body: ComplaintResolve,
 ) -> Complaint:
     """Refund (all that was paid and not yet refunded), partial refund (``amount``) or release;
     then the seller-order settles: what is left of its money goes to the seller."""
     order, part, complaint, _ = await _locked(session, admin, complaint_id)
     if complaint.status is not ComplaintStatus.OPEN:
         raise ComplaintResolved()
-    refunded = await _refund_for(session, order, part, complaint, body)
+    refunded = await _refund_for(session, runtime, order, part, complaint, body)
     complaint.status = ComplaintStatus.RESOLVED
     complaint.outcome = body.outcome
     complaint.refund_amount = refunded
@@ -181,6 +186,7 @@ async def resolve_complaint(
 
 async def _refund_for(
     session: AsyncSession,
+    runtime: PaymentRuntime,
     order: Order,
     part: SellerOrder,
     complaint: Complaint,
@@ -193,7 +199,7 @@ async def _refund_for(
     if amount > refundable or amount <= 0:
         raise RefundExceedsPaid(params={"amount": amount, "refundable": refundable})
     return await orders_service.refund_seller_order(
-        session, order, part, amount, f"complaint-{complaint.id}"
+        session, runtime, order, part, amount, f"complaint-{complaint.id}"
     )
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any, Protocol, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy import event
@@ -110,64 +110,20 @@ def _make_sqlite_a_real_database(engine: AsyncEngine) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
-def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
-
-
-async def begin_write_transaction(session: AsyncSession) -> None:
-    """Start the session's transaction as a writer (``BEGIN IMMEDIATE`` on SQLite)."""
-    if session.get_bind().dialect.name == "sqlite":
-        await session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
-
-
-SessionCallback = Callable[[], Awaitable[None]]
-_AFTER_COMMIT = "after_commit"
-_AFTER_ROLLBACK = "after_rollback"
-logger = logging.getLogger("marketplace.db")
-
-
-def after_commit(session: AsyncSession, callback: SessionCallback) -> None:
-    """Run ``callback`` once the transaction has committed (side effects: e-mails, calls out)."""
-    session.info.setdefault(_AFTER_COMMIT, []).append(callback)
-
-
-def after_rollback(session: AsyncSession, callback: SessionCallback) -> None:
-    """Run ``callback`` if the transaction does not commit (undo work outside the database)."""
-    session.info.setdefault(_AFTER_ROLLBACK, []).append(callback)
-
-
-async def _run_callbacks(session: AsyncSession, name: str) -> None:
-    callbacks: list[SessionCallback] = session.info.pop(name, [])
-    session.info.pop(_AFTER_ROLLBACK if name == _AFTER_COMMIT else _AFTER_COMMIT, None)
-    for callback in callbacks:
-        try:
-            await callback()
-        except Exception:
-            logger.exception("%s callback failed", name)
-
-
-async def commit(session: AsyncSession) -> None:
-    """Commit, then tell the app which tables changed and run the after-commit callbacks;
-    on failure run the after-rollback ones."""
-    try:
-        await session.commit()
-    except BaseException:
-        await rollback(session)
-        raise
-    await _announce_changed_tables(session)
-    await _run_callbacks(session, _AFTER_COMMIT)
-
-
-async def rollback(session: AsyncSession) -> None:
-    session.info.pop(_CHANGED_TABLES, None)
-    await session.rollback()
-    await _run_callbacks(session, _AFTER_ROLLBACK)
+def create_sessionmaker(
+    engine: AsyncEngine, tables_changed: TablesChanged | None = None
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions for ``engine``; after each commit through ``commit()``, ``tables_changed``
+    hears which tables the transaction wrote (cached pages move their version by it)."""
+    info = {_TABLES_CHANGED: tables_changed} if tables_changed else {}
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False, info=info)
 
 
 # The tables a transaction wrote, gathered as it flushes ORM objects and runs INSERT, UPDATE
-# or DELETE statements, and handed after the commit to ``app.state.tables_changed`` (which
-# moves the version of cached pages: a conditional stock UPDATE changes "in stock" too).
+# or DELETE statements (a conditional stock UPDATE changes "in stock" too), announced after
+# the commit to the sessionmaker's ``tables_changed``.
 _CHANGED_TABLES = "changed_tables"
+_TABLES_CHANGED = "tables_changed"
 TablesChanged = Callable[[frozenset[str]], Awaitable[None]]
 
 
@@ -190,7 +146,7 @@ def _note_statement_tables(state: ORMExecuteState) -> None:
 
 async def _announce_changed_tables(session: AsyncSession) -> None:
     written: set[str] | None = session.info.pop(_CHANGED_TABLES, None)
-    announce: TablesChanged | None = getattr(session.info.get("app_state"), "tables_changed", None)
+    announce: TablesChanged | None = session.info.get(_TABLES_CHANGED)
     if written and announce is not None:
         try:
             await announce(frozenset(written))
@@ -198,26 +154,129 @@ async def _announce_changed_tables(session: AsyncSession) -> None:
             logger.exception("announcing changed tables failed")
 
 
+async def begin_write_transaction(session: AsyncSession) -> None:
+    """Start the session's transaction as a writer (``BEGIN IMMEDIATE`` on SQLite)."""
+    if session.get_bind().dialect.name == "sqlite":
+        await session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+
+
+SessionCallback = Callable[[], Awaitable[None]]
+_AFTER_COMMIT = "after_commit"
+_AFTER_ROLLBACK = "after_rollback"
+_OUTBOX_WRITTEN = "outbox_written"
+logger = logging.getLogger("marketplace.db")
+
+
+def after_commit(session: AsyncSession, callback: SessionCallback) -> None:
+    """Run ``callback`` once the transaction has committed (side effects: e-mails, calls out)."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+def after_rollback(session: AsyncSession, callback: SessionCallback) -> None:
+    """Run ``callback`` if the transaction does not commit (undo work outside the database)."""
+    session.info.setdefault(_AFTER_ROLLBACK, []).append(callback)
+
+
+class Outbox(Protocol):
+    """Sends queued e-mails; woken once a transaction that queued some has committed."""
+
+    async def wake(self) -> None: ...
+
+
+def mark_outbox_written(session: AsyncSession) -> None:
+    """This transaction queued e-mails: the commit wakes the outbox it was given."""
+    session.info[_OUTBOX_WRITTEN] = True
+
+
+async def _run_callbacks(session: AsyncSession, name: str) -> None:
+    callbacks: list[SessionCallback] = session.info.pop(name, [])
+    session.info.pop(_AFTER_ROLLBACK if name == _AFTER_COMMIT else _AFTER_COMMIT, None)
+    for callback in callbacks:
+        try:
+            await callback()
+        except Exception:
+            logger.exception("%s callback failed", name)
+
+
+async def commit(session: AsyncSession, outbox: Outbox | None = None) -> None:
+    """Commit, then run the after-commit callbacks and wake ``outbox`` when e-mails were
+    queued; on failure run the after-rollback ones."""
+    try:
+        await session.commit()
+    except BaseException:
+        await rollback(session)
+        raise
+    await _announce_changed_tables(session)
+    await _run_callbacks(session, _AFTER_COMMIT)
+    if session.info.pop(_OUTBOX_WRITTEN, False) and outbox is not None:
+        try:
+            await outbox.wake()
+        except Exception:
+            logger.exception("waking the outbox failed")
+
+
+async def rollback(session: AsyncSession) -> None:
+    session.info.pop(_CHANGED_TABLES, None)
+    await session.rollback()
+    session.info.pop(_OUTBOX_WRITTEN, None)
+    await _run_callbacks(session, _AFTER_ROLLBACK)
+
+
 @asynccontextmanager
-async def transaction_of(request: Request, *, write: bool) -> AsyncIterator[AsyncSession]:
-    """A session in one transaction: committed when the block succeeds, rolled back when it
-    raises. For handlers that must do slow work (password hashing) before taking a write lock."""
-    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+async def unit_of_work(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    outbox: Outbox | None,
+    *,
+    write: bool = True,
+) -> AsyncIterator[AsyncSession]:
+    """A session in one transaction: committed when the block succeeds (then the after-commit
+    callbacks run: outbox, calls out, cache invalidation), rolled back when it raises. The one
+    commit path of requests, background sweeps and commands alike."""
     async with sessionmaker() as session:
-        # Lets services reach app-wide helpers (the e-mail outbox) without knowing about HTTP.
-        session.info["app_state"] = request.app.state
         if write:
             await begin_write_transaction(session)
         try:
             yield session
         except AppError as error:
-            await (commit(session) if error.keep_changes else rollback(session))
+            await (commit(session, outbox) if error.keep_changes else rollback(session))
             raise
         except BaseException:
             await rollback(session)
             raise
         else:
-            await commit(session)
+            await commit(session, outbox)
+
+
+def transaction_of(request: Request, *, write: bool) -> AbstractAsyncContextManager[AsyncSession]:
+    """The request's unit of work. For handlers that must do slow work (password hashing)
+    before taking a write lock, a handler may open several, one at a time."""
+    state = request.app.state
+    return unit_of_work(state.sessionmaker, state.gateways.mailer, write=write)
+
+
+SweepItem = TypeVar("SweepItem")
+
+
+async def sweep_in_batches(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    outbox: Outbox | None,
+    take: Callable[[AsyncSession, int, bool], Awaitable[Sequence[SweepItem]]],
+    work: Callable[[AsyncSession, Sequence[SweepItem]], Awaitable[int]],
+    *,
+    batch_size: int = 100,
+) -> int:
+    """Scheduled work over many rows, safe on several instances at once: each batch is one
+    unit of work that takes up to ``batch_size`` rows (``take`` locks them, with SKIP LOCKED
+    on PostgreSQL so other sweepers pass them by), does ``work`` on them and commits like a
+    request does. Stops after a short batch; returns the sum of what ``work`` counted."""
+    done = 0
+    while True:
+        async with unit_of_work(sessionmaker, outbox) as session:
+            skip_locked = session.get_bind().dialect.name == "postgresql"
+            batch = await take(session, batch_size, skip_locked)
+            done += await work(session, batch) if batch else 0
+        if len(batch) < batch_size:
+            return done
 
 
 async def get_db_session(request: Request) -> AsyncIterator[AsyncSession]:

@@ -30,14 +30,15 @@ from marketplace.media.images import WEBP_CONTENT_TYPE
 from marketplace.media.storage import MediaStorage, read_local
 from marketplace.orders import desk as orders_desk
 from marketplace.orders.dependencies import OrderToken
-from marketplace.orders.models import OrderStatus, PaymentMethod, PaymentStatus
+from marketplace.orders.models import OrderStatus, PaymentStatus
 from marketplace.orders.repository import OrderFilters
 from marketplace.orders.schemas import OrderRead
 from marketplace.payments import desk as payments_desk
 from marketplace.payments import proofs, qris
 from marketplace.payments import service as payments_service
 from marketplace.payments.bank_statements import StatementFormat
-from marketplace.payments.models import PaymentAttemptStatus
+from marketplace.payments.dependencies import Payments
+from marketplace.payments.models import PaymentAttemptStatus, PaymentMethod
 
 router = APIRouter(tags=["orders"])
 admin_router = APIRouter(prefix="/admin", tags=["admin"])
@@ -67,6 +68,7 @@ def _as_utc(moment: datetime | None) -> datetime | None:
 async def search_orders(
     admin: AdminUser,
     session: DbSession,
+    settings: AppSettings,
     codec: Annotated[CursorCodec, Depends(cursor_codec("admin-orders"))],
     q: Annotated[
         str | None,
@@ -98,17 +100,22 @@ async def search_orders(
         created_from=_as_utc(created_from),
         created_to=_as_utc(created_to),
     )
-    return await orders_desk.search_page(session, codec, filters, limit, cursor)
+    return await orders_desk.search_page(
+        session, codec, filters, limit, cursor, settings.public_url
+    )
 
 
 @admin_router.get(
     "/orders/{id_or_number}", response_model=OrderRead, responses=problem_responses(401, 403, 404)
 )
 async def read_order(
-    id_or_number: Annotated[str, Path(max_length=64)], admin: AdminUser, session: DbSession
+    id_or_number: Annotated[str, Path(max_length=64)],
+    admin: AdminUser,
+    session: DbSession,
+    settings: AppSettings,
 ) -> OrderRead:
     """One order by its id or by the number buyers quote (``BB261202-ACDEFG``)."""
-    return await orders_desk.find_order(session, id_or_number)
+    return await orders_desk.find_order(session, id_or_number, settings.public_url)
 
 
 @admin_router.get(
@@ -155,6 +162,7 @@ async def reconcile_statement(
     file: Annotated[UploadFile, File(description="The bank's statement export (CSV)")],
     admin: AdminUser,
     session: DbSession,
+    payments: Payments,
     statement_format: Annotated[StatementFormat, Form(alias="format")] = StatementFormat.GENERIC,
     apply: Annotated[bool, Query(description="Confirm the matched payments")] = False,
 ) -> StatementResult:
@@ -164,7 +172,9 @@ async def reconcile_statement(
     raw = await file.read(MAX_STATEMENT_BYTES + 1)
     if len(raw) > MAX_STATEMENT_BYTES:
         raise payments_desk.statement_too_large(MAX_STATEMENT_BYTES)
-    return await service.reconcile_statement(session, admin.id, raw, statement_format, apply=apply)
+    return await service.reconcile_statement(
+        session, payments, admin.id, raw, statement_format, apply=apply
+    )
 
 
 @admin_router.get(

@@ -8,8 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from marketplace.orders.models import PaymentMethod
-from marketplace.payments.models import PlatformEntryKind
+from marketplace.payments.models import PaymentMethod, PlatformEntryKind
 
 
 class AdminPaymentRead(BaseModel):

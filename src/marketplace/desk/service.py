@@ -18,8 +18,6 @@ from marketplace.db.base import parse_id
 from marketplace.db.session import (
     begin_write_transaction,
     commit,
-    create_engine,
-    create_sessionmaker,
 )
 from marketplace.desk.schemas import (
     AdminPaymentRead,
@@ -29,19 +27,18 @@ from marketplace.desk.schemas import (
     StatementResult,
     UnmatchedLine,
 )
+from marketplace.gateways import started
 from marketplace.media.storage import MediaStorage
 from marketplace.orders import desk as orders_desk
 from marketplace.orders import service as orders_service
-from marketplace.orders.exceptions import PaymentNotFound
-from marketplace.orders.models import PaymentMethod
 from marketplace.payments import desk as payments_desk
 from marketplace.payments import proofs
 from marketplace.payments import service as payments_service
 from marketplace.payments.bank_statements import StatementFormat
-from marketplace.payments.models import PaymentAttemptStatus
+from marketplace.payments.exceptions import PaymentNotFound
+from marketplace.payments.models import PaymentAttemptStatus, PaymentMethod
 from marketplace.payments.service import PaymentRuntime
 from marketplace.payments.statement_matching import LineMatch, Outcome
-from marketplace.payments.stripe_gateway import StripeGateway
 
 Progress = Callable[[int, int], None]
 
@@ -79,6 +76,7 @@ async def payments_page(
 
 async def reconcile_statement(
     session: AsyncSession,
+    runtime: PaymentRuntime,
     admin_id: uuid.UUID | None,
     raw: bytes,
     statement_format: StatementFormat,
@@ -103,7 +101,9 @@ async def reconcile_statement(
     ]
     for done, match in enumerate(matches, start=1):
         if match.outcome is Outcome.MATCHED and match.payment is not None:
-            outcome = await _apply(session, admin_id, match, statement_format) if apply else None
+            outcome = (
+                await _apply(session, runtime, admin_id, match, statement_format) if apply else None
+            )
             matched.append(_matched_line(match, outcome))
         else:
             unmatched.append(_unmatched_line(match))
@@ -121,6 +121,7 @@ async def reconcile_statement(
 
 async def _apply(
     session: AsyncSession,
+    runtime: PaymentRuntime,
     admin_id: uuid.UUID | None,
     match: LineMatch,
     statement_format: StatementFormat,
@@ -129,7 +130,7 @@ async def _apply(
     if not await payments_desk.record_statement_line(session, match, statement_format, admin_id):
         return "already_applied"
     return await orders_desk.confirm_from_statement(
-        session, admin_id, match.payment, match.line.line
+        session, runtime, admin_id, match.payment, match.line.line
     )
 
 
@@ -226,26 +227,20 @@ async def run_match_statement(
 ) -> StatementResult:
     """The command line's statement matching, in one transaction (committed with ``apply``);
     confirmations are recorded as the named admin's."""
-    engine = create_engine(settings)
-    try:
-        async with create_sessionmaker(engine)() as session:
-            payments_service.bind_runtime(
-                session, PaymentRuntime(settings=settings, gateway=StripeGateway(settings))
-            )
-            await begin_write_transaction(session)
-            admin = await accounts_service.find_user_by_email(session, admin_email or "")
-            if apply and (admin is None or not admin.is_admin):
-                raise UnknownAdmin(admin_email)
-            result = await reconcile_statement(
-                session,
-                admin.id if admin is not None and admin.is_admin else None,
-                raw,
-                statement_format,
-                apply=apply,
-                progress=progress,
-            )
-            if apply:
-                await commit(session)
-            return result
-    finally:
-        await engine.dispose()
+    async with started(settings) as (sessionmaker, gateways), sessionmaker() as session:
+        await begin_write_transaction(session)
+        admin = await accounts_service.find_user_by_email(session, admin_email or "")
+        if apply and (admin is None or not admin.is_admin):
+            raise UnknownAdmin(admin_email)
+        result = await reconcile_statement(
+            session,
+            gateways.payments,
+            admin.id if admin is not None and admin.is_admin else None,
+            raw,
+            statement_format,
+            apply=apply,
+            progress=progress,
+        )
+        if apply:
+            await commit(session, gateways.mailer)
+        return result

@@ -10,19 +10,20 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from marketplace.catalog.dependencies import Cache, Storage
 from marketplace.config import Settings
 from marketplace.core.cache import ResponseCache
-from marketplace.core.dependencies import AppSettings
-from marketplace.core.errors import problem_responses
-from marketplace.core.i18n import Language
-from marketplace.db.session import DbSession
-from marketplace.featured import oembed, rendering
-from marketplace.featured.content_policy import (
+from marketplace.core.content_policy import (
     LOADER_HEADERS,
     LOADER_SCRIPT,
     PAGE_CACHE_CONTROL,
+    Theme,
     embed_policy,
-    etag_matches,
 )
-from marketplace.featured.rendering import PageRequest, Theme, View
+from marketplace.core.dependencies import AppSettings
+from marketplace.core.errors import problem_responses
+from marketplace.core.http_caching import etag_matches
+from marketplace.core.i18n import Language
+from marketplace.db.session import DbSession
+from marketplace.featured import oembed, rendering
+from marketplace.featured.rendering import PageRequest, View
 from marketplace.featured.schemas import OEmbedRich
 from marketplace.media.storage import MediaStorage
 

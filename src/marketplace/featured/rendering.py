@@ -16,18 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from marketplace.catalog.exceptions import ProductNotFound
 from marketplace.config import Settings
 from marketplace.core.cache import ResponseCache, VersionMemo
+from marketplace.core.content_policy import RESIZE_SCRIPT, STYLES, Theme
+from marketplace.core.http_caching import RenderedPage
 from marketplace.core.i18n import Language, translate_to
 from marketplace.core.templating import environment
 from marketplace.db.base import utcnow
 from marketplace.featured import service
-from marketplace.featured.content_policy import RESIZE_SCRIPT, STYLES
 from marketplace.featured.service import FeaturedQuery
 from marketplace.media.storage import MediaStorage
-
-
-class Theme(StrEnum):
-    LIGHT = "light"
-    DARK = "dark"
 
 
 class View(StrEnum):
@@ -54,24 +50,6 @@ class PageRequest:
         query = hashlib.sha256(orjson.dumps(asdict(self))).hexdigest()[:32]
         data = hashlib.sha256(version.encode()).hexdigest()[:16]
         return f"featured-html:{self.view}:{data}:{query}"
-
-
-@dataclass(frozen=True)
-class RenderedPage:
-    body: bytes
-    etag: str
-
-    @classmethod
-    def of(cls, body: bytes) -> RenderedPage:
-        return cls(body=body, etag=f'"{hashlib.sha256(body).hexdigest()[:32]}"')
-
-    def encode(self) -> bytes:
-        return self.etag.encode() + b"\n" + self.body
-
-    @classmethod
-    def decode(cls, raw: bytes) -> RenderedPage:
-        etag, _, body = raw.partition(b"\n")
-        return cls(body=body, etag=etag.decode())
 
 
 Render = Callable[[datetime], Awaitable[str]]

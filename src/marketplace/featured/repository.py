@@ -9,14 +9,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, RowMapping, Select, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
-from sqlalchemy.sql.selectable import ScalarSelect
 
-from marketplace.catalog.models import Product, ProductImage, Region
-
-# The product summary query and the public-visibility rule are the catalog's own, so a featured
-# card shows exactly what the product list would, under exactly the same rule.
-from marketplace.catalog.repository import _summary_select, publicly_visible
+from marketplace.catalog.models import Product
+from marketplace.catalog.product_queries import public_card_select
 from marketplace.db.queries import SortKey, keyset_after
 from marketplace.featured.models import FeaturedEntry
 from marketplace.sellers.models import Seller
@@ -33,31 +28,6 @@ def window_open(now: datetime) -> ColumnElement[bool]:
     return and_(
         or_(FeaturedEntry.starts_at.is_(None), FeaturedEntry.starts_at <= now),
         or_(FeaturedEntry.ends_at.is_(None), FeaturedEntry.ends_at > now),
-    )
-
-
-def _first_image(column: InstrumentedAttribute[Any]) -> ScalarSelect[Any]:
-    return (
-        select(column)
-        .where(ProductImage.product_id == Product.id, ProductImage.approved.is_(True))
-        .order_by(ProductImage.position, ProductImage.id)
-        .limit(1)
-        .correlate(Product)
-        .scalar_subquery()
-    )
-
-
-def _card_select() -> Select[Any]:
-    """A product summary plus what a card needs besides: thumbnail size and region name."""
-    return (
-        _summary_select()
-        .add_columns(
-            _first_image(ProductImage.thumbnail_width).label("thumbnail_width"),
-            _first_image(ProductImage.thumbnail_height).label("thumbnail_height"),
-            Region.name.label("region_name"),
-        )
-        .join(Region, Region.code == Product.region_code)
-        .where(publicly_visible())
     )
 
 
@@ -79,7 +49,7 @@ async def list_active_cards(
 ) -> list[RowMapping]:
     """Entries showing at ``now`` whose product the public may see, by position: one query."""
     query = (
-        _card_select()
+        public_card_select()
         .add_columns(FeaturedEntry.id.label("entry_id"), FeaturedEntry.position)
         .join(FeaturedEntry, FeaturedEntry.product_id == Product.id)
         .where(window_open(now))
@@ -98,7 +68,7 @@ async def get_public_card(
     session: AsyncSession, product_id: uuid.UUID | None, slug: str | None
 ) -> RowMapping | None:
     """One product's card, when the public may see it, by id or by slug."""
-    query = _card_select()
+    query = public_card_select()
     if product_id is not None:
         query = query.where(Product.id == product_id)
     else:

@@ -9,10 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.core.i18n import Language
 from marketplace.core.templating import environment
-from marketplace.db.session import after_commit
+from marketplace.db.session import mark_outbox_written
 from marketplace.notifications.models import OutboxEmail
-
-APP_STATE_KEY = "app_state"
 
 
 @dataclass(frozen=True)
@@ -52,7 +50,4 @@ async def queue_email(
             )
         )
     await session.flush()
-    state = session.info.get(APP_STATE_KEY)
-    outbox = getattr(state, "email_outbox", None) if state is not None else None
-    if outbox is not None:
-        after_commit(session, outbox.wake)
+    mark_outbox_written(session)

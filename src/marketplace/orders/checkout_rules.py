@@ -1,20 +1,16 @@
 """Limits on checkout that keep one person from tying up stock or mailboxes: orders per
-address and per buyer e-mail, a per-product quantity cap, and who may pay cash on delivery
-(it reserves stock with no payment at all, so only signed-in buyers with a confirmed e-mail
-and only up to a total)."""
+address and per buyer e-mail and a per-product quantity cap (who may pay which way is
+``payments.method_rules``)."""
 
 from __future__ import annotations
 
 import uuid
 
-from marketplace.accounts.models import User
 from marketplace.catalog.service import VariantForSale
 from marketplace.config import Settings
 from marketplace.core.errors import InvalidInput, TooManyRequests
-from marketplace.core.formatting import format_rupiah
 from marketplace.core.i18n import translate
 from marketplace.core.rate_limit import RateLimiter
-from marketplace.orders.models import Order, PaymentMethod
 from marketplace.orders.schemas import OrderCreate
 
 
@@ -53,26 +49,3 @@ def check_quantity_caps(body: OrderCreate, variants: dict[uuid.UUID, VariantForS
             )
     if errors:
         raise InvalidInput(errors=errors)
-
-
-def _refuse_cod(detail_key: str, error_type: str, **params: object) -> InvalidInput:
-    message = translate(detail_key, **params)
-    return InvalidInput(
-        message, errors=[{"loc": ["body", "payment_method"], "msg": message, "type": error_type}]
-    )
-
-
-def check_cash_on_delivery_buyer(body: OrderCreate, buyer: User | None) -> None:
-    if body.payment_method is not PaymentMethod.COD:
-        return
-    if buyer is None or not buyer.email_verified:
-        raise _refuse_cod("cod-needs-verified-buyer.detail", "cod_needs_verified_buyer")
-
-
-def check_cash_on_delivery_total(settings: Settings, order: Order) -> None:
-    if order.payment_method is PaymentMethod.COD and order.total > settings.cod_max_total:
-        raise _refuse_cod(
-            "cod-total-too-high.detail",
-            "cod_total_too_high",
-            max_total=format_rupiah(settings.cod_max_total),
-        )

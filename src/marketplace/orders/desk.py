@@ -13,12 +13,13 @@ from marketplace.core.schemas import Page
 from marketplace.db.base import parse_id
 from marketplace.orders import repository
 from marketplace.orders.exceptions import OrderNotFound
+from marketplace.orders.reading import order_read, orders_read
 from marketplace.orders.repository import OrderFilters
 from marketplace.orders.schemas import OrderRead
-from marketplace.orders.service import order_read, orders_read
 from marketplace.orders.settlement import settle_successful_payment
 from marketplace.payments import service as payments_service
 from marketplace.payments.models import Payment, PaymentAttemptStatus
+from marketplace.payments.service import PaymentRuntime
 
 
 async def search_page(
@@ -27,14 +28,15 @@ async def search_page(
     filters: OrderFilters,
     limit: int,
     cursor: str | None,
+    public_url: str,
 ) -> Page[OrderRead]:
     after = codec.decode_as(cursor, parse_time_and_id) if cursor else None
     rows = await repository.search_orders(session, filters, after, limit + 1)
     orders, next_cursor = split_page(rows, limit, codec, lambda o: time_and_id(o.created_at, o.id))
-    return Page(items=await orders_read(session, orders), next_cursor=next_cursor)
+    return Page(items=await orders_read(session, orders, public_url), next_cursor=next_cursor)
 
 
-async def find_order(session: AsyncSession, id_or_number: str) -> OrderRead:
+async def find_order(session: AsyncSession, id_or_number: str, public_url: str) -> OrderRead:
     """One order by its id or its number (``BB261202-ACDEFG``, any case); 404 otherwise."""
     parsed = parse_id(id_or_number)
     order = (
@@ -44,7 +46,7 @@ async def find_order(session: AsyncSession, id_or_number: str) -> OrderRead:
     )
     if order is None:
         raise OrderNotFound()
-    return await order_read(session, order)
+    return await order_read(session, order, public_url)
 
 
 async def order_numbers(session: AsyncSession, order_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
@@ -52,7 +54,11 @@ async def order_numbers(session: AsyncSession, order_ids: list[uuid.UUID]) -> di
 
 
 async def confirm_from_statement(
-    session: AsyncSession, admin_id: uuid.UUID | None, payment: Payment, statement_line: int
+    session: AsyncSession,
+    runtime: PaymentRuntime,
+    admin_id: uuid.UUID | None,
+    payment: Payment,
+    statement_line: int,
 ) -> str:
     """A statement line proved the money arrived: settle the payment as an admin's
     confirmation would (order row locked first, then the payment re-read under lock)."""
@@ -63,7 +69,9 @@ async def confirm_from_statement(
     before = locked.status
     if before not in (PaymentAttemptStatus.PENDING, PaymentAttemptStatus.CANCELLED):
         return "already_applied"
-    outcome = await settle_successful_payment(session, order, locked, confirmed_by=admin_id)
+    outcome = await settle_successful_payment(
+        session, runtime, order, locked, confirmed_by=admin_id
+    )
     if admin_id is None:
         return outcome.value
     await audit_service.record_admin_action(

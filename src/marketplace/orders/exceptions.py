@@ -13,10 +13,6 @@ class SellerOrderNotFound(NotFound):
     problem = "seller-order-not-found"
 
 
-class PaymentNotFound(NotFound):
-    problem = "payment-not-found"
-
-
 class InsufficientStock(Conflict):
     problem = "insufficient-stock"
 
@@ -36,11 +32,6 @@ class IdempotencyInFlight(Conflict):
 class IdempotencyKeyReused(AppError):
     status_code = 422
     problem = "idempotency-key-reused"
-
-
-class PaymentProviderUnavailable(AppError):
-    status_code = 503
-    problem = "payment-provider-unavailable"
 
 
 class ReceiptNotConfirmable(Conflict):

@@ -20,14 +20,14 @@ from marketplace.orders.exceptions import (
 from marketplace.orders.models import (
     Order,
     OrderStatus,
-    PaymentMethod,
     PaymentStatus,
     SellerOrder,
     SellerOrderStatus,
 )
 from marketplace.payments import escrow, ledger
 from marketplace.payments import service as payments_service
-from marketplace.payments.models import SettlementTrigger
+from marketplace.payments.models import PaymentMethod, SettlementTrigger
+from marketplace.payments.service import PaymentRuntime
 
 ORDER_FLOW: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.PENDING: frozenset({OrderStatus.PROCESSING, OrderStatus.CANCELLED}),
@@ -91,7 +91,7 @@ async def start_processing(session: AsyncSession, order: Order) -> None:
             await notices.seller_has_order_to_ship(session, order, seller_order)
 
 
-async def record_payment(session: AsyncSession, order: Order) -> None:
+async def record_payment(session: AsyncSession, runtime: PaymentRuntime, order: Order) -> None:
     """The order's money has arrived: paid, each seller-order credited to its seller, and
     processing if it was waiting for the money."""
     await repository.move_order(
@@ -103,15 +103,14 @@ async def record_payment(session: AsyncSession, order: Order) -> None:
     await session.refresh(order)
     if order.status is OrderStatus.PENDING:
         await start_processing(session, order)
-    await credit_sellers(session, order)
+    await credit_sellers(session, runtime, order)
 
 
-async def credit_sellers(session: AsyncSession, order: Order) -> None:
+async def credit_sellers(session: AsyncSession, runtime: PaymentRuntime, order: Order) -> None:
     """Each part's money is held for its seller until it settles; never for cash on delivery,
     whose cash the seller collects in person."""
     if order.payment_method is PaymentMethod.COD:
         return
-    runtime = payments_service.runtime_of(session)
     basis_points = runtime.settings.platform_commission_basis_points
     for part in await seller_orders(session, order):
         if part.status is not SellerOrderStatus.CANCELLED:
@@ -128,14 +127,17 @@ def paid_part(part: SellerOrder) -> ledger.PaidPart:
 
 
 async def refund_parts(
-    session: AsyncSession, order: Order, parts: list[SellerOrder], reason: str
+    session: AsyncSession,
+    runtime: PaymentRuntime,
+    order: Order,
+    parts: list[SellerOrder],
+    reason: str,
 ) -> None:
     """Pay back what ``parts`` cost (through Stripe for cards, recorded for manual settlement
     otherwise) and debit their sellers; the order's payment status follows."""
     payment = await payments_service.paid_payment_of(session, order.id)
     if payment is None or not parts:
         return
-    runtime = payments_service.runtime_of(session)
     amount = sum(part.subtotal + part.shipping for part in parts)
     if len(parts) == len(await seller_orders(session, order)):
         amount = payment.amount - payment.refunded_amount
@@ -169,7 +171,9 @@ async def _release_items(
     await catalog_service.release_stock(session, quantities)
 
 
-async def cancel_order(session: AsyncSession, order: Order, reason: str) -> None:
+async def cancel_order(
+    session: AsyncSession, runtime: PaymentRuntime, order: Order, reason: str
+) -> None:
     """Cancel everything not yet shipped and return its stock; 409 once anything has shipped."""
     parts = await seller_orders(session, order)
     if any(
@@ -190,10 +194,10 @@ async def cancel_order(session: AsyncSession, order: Order, reason: str) -> None
         ):
             raise AlreadyShipped()
     await _release_items(session, [part.id for part in open_parts], order)
-    await payments_service.cancel_open_payments(session, order.id)
+    await payments_service.cancel_open_payments(session, runtime, order.id)
     refunded_before = await _refunded_so_far(session, order)
     if order.payment_status in (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED):
-        await refund_parts(session, order, open_parts, reason)
+        await refund_parts(session, runtime, order, open_parts, reason)
     refunded = await _refunded_so_far(session, order) - refunded_before
     await notices.buyer_order_cancelled(session, order, refunded)
 
@@ -203,7 +207,7 @@ async def _refunded_so_far(session: AsyncSession, order: Order) -> int:
 
 
 async def cancel_seller_order(
-    session: AsyncSession, order: Order, seller_order: SellerOrder
+    session: AsyncSession, runtime: PaymentRuntime, order: Order, seller_order: SellerOrder
 ) -> None:
     """A seller drops its part: its stock returns, and the order follows what is left."""
     await move_seller_order(
@@ -215,16 +219,18 @@ async def cancel_seller_order(
         await move_order(
             session, order, OrderStatus.CANCELLED, cancelled_at=utcnow(), cancel_reason="seller"
         )
-        await payments_service.cancel_open_payments(session, order.id)
+        await payments_service.cancel_open_payments(session, runtime, order.id)
     if order.payment_status in (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED):
-        await refund_parts(session, order, [seller_order], "seller")
+        await refund_parts(session, runtime, order, [seller_order], "seller")
     elif order.status is not OrderStatus.CANCELLED:
-        await _reprice_without(session, order, seller_order)
+        await _reprice_without(session, runtime, order, seller_order)
     if order.status is not OrderStatus.CANCELLED:
         await complete_if_all_delivered(session, order)
 
 
-async def _reprice_without(session: AsyncSession, order: Order, part: SellerOrder) -> None:
+async def _reprice_without(
+    session: AsyncSession, runtime: PaymentRuntime, order: Order, part: SellerOrder
+) -> None:
     """Not paid yet: the buyer is asked only for what is left (the open payment follows)."""
     order.subtotal -= part.subtotal
     order.shipping_total -= part.shipping
@@ -232,7 +238,7 @@ async def _reprice_without(session: AsyncSession, order: Order, part: SellerOrde
     await session.flush()
     await payments_service.reprice_open_payment(
         session,
-        payments_service.runtime_of(session),
+        runtime,
         order_id=order.id,
         amount=order.total,
         language=order.language,
@@ -253,7 +259,9 @@ async def ship(
     await notices.buyer_package_shipped(session, order, seller_order)
 
 
-async def deliver(session: AsyncSession, order: Order, seller_order: SellerOrder) -> None:
+async def deliver(
+    session: AsyncSession, runtime: PaymentRuntime, order: Order, seller_order: SellerOrder
+) -> None:
     """A seller member marks the parcel delivered; for cash on delivery that records the cash
     as collected (also for a parcel the buyer confirmed first). Its money stays held until
     the buyer confirms or the hold period passes."""
@@ -268,7 +276,7 @@ async def deliver(session: AsyncSession, order: Order, seller_order: SellerOrder
         )
         await notices.buyer_package_delivered(session, order, seller_order)
     if cash:
-        await _collect_cash(session, order, seller_order)
+        await _collect_cash(session, runtime, order, seller_order)
     await complete_if_all_delivered(session, order)
 
 
@@ -288,13 +296,15 @@ async def confirm_receipt(session: AsyncSession, order: Order, seller_order: Sel
     await complete_if_all_delivered(session, order)
 
 
-async def _collect_cash(session: AsyncSession, order: Order, seller_order: SellerOrder) -> None:
+async def _collect_cash(
+    session: AsyncSession, runtime: PaymentRuntime, order: Order, seller_order: SellerOrder
+) -> None:
     """The seller has the buyer's cash: the commission is owed from ``available`` and, once
     every part's cash is in, the order is paid."""
     if not await repository.record_cash_collected(session, seller_order.id, utcnow()):
         raise _order_conflict(seller_order.status, SellerOrderStatus.DELIVERED)
     await session.refresh(seller_order)
-    basis_points = payments_service.runtime_of(session).settings.platform_commission_basis_points
+    basis_points = runtime.settings.platform_commission_basis_points
     await ledger.charge_cod_commission(session, paid_part(seller_order), basis_points, order.number)
     parts = [
         p
@@ -330,7 +340,7 @@ async def complete_if_all_delivered(session: AsyncSession, order: Order) -> None
         await move_order(session, order, OrderStatus.COMPLETED, completed_at=utcnow())
 
 
-async def expire(session: AsyncSession, order: Order) -> bool:
+async def expire(session: AsyncSession, runtime: PaymentRuntime, order: Order) -> bool:
     """An unpaid order past its time gives its stock back. False when it was no longer pending
     (paid or cancelled meanwhile): the conditional move decides who wins a race."""
     if not await repository.move_order(
@@ -350,7 +360,7 @@ async def expire(session: AsyncSession, order: Order) -> bool:
             {"status": SellerOrderStatus.CANCELLED, "cancelled_at": utcnow()},
         )
     await _release_items(session, [part.id for part in parts], order)
-    await payments_service.cancel_open_payments(session, order.id)
+    await payments_service.cancel_open_payments(session, runtime, order.id)
     await notices.buyer_order_cancelled(session, order)
     return True
 

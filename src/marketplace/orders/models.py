@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.core.i18n import Language
 from marketplace.db.base import Base, IdMixin, TimestampMixin, enum_column_type
+from marketplace.payments.models import PaymentMethod
 
 
 class OrderStatus(StrEnum):
@@ -34,13 +35,6 @@ class SellerOrderStatus(StrEnum):
     SHIPPED = "shipped"
     DELIVERED = "delivered"
     CANCELLED = "cancelled"
-
-
-class PaymentMethod(StrEnum):
-    STRIPE = "stripe"
-    BANK_TRANSFER = "bank_transfer"
-    COD = "cod"
-    QRIS = "qris"
 
 
 class ShippingMethod(StrEnum):

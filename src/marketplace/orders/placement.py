@@ -24,21 +24,23 @@ from marketplace.core.rate_limit import RateLimiter
 from marketplace.core.security import hash_opaque_token
 from marketplace.db.base import new_id, utcnow
 from marketplace.orders import checkout_rules, idempotency, lifecycle, notices, shipping
-from marketplace.orders.exceptions import InsufficientStock, PaymentProviderUnavailable
+from marketplace.orders.exceptions import InsufficientStock
 from marketplace.orders.idempotency import IdempotentRequest
 from marketplace.orders.models import (
     IdempotencyRecord,
     Order,
     OrderItem,
     OrderStatus,
-    PaymentMethod,
     PaymentStatus,
     SellerOrder,
     SellerOrderStatus,
 )
+from marketplace.orders.reading import order_read
 from marketplace.orders.schemas import OrderCreate, OrderRead
-from marketplace.orders.service import order_read
+from marketplace.payments import method_rules
 from marketplace.payments import service as payments_service
+from marketplace.payments.models import PaymentMethod
+from marketplace.payments.service import PaymentRuntime
 
 # Letters and digits nobody confuses when reading an order number over the phone.
 _NUMBER_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"
@@ -78,6 +80,7 @@ class Checkout:
     """Who places the order and from where (the rate limits count per address and e-mail)."""
 
     settings: Settings
+    payments: PaymentRuntime
     limiter: RateLimiter
     buyer: User | None
     client_address: str
@@ -90,26 +93,22 @@ async def place_order(
     record = await idempotency.claim(session, request)
     if record is not None:
         return _replay(settings, record)
-    if (
-        body.payment_method is PaymentMethod.STRIPE
-        and not settings.stripe_secret_key.get_secret_value()
-    ):
-        raise PaymentProviderUnavailable()
-    checkout_rules.check_cash_on_delivery_buyer(body, buyer)
+    method_rules.check_method_available(settings, body.payment_method)
+    method_rules.check_cash_on_delivery_buyer(body.payment_method, buyer)
     await checkout_rules.count_order_attempt(
         checkout.limiter, settings, body, checkout.client_address
     )
     variants = await _check_lines(session, body)
     region_code = await shipping.destination_region(session, body.shipping_address)
     order = await _create_order(session, settings, buyer, body, variants, region_code)
-    checkout_rules.check_cash_on_delivery_total(settings, order)
-    instructions = await _start_payment(session, settings, order)
+    method_rules.check_cash_on_delivery_total(settings, order.payment_method, order.total)
+    instructions = await _start_payment(session, checkout, order)
     await notices.buyer_order_placed(
         session, order, instructions, order_page_url(settings, order, buyer)
     )
     # Stock last: its row locks are then held only for the few statements before commit.
     await _reserve_stock(session, body)
-    response = await order_read(session, order)
+    response = await order_read(session, order, settings.public_url)
     await idempotency.remember(session, request, 201, response.model_dump(mode="json"), order.id)
     if buyer is None:
         response.access_token = guest_access_token(settings, order.id)
@@ -304,14 +303,15 @@ def _item(
 
 
 async def _start_payment(
-    session: AsyncSession, settings: Settings, order: Order
+    session: AsyncSession, checkout: Checkout, order: Order
 ) -> dict[str, object] | None:
     """Card: a PaymentIntent. Bank transfer: waits with instructions. Cash on delivery: goes
     straight to processing."""
+    settings = checkout.settings
     if order.payment_method is PaymentMethod.STRIPE:
         await payments_service.start_card_payment(
             session,
-            payments_service.runtime_of(session),
+            checkout.payments,
             order_id=order.id,
             order_number=order.number,
             amount=order.total,

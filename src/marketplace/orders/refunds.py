@@ -6,10 +6,11 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.orders import lifecycle, repository
-from marketplace.orders.models import Order, PaymentMethod, PaymentStatus, SellerOrder
+from marketplace.orders.models import Order, PaymentStatus, SellerOrder
 from marketplace.payments import ledger
 from marketplace.payments import service as payments_service
-from marketplace.payments.models import Payment
+from marketplace.payments.models import Payment, PaymentMethod
+from marketplace.payments.service import PaymentRuntime
 
 
 async def _refund_source(session: AsyncSession, order: Order) -> Payment | None:
@@ -33,7 +34,12 @@ async def refundable(session: AsyncSession, order: Order, part: SellerOrder) -> 
 
 
 async def refund_seller_order(
-    session: AsyncSession, order: Order, part: SellerOrder, amount: int, reference: str
+    session: AsyncSession,
+    runtime: PaymentRuntime,
+    order: Order,
+    part: SellerOrder,
+    amount: int,
+    reference: str,
 ) -> int:
     """Give ``amount`` of one seller-order back to the buyer through the way it was paid (a
     Stripe refund, or a recorded manual refund for transfer and cash) and debit the seller;
@@ -42,7 +48,6 @@ async def refund_seller_order(
     payment = await _refund_source(session, order)
     if amount <= 0 or payment is None:
         return 0
-    runtime = payments_service.runtime_of(session)
     await payments_service.refund(
         session,
         runtime,

@@ -20,12 +20,12 @@ from marketplace.orders.models import (
     Order,
     OrderItem,
     OrderStatus,
-    PaymentMethod,
     PaymentStatus,
     SellerOrder,
     SellerOrderStatus,
     ShippingRate,
 )
+from marketplace.payments.models import PaymentMethod
 from marketplace.sellers.models import Seller
 
 

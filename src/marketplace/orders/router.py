@@ -29,6 +29,7 @@ from marketplace.orders.schemas import (
     ShippingRateTable,
     ShipRequest,
 )
+from marketplace.payments.dependencies import Payments
 from marketplace.sellers.dependencies import SellerById
 from marketplace.sellers.models import MemberRole
 
@@ -50,6 +51,7 @@ async def place_order(
     buyer: OptionalUser,
     session: DbSession,
     settings: AppSettings,
+    payments: Payments,
     limiter: Limiter,
     client_address: ClientAddress,
 ) -> Response:
@@ -62,7 +64,11 @@ async def place_order(
         request_hash=idempotency.body_hash(body),
     )
     checkout = placement.Checkout(
-        settings=settings, limiter=limiter, buyer=buyer, client_address=client_address
+        settings=settings,
+        payments=payments,
+        limiter=limiter,
+        buyer=buyer,
+        client_address=client_address,
     )
     placed = await placement.place_order(session, checkout, body, request)
     content = placed.body if isinstance(placed.body, dict) else placed.body.model_dump(mode="json")
@@ -82,10 +88,14 @@ async def list_my_orders(
 
 @router.get("/orders/{order_id}", response_model=OrderRead, responses=problem_responses(401, 404))
 async def read_order(
-    order_id: str, viewer: OptionalUser, session: DbSession, token: OrderToken = None
+    order_id: str,
+    viewer: OptionalUser,
+    session: DbSession,
+    settings: AppSettings,
+    token: OrderToken = None,
 ) -> OrderRead:
     order = await service.order_for_buyer(session, viewer, order_id, token)
-    return await service.order_read(session, order)
+    return await service.order_read(session, order, settings.public_url)
 
 
 @router.post(
@@ -94,11 +104,15 @@ async def read_order(
     responses=problem_responses(401, 404, 409),
 )
 async def cancel_order(
-    order_id: str, viewer: OptionalUser, session: DbSession, token: OrderToken = None
+    order_id: str,
+    viewer: OptionalUser,
+    session: DbSession,
+    payments: Payments,
+    token: OrderToken = None,
 ) -> OrderRead:
     """Until anything has shipped; the stock returns and a paid amount is refunded."""
-    order = await service.cancel_as_buyer(session, viewer, order_id, token)
-    return await service.order_read(session, order)
+    order = await service.cancel_as_buyer(session, payments, viewer, order_id, token)
+    return await service.order_read(session, order, payments.settings.public_url)
 
 
 @router.post(
@@ -113,9 +127,10 @@ async def start_payment(
     idempotency_key: IdempotencyKey,
     viewer: OptionalUser,
     session: DbSession,
-    settings: AppSettings,
+    payments: Payments,
     token: OrderToken = None,
 ) -> Response:
+    settings = payments.settings
     request = IdempotentRequest(
         caller=idempotency.caller_of(viewer.id) if viewer else f"guest:{order_id}",
         scope=f"POST /orders/{order_id}/payments",
@@ -126,7 +141,7 @@ async def start_payment(
     if record is not None:
         return JSONResponse(idempotency.stored_body(record), status_code=record.response_status)
     payment = await service.new_payment_attempt(
-        session, settings, viewer, order_id, token, body.payment_method
+        session, payments, viewer, order_id, token, body.payment_method
     )
     content = service.payment_read(payment, settings.public_url)
     assert content is not None
@@ -176,9 +191,15 @@ async def ship_seller_order(
     responses=problem_responses(401, 403, 404, 409),
 )
 async def deliver_seller_order(
-    seller_order_id: str, viewer: OptionalUser, session: DbSession, token: OrderToken = None
+    seller_order_id: str,
+    viewer: OptionalUser,
+    session: DbSession,
+    payments: Payments,
+    token: OrderToken = None,
 ) -> SellerOrderRead:
-    order, part = await service.deliver_seller_order(session, viewer, seller_order_id, token)
+    order, part = await service.deliver_seller_order(
+        session, payments, viewer, seller_order_id, token
+    )
     return await service.present_seller_order(session, order, part)
 
 
@@ -188,10 +209,10 @@ async def deliver_seller_order(
     responses=problem_responses(401, 403, 404, 409),
 )
 async def cancel_seller_order(
-    seller_order_id: str, user: CurrentUser, session: DbSession
+    seller_order_id: str, user: CurrentUser, session: DbSession, payments: Payments
 ) -> SellerOrderRead:
     """A seller cancels its own part before shipping; its stock returns."""
-    order, part = await service.cancel_seller_order(session, user, seller_order_id)
+    order, part = await service.cancel_seller_order(session, payments, user, seller_order_id)
     return await service.present_seller_order(session, order, part)
 
 
@@ -200,11 +221,13 @@ async def cancel_seller_order(
     response_model=PaymentRead,
     responses=problem_responses(401, 403, 404, 409),
 )
-async def confirm_payment(payment_id: str, admin: AdminUser, session: DbSession) -> PaymentRead:
+async def confirm_payment(
+    payment_id: str, admin: AdminUser, session: DbSession, payments: Payments
+) -> PaymentRead:
     """A bank transfer (or QRIS payment) arrived: the payment is paid and the order starts
     processing."""
-    payment = await service.confirm_bank_transfer(session, admin, payment_id)
-    read = service.payment_read(payment, service.public_url_of(session))
+    payment = await service.confirm_bank_transfer(session, payments, admin, payment_id)
+    read = service.payment_read(payment, payments.settings.public_url)
     assert read is not None
     return read
 

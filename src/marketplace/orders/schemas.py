@@ -10,13 +10,8 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 from marketplace.core.i18n import Language
 from marketplace.core.schemas import IndonesianPhone, Schema, ShortText
-from marketplace.orders.models import (
-    OrderStatus,
-    PaymentMethod,
-    PaymentStatus,
-    SellerOrderStatus,
-    ShippingMethod,
-)
+from marketplace.orders.models import OrderStatus, PaymentStatus, SellerOrderStatus, ShippingMethod
+from marketplace.payments.models import PaymentMethod
 
 MAX_LINES = 50
 PostalCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{5}$")]

@@ -12,6 +12,7 @@ from marketplace.orders import lifecycle, notices, repository
 from marketplace.orders.models import Order, OrderStatus, PaymentStatus
 from marketplace.payments import service as payments_service
 from marketplace.payments.models import Payment, PaymentAttemptStatus
+from marketplace.payments.service import PaymentRuntime
 
 
 class Settlement(StrEnum):
@@ -22,7 +23,11 @@ class Settlement(StrEnum):
 
 
 async def settle_successful_payment(
-    session: AsyncSession, order: Order, payment: Payment, confirmed_by: uuid.UUID | None
+    session: AsyncSession,
+    runtime: PaymentRuntime,
+    order: Order,
+    payment: Payment,
+    confirmed_by: uuid.UUID | None,
 ) -> Settlement:
     """Mark the payment paid and move the order on. An order that expired meanwhile takes its
     stock again when it can, or the money goes back automatically and the buyer is told.
@@ -33,23 +38,24 @@ async def settle_successful_payment(
         return Settlement.ALREADY_APPLIED
     await payments_service.mark_paid(session, payment, confirmed_by)
     if order.status is OrderStatus.PENDING:
-        await lifecycle.record_payment(session, order)
+        await lifecycle.record_payment(session, runtime, order)
         await notices.buyer_payment_received(session, order, payment.amount)
         return Settlement.APPLIED
     if order.status is OrderStatus.CANCELLED and await lifecycle.revive_paid_after_expiry(
         session, order
     ):
-        await lifecycle.record_payment(session, order)
+        await lifecycle.record_payment(session, runtime, order)
         await notices.buyer_payment_received(session, order, payment.amount)
         return Settlement.REVIVED
-    await _refund_whole_payment(session, order, payment)
+    await _refund_whole_payment(session, runtime, order, payment)
     return Settlement.REFUNDED
 
 
-async def _refund_whole_payment(session: AsyncSession, order: Order, payment: Payment) -> None:
+async def _refund_whole_payment(
+    session: AsyncSession, runtime: PaymentRuntime, order: Order, payment: Payment
+) -> None:
     """Money for an order that cannot take it (expired and out of stock, or already paid by
     another attempt) goes straight back."""
-    runtime = payments_service.runtime_of(session)
     await payments_service.refund(
         session,
         runtime,

@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.core.errors import PayloadTooLarge
 from marketplace.core.pagination import CursorCodec, parse_time_and_id, split_page, time_and_id
-from marketplace.orders.models import PaymentMethod
 from marketplace.payments import repository
 from marketplace.payments.bank_statements import (
     Statement,
@@ -23,6 +22,7 @@ from marketplace.payments.exceptions import StatementUnreadable
 from marketplace.payments.models import (
     Payment,
     PaymentAttemptStatus,
+    PaymentMethod,
     PlatformLedgerEntry,
     StatementLine,
 )

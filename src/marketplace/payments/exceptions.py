@@ -5,6 +5,15 @@ from __future__ import annotations
 from marketplace.core.errors import AppError, InvalidInput, NotFound
 
 
+class PaymentNotFound(NotFound):
+    problem = "payment-not-found"
+
+
+class PaymentProviderUnavailable(AppError):
+    status_code = 503
+    problem = "payment-provider-unavailable"
+
+
 class TransferCodesExhausted(AppError):
     status_code = 503
     problem = "transfer-codes-exhausted"

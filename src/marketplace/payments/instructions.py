@@ -8,9 +8,8 @@ from typing import Any
 from marketplace.config import Settings, UniqueCodeBooking
 from marketplace.core.formatting import format_rupiah
 from marketplace.core.i18n import Language
-from marketplace.orders.models import PaymentMethod
 from marketplace.payments import qris, repository
-from marketplace.payments.models import Payment
+from marketplace.payments.models import Payment, PaymentMethod
 
 # Transfers and QRIS carry a unique code and are confirmed from bank statements.
 CODED_METHODS = frozenset(repository.CODED_METHODS)

@@ -19,7 +19,15 @@ from marketplace.db.base import (
     enum_column_type,
     utcnow,
 )
-from marketplace.orders.models import PaymentMethod
+
+
+class PaymentMethod(StrEnum):
+    """How a buyer pays an order."""
+
+    STRIPE = "stripe"
+    BANK_TRANSFER = "bank_transfer"
+    COD = "cod"
+    QRIS = "qris"
 
 
 class PaymentAttemptStatus(StrEnum):

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.complaints.models import Complaint, ComplaintStatus
 from marketplace.db.queries import newest_first
-from marketplace.orders.models import Order, PaymentMethod, SellerOrder, SellerOrderStatus
+from marketplace.orders.models import Order, SellerOrder, SellerOrderStatus
 from marketplace.payments.models import (
     LedgerBucket,
     LedgerEntry,
@@ -21,6 +21,7 @@ from marketplace.payments.models import (
     Payment,
     PaymentAnomaly,
     PaymentAttemptStatus,
+    PaymentMethod,
     PaymentProof,
     PayoutAccount,
     PlatformLedgerEntry,

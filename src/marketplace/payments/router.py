@@ -15,6 +15,7 @@ from marketplace.core.schemas import Page
 from marketplace.db.session import DbSession
 from marketplace.payments import ledger, payouts, webhooks
 from marketplace.payments import service as payments_service
+from marketplace.payments.dependencies import Payments
 from marketplace.payments.schemas import (
     AnomalyRead,
     BalanceRead,
@@ -34,15 +35,15 @@ admin_router = APIRouter(prefix="/admin", tags=["admin"])
 
 
 @router.post("/webhooks/stripe", response_model=WebhookAck, responses=problem_responses(400, 404))
-async def stripe_webhook(request: Request, session: DbSession) -> WebhookAck:
+async def stripe_webhook(request: Request, session: DbSession, payments: Payments) -> WebhookAck:
     """Signed Stripe events (Stripe-Signature, 300 s tolerance). A duplicate is acknowledged
     and ignored; an empty webhook secret disables this endpoint (404)."""
-    gateway = payments_service.runtime_of(session).gateway
+    gateway = payments.gateway
     if not gateway.webhooks_enabled:
         raise NotFound()
     payload = await request.body()
     event = gateway.verify_event(payload, request.headers.get("stripe-signature"))
-    return WebhookAck(outcome=await webhooks.handle_event(session, event))
+    return WebhookAck(outcome=await webhooks.handle_event(session, payments, event))
 
 
 @router.get(

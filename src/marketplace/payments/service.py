@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from types import SimpleNamespace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,13 +17,13 @@ from marketplace.core.pagination import CursorCodec, parse_time_and_id, split_pa
 from marketplace.core.schemas import Page
 from marketplace.db.base import utcnow
 from marketplace.db.session import after_rollback
-from marketplace.orders.models import PaymentMethod
 from marketplace.payments import instructions, repository, transfer_codes
 from marketplace.payments.exceptions import QrisUnavailable
 from marketplace.payments.models import (
     Payment,
     PaymentAnomaly,
     PaymentAttemptStatus,
+    PaymentMethod,
     Refund,
     RefundStatus,
 )
@@ -94,11 +93,12 @@ async def mark_paid(
         await transfer_codes.book(session, payment)
 
 
-async def cancel_open_payments(session: AsyncSession, order_id: uuid.UUID) -> None:
+async def cancel_open_payments(
+    session: AsyncSession, runtime: PaymentRuntime, order_id: uuid.UUID
+) -> None:
     """Void the order's open attempts; open card intents are cancelled at Stripe too, so the
     card can no longer be charged (a charge that still slips through is refunded on arrival)."""
-    runtime = bound_runtime(session)
-    if runtime is not None and runtime.gateway.configured:
+    if runtime.gateway.configured:
         for reference in await repository.open_card_references(session, order_id):
             try:
                 await runtime.gateway.cancel_intent(reference)
@@ -113,24 +113,6 @@ class PaymentRuntime:
 
     settings: Settings
     gateway: StripeGateway
-
-
-def bound_runtime(session: AsyncSession) -> PaymentRuntime | None:
-    """Taken from the app (or the command) that opened the session; see ``bind_runtime``."""
-    runtime = getattr(session.info.get("app_state"), "payment_runtime", None)
-    return runtime if isinstance(runtime, PaymentRuntime) else None
-
-
-def runtime_of(session: AsyncSession) -> PaymentRuntime:
-    runtime = bound_runtime(session)
-    if runtime is None:
-        raise RuntimeError("no payment runtime bound to this session")
-    return runtime
-
-
-def bind_runtime(session: AsyncSession, runtime: PaymentRuntime) -> None:
-    """For sessions opened outside a request (commands, background work)."""
-    session.info["app_state"] = SimpleNamespace(payment_runtime=runtime)
 
 
 async def start_card_payment(
@@ -263,6 +245,18 @@ async def refund(
     )
     await session.flush()
     return record
+
+
+async def record_external_refund(session: AsyncSession, payment: Payment, amount: int) -> bool:
+    """A refund made outside the app (Stripe's dashboard) is recorded on the payment;
+    returns whether the payment is now refunded in full."""
+    payment.refunded_amount = min(payment.amount, payment.refunded_amount + amount)
+    fully = payment.refunded_amount >= payment.amount
+    payment.status = (
+        PaymentAttemptStatus.REFUNDED if fully else PaymentAttemptStatus.PARTIALLY_REFUNDED
+    )
+    await session.flush()
+    return fully
 
 
 async def paid_payment_of(session: AsyncSession, order_id: uuid.UUID) -> Payment | None:

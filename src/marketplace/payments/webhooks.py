@@ -20,6 +20,7 @@ from marketplace.payments.models import (
     RefundStatus,
     StripeEvent,
 )
+from marketplace.payments.service import PaymentRuntime
 from marketplace.payments.stripe_gateway import (
     HUNDREDTHS_PER_RUPIAH,
     STRIPE_CURRENCY,
@@ -34,7 +35,7 @@ HANDLED_TYPES = frozenset(
 UNDONE_REFUND_STATUSES = frozenset({"failed", "canceled"})
 
 
-async def handle_event(session: AsyncSession, event: WebhookEvent) -> str:
+async def handle_event(session: AsyncSession, runtime: PaymentRuntime, event: WebhookEvent) -> str:
     """Apply ``event`` once; returns what happened (for the log and the response)."""
     if event.type not in HANDLED_TYPES:
         return "ignored_type"
@@ -42,9 +43,9 @@ async def handle_event(session: AsyncSession, event: WebhookEvent) -> str:
         return "duplicate"
     obj: dict[str, Any] = event.data.get("object") or {}
     if event.type == "charge.refunded":
-        outcome = await _charge_refunded(session, event, obj)
+        outcome = await _charge_refunded(session, runtime, event, obj)
     else:
-        outcome = await _payment_intent_event(session, event, obj)
+        outcome = await _payment_intent_event(session, runtime, event, obj)
     await _set_outcome(session, event.id, outcome)
     logger.info("stripe event %s %s: %s", event.id, event.type, outcome)
     return outcome
@@ -77,7 +78,7 @@ async def _payment_for_intent(session: AsyncSession, intent: dict[str, Any]) -> 
 
 
 async def _payment_intent_event(
-    session: AsyncSession, event: WebhookEvent, intent: dict[str, Any]
+    session: AsyncSession, runtime: PaymentRuntime, event: WebhookEvent, intent: dict[str, Any]
 ) -> str:
     payment = await _payment_for_intent(session, intent)
     if payment is None:
@@ -94,7 +95,7 @@ async def _payment_intent_event(
             event_id=event.id,
         )
         return "flagged_amount_mismatch"
-    return await orders_service.apply_successful_payment(session, payment)
+    return await orders_service.apply_successful_payment(session, runtime, payment)
 
 
 def _amount_mismatch(payment: Payment, intent: dict[str, Any]) -> str | None:
@@ -118,7 +119,7 @@ async def _payment_failed(session: AsyncSession, payment: Payment, intent: dict[
 
 
 async def _charge_refunded(
-    session: AsyncSession, event: WebhookEvent, charge: dict[str, Any]
+    session: AsyncSession, runtime: PaymentRuntime, event: WebhookEvent, charge: dict[str, Any]
 ) -> str:
     """Refunds we made are already recorded (from Stripe's answer); any other refund is
     recorded now, reflected on the payment and order, and flagged for an admin."""
@@ -126,7 +127,7 @@ async def _charge_refunded(
     payment = await payments_service.payment_by_reference(session, intent_id) if intent_id else None
     if payment is None:
         return "unknown_payment"
-    refunds = await _refunds_of_charge(session, str(intent_id), charge)
+    refunds = await _refunds_of_charge(runtime, str(intent_id), charge)
     known = await repository.refunds_by_provider_ids(session, list(refunds))
     new = {refund_id: amount for refund_id, amount in refunds.items() if refund_id not in known}
     for refund_id, amount in new.items():
@@ -152,7 +153,7 @@ async def _charge_refunded(
 
 
 async def _refunds_of_charge(
-    session: AsyncSession, intent_id: str, charge: dict[str, Any]
+    runtime: PaymentRuntime, intent_id: str, charge: dict[str, Any]
 ) -> dict[str, int]:
     """Refund id -> rupiah. Since API version 2022-11-15 a charge (in events too) no longer
     carries its ``refunds`` list, so unless the endpoint expands it, Stripe is asked."""
@@ -163,7 +164,7 @@ async def _refunds_of_charge(
             for raw in listed["data"]
             if raw.get("id") and raw.get("status") not in UNDONE_REFUND_STATUSES
         }
-    gateway = payments_service.runtime_of(session).gateway
+    gateway = runtime.gateway
     return {
         refund.id: refund.amount
         for refund in await gateway.list_refunds(intent_id)

@@ -11,12 +11,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 
 from marketplace.catalog.dependencies import Cache, Storage, Versions
+from marketplace.core.content_policy import PAGE_CACHE_CONTROL, Theme, embed_policy
 from marketplace.core.dependencies import AppSettings
 from marketplace.core.errors import problem_responses
+from marketplace.core.http_caching import etag_matches
 from marketplace.core.i18n import Language
 from marketplace.db.session import DbSession
-from marketplace.featured.content_policy import PAGE_CACHE_CONTROL, embed_policy, etag_matches
-from marketplace.featured.rendering import Theme
 from marketplace.reports import widget
 from marketplace.reports.widget import StatsPage
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from marketplace.db.base import utcnow
-from marketplace.db.session import begin_write_transaction
+from marketplace.db.session import unit_of_work
 from marketplace.reports import repository, rollups
 
 logger = logging.getLogger("marketplace.reports")
@@ -26,8 +26,7 @@ async def sweep_reports(
 ) -> int:
     """Bring the reports up to date; how many seller-orders were recomputed (-1: another
     instance is sweeping). The first round ever builds everything."""
-    async with sessionmaker() as session:
-        await begin_write_transaction(session)
+    async with unit_of_work(sessionmaker, None) as session:
         start = utcnow()
         watermark = await repository.lock_watermark(session, start)
         if watermark is None:
@@ -35,7 +34,6 @@ async def sweep_reports(
         if watermark.version == 0:
             await rollups.rebuild_everything(session)
             await repository.advance_watermark(session, start, changed=True)
-            await session.commit()
             return 0
         since = watermark.swept_until - overlap
         refreshed = await _refresh_changed(session, since)
@@ -43,7 +41,6 @@ async def sweep_reports(
             await repository.changed_seller_orders(session, watermark.swept_until, None, 1)
         )
         await repository.advance_watermark(session, start, changed=fresh)
-        await session.commit()
     if refreshed:
         logger.debug("reports: %d seller-orders recomputed", refreshed)
     return refreshed
@@ -64,12 +61,10 @@ async def _refresh_changed(session: AsyncSession, since: datetime) -> int:
 async def rebuild_reports(sessionmaker: async_sessionmaker[AsyncSession]) -> bool:
     """Every fact and rollup again from the source tables (``marketplace rebuild-reports``);
     False when a sweep holds the watermark right now (try again)."""
-    async with sessionmaker() as session:
-        await begin_write_transaction(session)
+    async with unit_of_work(sessionmaker, None) as session:
         start = utcnow()
         if await repository.lock_watermark(session, start) is None:
             return False
         await rollups.rebuild_everything(session)
         await repository.advance_watermark(session, start, changed=True)
-        await session.commit()
     return True

@@ -14,10 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.catalog import service as catalog_service
 from marketplace.core.cache import ResponseCache, VersionMemo
+from marketplace.core.content_policy import Theme
 from marketplace.core.formatting import format_rupiah
+from marketplace.core.http_caching import RenderedPage
 from marketplace.core.i18n import Language, translate_to
 from marketplace.core.templating import environment, templates_dir
-from marketplace.featured.rendering import RenderedPage, Theme
 from marketplace.reports import answers, charts, suppression
 from marketplace.reports.periods import month_label, next_month
 from marketplace.reports.service import DateRange, GroupBy, today_wib

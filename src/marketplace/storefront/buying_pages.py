@@ -21,7 +21,8 @@ from marketplace.orders import idempotency, placement
 from marketplace.orders import service as orders_service
 from marketplace.orders.exceptions import OrderNotFound
 from marketplace.orders.idempotency import IdempotentRequest
-from marketplace.orders.models import PaymentMethod
+from marketplace.payments.dependencies import Payments
+from marketplace.payments.models import PaymentMethod
 from marketplace.storefront import checkout, rendering, service
 from marketplace.storefront.cart import MAX_QUANTITY
 from marketplace.storefront.checkout import CheckoutForm
@@ -167,6 +168,7 @@ async def place_order(
     session: DbSession,
     storage: Storage,
     settings: AppSettings,
+    payments: Payments,
     limiter: Limiter,
     client_address: ClientAddress,
     language: PageLanguage,
@@ -214,7 +216,11 @@ async def place_order(
     )
     try:
         buyer = placement.Checkout(
-            settings=settings, limiter=limiter, buyer=visitor.user, client_address=client_address
+            settings=settings,
+            payments=payments,
+            limiter=limiter,
+            buyer=visitor.user,
+            client_address=client_address,
         )
         placed = await placement.place_order(session, buyer, body, request)
     except AppError as error:  # out of stock, a rule of the orders service, a provider down
@@ -250,7 +256,7 @@ async def order_page(
         order = await orders_service.order_for_buyer_by_number(session, visitor.user, number, token)
     except OrderNotFound:
         return visitor.finish(not_found(settings, storage, language), settings)
-    read = await orders_service.order_read(session, order)
+    read = await orders_service.order_read(session, order, settings.public_url)
     page = PageContext(settings, language, f"/pesanan/{number}")
     payment = read.payment
     card = bool(
@@ -286,6 +292,7 @@ async def cancel_order(
     session: DbSession,
     storage: Storage,
     settings: AppSettings,
+    payments: Payments,
     language: PageLanguage,
     visitor: CurrentVisitor,
     csrf_token: CsrfField = "",
@@ -298,7 +305,9 @@ async def cancel_order(
         order = await orders_service.order_for_buyer_by_number(
             session, visitor.user, number, token or None
         )
-        await orders_service.cancel_as_buyer(session, visitor.user, str(order.id), token or None)
+        await orders_service.cancel_as_buyer(
+            session, payments, visitor.user, str(order.id), token or None
+        )
     except OrderNotFound:
         return visitor.finish(not_found(settings, storage, language), settings)
     except AppError:  # shipped meanwhile: the page shows the order as it now stands

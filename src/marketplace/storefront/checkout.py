@@ -17,8 +17,8 @@ from marketplace.catalog.service import VariantForSale
 from marketplace.config import Settings
 from marketplace.core.i18n import Language
 from marketplace.orders import shipping
-from marketplace.orders.models import PaymentMethod
 from marketplace.orders.schemas import OrderCreate
+from marketplace.payments.models import PaymentMethod
 from marketplace.storefront.cart import Cart
 
 PROVINCE = "Kepulauan Bangka Belitung"

@@ -4,17 +4,19 @@ The same for every visitor, so each is cached by catalog version and answered wi
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from dataclasses import dataclass, replace
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import PlainTextResponse
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.catalog.browsing import ProductQuery, search_text
 from marketplace.catalog.dependencies import Cache, Storage, Versions
-from marketplace.catalog.repository import ProductSort
+from marketplace.catalog.product_queries import ProductSort
 from marketplace.catalog.schemas import ProductSummary
 from marketplace.config import Settings
-from marketplace.core.cache import ResponseCache
+from marketplace.core.cache import ResponseCache, VersionMemo
 from marketplace.core.dependencies import AppSettings
 from marketplace.core.errors import AppError, NotFound
 from marketplace.core.formatting import format_rupiah
@@ -172,9 +174,20 @@ def _thumbnail_width(width: int, height: int, side: int = 400) -> int:
     return width if longest <= side else max(1, round(width * side / longest))
 
 
-@router.get("/toko/{slug}", response_class=Response)
-async def seller(
-    slug: Slug,
+@dataclass(frozen=True)
+class Listing:
+    """What every cached page of products needs besides its own filter."""
+
+    request: Request
+    session: AsyncSession
+    storage: MediaStorage
+    cache: ResponseCache
+    versions: VersionMemo
+    settings: Settings
+    language: Language
+
+
+async def listing(
     request: Request,
     session: DbSession,
     storage: Storage,
@@ -182,57 +195,69 @@ async def seller(
     versions: Versions,
     settings: AppSettings,
     language: PageLanguage,
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
-) -> Response:
+) -> Listing:
+    return Listing(request, session, storage, cache, versions, settings, language)
+
+
+ListingDeps = Annotated[Listing, Depends(listing)]
+Cursor = Annotated[str | None, Query(max_length=500)]
+# What a listing page shows about its subject: the products' filter and the template's context.
+Subject = tuple[ProductQuery, dict[str, Any]]
+
+
+@router.get("/toko/{slug}", response_class=Response)
+async def seller(slug: Slug, listing: ListingDeps, cursor: Cursor = None) -> Response:
     """A verified seller: who they are, where, how to reach them, and their products."""
-    page = PageContext(settings, language, f"/toko/{slug}", {"cursor": cursor} if cursor else {})
-    version = await versions.get("catalog", lambda: service.catalog_version(session))
 
-    async def build() -> str:
-        found = await service.public_seller(session, slug)
-        query = ProductQuery(seller=str(found.id), limit=service.PAGE_SIZE, cursor=cursor)
-        catalogue = await service.catalogue(session)
+    async def subject(page: PageContext) -> Subject:
+        found = await service.public_seller(listing.session, slug)
         message = page.t("storefront.whatsapp-seller", seller=found.name)
-        return rendering.render(
-            "seller.html",
-            page,
-            seller=found,
-            results=await _results_or_none(session, storage, settings, query),
-            catalogue=catalogue,
-            whatsapp=sharing.whatsapp_chat_link(found.whatsapp, message),
-        )
+        whatsapp = sharing.whatsapp_chat_link(found.whatsapp, message)
+        return ProductQuery(seller=str(found.id)), {"seller": found, "whatsapp": whatsapp}
 
-    return await _cached_or_not_found(request, settings, storage, cache, version, page, build)
+    return await _products_page(listing, f"/toko/{slug}", cursor, "seller.html", subject)
 
 
 @router.get("/wilayah/{code}", response_class=Response)
 async def region(
-    code: Annotated[str, Path(max_length=13)],
-    request: Request,
-    session: DbSession,
-    storage: Storage,
-    cache: Cache,
-    versions: Versions,
-    settings: AppSettings,
-    language: PageLanguage,
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    code: Annotated[str, Path(max_length=13)], listing: ListingDeps, cursor: Cursor = None
 ) -> Response:
     """The products of one regency or city."""
-    page = PageContext(settings, language, f"/wilayah/{code}", {"cursor": cursor} if cursor else {})
-    version = await versions.get("catalog", lambda: service.catalog_version(session))
+
+    async def subject(page: PageContext) -> Subject:
+        found = await service.region(listing.session, code)
+        return ProductQuery(region=found.code), {"region": found}
+
+    return await _products_page(listing, f"/wilayah/{code}", cursor, "region.html", subject)
+
+
+async def _products_page(
+    listing: Listing,
+    path: str,
+    cursor: str | None,
+    template: str,
+    subject: Callable[[PageContext], Awaitable[Subject]],
+) -> Response:
+    """A subject (a seller, a region) and a page of its products, cached by catalog version;
+    the not-found page when the subject is not public."""
+    session, settings, storage = listing.session, listing.settings, listing.storage
+    page = PageContext(settings, listing.language, path, {"cursor": cursor} if cursor else {})
+    version = await listing.versions.get("catalog", lambda: service.catalog_version(session))
 
     async def build() -> str:
-        found = await service.region(session, code)
-        query = ProductQuery(region=found.code, limit=service.PAGE_SIZE, cursor=cursor)
+        products, context = await subject(page)
+        query = replace(products, limit=service.PAGE_SIZE, cursor=cursor)
         return rendering.render(
-            "region.html",
+            template,
             page,
-            region=found,
             results=await _results_or_none(session, storage, settings, query),
             catalogue=await service.catalogue(session),
+            **context,
         )
 
-    return await _cached_or_not_found(request, settings, storage, cache, version, page, build)
+    return await _cached_or_not_found(
+        listing.request, settings, storage, listing.cache, version, page, build
+    )
 
 
 async def _results_or_none(

@@ -18,10 +18,9 @@ from starlette.responses import Response
 
 from marketplace.config import Settings
 from marketplace.core.cache import ResponseCache
+from marketplace.core.http_caching import RenderedPage, etag_matches
 from marketplace.core.i18n import Language, translate_to
 from marketplace.core.templating import environment, templates_dir
-from marketplace.featured.content_policy import etag_matches
-from marketplace.featured.rendering import RenderedPage
 from marketplace.media.storage import MediaStorage
 
 PUBLIC_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300"

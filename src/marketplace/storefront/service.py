@@ -14,7 +14,7 @@ from marketplace.catalog.browsing import ProductQuery
 from marketplace.catalog.exceptions import ProductNotFound
 from marketplace.catalog.listings import resolve_product_access
 from marketplace.catalog.models import Region
-from marketplace.catalog.repository import ProductSort
+from marketplace.catalog.product_queries import ProductSort
 from marketplace.catalog.schemas import CategoryRead, ProductDetail, ProductSummary
 from marketplace.config import Settings
 from marketplace.core.errors import NotFound

@@ -11,16 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from marketplace.accounts import service as accounts_service
 from marketplace.accounts.models import User
 from marketplace.catalog.models import Product, ProductStatus, ProductVariant
-from marketplace.config import Settings
 from marketplace.core.rate_limit import RateLimiter
 from marketplace.orders import lifecycle, placement
 from marketplace.orders import service as orders_service
 from marketplace.orders.idempotency import IdempotentRequest, body_hash, caller_of
-from marketplace.orders.models import PaymentMethod
 from marketplace.orders.schemas import Buyer, OrderCreate, OrderLine, ShippingAddress
 from marketplace.payments import service as payments_service
+from marketplace.payments.models import PaymentMethod
 from marketplace.payments.service import PaymentRuntime
-from marketplace.payments.stripe_gateway import StripeGateway
 
 _ADDRESS = ShippingAddress(
     recipient="Budi Santoso",
@@ -50,7 +48,7 @@ async def _first_variants(session: AsyncSession, count: int) -> list[uuid.UUID]:
 
 async def _place(
     session: AsyncSession,
-    settings: Settings,
+    runtime: PaymentRuntime,
     buyer: User | None,
     variants: list[uuid.UUID],
     method: PaymentMethod,
@@ -68,7 +66,11 @@ async def _place(
         request_hash=body_hash(body),
     )
     checkout = placement.Checkout(
-        settings=settings, limiter=RateLimiter.in_memory(), buyer=buyer, client_address="demo"
+        settings=runtime.settings,
+        payments=runtime,
+        limiter=RateLimiter.in_memory(),
+        buyer=buyer,
+        client_address="demo",
     )
     placed = await placement.place_order(session, checkout, body, request)
     assert not isinstance(placed.body, dict)
@@ -76,35 +78,34 @@ async def _place(
 
 
 async def seed_orders(
-    session: AsyncSession, settings: Settings, buyer_email: str, admin_email: str
+    session: AsyncSession, runtime: PaymentRuntime, buyer_email: str, admin_email: str
 ) -> None:
-    payments_service.bind_runtime(
-        session, PaymentRuntime(settings=settings, gateway=StripeGateway(settings))
-    )
     buyer = await accounts_service.find_user_by_email(session, buyer_email)
     admin = await accounts_service.find_user_by_email(session, admin_email)
     variants = await _first_variants(session, 4)
     if buyer is None or admin is None or len(variants) < 4:
         return
-    await _place(session, settings, buyer, variants[:2], PaymentMethod.COD)
-    await _place(session, settings, buyer, [variants[2]], PaymentMethod.BANK_TRANSFER)
-    completed = await _place(session, settings, buyer, [variants[3]], PaymentMethod.BANK_TRANSFER)
-    await _complete(session, admin, completed)
-    cancelled = await _place(session, settings, None, [variants[0]], PaymentMethod.BANK_TRANSFER)
+    await _place(session, runtime, buyer, variants[:2], PaymentMethod.COD)
+    await _place(session, runtime, buyer, [variants[2]], PaymentMethod.BANK_TRANSFER)
+    completed = await _place(session, runtime, buyer, [variants[3]], PaymentMethod.BANK_TRANSFER)
+    await _complete(session, runtime, admin, completed)
+    cancelled = await _place(session, runtime, None, [variants[0]], PaymentMethod.BANK_TRANSFER)
     order = await orders_service.lock_order(session, cancelled)
     if order is not None:
-        await lifecycle.cancel_order(session, order, "buyer")
+        await lifecycle.cancel_order(session, runtime, order, "buyer")
 
 
-async def _complete(session: AsyncSession, admin: User, order_id: uuid.UUID) -> None:
+async def _complete(
+    session: AsyncSession, runtime: PaymentRuntime, admin: User, order_id: uuid.UUID
+) -> None:
     order = await orders_service.lock_order(session, order_id)
     if order is None:
         return
     payment = (await payments_service.latest_payments(session, [order.id]))[order.id]
-    await orders_service.confirm_bank_transfer(session, admin, str(payment.id))
+    await orders_service.confirm_bank_transfer(session, runtime, admin, str(payment.id))
     for part in await lifecycle.seller_orders(session, order):
         await lifecycle.ship(session, order, part, "JNE", f"JNE{str(part.id)[-8:].upper()}")
-        await lifecycle.deliver(session, order, part)
+        await lifecycle.deliver(session, runtime, order, part)
 
 
 async def seed_featured(session: AsyncSession, admin_email: str, count: int = 8) -> None:

@@ -1,7 +1,8 @@
 """What keeps the embeds safe on other sites: a Content-Security-Policy that allows only the
 page's own inline stylesheet and resize script (by hash), images from the media origin, and
 framing by the origins in ``MARKETPLACE_EMBED_ALLOWED_ORIGINS``; and the parent origin an embed
-may talk to."""
+may talk to. Used by every page made to sit in an iframe elsewhere (featured embeds, the
+statistics widget)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -23,7 +25,14 @@ PAGE_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300"
 LOADER_CACHE_CONTROL = "public, max-age=300, stale-while-revalidate=3600"
 ANY_ORIGIN = "*"
 _ORIGIN = re.compile(r"^https?://(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:]+\])(?::\d{1,5})?$")
-logger = logging.getLogger("marketplace.featured")
+logger = logging.getLogger("marketplace.embeds")
+
+
+class Theme(StrEnum):
+    """The two looks an embed comes in."""
+
+    LIGHT = "light"
+    DARK = "dark"
 
 
 def _asset(name: str) -> str:
@@ -109,11 +118,3 @@ LOADER_HEADERS = {
     # Host pages that isolate themselves (COEP require-corp) may still load the script.
     "Cross-Origin-Resource-Policy": "cross-origin",
 }
-
-
-def etag_matches(if_none_match: str | None, etag: str) -> bool:
-    """RFC 9110 weak comparison, as If-None-Match uses: ``*``, or any listed tag, W/ or not."""
-    if not if_none_match:
-        return False
-    candidates = [candidate.strip() for candidate in if_none_match.split(",")]
-    return "*" in candidates or any(c.removeprefix("W/") == etag for c in candidates)

@@ -17,10 +17,10 @@ from marketplace.catalog.schemas import Attributes, CategoryCreate, ProductCreat
 from marketplace.config import Settings
 from marketplace.core.security import PasswordHashing
 from marketplace.db.base import utcnow
-from marketplace.db.session import create_engine, create_sessionmaker
-from marketplace.demo_catalog import DemoProduct, demo_products, draw_product_picture
-from marketplace.demo_orders import seed_featured, seed_orders
-from marketplace.media.storage import storage_from_settings
+from marketplace.db.session import begin_write_transaction, commit
+from marketplace.demo.catalog import DemoProduct, demo_products, draw_product_picture
+from marketplace.demo.orders import seed_featured, seed_orders
+from marketplace.gateways import Gateways, started
 from marketplace.sellers import service as sellers_service
 from marketplace.sellers.models import Seller, SellerKind, SellerStatus
 from marketplace.sellers.schemas import SellerCreate
@@ -109,17 +109,15 @@ DEMO_CATEGORIES = (
 
 async def seed_demo(settings: Settings) -> dict[str, tuple[str, str]]:
     """Seed once (a second run finds the admin and stops); returns the demo credentials."""
-    engine = create_engine(settings)
     hashing = PasswordHashing.from_settings(settings)
-    try:
-        async with create_sessionmaker(engine)() as session, session.begin():
-            if await accounts_service.find_user_by_email(session, ADMIN_EMAIL) is None:
-                sellers = await _seed(session, hashing)
-                await _seed_products(session, settings, sellers)
-                await seed_orders(session, settings, BUYER_EMAIL, ADMIN_EMAIL)
-                await seed_featured(session, ADMIN_EMAIL)
-    finally:
-        await engine.dispose()
+    async with started(settings) as (sessionmaker, gateways), sessionmaker() as session:
+        await begin_write_transaction(session)
+        if await accounts_service.find_user_by_email(session, ADMIN_EMAIL) is None:
+            sellers = await _seed(session, hashing)
+            await _seed_products(session, gateways, sellers)
+            await seed_orders(session, gateways.payments, BUYER_EMAIL, ADMIN_EMAIL)
+            await seed_featured(session, ADMIN_EMAIL)
+        await commit(session)
     return {
         "admin": (ADMIN_EMAIL, DEMO_PASSWORD),
         "seller": (SELLER_EMAIL, DEMO_PASSWORD),
@@ -156,9 +154,9 @@ async def _seed(session: AsyncSession, hashing: PasswordHashing) -> list[Seller]
     return sellers
 
 
-async def _seed_products(session: AsyncSession, settings: Settings, sellers: list[Seller]) -> None:
+async def _seed_products(session: AsyncSession, gateways: Gateways, sellers: list[Seller]) -> None:
     """Every demo product with a drawn picture; published where the seller is verified."""
-    storage = storage_from_settings(settings)
+    storage, settings = gateways.media, gateways.settings
     for demo_product in demo_products():
         seller = sellers[demo_product.seller_index]
         product = await listings.create_product(session, seller, _product_create(demo_product))

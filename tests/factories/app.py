@@ -1,0 +1,45 @@
+"""The app under test: running it, a client for it, counting rows."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from marketplace.config import Settings
+from marketplace.db.base import Base
+from marketplace.main import create_app
+
+
+@asynccontextmanager
+async def running_app(settings: Settings) -> AsyncIterator[FastAPI]:
+    """An app of its own (settings other than the shared ``app``'s), started and shut down."""
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@asynccontextmanager
+async def http_client(app: FastAPI, *, address: str = "127.0.0.1") -> AsyncIterator[AsyncClient]:
+    """A client of ``app`` calling from ``address`` (the shared ``client`` calls from 127.0.0.1)."""
+    transport = ASGITransport(app=app, client=(address, 50000))
+    async with AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+def app_of(client: AsyncClient) -> FastAPI:
+    """The app behind a test client (every client here is an ASGITransport of one)."""
+    transport = client._transport
+    assert isinstance(transport, ASGITransport)
+    app: FastAPI = transport.app  # type: ignore[assignment]
+    return app
+
+
+async def count_rows(sessionmaker: async_sessionmaker[AsyncSession], model: type[Base]) -> int:
+    async with sessionmaker() as session:
+        count = await session.scalar(select(func.count()).select_from(model))
+    return int(count or 0)
