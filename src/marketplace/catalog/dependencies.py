@@ -66,7 +66,7 @@ async def get_catalog_read_parts(request: Request) -> CatalogReadParts:
     state = request.app.state
     return CatalogReadParts(
         settings=state.settings,
-        storage=state.media_storage,
+        storage=state.gateways.media,
         cache=state.response_cache,
         versions=state.version_memo,
     )
