@@ -247,7 +247,10 @@ def total_from_groups(asked: Question) -> bool:
 # The total row: the union of every group's union, plus the edge days' buyers not in it.
 _TOTAL_SQL = f"""
 , whole AS (
-  SELECT bit_or(buyers) AS buyers, bit_or(outside) AS outside FROM sets
+  SELECT bit_or(buyers || substring(zeros FROM 1 FOR length(zeros) - length(buyers))) AS buyers,
+         bit_or(outside || substring(zeros FROM 1 FOR length(zeros) - length(outside)))
+           AS outside
+  FROM sets, width
 ), whole_news AS (
   SELECT COUNT(*) FILTER (WHERE {_is_new("w.buyers")}) AS buyers,
          COUNT(*) FILTER (WHERE d.outside AND {_is_new("w.outside")}) AS outside
@@ -262,6 +265,8 @@ FROM whole w, whole_news n"""
 
 def _read_sql(asked: Question, keys: bool, total: bool, periods: Cover) -> str:
     local = asked.scope in SELLER_SCOPES
+    # Each group's sets are padded to its own widest (a small seller's sets stay small), and
+    # only the total pads them all to the widest of all.
     # "|| B''" copies each chosen set once, so the two passes over them (width, union) do not
     # each fetch and decompress the stored value again.
     # An empty list is left out rather than bound: SQLAlchemy spells an empty IN as a
@@ -286,11 +291,13 @@ WITH chosen AS (
   FROM report_buyer_sets s WHERE {chosen}
 ), width AS (
   SELECT CAST(repeat('0', COALESCE(MAX(length(buyers)), 0)) AS VARBIT) AS zeros FROM chosen
+), keyed AS (
+  SELECT chosen.*, MAX(length(buyers)) OVER (PARTITION BY key) AS key_width FROM chosen
 ), sets AS (
   SELECT key,
-         bit_or(buyers || substring(zeros FROM 1 FOR length(zeros) - length(buyers))) AS buyers,
-         bit_or(outside || substring(zeros FROM 1 FOR length(zeros) - length(outside))) AS outside
-  FROM chosen, width GROUP BY key
+         bit_or(buyers || substring(zeros FROM 1 FOR key_width - length(buyers))) AS buyers,
+         bit_or(outside || substring(zeros FROM 1 FOR key_width - length(outside))) AS outside
+  FROM keyed, width GROUP BY key
 ), day_buyers AS (
   SELECT {asked.fact_key} AS key,
          {"f.seller_buyer_number" if local else "f.buyer_number"} AS ordinal,
