@@ -12,7 +12,7 @@ CATALOG := $(LOCALE)/id/LC_MESSAGES/messages.po
 COMPILED := $(LOCALE)/id/LC_MESSAGES/messages.mo
 BABEL_KEYWORDS := -k gettext_in:2
 
-.PHONY: run test lint format typecheck migrate bench check install install-dev clean \
+.PHONY: run test lint format typecheck migrate bench bench-quick check install install-dev clean \
 	translations translations-compile check-translations
 
 $(BIN)/python:
@@ -74,6 +74,10 @@ bench: $(STAMP_DEV)  ## benchmarks: figures beside a plain baseline measured in 
 	@set -e; for script in bench/*.py; do \
 		case $$script in bench/_*) continue;; esac; \
 		echo "== $$script"; $(BIN)/python $$script; done
+
+bench-quick: $(STAMP_DEV)  ## catalog and checkout on PostgreSQL only, short loads (a shared machine)
+	$(BIN)/python bench/catalog.py --quick
+	$(BIN)/python bench/orders.py --quick
 
 check: lint typecheck check-translations test
 

@@ -12,10 +12,11 @@ from _load import DEFAULT_CONNECTIONS, DEFAULT_THREADS, LoadResult, ProcessMemor
 from _queries import CountedCall
 
 MB = 1024 * 1024
-TARGET_FIRST_PAGE_VS_PLAIN = 1.5
-TARGET_CACHED_VS_BARE = 0.4
-TARGET_DEEP_AND_SEARCH_FACTOR = 2.0
-TARGET_WORKER_MB = 150
+# The targets of issue 17's table.
+TARGET_UNCACHED_VS_PLAIN = 1.5  # first page and product detail, against the plain first page
+TARGET_CACHED_VS_BARE = 0.5
+TARGET_SLOW_PATH_FACTOR = 2.0  # search and filtered list against the first page
+TARGET_WORKER_MB = 120
 
 
 class Server(StrEnum):
@@ -44,6 +45,9 @@ class CaseReport:
     scenarios: list[Scenario] = field(default_factory=list)
     loads: dict[str, LoadResult] = field(default_factory=dict)
     alone_ms: dict[str, float] = field(default_factory=dict)  # one request at a time, median
+    # The server workers' CPU time per request served under load: steadier than req/s when
+    # other work shares the machine (the database's own CPU is not in it).
+    cpu_ms: dict[str, float] = field(default_factory=dict)
     counted: dict[str, CountedCall] = field(default_factory=dict)
     memory: dict[Server, list[ProcessMemory]] = field(default_factory=dict)
     idle_memory: dict[Server, list[ProcessMemory]] = field(default_factory=dict)
@@ -87,7 +91,7 @@ def print_report(report: CaseReport, *, workers: int) -> None:
     )
     header = (
         f"{'scenario':<26} {'server':<14} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'alone ms':>8} {'ratio':>11} {'queries':>7} {'errors':>6}  RSS/worker MB"
+        f"{'alone ms':>8} {'ratio':>11} {'CPU ms':>6} {'queries':>7} {'errors':>6}  RSS/worker MB"
     )
     say(header)
     say("-" * len(header))
@@ -99,7 +103,7 @@ def print_report(report: CaseReport, *, workers: int) -> None:
             f"{scenario.label:<26} {scenario.server:<14} {rate(load):>8} "
             f"{milliseconds(load, load.p50_ms):>8} {milliseconds(load, load.p99_ms):>8} "
             f"{report.alone_ms[scenario.key]:>8.2f} {ratio(report, scenario):>11} "
-            f"{queries:>7} {load.failures:>6}  {rss}"
+            f"{report.cpu_ms[scenario.key]:>6.2f} {queries:>7} {load.failures:>6}  {rss}"
         )
     say("targets (reported, not asserted):")
     for line in target_lines(report):
@@ -122,23 +126,18 @@ def verdict(met: bool) -> str:
 
 
 def target_lines(report: CaseReport) -> list[str]:
-    loads = report.loads
-    first, plain = loads["first"], loads["plain"]
-    cached, bare = loads["cached"], loads["bare"]
-    first_ratio = divide(first.requests_per_second, plain.requests_per_second)
-    cached_ratio = divide(cached.requests_per_second, bare.requests_per_second)
     lines = [
-        f"first page >= {TARGET_FIRST_PAGE_VS_PLAIN}x plain: {first_ratio:.2f}x "
-        f"({first.requests_per_second:.0f} vs {plain.requests_per_second:.0f} req/s) "
-        f"-- {verdict(first_ratio >= TARGET_FIRST_PAGE_VS_PLAIN)}",
-        f"cached first page >= {TARGET_CACHED_VS_BARE}x bare: {cached_ratio:.2f}x "
-        f"({cached.requests_per_second:.0f} vs {bare.requests_per_second:.0f} req/s) "
-        f"-- {verdict(cached_ratio >= TARGET_CACHED_VS_BARE)}",
+        against_line(report, "first", "plain", TARGET_UNCACHED_VS_PLAIN),
+        against_line(report, "detail", "plain", TARGET_UNCACHED_VS_PLAIN),
+        against_line(report, "cached", "bare", TARGET_CACHED_VS_BARE),
+        against_line(report, "detail_cached", "bare", TARGET_CACHED_VS_BARE),
     ]
-    cached_vs_plain = divide(cached.requests_per_second, plain.requests_per_second)
+    cached_vs_plain = divide(
+        report.loads["cached"].requests_per_second, report.loads["plain"].requests_per_second
+    )
     lines.append(f"(for reference, not a target: cached first page {cached_vs_plain:.2f}x plain)")
     applies = report.backend == "postgresql" and report.size >= 100_000
-    for key in ("deep", "search"):
+    for key in ("search", "filtered", "deep"):
         lines.append(within_factor_line(report, key, applies))
     ours_mb = worker_mb(report.memory[Server.OURS]) + worker_mb(report.memory[Server.OURS_CACHED])
     plain_mb = worker_mb(report.memory[Server.PLAIN])
@@ -152,10 +151,24 @@ def target_lines(report: CaseReport) -> list[str]:
     return lines
 
 
+def against_line(report: CaseReport, key: str, baseline: str, target: float) -> str:
+    """A scenario's req/s as a multiple of a baseline's, measured in the same run."""
+    ours, base = report.loads[key], report.loads[baseline]
+    label = next(scenario.label for scenario in report.scenarios if scenario.key == key)
+    measured = divide(ours.requests_per_second, base.requests_per_second)
+    by_cpu = divide(report.cpu_ms[baseline], report.cpu_ms[key])
+    return (
+        f"{label} >= {target:g}x {baseline}: {measured:.2f}x ({ours.requests_per_second:.0f} "
+        f"vs {base.requests_per_second:.0f} req/s) -- {verdict(measured >= target)}; "
+        f"by server CPU per request {by_cpu:.2f}x ({report.cpu_ms[key]:.2f} vs "
+        f"{report.cpu_ms[baseline]:.2f} ms)"
+    )
+
+
 def within_factor_line(report: CaseReport, key: str, applies: bool) -> str:
     """Deep page or search against the first page: req/s and p50 both within the factor."""
     first, load = report.loads["first"], report.loads[key]
-    label = f"{key} within {TARGET_DEEP_AND_SEARCH_FACTOR:g}x of first page"
+    label = f"{key} within {TARGET_SLOW_PATH_FACTOR:g}x of first page"
     if load.requests == 0:
         figures = (
             f"no request completed in {report.seconds:g} s under load (alone "
@@ -169,6 +182,6 @@ def within_factor_line(report: CaseReport, key: str, applies: bool) -> str:
             f"{slower:.2f}x fewer req/s, p50 {p50_factor:.2f}x "
             f"({load.p50_ms:.1f} vs {first.p50_ms:.1f} ms)"
         )
-        met = max(slower, p50_factor) <= TARGET_DEEP_AND_SEARCH_FACTOR
+        met = max(slower, p50_factor) <= TARGET_SLOW_PATH_FACTOR
     scope = verdict(met) if applies else f"would be {verdict(met)}; the target is for 100k on PG"
     return f"{label}: {figures} -- {scope}"

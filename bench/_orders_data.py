@@ -5,6 +5,7 @@ stock, and one scarce variant), and the SQL that checks nothing was oversold aft
 from __future__ import annotations
 
 import asyncio
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,13 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from _catalog_data import create_postgres_database, drop_postgres_database
-from sqlalchemy import FromClause, distinct, func, insert, select
+from sqlalchemy import FromClause, delete, distinct, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from marketplace.catalog.models import Category, Product, ProductStatus, ProductVariant
 from marketplace.db.base import new_id
 from marketplace.db.session import async_database_url
 from marketplace.orders.models import Order, OrderItem
+from marketplace.payments.models import TransferCode
 from marketplace.sellers.models import Seller, SellerKind, SellerStatus
 
 POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432"
@@ -232,3 +234,39 @@ async def account_stock(database_url: str, seeded: dict[uuid.UUID, int]) -> Stoc
         mismatches=mismatches,
         negative=sum(1 for _, stock, _ in rows if stock < 0),
     )
+
+
+class TransferCodeRelease:
+    """Frees the unique codes of bank transfers every ``interval`` seconds, as payments being
+    confirmed would: the load places thousands of transfers, and only 999 may be open at once
+    (more answer 503 transfer-codes-exhausted, which is right for a real shop but would end the
+    benchmark after a few seconds). Runs in a thread of its own with its own event loop."""
+
+    def __init__(self, database_url: str, interval: float = 0.25) -> None:
+        self._url = database_url
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="transfer-code-release")
+        self.released = 0
+
+    def __enter__(self) -> TransferCodeRelease:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        asyncio.run(self._release_until_stopped())
+
+    async def _release_until_stopped(self) -> None:
+        engine = create_async_engine(async_database_url(self._url))
+        try:
+            while not self._stop.is_set():
+                async with engine.begin() as connection:
+                    result = await connection.execute(delete(TransferCode))
+                    self.released += result.rowcount
+                await asyncio.sleep(self._interval)
+        finally:
+            await engine.dispose()

@@ -23,6 +23,7 @@ from _load import ProcessMemory, process_tree_memory
 HOST = "127.0.0.1"
 STARTUP_SECONDS = 60.0
 STOP_SECONDS = 15.0
+LOG_TAIL_LINES = 40
 
 
 def free_port() -> int:
@@ -47,6 +48,11 @@ class RunningServer:
         if self.log is None:
             return []
         return [line for line in read_log(self.log).splitlines() if line.strip()]
+
+    def log_tail(self, lines: int = LOG_TAIL_LINES) -> str:
+        """The last ``lines`` the server printed, for a failure's message."""
+        tail = self.log_lines()[-lines:]
+        return "\n".join(tail) if tail else "(the server printed nothing)"
 
     def worker_memory(self) -> list[ProcessMemory]:
         """The worker processes (uvicorn's spawned children), not the supervisor."""
@@ -98,6 +104,10 @@ def running_server(
         try:
             _wait_until_ready(server, ready_path, log)
             yield server
+        except Exception:
+            # Whatever went wrong with the run, the server's own words come with it.
+            sys.stderr.write(f"--- last lines of {name}'s log ---\n{server.log_tail()}\n---\n")
+            raise
         finally:
             _stop(process)
 

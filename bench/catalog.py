@@ -38,7 +38,7 @@ from _catalog_data import (
     seed_catalog,
 )
 from _catalog_report import CaseReport, Scenario, Server, print_report, say
-from _load import DEFAULT_CONNECTIONS, cpu_share, measure
+from _load import DEFAULT_CONNECTIONS, cpu_seconds, cpu_share, measure
 from _plain_app import create_plain_app
 from _queries import Call, CountedCall, count_statements, explain, ours
 from _servers import HOST, RunningServer, clean_environment, free_port, running_server
@@ -101,7 +101,16 @@ def scenarios_for(rows: ScenarioRows) -> list[Scenario]:
             "plain",
             is_page=True,
         ),
-        Scenario("detail", "product detail", Server.OURS, f"{products}/{rows.detail_slug}"),
+        Scenario(
+            "detail", "product detail", Server.OURS, f"{products}/{rows.detail_slug}", "plain"
+        ),
+        Scenario(
+            "detail_cached",
+            "product detail, cached",
+            Server.OURS_CACHED,
+            f"{products}/{rows.detail_slug}",
+            "bare",
+        ),
         Scenario("plain", "plain endpoint", Server.PLAIN, "/plain/products", "plain", is_page=True),
         Scenario("bare", "bare /healthz", Server.OURS_CACHED, "/healthz", "bare"),
     ]
@@ -235,7 +244,9 @@ async def plans_for(database_url: str, report: CaseReport) -> dict[str, list[str
 # so load elsewhere on the machine skews both sides alike. The cached instance runs alone
 # (three pools of connections at once would crowd PostgreSQL's connection limit).
 PHASES = ((Server.PLAIN, Server.OURS), (Server.OURS_CACHED,))
-MEASURE_ORDER = ("plain", "first", "deep", "filtered", "search", "detail", "cached", "bare")
+MEASURE_ORDER = (
+    "plain", "first", "deep", "filtered", "search", "detail", "cached", "detail_cached", "bare",
+)  # fmt: skip
 
 
 def load_servers(report: CaseReport, database_url: str, media_root: Path) -> None:
@@ -284,8 +295,14 @@ def load_scenario(
         )
     measure(server.url(scenario.path), WARMUP_SECONDS)
     settle(report, scenario, server, database_url)
+    workers = [process.pid for process in server.worker_memory()]
+    cpu = cpu_seconds(workers)
     report.loads[scenario.key] = measure(server.url(scenario.path), duration)
     settle(report, scenario, server, database_url)
+    served = report.loads[scenario.key].requests
+    report.cpu_ms[scenario.key] = (
+        (cpu_seconds(workers) - cpu) * 1000 / served if served else math.nan
+    )
 
 
 def load_seconds(seconds: float, alone_ms: float) -> float:
@@ -339,7 +356,15 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--explain", action="store_true", help="print the query plan of each scenario"
     )
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="PostgreSQL at 10,000 products, 3 s per scenario: for a shared, busy machine",
+    )
+    arguments = parser.parse_args(argv)
+    if arguments.quick:
+        arguments.backends, arguments.sizes, arguments.seconds = ["postgresql"], [10_000], 3.0
+    return arguments
 
 
 def main(argv: list[str]) -> int:

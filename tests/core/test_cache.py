@@ -47,3 +47,45 @@ async def test_memory_cache_entry_past_its_ttl_is_gone() -> None:
     await cache.set("a", b"1", ttl_seconds=-1)
 
     assert await cache.get("a") is None
+
+
+async def test_version_memo_reloads_at_once_after_the_app_says_data_changed() -> None:
+    versions = iter(["v1", "v2"])
+
+    async def load() -> str:
+        return next(versions)
+
+    memo = VersionMemo(ttl_seconds=60)
+    assert await memo.get("catalog", load) == "v1"
+
+    await memo.changed()
+
+    assert await memo.get("catalog", load) == "v2"
+
+
+async def test_version_memos_sharing_redis_see_each_others_changes(redis_url: str) -> None:
+    from redis.asyncio import Redis  # noqa: PLC0415
+
+    from marketplace.core.cache import RedisGeneration  # noqa: PLC0415
+
+    # given two instances' memos, each remembering the version it loaded
+    clients = [Redis.from_url(redis_url), Redis.from_url(redis_url)]
+    database = {"version": "v1"}
+
+    async def load() -> str:
+        return database["version"]
+
+    first, second = (VersionMemo(60, RedisGeneration(client)) for client in clients)
+    try:
+        assert await first.get("catalog", load) == "v1"
+        assert await second.get("catalog", load) == "v1"
+
+        # when the first instance changes the data and says so
+        database["version"] = "v2"
+        await first.changed()
+
+        # then the second reads the new version at once, not after its minute
+        assert await second.get("catalog", load) == "v2"
+    finally:
+        for client in clients:
+            await client.aclose()

@@ -5,17 +5,26 @@ happen, a rebuild from scratch gives exactly the same facts and rollups."""
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+import uuid
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
-from sqlalchemy import select
+from sqlalchemy import String, cast, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from marketplace.reports import repository
-from marketplace.reports.models import FactKind, ReportFact, ReportRollup
+from marketplace.reports.models import (
+    FactKind,
+    ReportBuyer,
+    ReportBuyerSet,
+    ReportFact,
+    ReportRollup,
+    ReportSellerBuyer,
+)
+from marketplace.reports.periods import cover
 from marketplace.reports.tasks import rebuild_reports, sweep_reports
 from tests.reports.world import (
     Clock,
@@ -33,11 +42,26 @@ from tests.reports.world import (
 BUYERS = ["a@contoh.id", "B@contoh.id", "b@contoh.id", "c@contoh.id", "d@contoh.id"]
 
 
-async def snapshot(sessionmaker: async_sessionmaker[AsyncSession]) -> tuple[list[Any], list[Any]]:
+async def snapshot(
+    sessionmaker: async_sessionmaker[AsyncSession], is_postgres: bool
+) -> list[list[Any]]:
+    """Facts, rollups, buyer numbers and buyer sets (bit strings as text; PostgreSQL only)."""
+    sets = ReportBuyerSet.__table__.c
+    bits = [sets.buyers, sets.outside_province]
+    if is_postgres:
+        bits = [cast(column, String) for column in bits]
+    statements = [
+        select(ReportFact.__table__),
+        select(ReportRollup.__table__),
+        select(ReportBuyer.__table__),
+        select(ReportSellerBuyer.__table__),
+        select(
+            *[column for column in sets if column.name not in ("buyers", "outside_province")]
+        ).add_columns(*bits),
+    ]
     async with sessionmaker() as session:
-        facts = (await session.execute(select(ReportFact.__table__))).all()
-        rollups = (await session.execute(select(ReportRollup.__table__))).all()
-    return sorted(map(tuple, facts), key=repr), sorted(map(tuple, rollups), key=repr)
+        tables = [(await session.execute(statement)).all() for statement in statements]
+    return [sorted(map(tuple, rows), key=repr) for rows in tables]
 
 
 def moment(rng: random.Random) -> datetime:
@@ -121,6 +145,7 @@ async def test_rebuild_gives_the_rows_the_sweeps_built_after_random_trade(
     client: AsyncClient,
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: Clock,
+    is_postgres: bool,
 ) -> None:
     # Given a first sweep over an empty marketplace, then forty random events, each swept
     # with no overlap (only what changed after the watermark is recomputed)
@@ -130,17 +155,72 @@ async def test_rebuild_gives_the_rows_the_sweeps_built_after_random_trade(
     for _ in range(40):
         await trade.step()
         assert await sweep_reports(sessionmaker, overlap=timedelta(0)) >= 0
-    incremental = await snapshot(sessionmaker)
+    incremental = await snapshot(sessionmaker, is_postgres)
     kinds = {row[2] for row in incremental[0]}
     assert kinds == {FactKind.SALE.value, FactKind.REFUND.value}, "the mix covers both kinds"
 
     # When everything is rebuilt from the source tables
     assert await rebuild_reports(sessionmaker)
 
-    # Then the facts and the rollups are the same rows
-    rebuilt = await snapshot(sessionmaker)
-    assert rebuilt[0] == incremental[0]
-    assert rebuilt[1] == incremental[1]
+    # Then the facts, the rollups, the buyer numbers and the buyer sets are the same rows
+    rebuilt = await snapshot(sessionmaker, is_postgres)
+    for table, (again, swept) in enumerate(zip(rebuilt, incremental, strict=True)):
+        assert again == swept, f"table {table} differs"
+    if is_postgres:
+        assert incremental[4], "PostgreSQL keeps buyer sets"
+        await check_buyer_sets_count_like_the_facts(sessionmaker, world)
+
+
+RANGES = [
+    (date(2026, 1, 1), date(2026, 4, 30)),  # whole months
+    (date(2026, 1, 5), date(2026, 3, 17)),  # weeks inside months and edge days
+    (date(2025, 12, 31), date(2026, 2, 1)),  # a day, a month, a day
+    (date(2026, 2, 10), date(2026, 2, 10)),  # one day
+    (date(2026, 3, 2), date(2026, 3, 8)),  # one week
+]
+
+
+async def check_buyer_sets_count_like_the_facts(
+    sessionmaker: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    """Distinct buyers from the unions of buyer sets equal those counted from the facts, for
+    every grouping, with and without a seller, over ranges cut every way."""
+    sellers = [None, *(uuid.UUID(s.id) for s in (world.pepper, world.honey, world.pewter))]
+    counted = outside = 0
+    groups = ["total", "region", "seller_kind", "category", "seller", "product", "month", "week"]
+    async with sessionmaker() as session:
+        for first, last in RANGES:
+            for group_by in groups:
+                periods = cover(first, last, months=group_by != "week")
+                for seller_id in (
+                    sellers if group_by in ("total", "product", "month", "week") else [None]
+                ):
+                    from_sets = await repository.buyers(session, group_by, periods, seller_id)
+                    from_facts = await repository.buyers_from_facts(
+                        session, group_by, periods, seller_id, None
+                    )
+                    counted += sum(row.buyers for row in from_sets)
+                    outside += sum(row.outside_province for row in from_sets)
+                    assert sorted(from_sets, key=repr) == sorted(from_facts, key=repr), (
+                        first,
+                        last,
+                        group_by,
+                        seller_id,
+                    )
+                    if group_by == "total":
+                        continue
+                    together, whole = await repository.buyers_and_total(
+                        session, group_by, periods, seller_id
+                    )
+                    [whole_from_facts] = await repository.buyers_from_facts(
+                        session, "total", periods, seller_id, None
+                    )
+                    assert (sorted(together, key=repr), whole) == (
+                        sorted(from_facts, key=repr),
+                        whole_from_facts,
+                    ), (first, last, group_by, seller_id, "with the total")
+    assert counted > 0, "the ranges hold buyers"
+    assert outside > 0, "some of them ship outside the province"
 
 
 async def test_a_sweep_skips_the_round_while_another_instance_holds_the_watermark(

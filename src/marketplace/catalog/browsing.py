@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
@@ -14,6 +15,7 @@ from sqlalchemy import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.catalog import product_queries, repository, takedowns
+from marketplace.catalog.exceptions import ProductNotFound
 from marketplace.catalog.listings import ProductAccess
 from marketplace.catalog.models import Product
 from marketplace.catalog.product_queries import ProductFilters, ProductSort
@@ -80,35 +82,71 @@ async def list_public_products_cached(
     query: ProductQuery,
 ) -> RenderedPage:
     """The page as JSON bytes; served from the cache while the catalog version is unchanged."""
-    if isinstance(cache, NoCache):  # caching off: no version to read, just the page
-        page = await list_public_products(session, codec, storage, query)
-        body = orjson.dumps(page.model_dump(mode="json"))
+
+    async def render() -> bytes:
+        rows, next_cursor = await _public_product_rows(session, codec, query)
+        items = [summary_dict(row, storage) for row in rows]
+        return dump_json({"items": items, "next_cursor": next_cursor})
+
+    return await cached_by_catalog_version(
+        session, cache, versions, f"products:{query.cache_key()}", render
+    )
+
+
+async def cached_by_catalog_version(
+    session: AsyncSession,
+    cache: ResponseCache,
+    versions: VersionMemo,
+    name: str,
+    render: Callable[[], Awaitable[bytes]],
+) -> RenderedPage:
+    """``render()``'s bytes, kept under ``name`` and the catalog version: any change to what
+    a catalog page shows makes a new version, so a stale entry is never read again."""
+    if isinstance(cache, NoCache):  # caching off: no version to read, just the body
+        body = await render()
         return RenderedPage.of(body)
     version = await versions.get("catalog", lambda: repository.catalog_version(session))
-    key = f"products:{hashlib.sha256(version.encode()).hexdigest()[:16]}:{query.cache_key()}"
+    key = f"{name}:{hashlib.sha256(version.encode()).hexdigest()[:16]}"
     etag = strong_etag(key.encode())
     cached = await cache.get(key)
     if cached is not None:
         return RenderedPage(body=cached, etag=etag)
-    page = await list_public_products(session, codec, storage, query)
-    body = orjson.dumps(page.model_dump(mode="json"))
+    body = await render()
     await cache.set(key, body)
     return RenderedPage(body=body, etag=etag)
+
+
+def dump_json(content: Any) -> bytes:
+    """JSON as Pydantic writes it (UTC times end in Z), serialised once, with no model."""
+    return orjson.dumps(content, default=_uuid_text, option=orjson.OPT_UTC_Z)
+
+
+def _uuid_text(value: object) -> str:
+    # asyncpg hands over its own UUID subclass, which orjson does not take for a UUID.
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 async def list_public_products(
     session: AsyncSession, codec: CursorCodec, storage: MediaStorage, query: ProductQuery
 ) -> Page[ProductSummary]:
+    rows, next_cursor = await _public_product_rows(session, codec, query)
+    return Page(items=[summary_from_row(row, storage) for row in rows], next_cursor=next_cursor)
+
+
+async def _public_product_rows(
+    session: AsyncSession, codec: CursorCodec, query: ProductQuery
+) -> tuple[Sequence[RowMapping], str | None]:
     sort = query.effective_sort
     filters = await _resolve_filters(session, query)
     after = _decode_cursor(codec, sort, query.cursor) if query.cursor else None
     if filters is None:
-        return Page(items=[], next_cursor=None)
+        return [], None
     rows = await product_queries.list_public_products(
         session, filters, sort, after, query.limit + 1
     )
-    page, next_cursor = split_page(rows, query.limit, codec, partial(_cursor_values, sort))
-    return Page(items=[summary_from_row(row, storage) for row in page], next_cursor=next_cursor)
+    return split_page(rows, query.limit, codec, partial(_cursor_values, sort))
 
 
 async def _resolve_filters(session: AsyncSession, query: ProductQuery) -> ProductFilters | None:
@@ -188,32 +226,48 @@ def _decode_cursor(codec: CursorCodec, sort: ProductSort, cursor: str) -> list[o
     return codec.decode_as(cursor, parse)
 
 
-def _image_ref(row: RowMapping, storage: MediaStorage) -> ImageRef | None:
+def _image_ref(row: RowMapping, storage: MediaStorage) -> dict[str, str] | None:
     if not row["image_key"]:
         return None
-    return ImageRef(
-        url=storage.public_url(row["image_key"]),
-        thumbnail_url=storage.public_url(row["thumbnail_key"]),
-    )
+    return {
+        "url": storage.public_url(row["image_key"]),
+        "thumbnail_url": storage.public_url(row["thumbnail_key"]),
+    }
+
+
+def summary_dict(row: RowMapping, storage: MediaStorage) -> dict[str, Any]:
+    """A ProductSummary's JSON content straight from its row (no model on the hot path)."""
+    return _summary_content(row, in_stock=bool(row["in_stock"]), image=_image_ref(row, storage))
+
+
+def _summary_content(
+    row: RowMapping, *, in_stock: bool, image: dict[str, str] | None
+) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "slug": row["slug"],
+        "title": row["title"],
+        "price": row["min_price"],
+        "currency": "IDR",
+        "in_stock": in_stock,
+        "image": image,
+        "category": row["category_slug"] or "",
+        "region_code": row["region_code"],
+        "seller": {"id": row["seller_id"], "slug": row["seller_slug"], "name": row["seller_name"]},
+        "rating": rating_dict(row["rating_count"], row["rating_total"]),
+    }
 
 
 def summary_from_row(row: RowMapping, storage: MediaStorage) -> ProductSummary:
-    return ProductSummary(
-        id=row["id"],
-        slug=row["slug"],
-        title=row["title"],
-        price=row["min_price"],
-        in_stock=bool(row["in_stock"]),
-        image=_image_ref(row, storage),
-        category=row["category_slug"],
-        region_code=row["region_code"],
-        seller=SellerRef(id=row["seller_id"], slug=row["seller_slug"], name=row["seller_name"]),
-        rating=rating_read(row["rating_count"], row["rating_total"]),
-    )
+    return ProductSummary.model_validate(summary_dict(row, storage))
+
+
+def rating_dict(count: int, total: int) -> dict[str, Any]:
+    return {"average": round(total / count, 2) if count else None, "count": count}
 
 
 def rating_read(count: int, total: int) -> RatingRead:
-    return RatingRead(average=round(total / count, 2) if count else None, count=count)
+    return RatingRead.model_validate(rating_dict(count, total))
 
 
 def listing_from_row(row: RowMapping, storage: MediaStorage) -> ProductListing:
@@ -294,3 +348,86 @@ def _attributes(product: Product) -> AttributesRead:
         halal_valid_until=product.halal_valid_until,
         non_halal=product.non_halal,
     )
+
+
+async def public_product_detail_cached(
+    session: AsyncSession,
+    storage: MediaStorage,
+    cache: ResponseCache,
+    versions: VersionMemo,
+    id_or_slug: str,
+) -> RenderedPage:
+    """A public product's detail as JSON bytes for a caller who is nobody in particular (no
+    member, no admin), kept by catalog version like the lists; 404 as for everyone else."""
+    product_id = parse_id(id_or_slug)
+    if product_id is None and "\x00" in id_or_slug:  # PostgreSQL text cannot hold NUL
+        raise ProductNotFound()
+
+    async def render() -> bytes:
+        row = await product_queries.public_product_detail(session, product_id, id_or_slug)
+        if row is None:
+            raise ProductNotFound()
+        return dump_json(public_detail_dict(row, storage))
+
+    key = f"product:{hashlib.sha256(id_or_slug.encode()).hexdigest()[:32]}"
+    return await cached_by_catalog_version(session, cache, versions, key, render)
+
+
+def _json_list(value: Any) -> list[dict[str, Any]]:
+    """An aggregated JSON array as the driver hands it over (text or already parsed; NULL
+    when PostgreSQL aggregated no rows), in position order."""
+    items: list[dict[str, Any]] = orjson.loads(value) if isinstance(value, str | bytes) else []
+    if isinstance(value, list):
+        items = value
+    return sorted(items, key=lambda item: (item["position"], uuid.UUID(str(item["id"]))))
+
+
+def public_detail_dict(row: RowMapping, storage: MediaStorage) -> dict[str, Any]:
+    """A ProductDetail's JSON content from the one-statement row."""
+    images = [
+        {
+            "id": uuid.UUID(str(image["id"])),
+            "url": storage.public_url(image["storage_key"]),
+            "thumbnail_url": storage.public_url(image["thumbnail_key"]),
+            "width": image["width"],
+            "height": image["height"],
+            "position": image["position"],
+        }
+        for image in _json_list(row["images"])
+    ]
+    variants = [
+        {
+            "id": uuid.UUID(str(variant["id"])),
+            "name": variant["name"],
+            "sku": variant["sku"],
+            "price": variant["price"],
+            "currency": "IDR",
+            "stock": variant["stock"],
+            "weight_grams": variant["weight_grams"],
+        }
+        for variant in _json_list(row["variants"])
+    ]
+    first = images[0] if images else None
+    return {
+        **_summary_content(
+            row,
+            in_stock=any(variant["stock"] > 0 for variant in variants),
+            image={"url": first["url"], "thumbnail_url": first["thumbnail_url"]} if first else None,
+        ),
+        "description": row["description"],
+        "attributes": {
+            "pirt_number": row["pirt_number"],
+            "bpom_number": row["bpom_number"],
+            "halal_certificate": row["halal_certificate"],
+            "halal_valid_until": row["halal_valid_until"],
+            "non_halal": row["non_halal"],
+        },
+        "images": images,
+        "variants": variants,
+        "status": row["status"],
+        "published_at": row["published_at"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+        "max_quantity_per_order": row["max_quantity_per_order"],
+        "moderation": None,
+    }

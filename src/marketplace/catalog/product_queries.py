@@ -5,6 +5,7 @@ list would, under exactly the same rule."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 from enum import StrEnum
@@ -16,6 +17,8 @@ from sqlalchemy import (
     Select,
     and_,
     exists,
+    func,
+    literal,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -97,8 +100,11 @@ def summary_columns() -> tuple[Any, ...]:
     )
 
 
+@functools.cache
 def summary_select() -> Select[Any]:
-    """Every column a product summary shows, with its seller and category joined."""
+    """Every column a product summary shows, with its seller and category joined. Built once:
+    statements are immutable (each clause added makes a new one), and building this one cost
+    more CPU than running it on a warm pool."""
     return (
         select(*summary_columns())
         .join(Seller, Seller.id == Product.seller_id)
@@ -194,3 +200,91 @@ def _search(
     if session.get_bind().dialect.name == "postgresql":
         return query, postgres_search(text)
     return sqlite_search(query, text)
+
+
+_DETAIL_COLUMNS = (
+    Product.id,
+    Product.slug,
+    Product.title,
+    Product.min_price,
+    Product.region_code,
+    Product.rating_count,
+    Product.rating_total,
+    Product.description,
+    Product.pirt_number,
+    Product.bpom_number,
+    Product.halal_certificate,
+    Product.halal_valid_until,
+    Product.non_halal,
+    Product.status,
+    Product.published_at,
+    Product.max_quantity_per_order,
+    Product.created_at,
+    Product.updated_at,
+)
+
+
+def _json_rows(dialect: str, model: Any, columns: dict[str, Any], *conditions: Any) -> Any:
+    """The matching rows of ``model`` below the current product as one JSON array of objects
+    (unordered: the caller sorts), so a detail page needs no statement per collection."""
+    pairs = [part for name, column in columns.items() for part in (literal(name), column)]
+    if dialect == "postgresql":
+        aggregate = func.json_agg(func.json_build_object(*pairs))
+    else:
+        aggregate = func.json_group_array(func.json_object(*pairs))
+    return (
+        select(aggregate)
+        .where(model.product_id == Product.id, *conditions)
+        .correlate(Product)
+        .scalar_subquery()
+    )
+
+
+async def public_product_detail(
+    session: AsyncSession, product_id: uuid.UUID | None, slug: str | None
+) -> RowMapping | None:
+    """A public product with its seller, category, variants and approved images, in one
+    statement; None unless it exists and the public may see it."""
+    dialect = session.get_bind().dialect.name
+    variants = _json_rows(
+        dialect,
+        ProductVariant,
+        {
+            "id": ProductVariant.id,
+            "name": ProductVariant.name,
+            "sku": ProductVariant.sku,
+            "price": ProductVariant.price,
+            "stock": ProductVariant.stock,
+            "weight_grams": ProductVariant.weight_grams,
+            "position": ProductVariant.position,
+        },
+    )
+    images = _json_rows(
+        dialect,
+        ProductImage,
+        {
+            "id": ProductImage.id,
+            "storage_key": ProductImage.storage_key,
+            "thumbnail_key": ProductImage.thumbnail_key,
+            "width": ProductImage.width,
+            "height": ProductImage.height,
+            "position": ProductImage.position,
+        },
+        ProductImage.approved.is_(True),
+    )
+    query = (
+        select(
+            *_DETAIL_COLUMNS,
+            Category.slug.label("category_slug"),
+            Seller.id.label("seller_id"),
+            Seller.slug.label("seller_slug"),
+            Seller.name.label("seller_name"),
+            variants.label("variants"),
+            images.label("images"),
+        )
+        .join(Seller, Seller.id == Product.seller_id)
+        .outerjoin(Category, Category.id == Product.category_id)
+        .where(publicly_visible())
+    )
+    query = query.where(Product.id == product_id if product_id else Product.slug == slug)
+    return (await session.execute(query)).mappings().one_or_none()

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Path, Query, Request, Response, UploadFile, status
 
-from marketplace.accounts.dependencies import AdminUser, CurrentUser
+from marketplace.accounts.dependencies import (
+    AdminUser,
+    BearerToken,
+    CurrentUser,
+    get_optional_user,
+)
 from marketplace.audit import service as audit_service
 from marketplace.catalog import browsing, csv_transfer, gallery, listings, product_export, service
 from marketplace.catalog.browsing import ProductQuery
 from marketplace.catalog.csv_format import CsvSeparator
 from marketplace.catalog.dependencies import (
-    Cache,
+    CatalogReads,
     ProductById,
-    ProductByIdOrSlug,
     Storage,
-    Versions,
 )
+from marketplace.catalog.listings import resolve_product_access
 from marketplace.catalog.models import ProductStatus
 from marketplace.catalog.product_queries import ProductSort
 from marketplace.catalog.schemas import (
@@ -39,7 +43,7 @@ from marketplace.catalog.spreadsheet import XLSX_MEDIA_TYPE
 from marketplace.config import Settings
 from marketplace.core.dependencies import AppSettings, cursor_codec
 from marketplace.core.errors import problem_responses
-from marketplace.core.http_caching import etag_matches
+from marketplace.core.http_caching import RenderedPage, etag_matches
 from marketplace.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, CursorCodec
 from marketplace.core.schemas import Page
 from marketplace.db.session import DbSession
@@ -101,10 +105,7 @@ def _products_codec(settings: Settings, sort: ProductSort) -> CursorCodec:
 async def list_products(
     request: Request,
     session: DbSession,
-    settings: AppSettings,
-    storage: Storage,
-    cache: Cache,
-    versions: Versions,
+    parts: CatalogReads,
     q: Annotated[str | None, Query(max_length=100)] = None,
     category: Annotated[str | None, Query(max_length=80)] = None,
     region: Annotated[str | None, Query(max_length=13)] = None,
@@ -128,10 +129,14 @@ async def list_products(
         limit=limit,
         cursor=cursor,
     )
-    codec = _products_codec(settings, query.effective_sort)
+    codec = _products_codec(parts.settings, query.effective_sort)
     page = await browsing.list_public_products_cached(
-        session, codec, storage, cache, versions, query
+        session, codec, parts.storage, parts.cache, parts.versions, query
     )
+    return _public_json(request, page)
+
+
+def _public_json(request: Request, page: RenderedPage) -> Response:
     headers = {"ETag": page.etag, "Cache-Control": "public, max-age=30"}
     if etag_matches(request.headers.get("if-none-match"), page.etag):
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
@@ -139,13 +144,27 @@ async def list_products(
 
 
 @router.get(
-    "/products/{id_or_slug}", response_model=ProductDetail, responses=problem_responses(404)
+    "/products/{id_or_slug}",
+    response_model=ProductDetail,
+    responses={**problem_responses(404), 304: {"description": "Not modified"}},
 )
 async def read_product(
-    access: ProductByIdOrSlug, session: DbSession, storage: Storage
-) -> ProductDetail:
-    """Drafts and archived products only to the seller's members and admins."""
-    return await browsing.product_detail(session, storage, access)
+    request: Request,
+    session: DbSession,
+    parts: CatalogReads,
+    token: BearerToken,
+    id_or_slug: Annotated[str, Path(max_length=120)],
+) -> Any:
+    """Drafts and archived products only to the seller's members and admins. Without a
+    token the answer is the public one, the same for everybody, so it is cached and tagged."""
+    if token is None:
+        page = await browsing.public_product_detail_cached(
+            session, parts.storage, parts.cache, parts.versions, id_or_slug
+        )
+        return _public_json(request, page)
+    viewer = await get_optional_user(session, parts.settings, token)
+    access = await resolve_product_access(session, viewer, id_or_slug)
+    return await browsing.product_detail(session, parts.storage, access)
 
 
 @router.post(

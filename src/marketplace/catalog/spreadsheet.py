@@ -9,9 +9,6 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-
 from marketplace.catalog.csv_format import (
     COLUMNS,
     FileRefused,
@@ -36,6 +33,8 @@ def looks_like_workbook(raw: bytes) -> bool:
 
 def format_xlsx(rows: Iterable[Sequence[object]]) -> bytes:
     """A workbook of one sheet: the header in bold-free plain text, then ``rows``."""
+    from openpyxl import Workbook  # noqa: PLC0415 (5 MB per worker, loaded on first use)
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET_TITLE)
     sheet.append(list(COLUMNS))
@@ -49,6 +48,9 @@ def format_xlsx(rows: Iterable[Sequence[object]]) -> bytes:
 def read_workbook_rows(raw: bytes) -> list[SheetRow]:
     """The rows of the workbook's first sheet, checked like a CSV file's; FileRefused for a
     file that is not a readable workbook."""
+    from openpyxl import load_workbook  # noqa: PLC0415 (loaded on first use)
+    from openpyxl.utils.exceptions import InvalidFileException  # noqa: PLC0415
+
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:

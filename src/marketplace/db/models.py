@@ -28,7 +28,14 @@ from marketplace.payments.models import (
     StripeEvent,
     TransferCode,
 )
-from marketplace.reports.models import ReportFact, ReportRollup, ReportWatermark
+from marketplace.reports.models import (
+    ReportBuyer,
+    ReportBuyerSet,
+    ReportFact,
+    ReportRollup,
+    ReportSellerBuyer,
+    ReportWatermark,
+)
 from marketplace.reviews.models import Review, ReviewPhoto
 from marketplace.sellers.models import Seller, SellerInvitation, SellerMember
 
@@ -69,4 +76,7 @@ __all__ = [
     "ReportFact",
     "ReportRollup",
     "ReportWatermark",
+    "ReportBuyer",
+    "ReportSellerBuyer",
+    "ReportBuyerSet",
 ]

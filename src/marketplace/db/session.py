@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Annotated, Any, Protocol, TypeVar
@@ -10,13 +11,14 @@ from typing import Annotated, Any, Protocol, TypeVar
 from fastapi import Depends, Request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, CursorResult, Result
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import ORMExecuteState, Session
 from starlette.responses import Response
 
 from marketplace.config import Settings
@@ -48,13 +50,41 @@ def create_engine(settings: Settings) -> AsyncEngine:
         engine = create_async_engine(url, echo=settings.database_echo, connect_args={"timeout": 30})
         _make_sqlite_a_real_database(engine)
         return engine
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         echo=settings.database_echo,
         pool_size=settings.database_pool_size,
         max_overflow=settings.database_pool_size,
-        pool_pre_ping=True,
     )
+    _ping_connections_after_idle(engine)
+    return engine
+
+
+IDLE_PING_SECONDS = 10.0
+
+
+def _ping_connections_after_idle(engine: AsyncEngine) -> None:
+    """Check a pooled connection is alive only when it sat idle a while (a restarted or
+    failed-over server drops idle ones): ``pool_pre_ping`` would pay a round trip on every
+    request. A connection broken mid-use is still caught: SQLAlchemy then empties the pool."""
+    pool = engine.sync_engine.pool
+    dialect = engine.sync_engine.dialect
+
+    @event.listens_for(pool, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(pool, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
+            return
+        try:
+            alive = dialect.do_ping(dbapi_connection)
+        except Exception as error:  # any failure means: use another connection
+            raise DisconnectionError() from error
+        if not alive:
+            raise DisconnectionError()
 
 
 def _make_sqlite_a_real_database(engine: AsyncEngine) -> None:
@@ -80,8 +110,48 @@ def _make_sqlite_a_real_database(engine: AsyncEngine) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
-def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+def create_sessionmaker(
+    engine: AsyncEngine, tables_changed: TablesChanged | None = None
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions for ``engine``; after each commit through ``commit()``, ``tables_changed``
+    hears which tables the transaction wrote (cached pages move their version by it)."""
+    info = {_TABLES_CHANGED: tables_changed} if tables_changed else {}
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False, info=info)
+
+
+# The tables a transaction wrote, gathered as it flushes ORM objects and runs INSERT, UPDATE
+# or DELETE statements (a conditional stock UPDATE changes "in stock" too), announced after
+# the commit to the sessionmaker's ``tables_changed``.
+_CHANGED_TABLES = "changed_tables"
+_TABLES_CHANGED = "tables_changed"
+TablesChanged = Callable[[frozenset[str]], Awaitable[None]]
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flushed_tables(session: Session, _context: Any) -> None:
+    written = session.info.setdefault(_CHANGED_TABLES, set())
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        table = getattr(type(instance), "__tablename__", None)
+        if table:
+            written.add(table)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement_tables(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if table is not None:
+            state.session.info.setdefault(_CHANGED_TABLES, set()).add(str(table.name))
+
+
+async def _announce_changed_tables(session: AsyncSession) -> None:
+    written: set[str] | None = session.info.pop(_CHANGED_TABLES, None)
+    announce: TablesChanged | None = session.info.get(_TABLES_CHANGED)
+    if written and announce is not None:
+        try:
+            await announce(frozenset(written))
+        except Exception:  # the commit stands; pages catch up when the memo expires
+            logger.exception("announcing changed tables failed")
 
 
 async def begin_write_transaction(session: AsyncSession) -> None:
@@ -136,6 +206,7 @@ async def commit(session: AsyncSession, outbox: Outbox | None = None) -> None:
     except BaseException:
         await rollback(session)
         raise
+    await _announce_changed_tables(session)
     await _run_callbacks(session, _AFTER_COMMIT)
     if session.info.pop(_OUTBOX_WRITTEN, False) and outbox is not None:
         try:
@@ -145,6 +216,7 @@ async def commit(session: AsyncSession, outbox: Outbox | None = None) -> None:
 
 
 async def rollback(session: AsyncSession) -> None:
+    session.info.pop(_CHANGED_TABLES, None)
     await session.rollback()
     session.info.pop(_OUTBOX_WRITTEN, None)
     await _run_callbacks(session, _AFTER_ROLLBACK)

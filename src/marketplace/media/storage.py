@@ -5,6 +5,7 @@ The only module that imports boto3; its errors leave here as ``StorageError``.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import tempfile
@@ -67,6 +68,13 @@ class MediaStorage(Protocol):
         """Create where objects go (folder, or bucket readable by anyone); safe to repeat.
         Says what it did, for the ``marketplace media init`` command."""
         ...
+
+
+@functools.lru_cache(maxsize=8192)
+def quoted_key(key: str) -> str:
+    """A valid key, URL-quoted; remembered, since every list page asks for the same few
+    (a refused key raises and is not remembered)."""
+    return quote(str(validate_key(key)))
 
 
 def validate_key(key: str) -> PurePosixPath:
@@ -134,7 +142,7 @@ class LocalStorage:
 
     def public_url(self, key: str) -> str:
         """``{base_url}/media/{key}``."""
-        return f"{self.base_url}/media/{quote(str(validate_key(key)))}"
+        return f"{self.base_url}/media/{quoted_key(key)}"
 
     async def presigned_url(self, key: str, expires_in: int | None = None) -> str:
         """The public URL: local files are readable by anyone who knows the key."""
@@ -220,7 +228,7 @@ class S3Storage:
 
     def public_url(self, key: str) -> str:
         """``{public_base_url}/{bucket}/{key}``."""
-        return f"{self.public_base_url}/{self.bucket}/{quote(str(validate_key(key)))}"
+        return f"{self.public_base_url}/{self.bucket}/{quoted_key(key)}"
 
     async def presigned_url(self, key: str, expires_in: int | None = None) -> str:
         """A signed GET URL on the endpoint, valid ``expires_in`` seconds (default: settings)."""

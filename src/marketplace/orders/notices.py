@@ -4,6 +4,7 @@ seller's members when there is something to ship. Queued in the transaction, sen
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -75,8 +76,12 @@ async def buyer_order_placed(
     order: Order,
     instructions: dict[str, Any] | None,
     order_url: str | None = None,
+    *,
+    items: Sequence[OrderItem] | None = None,
 ) -> None:
-    items = await repository.items_of(session, [order.id])
+    """``items``: the order's lines when the caller holds them (a checkout), else read."""
+    if items is None:
+        items = await repository.items_of(session, [order.id])
     context = {
         "order": {**_order_context(order), "items": [_item_context(i) for i in items]},
         "instructions": instructions,

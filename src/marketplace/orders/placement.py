@@ -35,11 +35,11 @@ from marketplace.orders.models import (
     SellerOrder,
     SellerOrderStatus,
 )
-from marketplace.orders.reading import order_read
+from marketplace.orders.reading import order_read, order_read_from
 from marketplace.orders.schemas import OrderCreate, OrderRead
 from marketplace.payments import method_rules
 from marketplace.payments import service as payments_service
-from marketplace.payments.models import PaymentMethod
+from marketplace.payments.models import Payment, PaymentMethod
 from marketplace.payments.service import PaymentRuntime
 
 # Letters and digits nobody confuses when reading an order number over the phone.
@@ -100,15 +100,21 @@ async def place_order(
     )
     variants = await _check_lines(session, body)
     region_code = await shipping.destination_region(session, body.shipping_address)
-    order = await _create_order(session, settings, buyer, body, variants, region_code)
+    created = await _create_order(session, settings, buyer, body, variants, region_code)
+    order = created.order
     method_rules.check_cash_on_delivery_total(settings, order.payment_method, order.total)
-    instructions = await _start_payment(session, checkout, order)
+    instructions, payment = await _start_payment(session, checkout, order)
     await notices.buyer_order_placed(
-        session, order, instructions, order_page_url(settings, order, buyer)
+        session, order, instructions, order_page_url(settings, order, buyer), items=created.items
     )
     # Stock last: its row locks are then held only for the few statements before commit.
     await _reserve_stock(session, body)
-    response = await order_read(session, order, settings.public_url)
+    if payment is None:  # a card payment: its intent was made by the gateway; read it back
+        response = await order_read(session, order, settings.public_url)
+    else:  # everything the answer shows was just written from these objects
+        response = order_read_from(
+            order, created.items, created.parts, payment, settings.public_url
+        )
     await idempotency.remember(session, request, 201, response.model_dump(mode="json"), order.id)
     if buyer is None:
         response.access_token = guest_access_token(settings, order.id)
@@ -168,9 +174,10 @@ async def _create_order(
     body: OrderCreate,
     variants: dict[uuid.UUID, VariantForSale],
     region_code: str | None,
-) -> Order:
+) -> CreatedOrder:
     """The order, its seller-orders and lines, totals known before the first insert."""
     order = _new_order(settings, buyer, body, region_code)
+    items: list[OrderItem] = []
     parts = await _price_seller_orders(session, order, body, variants, region_code)
     order.subtotal = sum(part.subtotal for part, _ in parts)
     order.shipping_total = sum(part.shipping for part, _ in parts)
@@ -183,9 +190,25 @@ async def _create_order(
     await session.flush()  # parts before their lines: the models declare no relationships
     for part, lines in parts:
         for position, variant_id, quantity in lines:
-            session.add(_item(order, part, variants[variant_id], quantity, position))
+            items.append(_item(order, part, variants[variant_id], quantity, position))
+    session.add_all(items)
     await session.flush()
-    return order
+    named_parts = [(part, variants[lines[0][1]].seller_name) for part, lines in parts]
+    return CreatedOrder(
+        order=order,
+        parts=sorted(named_parts, key=lambda named: (named[0].created_at, named[0].id)),
+        items=sorted(items, key=lambda item: (item.position, item.id)),
+    )
+
+
+@dataclass(frozen=True)
+class CreatedOrder:
+    """An order as just written: its seller-orders (with seller names) and lines, in the
+    order a read of the order would list them."""
+
+    order: Order
+    parts: list[tuple[SellerOrder, str]]
+    items: list[OrderItem]
 
 
 async def _reserve_stock(session: AsyncSession, body: OrderCreate) -> None:
@@ -316,9 +339,9 @@ def _item(
 
 async def _start_payment(
     session: AsyncSession, checkout: Checkout, order: Order
-) -> dict[str, object] | None:
+) -> tuple[dict[str, object] | None, Payment | None]:
     """Card: a PaymentIntent. Bank transfer: waits with instructions. Cash on delivery: goes
-    straight to processing."""
+    straight to processing. The instructions, and the payment row unless it is a card's."""
     settings = checkout.settings
     if order.payment_method is PaymentMethod.STRIPE:
         await payments_service.start_card_payment(
@@ -329,7 +352,7 @@ async def _start_payment(
             amount=order.total,
             first_attempt=True,
         )
-        return None
+        return None, None
     payment = await payments_service.start_offline_payment(
         session,
         settings,
@@ -342,4 +365,4 @@ async def _start_payment(
     )
     if order.payment_method is PaymentMethod.COD:
         await lifecycle.start_processing(session, order)
-    return payment.instructions
+    return payment.instructions, payment

@@ -96,6 +96,18 @@ async def order_read(session: AsyncSession, order: Order, public_url: str) -> Or
     return read
 
 
+def order_read_from(
+    order: Order,
+    items: Sequence[OrderItem],
+    parts: Sequence[tuple[SellerOrder, str]],
+    payment: Payment,
+    public_url: str,
+) -> OrderRead:
+    """The same shape from rows already in memory (a checkout that has just written them),
+    with no query."""
+    return _order_read(order, items, parts, payment_read(payment, public_url))
+
+
 async def orders_read(
     session: AsyncSession, orders: Sequence[Order], public_url: str
 ) -> list[OrderRead]:

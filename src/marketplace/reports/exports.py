@@ -6,8 +6,6 @@ from __future__ import annotations
 import csv
 import io
 
-from openpyxl import Workbook
-
 from marketplace.reports.service import DateRange, Figures, GroupBy, SalesReport
 
 COLUMNS = (
@@ -67,6 +65,8 @@ def to_csv(report: SalesReport) -> bytes:
 
 
 def to_xlsx(report: SalesReport) -> bytes:
+    from openpyxl import Workbook  # noqa: PLC0415 (5 MB per worker, loaded on first use)
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

@@ -8,7 +8,8 @@ import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Boolean, Index, Integer, String
+from sqlalchemy import BigInteger, Boolean, Index, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.db.base import Base, enum_column_type
@@ -63,6 +64,9 @@ class ReportFact(Base):
     refunds: Mapped[int] = mapped_column(BigInteger)
     # The buyer's e-mail, lowercased: distinct buyers are counted from these rows (never summed).
     buyer_key: Mapped[str] = mapped_column(String(254))
+    # The buyer's numbers (report_buyers, report_seller_buyers): the bits of the buyer sets.
+    buyer_number: Mapped[int] = mapped_column(Integer)
+    seller_buyer_number: Mapped[int] = mapped_column(Integer)
     outside_province: Mapped[bool] = mapped_column(Boolean)
 
 
@@ -89,6 +93,67 @@ class ReportRollup(Base):
     units: Mapped[int] = mapped_column(BigInteger)
     gross: Mapped[int] = mapped_column(BigInteger)
     refunds: Mapped[int] = mapped_column(BigInteger)
+
+
+class BuyerScope(StrEnum):
+    """What one buyer set is about. The first four number buyers across the marketplace
+    (``report_buyers``); a seller's and its products' sets number them among that seller's own
+    buyers (``report_seller_buyers``), so they stay as small as its clientele."""
+
+    TOTAL = "total"
+    REGION = "region"
+    SELLER_KIND = "seller_kind"
+    CATEGORY = "category"
+    SELLER = "seller"
+    PRODUCT = "product"
+
+
+# A set of buyer numbers: a bit string on PostgreSQL, where the sets are combined with bit_or
+# and counted with bit_count; SQLite counts distinct buyers from the facts and keeps none.
+BUYER_BITS = LargeBinary().with_variant(postgresql.BIT(varying=True), "postgresql")
+
+
+class ReportBuyer(Base):
+    """A buyer's number in the marketplace-wide buyer sets: given once, never changed."""
+
+    __tablename__ = "report_buyers"
+
+    ordinal: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    buyer_key: Mapped[str] = mapped_column(String(254), unique=True)
+
+
+class ReportSellerBuyer(Base):
+    """A buyer's number among one seller's buyers (1, 2, ...): given once, never changed."""
+
+    __tablename__ = "report_seller_buyers"
+    __table_args__ = (UniqueConstraint("seller_id", "ordinal"),)
+
+    seller_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    buyer_ordinal: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ordinal: Mapped[int] = mapped_column(Integer)
+
+
+class ReportBuyerSet(Base):
+    """The buyers (bit n set: buyer number n bought) of one period of one grain, for one scope
+    member, and those of them who shipped outside the province: exact distinct buyers over any
+    range are the count of the union of the covering sets."""
+
+    __tablename__ = "report_buyer_sets"
+    __table_args__ = (
+        Index("ix_report_buyer_sets_seller", "seller_id", "scope", "grain", "period"),
+    )
+
+    grain: Mapped[Grain] = mapped_column(enum_column_type(Grain), primary_key=True)
+    period: Mapped[date] = mapped_column(primary_key=True)
+    scope: Mapped[BuyerScope] = mapped_column(enum_column_type(BuyerScope), primary_key=True)
+    # The region code, seller kind, or category, seller or product id as text; '' for the total.
+    member: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # The seller whose numbering the set uses (seller and product scopes).
+    seller_id: Mapped[uuid.UUID | None]
+    week_start: Mapped[date]
+    month_start: Mapped[date]
+    buyers: Mapped[bytes] = mapped_column(BUYER_BITS)
+    outside_province: Mapped[bytes | None] = mapped_column(BUYER_BITS)
 
 
 class ReportWatermark(Base):

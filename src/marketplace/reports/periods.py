@@ -71,6 +71,19 @@ class Cover:
     def periods(self, grain: Grain) -> tuple[date, ...]:
         return {Grain.MONTH: self.months, Grain.WEEK: self.weeks}[grain]
 
+    @property
+    def first(self) -> date:
+        return min((*self.months, *self.weeks, *self.days))
+
+    @property
+    def last(self) -> date:
+        ends = [
+            *(next_month(month) - timedelta(days=1) for month in self.months),
+            *(week + timedelta(days=6) for week in self.weeks),
+            *self.days,
+        ]
+        return max(ends)
+
 
 def cover(first: date, last: date, *, months: bool = True) -> Cover:
     """The range ``first``..``last`` (both included) as whole months (unless ``months`` is

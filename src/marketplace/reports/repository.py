@@ -15,6 +15,8 @@ from sqlalchemy import (
     case,
     false,
     func,
+    literal,
+    null,
     or_,
     select,
     union,
@@ -27,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from marketplace.catalog.models import Category, Product, Region
 from marketplace.orders.models import Order, SellerOrder
 from marketplace.payments.models import Refund
+from marketplace.reports import buyer_sets
 from marketplace.reports.models import (
     Dimension,
     FactKind,
@@ -189,58 +192,161 @@ def _parts(group_by: str, periods: Cover, seller_id: uuid.UUID | None) -> Any:
     if seller_id is not None:
         rollups = rollups.where(ReportRollup.seller_id == seller_id)
         facts = facts.where(ReportFact.seller_id == seller_id)
-    return union_all(rollups, facts).subquery() if periods.days else rollups.subquery()
+    return union_all(rollups, facts) if periods.days else rollups
 
 
 async def sums(
     session: AsyncSession, group_by: str, periods: Cover, seller_id: uuid.UUID | None = None
 ) -> list[Sums]:
     """Orders, units, gross, refunds and active sellers per group."""
-    part = _parts(group_by, periods, seller_id)
-    keys = [part.c.key] if "key" in part.c else []
+    groups, _ = await _sums(session, group_by, periods, seller_id, total=False)
+    return groups
+
+
+async def sums_and_total(
+    session: AsyncSession, group_by: str, periods: Cover, seller_id: uuid.UUID | None = None
+) -> tuple[list[Sums], Sums]:
+    """The sums per group and over all groups, from one read of the covering rollups (orders
+    and active sellers are not additive across categories or months)."""
+    groups, whole = await _sums(session, group_by, periods, seller_id, total=True)
+    return groups, whole or Sums(key=None, orders=0, units=0, gross=0, refunds=0, sellers=0)
+
+
+async def _sums(
+    session: AsyncSession,
+    group_by: str,
+    periods: Cover,
+    seller_id: uuid.UUID | None,
+    *,
+    total: bool,
+) -> tuple[list[Sums], Sums | None]:
+    part = _parts(group_by, periods, seller_id).cte("part")
+    keyed = "key" in part.c
     active = case((part.c.orders > 0, part.c.seller_id))
-    statement = select(
-        *keys,
+    figures = [
         func.coalesce(func.sum(part.c.orders), 0),
         func.coalesce(func.sum(part.c.units), 0),
         func.coalesce(func.sum(part.c.gross), 0),
         func.coalesce(func.sum(part.c.refunds), 0),
         func.count(func.distinct(active)),
-    )
-    if keys:
-        statement = statement.group_by(*keys)
-    at = len(keys)
-    return [
-        Sums(
-            key=row[0] if keys else None,
-            orders=int(row[at]),
-            units=int(row[at + 1]),
-            gross=int(row[at + 2]),
-            refunds=int(row[at + 3]),
-            sellers=int(row[at + 4]),
-        )
-        for row in (await session.execute(statement)).all()
     ]
+    branches = []
+    if keyed:
+        branches.append(select(literal(0), part.c.key, *figures).group_by(part.c.key))
+    if total or not keyed:
+        branches.append(select(literal(1), null(), *figures))
+    statement = union_all(*branches) if len(branches) > 1 else branches[0]
+    groups: list[Sums] = []
+    whole: Sums | None = None
+    for row in (await session.execute(statement)).all():
+        found = Sums(
+            key=row[1],
+            orders=int(row[2]),
+            units=int(row[3]),
+            gross=int(row[4]),
+            refunds=int(row[5]),
+            sellers=int(row[6]),
+        )
+        if row[0] == 1:
+            whole = found
+        else:
+            groups.append(found)
+    if not keyed:
+        groups = [whole] if whole is not None else []
+    return groups, whole
 
 
 async def buyers(
     session: AsyncSession,
     group_by: str,
-    first: date,
-    last: date,
+    periods: Cover,
     seller_id: uuid.UUID | None = None,
+    keys: Collection[Any] | None = None,
 ) -> list[Buyers]:
-    """Distinct buyers (and those shipping outside the province) per group, counted from the
-    narrow fact table: distinct counts cannot be added up from rollups. Grouped by (key, buyer)
-    first, which PostgreSQL hashes in parallel, rather than COUNT(DISTINCT), which sorts."""
+    """Distinct buyers (and those shipping outside the province) per group, exactly: distinct
+    counts cannot be added up from rollups. PostgreSQL unions the buyer sets of the covering
+    periods (buyer_sets.py); SQLite counts them from the narrow fact table. ``keys`` limits the
+    answer to those groups."""
+    asked = buyer_sets.question(group_by, seller_id)
+    if session.get_bind().dialect.name == "postgresql" and asked is not None:
+        wanted = None if keys is None else [_key_text(key) for key in keys]
+        rows = await buyer_sets.count_buyers(session, asked, periods, wanted)
+        found = [
+            Buyers(key=_typed_key(group_by, key), buyers=count, outside_province=outside)
+            for key, count, outside in rows
+            if key is not None
+        ]
+    else:
+        found = await buyers_from_facts(session, group_by, periods, seller_id, keys)
+    if group_by == "total":
+        return found or [Buyers(key=None, buyers=0, outside_province=0)]
+    return found
+
+
+async def buyers_and_total(
+    session: AsyncSession, group_by: str, periods: Cover, seller_id: uuid.UUID | None = None
+) -> tuple[list[Buyers], Buyers]:
+    """``buyers`` per group and over all groups; one statement on PostgreSQL when the groups'
+    sets share one numbering (the total is the union of theirs)."""
+    asked = buyer_sets.question(group_by, seller_id)
+    if (
+        session.get_bind().dialect.name != "postgresql"
+        or asked is None
+        or not buyer_sets.total_from_groups(asked)
+    ):
+        groups = await buyers(session, group_by, periods, seller_id)
+        [whole] = await buyers(session, "total", periods, seller_id)
+        return groups, whole
+    rows = await buyer_sets.count_buyers(session, asked, periods, None, total=True)
+    found = [
+        Buyers(key=_typed_key(group_by, key), buyers=count, outside_province=outside)
+        for key, count, outside in rows
+        if key is not None
+    ]
+    [whole] = [
+        Buyers(key=None, buyers=count, outside_province=outside)
+        for key, count, outside in rows
+        if key is None
+    ]
+    return found, whole
+
+
+def _key_text(key: Any) -> str:
+    return key.isoformat() if isinstance(key, date) else str(key)
+
+
+def _typed_key(group_by: str, key: str | None) -> Any:
+    """A set's text key as the rollups' key: ids, dates, or text."""
+    if group_by == "total" or key is None:
+        return None
+    if group_by in ("category", "seller", "product"):
+        return uuid.UUID(key)
+    if group_by in ("month", "week"):
+        return date.fromisoformat(key)
+    return key
+
+
+async def buyers_from_facts(
+    session: AsyncSession,
+    group_by: str,
+    periods: Cover,
+    seller_id: uuid.UUID | None,
+    keys: Collection[Any] | None,
+) -> list[Buyers]:
+    """Grouped by (key, buyer) first, which PostgreSQL hashes in parallel, rather than
+    COUNT(DISTINCT), which sorts."""
     key = FACT_KEYS[group_by]
-    keys = [key.label("key")] if key is not None else []
+    grouping = [key.label("key")] if key is not None else []
     outside = func.max(case((ReportFact.outside_province, 1), else_=0)).label("outside")
-    per_buyer = select(*keys, ReportFact.buyer_key, outside).where(
-        ReportFact.kind == FactKind.SALE, ReportFact.day >= first, ReportFact.day <= last
+    per_buyer = select(*grouping, ReportFact.buyer_key, outside).where(
+        ReportFact.kind == FactKind.SALE,
+        ReportFact.day >= periods.first,
+        ReportFact.day <= periods.last,
     )
     if seller_id is not None:
         per_buyer = per_buyer.where(ReportFact.seller_id == seller_id)
+    if keys is not None and key is not None:
+        per_buyer = per_buyer.where(key.in_(list(keys)))
     per_buyer = per_buyer.group_by(*([key] if key is not None else []), ReportFact.buyer_key)
     inner = per_buyer.subquery()
     outer_keys = [inner.c.key] if key is not None else []
@@ -249,8 +355,7 @@ async def buyers(
     ).group_by(*outer_keys)
     rows = (await session.execute(statement)).all()
     if key is None:
-        found = rows[0] if rows else (0, 0)
-        return [Buyers(key=None, buyers=int(found[0]), outside_province=int(found[1]))]
+        return [Buyers(key=None, buyers=int(row[0]), outside_province=int(row[1])) for row in rows]
     return [Buyers(key=row[0], buyers=int(row[1]), outside_province=int(row[2])) for row in rows]
 
 
@@ -258,7 +363,7 @@ async def top_products(
     session: AsyncSession, periods: Cover, limit: int, seller_id: uuid.UUID | None = None
 ) -> list[Sums]:
     """The products that sold the most (gross) over the covered range."""
-    part = _parts("product", periods, seller_id)
+    part = _parts("product", periods, seller_id).subquery()
     gross = func.sum(part.c.gross)
     statement = (
         select(

@@ -18,6 +18,7 @@ from sqlalchemy import Uuid, bindparam, delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import TextClause
 
+from marketplace.reports import buyer_sets
 from marketplace.reports.models import Dimension, Grain, ReportFact, ReportRollup
 from marketplace.reports.periods import period_of
 
@@ -26,8 +27,13 @@ from marketplace.reports.periods import period_of
 _SOLD_AT = "(CASE WHEN o.payment_method = 'cod' THEN so.cod_collected_at ELSE o.paid_at END)"
 _FACT_COLUMNS = (
     "seller_order_id, product_id, kind, day, week_start, month_start, seller_id, region_code, "
-    "seller_kind, category_id, units, gross, refunds, buyer_key, outside_province"
+    "seller_kind, category_id, units, gross, refunds, buyer_key, buyer_number, "
+    "seller_buyer_number, outside_province"
 )
+# Every sold seller-order's buyer is numbered before its facts are written (buyer_sets.py).
+_BUYER_NUMBERS = """
+JOIN report_buyers rb ON rb.buyer_key = lower(o.buyer_email)
+JOIN report_seller_buyers rsb ON rsb.seller_id = so.seller_id AND rsb.buyer_ordinal = rb.ordinal"""
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,10 @@ def _calendar(session: AsyncSession) -> Calendar:
     return Calendar(session.get_bind().dialect.name)
 
 
+def _keeps_buyer_sets(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
 def _only(column: str, ids: Collection[uuid.UUID] | None) -> str:
     return "" if ids is None else f" AND {column} IN :ids"
 
@@ -76,13 +86,13 @@ def _sales_sql(calendar: Calendar, ids: Collection[uuid.UUID] | None) -> TextCla
 INSERT INTO report_facts ({_FACT_COLUMNS})
 SELECT so.id, oi.product_id, 'sale', {calendar.dates(_SOLD_AT)}, so.seller_id,
        MIN(s.region_code), MIN(s.kind), p.category_id, SUM(oi.quantity), SUM(oi.line_total),
-       0, MIN(lower(o.buyer_email)), MIN(CASE WHEN o.destination_region_code IS NULL
-                                           THEN 1 ELSE 0 END) = 1
+       0, MIN(lower(o.buyer_email)), MIN(rb.ordinal), MIN(rsb.ordinal),
+       MIN(CASE WHEN o.destination_region_code IS NULL THEN 1 ELSE 0 END) = 1
 FROM seller_orders so
 JOIN orders o ON o.id = so.order_id
 JOIN order_items oi ON oi.seller_order_id = so.id
 JOIN sellers s ON s.id = so.seller_id
-JOIN products p ON p.id = oi.product_id
+JOIN products p ON p.id = oi.product_id{_BUYER_NUMBERS}
 WHERE {_SOLD_AT} IS NOT NULL
   AND (so.cancelled_at IS NULL OR so.cancelled_at > {_SOLD_AT}){_only("so.id", ids)}
 GROUP BY so.id, oi.product_id, so.seller_id, p.category_id, {_SOLD_AT}
@@ -97,13 +107,13 @@ def _cancelled_refunds_sql(calendar: Calendar, ids: Collection[uuid.UUID] | None
 INSERT INTO report_facts ({_FACT_COLUMNS})
 SELECT so.id, oi.product_id, 'refund', {calendar.dates("so.cancelled_at")}, so.seller_id,
        MIN(s.region_code), MIN(s.kind), p.category_id, 0, 0, SUM(oi.line_total),
-       MIN(lower(o.buyer_email)), MIN(CASE WHEN o.destination_region_code IS NULL
-                                        THEN 1 ELSE 0 END) = 1
+       MIN(lower(o.buyer_email)), MIN(rb.ordinal), MIN(rsb.ordinal),
+       MIN(CASE WHEN o.destination_region_code IS NULL THEN 1 ELSE 0 END) = 1
 FROM seller_orders so
 JOIN orders o ON o.id = so.order_id
 JOIN order_items oi ON oi.seller_order_id = so.id
 JOIN sellers s ON s.id = so.seller_id
-JOIN products p ON p.id = oi.product_id
+JOIN products p ON p.id = oi.product_id{_BUYER_NUMBERS}
 WHERE {_SOLD_AT} IS NOT NULL AND so.cancelled_at > {_SOLD_AT}{_only("so.id", ids)}
 GROUP BY so.id, oi.product_id, so.seller_id, p.category_id, so.cancelled_at
 """
@@ -119,7 +129,7 @@ INSERT INTO report_facts ({_FACT_COLUMNS})
 SELECT seller_order_id, product_id, 'refund', day, week_start, month_start, seller_id,
        MIN(region_code), MIN(seller_kind), category_id, 0, 0,
        SUM(share + CASE WHEN line_rank = 1 THEN goods - refund_shares ELSE 0 END),
-       MIN(buyer_key), MIN(outside) = 1
+       MIN(buyer_key), MIN(buyer_number), MIN(seller_buyer_number), MIN(outside) = 1
 FROM (
   SELECT lines.*, SUM(share) OVER (PARTITION BY refund_id) AS refund_shares
   FROM (
@@ -127,7 +137,8 @@ FROM (
            {calendar.week_start("r.created_at")} AS week_start,
            {calendar.month_start("r.created_at")} AS month_start, so.id AS seller_order_id,
            so.seller_id, oi.product_id, s.region_code, s.kind AS seller_kind, p.category_id,
-           lower(o.buyer_email) AS buyer_key,
+           lower(o.buyer_email) AS buyer_key, rb.ordinal AS buyer_number,
+           rsb.ordinal AS seller_buyer_number,
            CASE WHEN o.destination_region_code IS NULL THEN 1 ELSE 0 END AS outside,
            CASE WHEN r.amount < so.subtotal THEN r.amount ELSE so.subtotal END AS goods,
            (CASE WHEN r.amount < so.subtotal THEN r.amount ELSE so.subtotal END) * oi.line_total
@@ -138,7 +149,7 @@ FROM (
     JOIN orders o ON o.id = so.order_id
     JOIN order_items oi ON oi.seller_order_id = so.id
     JOIN sellers s ON s.id = so.seller_id
-    JOIN products p ON p.id = oi.product_id
+    JOIN products p ON p.id = oi.product_id{_BUYER_NUMBERS}
     WHERE r.status <> 'failed' AND so.cancelled_at IS NULL AND so.subtotal > 0
       AND {_SOLD_AT} IS NOT NULL{_only("so.id", ids)}
   ) lines
@@ -190,10 +201,13 @@ async def rebuild_everything(session: AsyncSession) -> None:
     """Every fact and rollup again, from the source tables."""
     await session.execute(delete(ReportRollup))
     await session.execute(delete(ReportFact))
+    await buyer_sets.number_buyers(session, None, everyone=True)
     await _insert_facts(session, None)
     for grain in Grain:
         for dimension in Dimension:
             await session.execute(_rollup_sql(grain, dimension, None, periods=False))
+    if _keeps_buyer_sets(session):
+        await buyer_sets.build_everything(session)
 
 
 async def refresh_seller_orders(session: AsyncSession, ids: Collection[uuid.UUID]) -> None:
@@ -206,12 +220,13 @@ async def refresh_seller_orders(session: AsyncSession, ids: Collection[uuid.UUID
         .where(ReportFact.seller_order_id.in_(ids))
         .execution_options(synchronize_session=False)
     )
+    await buyer_sets.number_buyers(session, ids)
     await _insert_facts(session, ids)
     after = await _touched(session, ids)
-    await _refresh_rollups(
-        session,
-        Touched(sellers=before.sellers | after.sellers, days=before.days | after.days),
-    )
+    touched = Touched(sellers=before.sellers | after.sellers, days=before.days | after.days)
+    await _refresh_rollups(session, touched)
+    if _keeps_buyer_sets(session) and touched.sellers:
+        await buyer_sets.refresh(session, touched.sellers, touched.days)
 
 
 async def _insert_facts(session: AsyncSession, ids: Collection[uuid.UUID] | None) -> None:

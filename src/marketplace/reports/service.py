@@ -135,34 +135,30 @@ async def sales_report(
     """Figures per group and in total; ``seller_id`` keeps one seller's own sales."""
     periods = cover(period.first, period.last, months=group_by is not GroupBy.WEEK)
     key = group_by.value
-    sums = await repository.sums(session, key, periods, seller_id)
-    buyers = await repository.buyers(session, key, period.first, period.last, seller_id)
+    sums, total_sums = await repository.sums_and_total(session, key, periods, seller_id)
+    buyers, total_buyers = await repository.buyers_and_total(session, key, periods, seller_id)
     names = await repository.labels(session, key, [row.key for row in sums])
     items = _merge(sums, buyers, lambda raw: _label(group_by, raw, names, language))
     items.sort(key=lambda row: row.key if group_by in TIME_GROUPS else (-row.gross, row.label))
-    [total_sums] = await repository.sums(session, "total", periods, seller_id)
-    [total_buyers] = await repository.buyers(session, "total", period.first, period.last, seller_id)
     totals = _figures("total", gettext_in(language, "Total"), total_sums, total_buyers)
     new_sellers, new_products = (0, 0)
     if seller_id is None:
         new_sellers, new_products = await repository.new_sellers_and_products(
             session, period.start, period.end
         )
-    top = await top_products(session, periods, period, seller_id=seller_id)
+    # Whole months where they fit, whatever the grouping: a twelfth of the rows of weeks.
+    top = await top_products(session, cover(period.first, period.last), seller_id=seller_id)
     return SalesReport(group_by, period, items, totals, new_sellers, new_products, top)
 
 
 async def top_products(
-    session: AsyncSession, periods: Cover, period: DateRange, *, seller_id: uuid.UUID | None
+    session: AsyncSession, periods: Cover, *, seller_id: uuid.UUID | None
 ) -> list[Figures]:
     rows = await repository.top_products(session, periods, TOP_PRODUCTS, seller_id)
-    names = await repository.labels(session, "product", [row.key for row in rows])
-    buyers = {
-        row.key: row
-        for row in await repository.buyers(session, "product", period.first, period.last, seller_id)
-        if row.key in names
-    }
-    return _merge(rows, list(buyers.values()), lambda raw: names.get(raw, str(raw)))
+    keys = [row.key for row in rows]
+    names = await repository.labels(session, "product", keys)
+    buyers = await repository.buyers(session, "product", periods, seller_id, keys=keys)
+    return _merge(rows, buyers, lambda raw: names.get(raw, str(raw)))
 
 
 def _merge(

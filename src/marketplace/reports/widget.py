@@ -55,12 +55,13 @@ async def render_stats(
     cached = await cache.get(key)
     if cached is not None:
         return RenderedPage.decode(cached)
-    rendered = RenderedPage.of((await _html(session, page, today)).encode("utf-8"))
+    rendered = RenderedPage.of((await stats_html(session, page, today)).encode("utf-8"))
     await cache.set(key, rendered.encode())
     return rendered
 
 
-async def _html(session: AsyncSession, page: StatsPage, today: date) -> str:
+async def stats_html(session: AsyncSession, page: StatsPage, today: date) -> str:
+    """The widget page of ``page``'s months up to ``today``, uncached."""
     language = page.language
     period = page.period(today)
     summary = await suppression.public_summary(session, period, language)

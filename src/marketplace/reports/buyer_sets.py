@@ -1,0 +1,348 @@
+"""Exact distinct buyers over any date range on PostgreSQL, without reading the facts of whole
+months: every buyer gets a number once, and each (grain, period, member) keeps the set of its
+buyers' numbers as a bit string. A range's buyers are the ``bit_or`` of its covering weeks and
+months, counted with ``bit_count``, plus those of the single days at its edges (read from the
+facts) whose bit is not already set.
+
+Marketplace-wide scopes (total, region, seller kind, category) number buyers across the
+marketplace; a seller's and its products' sets number them among that seller's buyers, so the
+hundreds of thousands of small sets stay small. Numbers are given in the sweep's transaction
+(under its watermark lock) and never change, so rebuilt sets equal incremental ones bit for bit.
+Buyers are numbered on both databases (the facts carry the numbers); SQLite, the small embedded
+database, keeps no sets and counts distinct buyers from the facts."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Date, String, Uuid, bindparam, delete, text
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import TextClause
+
+from marketplace.reports.models import BuyerScope, Grain, ReportBuyerSet
+from marketplace.reports.periods import Cover, next_month, period_of
+
+MARKETPLACE_SCOPES = (
+    BuyerScope.TOTAL,
+    BuyerScope.REGION,
+    BuyerScope.SELLER_KIND,
+    BuyerScope.CATEGORY,
+)
+SELLER_SCOPES = (BuyerScope.SELLER, BuyerScope.PRODUCT)
+_MEMBERS = {
+    BuyerScope.TOTAL: "''",
+    BuyerScope.REGION: "f.region_code",
+    BuyerScope.SELLER_KIND: "f.seller_kind",
+    BuyerScope.CATEGORY: "CAST(f.category_id AS TEXT)",
+    BuyerScope.SELLER: "CAST(f.seller_id AS TEXT)",
+    BuyerScope.PRODUCT: "CAST(f.product_id AS TEXT)",
+}
+_PERIOD_COLUMNS = {Grain.WEEK: "week_start", Grain.MONTH: "month_start"}
+
+
+def _ids(name: str, values: Collection[uuid.UUID]) -> Any:
+    return bindparam(name, value=list(values), expanding=True, type_=Uuid())
+
+
+def _dates(name: str, values: Collection[date]) -> Any:
+    return bindparam(name, value=list(values), expanding=True, type_=Date())
+
+
+# ---- numbering buyers ----
+
+
+async def number_buyers(
+    session: AsyncSession, ids: Collection[uuid.UUID] | None, *, everyone: bool = False
+) -> None:
+    """Numbers for the buyers of these seller-orders (every seller-order when ``ids`` is None)
+    that were sold and have none yet: marketplace-wide, then within each seller. Run before
+    their facts are written, on both databases (the facts carry the numbers). ``everyone``: a
+    rebuild, which numbers many at once."""
+    sold = (
+        "(CASE WHEN o.payment_method = 'cod' THEN so.cod_collected_at ELSE o.paid_at END) "
+        "IS NOT NULL"
+    )
+    if ids is not None:
+        sold += " AND so.id IN :ids"
+    marketplace = text(f"""
+INSERT INTO report_buyers (buyer_key)
+SELECT DISTINCT lower(o.buyer_email) AS buyer_key
+FROM seller_orders so JOIN orders o ON o.id = so.order_id
+WHERE {sold}
+  AND NOT EXISTS (SELECT 1 FROM report_buyers b WHERE b.buyer_key = lower(o.buyer_email))
+ORDER BY buyer_key
+""")
+    # Each seller's highest number is read once, before the insert: a MAX per inserted row
+    # would walk past the rows this very statement is inserting (quadratic on a rebuild).
+    within_seller = text(f"""
+INSERT INTO report_seller_buyers (seller_id, buyer_ordinal, ordinal)
+WITH fresh AS MATERIALIZED (
+  SELECT DISTINCT so.seller_id, b.ordinal AS buyer_ordinal
+  FROM seller_orders so
+  JOIN orders o ON o.id = so.order_id
+  JOIN report_buyers b ON b.buyer_key = lower(o.buyer_email)
+  WHERE {sold}
+    AND NOT EXISTS (SELECT 1 FROM report_seller_buyers x
+                    WHERE x.seller_id = so.seller_id AND x.buyer_ordinal = b.ordinal)
+), highest AS MATERIALIZED (
+  SELECT x.seller_id, MAX(x.ordinal) AS ordinal FROM report_seller_buyers x
+  WHERE x.seller_id IN (SELECT seller_id FROM fresh)
+  GROUP BY x.seller_id
+)
+SELECT fresh.seller_id, fresh.buyer_ordinal,
+       COALESCE(highest.ordinal, 0)
+       + ROW_NUMBER() OVER (PARTITION BY fresh.seller_id ORDER BY fresh.buyer_ordinal)
+FROM fresh LEFT JOIN highest ON highest.seller_id = fresh.seller_id
+""")
+    for statement, table in (
+        (marketplace, "report_buyers"),
+        (within_seller, "report_seller_buyers"),
+    ):
+        await session.execute(statement if ids is None else statement.bindparams(_ids("ids", ids)))
+        if everyone and session.get_bind().dialect.name == "postgresql":
+            # Fresh statistics, or the next statements join a table the planner takes for empty.
+            await session.execute(text(f"ANALYZE {table}"))
+
+
+# ---- building the sets ----
+
+
+def _build_sql(
+    grain: Grain, scope: BuyerScope, *, sellers: bool, periods: Sequence[date] | None
+) -> TextClause:
+    """The sets of one grain and scope, as bit strings spelled out from the sorted numbers
+    (each number's gap from the previous one in zeros, then a one)."""
+    period = _PERIOD_COLUMNS[grain]
+    local = scope in SELLER_SCOPES
+    ordinal = "f.seller_buyer_number" if local else "f.buyer_number"
+    where = "f.kind = 'sale'"
+    if sellers:
+        where += " AND f.seller_id IN :sellers"
+    if periods is not None:
+        # The day range first, so the facts' day index narrows the read.
+        where += f" AND f.day >= :first_day AND f.day < :end_day AND f.{period} IN :periods"
+    sql = f"""
+INSERT INTO report_buyer_sets (grain, period, scope, member, seller_id, week_start, month_start,
+                               buyers, outside_province)
+SELECT '{grain.value}', period, '{scope.value}', member, seller_id,
+       MIN(week_start), MIN(month_start),
+       CAST(string_agg(repeat('0', ordinal - previous - 1) || '1', '' ORDER BY ordinal)
+            AS VARBIT),
+       CAST(string_agg(CASE WHEN outside THEN repeat('0', ordinal - previous_outside - 1) || '1'
+                       END, '' ORDER BY ordinal) AS VARBIT)
+FROM (
+  SELECT *,
+         COALESCE(LAG(ordinal) OVER numbered, -1) AS previous,
+         COALESCE(MAX(CASE WHEN outside THEN ordinal END) OVER (
+           numbered ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), -1) AS previous_outside
+  FROM (
+    SELECT f.{period} AS period, {_MEMBERS[scope]} AS member, {ordinal} AS ordinal,
+           {"f.seller_id" if local else "CAST(NULL AS UUID)"} AS seller_id,
+           BOOL_OR(f.outside_province) AS outside,
+           MIN(f.week_start) AS week_start, MIN(f.month_start) AS month_start
+    FROM report_facts f
+    WHERE {where}
+    GROUP BY 1, 2, 3, 4
+  ) buyers
+  WINDOW numbered AS (PARTITION BY period, member ORDER BY ordinal)
+) gaps
+GROUP BY period, member, seller_id
+"""
+    return text(sql)
+
+
+async def build_everything(session: AsyncSession) -> None:
+    await session.execute(delete(ReportBuyerSet))
+    for grain in Grain:
+        for scope in BuyerScope:
+            await session.execute(_build_sql(grain, scope, sellers=False, periods=None))
+
+
+async def refresh(
+    session: AsyncSession, sellers: Collection[uuid.UUID], days: Collection[date]
+) -> None:
+    """The sets of the periods holding ``days``: every marketplace-wide member of them, and the
+    seller and product sets of ``sellers``."""
+    for grain in Grain:
+        periods = sorted({period_of(grain, day) for day in days})
+        if not periods:
+            continue
+        span = {
+            "first_day": periods[0],
+            "end_day": _period_end(grain, periods[-1]),
+        }
+        await session.execute(
+            delete(ReportBuyerSet)
+            .where(
+                ReportBuyerSet.grain == grain,
+                ReportBuyerSet.period.in_(periods),
+                ReportBuyerSet.scope.in_(MARKETPLACE_SCOPES)
+                | ReportBuyerSet.seller_id.in_(list(sellers)),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        for scope in BuyerScope:
+            local = scope in SELLER_SCOPES
+            statement = _build_sql(grain, scope, sellers=local, periods=periods).bindparams(
+                _dates("periods", periods),
+                bindparam("first_day", type_=Date()),
+                bindparam("end_day", type_=Date()),
+            )
+            if local:
+                statement = statement.bindparams(_ids("sellers", sellers))
+            await session.execute(statement, span)
+
+
+def _period_end(grain: Grain, period: date) -> date:
+    return period + timedelta(days=7) if grain is Grain.WEEK else next_month(period)
+
+
+# ---- reading them ----
+
+
+@dataclass(frozen=True)
+class Question:
+    """Which sets answer a report: the scope, how its rows are keyed, and whose."""
+
+    scope: BuyerScope
+    set_key: str  # over report_buyer_sets s
+    fact_key: str  # over report_facts f
+    seller_id: uuid.UUID | None = None
+
+
+def question(group_by: str, seller_id: uuid.UUID | None) -> Question | None:
+    """The sets that count ``group_by``'s buyers; None when no set is kept for it."""
+    whole, within = (
+        (BuyerScope.TOTAL, None) if seller_id is None else (BuyerScope.SELLER, seller_id)
+    )
+    if group_by in ("month", "week"):
+        key = f"CAST({{}}.{group_by}_start AS TEXT)"
+        return Question(whole, key.format("s"), key.format("f"), within)
+    if group_by == "total":
+        return Question(whole, "''", "''", within)
+    scopes = SELLER_SCOPES[1:] if seller_id is not None else tuple(BuyerScope)[1:]
+    if group_by not in scopes:
+        return None
+    scope = BuyerScope(group_by)
+    return Question(scope, "s.member", _MEMBERS[scope], within)
+
+
+def _is_new(bits: str) -> str:
+    return (
+        f"(CASE WHEN {bits} IS NULL OR d.ordinal >= length({bits}) THEN 0 "
+        f"ELSE get_bit({bits}, d.ordinal) END) = 0"
+    )
+
+
+def total_from_groups(asked: Question) -> bool:
+    """Whether the union of ``asked``'s groups is the total's set: true unless every group
+    numbers buyers its own way (one set per seller across the marketplace)."""
+    return not (asked.seller_id is None and asked.scope in SELLER_SCOPES)
+
+
+# The total row: the union of every group's union, plus the edge days' buyers not in it.
+_TOTAL_SQL = f"""
+, whole AS (
+  SELECT bit_or(buyers || substring(zeros FROM 1 FOR length(zeros) - length(buyers))) AS buyers,
+         bit_or(outside || substring(zeros FROM 1 FOR length(zeros) - length(outside)))
+           AS outside
+  FROM sets, width
+), whole_news AS (
+  SELECT COUNT(*) FILTER (WHERE {_is_new("w.buyers")}) AS buyers,
+         COUNT(*) FILTER (WHERE d.outside AND {_is_new("w.outside")}) AS outside
+  FROM (SELECT ordinal, BOOL_OR(outside) AS outside FROM day_buyers GROUP BY ordinal) d, whole w
+)"""
+_TOTAL_ROW = """
+UNION ALL
+SELECT NULL, COALESCE(bit_count(w.buyers), 0) + n.buyers, COALESCE(bit_count(w.outside), 0)
+       + n.outside
+FROM whole w, whole_news n"""
+
+
+def _read_sql(asked: Question, keys: bool, total: bool, periods: Cover) -> str:
+    local = asked.scope in SELLER_SCOPES
+    # Each group's sets are padded to its own widest (a small seller's sets stay small), and
+    # only the total pads them all to the widest of all.
+    # "|| B''" copies each chosen set once, so the two passes over them (width, union) do not
+    # each fetch and decompress the stored value again.
+    # An empty list is left out rather than bound: SQLAlchemy spells an empty IN as a
+    # subquery, which keeps PostgreSQL from using the index (a scan of every set and fact).
+    spans = [
+        f"(s.grain = '{grain.value}' AND s.period IN :{grain.value}s)"
+        for grain in (Grain.MONTH, Grain.WEEK)
+        if periods.periods(grain)
+    ]
+    chosen = f"s.scope = :scope AND ({' OR '.join(spans) or 'FALSE'})"
+    days = "f.kind = 'sale' AND " + ("f.day IN :days" if periods.days else "FALSE")
+    if asked.seller_id is not None:
+        chosen += " AND s.seller_id = :seller"
+        days += " AND f.seller_id = :seller"
+    if keys:
+        chosen += " AND s.member IN :keys"
+        days += f" AND {asked.fact_key} IN :keys"
+    return f"""
+WITH chosen AS (
+  SELECT {asked.set_key} AS key, s.buyers || B'' AS buyers,
+         s.outside_province || B'' AS outside
+  FROM report_buyer_sets s WHERE {chosen}
+), width AS (
+  SELECT CAST(repeat('0', COALESCE(MAX(length(buyers)), 0)) AS VARBIT) AS zeros FROM chosen
+), keyed AS (
+  SELECT chosen.*, MAX(length(buyers)) OVER (PARTITION BY key) AS key_width FROM chosen
+), sets AS (
+  SELECT key,
+         bit_or(buyers || substring(zeros FROM 1 FOR key_width - length(buyers))) AS buyers,
+         bit_or(outside || substring(zeros FROM 1 FOR key_width - length(outside))) AS outside
+  FROM keyed, width GROUP BY key
+), day_buyers AS (
+  SELECT {asked.fact_key} AS key,
+         {"f.seller_buyer_number" if local else "f.buyer_number"} AS ordinal,
+         BOOL_OR(f.outside_province) AS outside
+  FROM report_facts f
+  WHERE {days}
+  GROUP BY 1, 2
+), day_news AS (
+  SELECT d.key, COUNT(*) FILTER (WHERE {_is_new("s.buyers")}) AS buyers,
+         COUNT(*) FILTER (WHERE d.outside AND {_is_new("s.outside")}) AS outside
+  FROM day_buyers d LEFT JOIN sets s ON s.key = d.key
+  GROUP BY d.key
+){_TOTAL_SQL if total else ""}
+SELECT COALESCE(s.key, n.key) AS key,
+       COALESCE(bit_count(s.buyers), 0) + COALESCE(n.buyers, 0) AS buyers,
+       COALESCE(bit_count(s.outside), 0) + COALESCE(n.outside, 0) AS outside
+FROM sets s FULL JOIN day_news n ON n.key = s.key{_TOTAL_ROW if total else ""}
+"""
+
+
+async def count_buyers(
+    session: AsyncSession,
+    asked: Question,
+    periods: Cover,
+    keys: Collection[str] | None,
+    *,
+    total: bool = False,
+) -> list[tuple[str | None, int, int]]:
+    """(key as text, distinct buyers, of whom shipped outside the province) per key, and with
+    ``total`` (only where ``total_from_groups``) a last row keyed None over all groups."""
+    statement = text(_read_sql(asked, keys is not None, total, periods)).bindparams(
+        bindparam("scope", value=asked.scope.value, type_=String())
+    )
+    for name, dates in (
+        ("months", periods.months),
+        ("weeks", periods.weeks),
+        ("days", periods.days),
+    ):
+        if dates:
+            statement = statement.bindparams(_dates(name, dates))
+    if asked.seller_id is not None:
+        statement = statement.bindparams(bindparam("seller", value=asked.seller_id, type_=Uuid()))
+    if keys is not None:
+        statement = statement.bindparams(
+            bindparam("keys", value=list(keys), expanding=True, type_=String())
+        )
+    rows = (await session.execute(statement)).all()
+    return [(None if row[0] is None else str(row[0]), int(row[1]), int(row[2])) for row in rows]
