@@ -420,6 +420,8 @@ def demo(
     console.print(f"Featured page {base}/featured")
     console.print(f"Embed widget  {base}/embed/featured  (script: {base}/embed.js)")
     console.print(f"Stats widget  {base}/embed/stats")
+    console.print(f"Seller pages  {base}/penjual/")
+    console.print(f"Admin pages   {base}/admin/")
     for role, (email, password) in credentials.items():
         console.print(f"{role:<13} {email} / {password}")
     console.rule()
