@@ -13,6 +13,14 @@ from fastapi import FastAPI
 from httpx import AsyncClient
 
 from marketplace.reports.tasks import rebuild_reports
+from tests.browser import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PHONE,
+    accessibility_problems,
+    needs_chromium,
+)
 from tests.consoles.admin_world import TransferOrder, flagged_listing, transfer_order
 from tests.factories import (
     Account,
@@ -25,16 +33,12 @@ from tests.factories import (
     placed_order,
     set_up_catalog,
 )
-from tests.featured.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 from tests.payments.escrow_steps import complain, resolve
-from tests.storefront.test_browser import PHONE, Served, accessibility_problems, served
+from tests.storefront.test_browser import Served, served
 
 __all__ = ["served"]  # the fixture, shared with the storefront's browser tests
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does it)",
-)
+pytestmark = needs_chromium
 playwright_api = pytest.importorskip("playwright.async_api")
 
 

@@ -20,6 +20,14 @@ from httpx import AsyncClient
 
 from marketplace.catalog.csv_format import COLUMNS
 from marketplace.config import Settings
+from tests.browser import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PHONE,
+    accessibility_problems,
+    needs_chromium,
+)
 from tests.conftest import make_settings
 from tests.factories import (
     DEFAULT_PASSWORD,
@@ -32,19 +40,9 @@ from tests.factories import (
     placed_order,
     verify_seller,
 )
-from tests.featured.test_browser import (
-    ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    free_port,
-    serving_marketplace,
-)
-from tests.storefront.test_browser import PHONE, accessibility_problems
+from tests.servers import free_port, serving_marketplace
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does it)",
-)
+pytestmark = needs_chromium
 playwright_api = pytest.importorskip("playwright.async_api")
 
 PAGE_BUDGET_BYTES = 50_000  # the limit for a page before images

@@ -21,8 +21,8 @@ from httpx import AsyncClient
 from marketplace.config import Settings
 from tests.conftest import TEST_SECRET_KEY
 from tests.factories import open_shop
+from tests.servers import LOOPBACK, free_port
 
-LOOPBACK = "127.0.0.1"
 STARTUP_SECONDS = 60.0
 MEMO_SECONDS = "60"  # far longer than the test: only the shared generation can explain a fresh page
 
@@ -31,15 +31,6 @@ MEMO_SECONDS = "60"  # far longer than the test: only the shared generation can 
 class Instance:
     url: str
     log: str
-
-
-def free_port() -> int:
-    import socket  # noqa: PLC0415
-
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((LOOPBACK, 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @contextmanager

@@ -6,8 +6,6 @@ test-artifacts/ (not committed)."""
 from __future__ import annotations
 
 import asyncio
-import shutil
-import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -19,36 +17,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from httpx import AsyncClient
 
 from marketplace.config import Settings
-from marketplace.main import create_app
+from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, needs_chromium
 from tests.conftest import make_settings
 from tests.factories import set_up_catalog
 from tests.featured.world import feature, listed_product
+from tests.servers import LOOPBACK, free_port, serving_marketplace
 
-CHROMIUM = shutil.which("chromium")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does it)",
-)
+pytestmark = needs_chromium
 playwright_api = pytest.importorskip("playwright.async_api")
 
-LOOPBACK = "127.0.0.1"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SETTLE_SECONDS = 20.0
-STARTUP_SECONDS = 20.0
 
 
 @dataclass(frozen=True)
@@ -67,13 +49,6 @@ class FrameState:
     @property
     def fits(self) -> bool:
         return abs(self.frame_height - self.content_height) <= 2
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((LOOPBACK, 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def host_page(marketplace: str) -> str:
@@ -99,27 +74,6 @@ def host_page(marketplace: str) -> str:
 class QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base's name)
         return
-
-
-@contextmanager
-def serving_marketplace(settings: Settings, port: int) -> Iterator[None]:
-    """The app served by uvicorn on loopback, in a thread with its own event loop."""
-    config = uvicorn.Config(
-        create_app(settings), host=LOOPBACK, port=port, log_level="warning", lifespan="on"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="marketplace-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    try:
-        yield
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
 
 
 @contextmanager

@@ -4,7 +4,6 @@ after the commit; a server that is down delays them and never fails or loses the
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -45,6 +44,7 @@ from tests.factories import (
     sign_in,
     unique_email,
 )
+from tests.servers import free_port
 
 
 @dataclass
@@ -97,13 +97,6 @@ class Inbox:
     def clear(self) -> None:
         with self.lock:
             self.mails.clear()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 def start_smtp_server(inbox: Inbox, port: int) -> Controller:

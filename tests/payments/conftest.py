@@ -23,6 +23,7 @@ from fastapi import FastAPI
 from marketplace.config import Settings
 from marketplace.main import create_app
 from tests.conftest import make_settings
+from tests.servers import free_port
 
 STRIPE_SECRET_KEY = "sk_test_localstripe"
 WEBHOOK_SECRET = "whsec_test_secret"
@@ -30,13 +31,6 @@ COMMISSION_BASIS_POINTS = 500
 LAUNCHER = Path(__file__).with_name("localstripe_launcher.py")
 # Nothing listens on port 1: localstripe's deliveries there fail at once and are dropped.
 NOWHERE = "http://127.0.0.1:1/api/v1/webhooks/stripe"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 def _wait_until_answering(url: str, process: subprocess.Popen[bytes], log: Path) -> None:

@@ -17,22 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from marketplace.config import Settings
 from marketplace.reports import widget
+from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, needs_chromium
 from tests.conftest import make_settings
-from tests.featured.test_browser import (
-    ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    LOOPBACK,
-    free_port,
-    serving_folder,
-    serving_marketplace,
-)
+from tests.featured.test_browser import serving_folder
 from tests.reports.world import Clock, sell_a_year_start
+from tests.servers import LOOPBACK, free_port, serving_marketplace
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does it)",
-)
+pytestmark = needs_chromium
 playwright_api = pytest.importorskip("playwright.async_api")
 
 

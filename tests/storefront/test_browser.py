@@ -12,7 +12,6 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,28 +20,23 @@ from fastapi import FastAPI
 from httpx import AsyncClient
 
 from marketplace.config import Settings
-from tests.conftest import make_settings
-from tests.featured.test_browser import (
+from tests.browser import (
     ARTIFACTS,
     CHROMIUM,
     CHROMIUM_ARGS,
-    free_port,
-    serving_marketplace,
+    PHONE,
+    accessibility_problems,
+    needs_chromium,
 )
+from tests.conftest import make_settings
 from tests.featured.world import feature
 from tests.orders.test_emails import Inbox, start_smtp_server
+from tests.servers import free_port, serving_marketplace
 from tests.storefront.world import PepperShop, pepper_shop
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does it)",
-)
+pytestmark = needs_chromium
 playwright_api = pytest.importorskip("playwright.async_api")
 
-# axe-core 4.10.3 (MPL-2.0, its licence header kept in the file), vendored for offline runs.
-AXE_SOURCE = (Path(__file__).with_name("vendor") / "axe.min.js").read_text(encoding="utf-8")
-PHONE = {"width": 390, "height": 844}
-SERIOUS = {"serious", "critical"}
 MAIL_SECONDS = 15.0
 
 
@@ -70,17 +64,6 @@ def served(app: FastAPI, settings: Settings) -> Iterator[Served]:
             yield Served(url=url, inbox=inbox)
     finally:
         controller.stop()
-
-
-async def accessibility_problems(page: Any) -> list[dict[str, Any]]:
-    """axe-core's serious and critical violations on the page as it stands."""
-    await page.evaluate(AXE_SOURCE)
-    result = await page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-    return [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["html"] for n in v["nodes"]][:3]}
-        for v in result["violations"]
-        if v["impact"] in SERIOUS
-    ]
 
 
 async def check_page(page: Any, name: str, problems: dict[str, list[dict[str, Any]]]) -> None:

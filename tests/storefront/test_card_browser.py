@@ -17,15 +17,16 @@ from fastapi import FastAPI
 from httpx import AsyncClient
 
 from marketplace.config import Settings
-from tests.conftest import make_settings
-from tests.factories import create_account
-from tests.featured.test_browser import (
+from tests.browser import (
     ARTIFACTS,
     CHROMIUM,
     CHROMIUM_ARGS,
-    free_port,
-    serving_marketplace,
+    PHONE,
+    accessibility_problems,
+    needs_chromium,
 )
+from tests.conftest import make_settings
+from tests.factories import create_account
 from tests.payments.card_checkout import VISA
 from tests.payments.conftest import (
     NOWHERE,
@@ -33,14 +34,11 @@ from tests.payments.conftest import (
     WEBHOOK_SECRET,
     register_webhook,
 )
+from tests.servers import free_port, serving_marketplace
 from tests.storefront.stripe_double import serving_stripe_double
-from tests.storefront.test_browser import PHONE, accessibility_problems
 from tests.storefront.world import pepper_shop
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does it)",
-)
+pytestmark = needs_chromium
 playwright_api = pytest.importorskip("playwright.async_api")
 PAID_SECONDS = 20.0
 
