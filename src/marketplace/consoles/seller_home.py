@@ -3,9 +3,10 @@ who sells nothing yet, the form that creates a seller profile (then "waiting for
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form
+from fastapi import APIRouter, Depends, Form
 from pydantic import ValidationError
 from starlette.responses import Response
 
@@ -23,6 +24,24 @@ from marketplace.sellers.service import SellerAccess
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 Text = Annotated[str, Form(max_length=6000)]
+
+
+@dataclass(frozen=True)
+class ProfileForm:
+    """The seller profile form's fields as typed (checked by ``SellerCreate``/``SellerUpdate``)."""
+
+    name: Text = ""
+    kind: Text = ""
+    region_code: Text = ""
+    description: Text = ""
+    whatsapp: Text = ""
+    address: Text = ""
+
+    def values(self) -> dict[str, str]:
+        return asdict(self)
+
+
+ProfileFields = Annotated[ProfileForm, Depends()]
 
 
 @router.get("/penjual/")
@@ -51,23 +70,9 @@ async def _profile_options(console: Console, session: DbSession) -> dict[str, An
 
 @router.post("/penjual/baru")
 async def create_seller(
-    console: CheckedForm,
-    session: DbSession,
-    name: Text = "",
-    kind: Text = "",
-    region_code: Text = "",
-    description: Text = "",
-    whatsapp: Text = "",
-    address: Text = "",
+    console: CheckedForm, session: DbSession, fields: ProfileFields
 ) -> Response:
-    values = {
-        "name": name,
-        "kind": kind,
-        "region_code": region_code,
-        "description": description,
-        "whatsapp": whatsapp,
-        "address": address,
-    }
+    values = fields.values()
     try:
         data = SellerCreate.model_validate({k: v for k, v in values.items() if v.strip()})
         seller = await sellers_service.create_seller(session, console.user, data)
@@ -112,26 +117,10 @@ async def profile_page(desk: Desk, session: DbSession) -> Response:
 
 
 @router.post("/penjual/{seller_id}/profil")
-async def update_profile(
-    desk: FormDesk,
-    session: DbSession,
-    name: Text = "",
-    kind: Text = "",
-    region_code: Text = "",
-    description: Text = "",
-    whatsapp: Text = "",
-    address: Text = "",
-) -> Response:
+async def update_profile(desk: FormDesk, session: DbSession, fields: ProfileFields) -> Response:
     """Owners only. A verified seller's new name waits for an admin, as in the API."""
     desk.require_owner()
-    values = {
-        "name": name,
-        "kind": kind,
-        "region_code": region_code,
-        "description": description,
-        "whatsapp": whatsapp,
-        "address": address,
-    }
+    values = fields.values()
     context: dict[str, Any] = {
         "desk": desk,
         "here": "home",
