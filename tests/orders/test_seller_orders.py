@@ -8,6 +8,7 @@ from httpx import AsyncClient, Response
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.factories import (
+    PANGKALPINANG_ADDRESS,
     Account,
     add_member,
     confirm_payment,
@@ -170,6 +171,13 @@ async def test_seller_lists_its_seller_orders_by_status_page_by_page(
     assert [item["title"] for item in to_ship[-1]["items"]] == ["Lada Putih Muntok - 250 g"]
     assert [part["order_number"] for part in pending.json()["items"]] == [unpaid["number"]]
     assert len(everything.json()["items"]) == 4
+    # and each part carries where to send it: the order's address (the phone normalised)
+    sent_to = to_ship[-1]["shipping_address"]
+    assert sent_to == {
+        **PANGKALPINANG_ADDRESS,
+        "phone": "+6281234567890",
+        "region_code": "19.71",
+    }
 
 
 async def test_seller_order_list_is_for_members_and_admins(

@@ -46,6 +46,20 @@ def _item_read(item: OrderItem) -> ItemRead:
     )
 
 
+def _address_read(order: Order) -> AddressRead:
+    return AddressRead(
+        recipient=order.recipient,
+        phone=order.recipient_phone,
+        street=order.street,
+        village=order.village,
+        district=order.district,
+        city=order.city,
+        province=order.province,
+        postal_code=order.postal_code,
+        region_code=order.destination_region_code,
+    )
+
+
 def seller_order_read(
     part: SellerOrder, seller_name: str, order: Order, items: Sequence[OrderItem]
 ) -> SellerOrderRead:
@@ -54,6 +68,7 @@ def seller_order_read(
         order_id=part.order_id,
         order_number=order.number,
         shipping_method=order.shipping_method,
+        shipping_address=_address_read(order),
         seller=SellerBrief(id=part.seller_id, name=seller_name),
         status=part.status,
         items=[_item_read(item) for item in items if item.seller_order_id == part.id],
@@ -145,17 +160,7 @@ def _order_read(
         total=order.total,
         expires_at=order.expires_at,
         buyer=BuyerRead(name=order.buyer_name, email=order.buyer_email, phone=order.buyer_phone),
-        shipping_address=AddressRead(
-            recipient=order.recipient,
-            phone=order.recipient_phone,
-            street=order.street,
-            village=order.village,
-            district=order.district,
-            city=order.city,
-            province=order.province,
-            postal_code=order.postal_code,
-            region_code=order.destination_region_code,
-        ),
+        shipping_address=_address_read(order),
         notes=order.notes,
         items=[_item_read(item) for item in items],
         seller_orders=[seller_order_read(part, name, order, items) for part, name in parts],

@@ -82,12 +82,26 @@ class SellerBrief(BaseModel):
     name: str
 
 
+class AddressRead(BaseModel):
+    recipient: str
+    phone: str
+    street: str
+    village: str
+    district: str
+    city: str
+    province: str
+    postal_code: str
+    region_code: str | None
+
+
 class SellerOrderRead(BaseModel):
     id: uuid.UUID
     order_id: uuid.UUID
     order_number: str
     # ``pickup``: the buyer collects it, there is nothing to send.
     shipping_method: ShippingMethod
+    # where the seller sends this part (an app on the API ships from it; the order's address)
+    shipping_address: AddressRead
     seller: SellerBrief
     status: SellerOrderStatus
     items: list[ItemRead]
@@ -139,18 +153,6 @@ class BuyerRead(BaseModel):
     name: str
     email: str
     phone: str
-
-
-class AddressRead(BaseModel):
-    recipient: str
-    phone: str
-    street: str
-    village: str
-    district: str
-    city: str
-    province: str
-    postal_code: str
-    region_code: str | None
 
 
 class OrderRead(BaseModel):
