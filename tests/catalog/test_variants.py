@@ -228,3 +228,141 @@ async def test_stranger_and_admin_cannot_patch_a_variant(app: FastAPI, client: A
         401,
     )
     assert (await client.get(f"/api/v1/products/{product['id']}")).json()["price"] == 25_000
+
+
+async def test_adding_a_variant_appends_it_and_the_product_price_follows(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    # Given a published product with variants at Rp 25.000 and Rp 55.000
+    shop = await set_up_catalog(app, client)
+    product = await two_size_product(client, shop)
+
+    # When the owner adds a cheaper 50 g variant
+    response = await client.post(
+        f"/api/v1/products/{product['id']}/variants",
+        json=variant_body("50 g", price=14_000, stock=8, weight_grams=60, sku="LPM-050"),
+        headers=shop.owner.headers,
+    )
+
+    # Then the product comes back with it last, still published, priced from Rp 14.000
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert [v["name"] for v in body["variants"]] == ["100 g", "250 g", "50 g"]
+    added = body["variants"][2]
+    assert (added["sku"], added["price"], added["stock"], added["weight_grams"]) == (
+        "LPM-050",
+        14_000,
+        8,
+        60,
+    )
+    assert (body["status"], body["price"]) == ("published", 14_000)
+    public = (await client.get(f"/api/v1/products/{product['id']}")).json()
+    assert len(public["variants"]) == 3
+    assert public["price"] == 14_000
+
+
+async def test_adding_a_variant_with_bad_input_is_422_and_changes_nothing(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    # Given a product with two variants
+    shop = await set_up_catalog(app, client)
+    product = await two_size_product(client, shop)
+    url = f"/api/v1/products/{product['id']}/variants"
+
+    # When variants with a negative or float price, no weight, an empty name or a bad SKU come
+    bodies = [
+        variant_body("50 g", price=-1),
+        {**variant_body("50 g"), "price": 1.5},
+        {"name": "50 g", "price": 14_000, "stock": 1},
+        variant_body("", price=14_000),
+        variant_body("50 g", sku="bukan sku!"),
+        variant_body("50 g", weight_grams=0),
+    ]
+    statuses = [
+        (await client.post(url, json=body, headers=shop.owner.headers)).status_code
+        for body in bodies
+    ]
+
+    # Then each is refused and the product still has its two variants
+    assert statuses == [422] * len(bodies)
+    detail = (await client.get(f"/api/v1/products/{product['id']}")).json()
+    assert [v["name"] for v in detail["variants"]] == ["100 g", "250 g"]
+    assert detail["price"] == 25_000
+
+
+async def test_adding_a_variant_to_another_sellers_product_is_404_or_403(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    # Given a draft and a published product of one seller, and another seller's owner
+    shop = await set_up_catalog(app, client)
+    draft = await create_product(client, shop.owner, shop.seller_id, title="Madu Hutan")
+    published = await two_size_product(client, shop)
+    other = await set_up_catalog(app, client, admin=shop.admin, seller_name="Toko Timah")
+
+    # When the other owner adds variants to them, and to a product that does not exist
+    responses = [
+        await client.post(
+            f"/api/v1/products/{product_id}/variants",
+            json=variant_body("1 kg", price=90_000),
+            headers=other.owner.headers,
+        )
+        for product_id in (draft["id"], "01950000-0000-7000-8000-000000000000", published["id"])
+    ]
+
+    # Then the draft and the unknown one are not found and the public one is forbidden (as for
+    # a variant edit), and no variant was added
+    assert [r.status_code for r in responses] == [404, 404, 403]
+    assert responses[0].json()["type"] == "/problems/product-not-found"
+    for product_id in (draft["id"], published["id"]):
+        detail = await client.get(f"/api/v1/products/{product_id}", headers=shop.owner.headers)
+        assert "1 kg" not in [v["name"] for v in detail.json()["variants"]]
+
+
+async def test_adding_a_variant_with_a_sku_the_seller_uses_is_409(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    # Given variants LPM-100 and LPM-250 and another product with SKU MDH-1
+    shop = await set_up_catalog(app, client)
+    product = await two_size_product(client, shop)
+    await create_product(
+        client, shop.owner, shop.seller_id, title="Madu Hutan", variants=[variant_body(sku="MDH-1")]
+    )
+
+    # When a variant is added with either product's SKU
+    responses = [
+        await client.post(
+            f"/api/v1/products/{product['id']}/variants",
+            json=variant_body("1 kg", price=90_000, sku=sku),
+            headers=shop.owner.headers,
+        )
+        for sku in ("LPM-250", "MDH-1")
+    ]
+
+    # Then each is a conflict and the product keeps its two variants
+    assert [r.status_code for r in responses] == [409, 409]
+    assert {r.json()["type"] for r in responses} == {"/problems/sku-taken"}
+    detail = (await client.get(f"/api/v1/products/{product['id']}")).json()
+    assert len(detail["variants"]) == 2
+
+
+async def test_a_product_holds_at_most_fifty_variants(app: FastAPI, client: AsyncClient) -> None:
+    # Given a product created with the most variants allowed
+    shop = await set_up_catalog(app, client)
+    product = await create_product(
+        client,
+        shop.owner,
+        shop.seller_id,
+        variants=[variant_body(f"{size} g") for size in range(1, 51)],
+    )
+
+    # When one more is added
+    response = await client.post(
+        f"/api/v1/products/{product['id']}/variants",
+        json=variant_body("1 kg"),
+        headers=shop.owner.headers,
+    )
+
+    # Then it is a conflict naming the limit
+    assert response.status_code == 409, response.text
+    assert response.json()["type"] == "/problems/too-many-variants"
+    assert "50" in response.json()["detail"]

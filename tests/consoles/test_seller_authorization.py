@@ -59,6 +59,7 @@ MATRIX = [
     Row("GET", "/penjual/{seller_id}/produk/{product_id}", 200, 200),
     Row("POST", "/penjual/{seller_id}/produk/{product_id}/ubah", 422, 422),
     Row("POST", "/penjual/{seller_id}/produk/{product_id}/stok", 303, 303),
+    Row("POST", "/penjual/{seller_id}/produk/{product_id}/varian", 422, 422),
     Row("POST", "/penjual/{seller_id}/produk/{product_id}/foto", 422, 422),
     Row("POST", "/penjual/{seller_id}/produk/{product_id}/foto/{image_id}/hapus", 200, 200),
     Row("POST", "/penjual/{seller_id}/produk/{product_id}/tayangkan", 303, 303),

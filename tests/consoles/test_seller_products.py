@@ -9,7 +9,7 @@ import re
 from fastapi import FastAPI
 from httpx import AsyncClient
 
-from marketplace.catalog.models import Product, ProductImage
+from marketplace.catalog.models import Product, ProductImage, ProductVariant
 from tests.consoles.world import page_token, sign_in_on_pages
 from tests.factories import count_rows, image_bytes, set_up_catalog
 
@@ -137,6 +137,37 @@ async def test_quick_stock_and_price_edit_and_archive_after_confirming(
     )
     assert archived.status_code == 303
     assert "badge archived" in (await client.get(product_path)).text
+
+
+async def test_member_adds_a_variant_on_the_product_page(app: FastAPI, client: AsyncClient) -> None:
+    setup = await set_up_catalog(app, client)
+    await sign_in_on_pages(client, setup.owner)
+    base = f"/penjual/{setup.seller_id}"
+    token = await page_token(client, f"{base}/produk/baru")
+    created = await client.post(f"{base}/produk/baru", data=new_product_form(token, setup.category))
+    product_path = created.headers["location"]
+    page = await client.get(product_path)
+    assert "Tambah varian" in page.text
+    assert f'action="{product_path}/varian"' in page.text
+    variant = {"name": "1 kg", "price": "Rp 200.000", "stock": "4", "weight_grams": "1050"}
+
+    refused = await client.post(
+        f"{product_path}/varian", data={"csrf_token": token, **variant, "stock": "banyak"}
+    )
+    assert refused.status_code == 422
+    assert 'id="e-stock"' in refused.text
+    assert 'value="banyak"' in refused.text
+    assert 'value="Rp 200.000"' in refused.text
+    assert 'value="1 kg"' in refused.text
+    assert await count_rows(app.state.sessionmaker, ProductVariant) == 1
+
+    added = await client.post(f"{product_path}/varian", data={"csrf_token": token, **variant})
+    assert added.status_code == 303, added.text
+    assert added.headers["location"] == product_path
+    shown = await client.get(product_path)
+    assert "Varian ditambahkan." in shown.text
+    assert re.findall(r'name="price\.[^"]+" value="([^"]*)"', shown.text) == ["55000", "200000"]
+    assert await count_rows(app.state.sessionmaker, ProductVariant) == 2
 
 
 async def test_publishing_before_verification_says_why_in_the_page(

@@ -33,6 +33,10 @@ class TooManyImages(Conflict):
     problem = "too-many-images"
 
 
+class TooManyVariants(Conflict):
+    problem = "too-many-variants"
+
+
 class MediaStorageUnavailable(AppError):
     status_code = 503
     problem = "media-storage-unavailable"

@@ -17,15 +17,18 @@ from marketplace.catalog.exceptions import (
     ProductRemoved,
     SellerNotVerified,
     SkuTaken,
+    TooManyVariants,
     VariantNotFound,
 )
 from marketplace.catalog.models import Product, ProductStatus, ProductVariant
 from marketplace.catalog.schemas import (
+    MAX_VARIANTS,
     Attributes,
     BulkUpdateResult,
     BulkVariantUpdate,
     ProductCreate,
     ProductUpdate,
+    VariantCreate,
     VariantRead,
     VariantUpdate,
 )
@@ -246,6 +249,32 @@ async def update_variant(
     for field, value in changes.items():
         setattr(variant, field, value)
     await _flush_checking_skus(session, [changes["sku"]] if changes.get("sku") else [])
+    await _refresh_min_price(session, product.id)
+    return variant
+
+
+async def add_variant(
+    session: AsyncSession, access: ProductAccess, data: VariantCreate
+) -> ProductVariant:
+    """One more variant after the last, under the creation rules: the seller's SKUs stay
+    unique (409) and a product holds at most ``MAX_VARIANTS`` (409). Like a variant edit it
+    applies at once, without review, and the listing's lowest price and ``updated_at`` follow."""
+    product = access.product
+    # The product's row lock first: two concurrent additions then count and number in turn.
+    await repository.get_product(session, product.id, for_update=True)
+    variants = await repository.list_variants(session, product.id)
+    if len(variants) >= MAX_VARIANTS:
+        raise TooManyVariants(params={"limit": MAX_VARIANTS})
+    if data.sku:
+        await _check_skus_free(session, product.seller_id, [data.sku])
+    variant = ProductVariant(
+        product_id=product.id,
+        seller_id=product.seller_id,
+        position=max((v.position for v in variants), default=-1) + 1,
+        **data.model_dump(),
+    )
+    session.add(variant)
+    await _flush_checking_skus(session, [data.sku] if data.sku else [])
     await _refresh_min_price(session, product.id)
     return variant
 

@@ -36,6 +36,7 @@ from marketplace.catalog.schemas import (
     ProductSummary,
     ProductUpdate,
     RegionRead,
+    VariantCreate,
     VariantRead,
     VariantUpdate,
 )
@@ -228,6 +229,26 @@ async def update_product(
     otherwise it waits for an admin (``moderation.pending_changes``)."""
     access.require_member(admin=True)
     await listings.update_product(session, access, user, body, settings.listing_review)
+    return await browsing.product_detail(session, storage, access)
+
+
+@router.post(
+    "/products/{product_id}/variants",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ProductDetail,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def add_variant(
+    body: VariantCreate,
+    user: CurrentUser,
+    access: ProductById,
+    session: DbSession,
+    storage: Storage,
+) -> ProductDetail:
+    """One more variant on an existing product, under the creation rules (unique SKU, at most
+    50 variants); it applies at once, like a variant edit. Answers with the whole product."""
+    access.require_member()
+    await listings.add_variant(session, access, body)
     return await browsing.product_detail(session, storage, access)
 
 

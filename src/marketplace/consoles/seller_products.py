@@ -21,6 +21,7 @@ from marketplace.catalog.schemas import (
     ProductCreate,
     ProductDetail,
     ProductUpdate,
+    VariantCreate,
 )
 from marketplace.consoles.exceptions import NoFileChosen
 from marketplace.consoles.form_values import text_fields, whole_number
@@ -269,6 +270,23 @@ async def update_stock_and_prices(desk: FormDesk, session: DbSession, product_id
     except (AppError, ValidationError) as problem:
         raise await _failed_on_product_page(desk, session, detail, problem, values) from problem
     return desk.console.redirect(desk.path(f"produk/{product_id}"), success=N_("Changes saved."))
+
+
+@router.post("/penjual/{seller_id}/produk/{product_id}/varian")
+async def add_variant(desk: FormDesk, session: DbSession, product_id: str) -> Response:
+    """One more variant, through the API's service (unique SKU, at most 50 variants)."""
+    access, detail = await _product_and_detail(session, desk, product_id)
+    values = text_fields(await desk.console.request.form(), VARIANT_FIELDS)
+    body: dict[str, Any] = {"name": values["name"]}
+    for name in ("price", "stock", "weight_grams"):
+        body[name] = whole_number(values[name])
+    try:
+        data = VariantCreate.model_validate(body)
+        await listings.add_variant(session, access, data)
+    except (AppError, ValidationError) as problem:
+        typed = {**_stored_values(detail), **values}
+        raise await _failed_on_product_page(desk, session, detail, problem, typed) from problem
+    return desk.console.redirect(desk.path(f"produk/{product_id}"), success=N_("Variant added."))
 
 
 @router.post("/penjual/{seller_id}/produk/{product_id}/foto")

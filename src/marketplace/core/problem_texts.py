@@ -74,6 +74,7 @@ PROBLEM_TITLES: dict[str, str] = {
     "sku-taken": N_("SKU already used"),
     "statement-unreadable": N_("Bank statement unreadable"),
     "too-many-images": N_("Too many images"),
+    "too-many-variants": N_("Too many variants"),
     "too-many-requests": N_("Too many requests"),
     "too-many-review-photos": N_("Too many photos"),
     "transfer-codes-exhausted": N_("No unique transfer code is free"),
@@ -177,6 +178,7 @@ PROBLEM_DETAILS: dict[str, str] = {
     "sku-taken": N_("SKU %(skus)s is already used by another product of this seller."),
     "statement-unreadable": N_("The statement does not fit the %(format)s format: %(reason)s"),
     "too-many-images": N_("A product can have at most %(limit)s images."),
+    "too-many-variants": N_("A product can have at most %(limit)s variants."),
     "too-many-requests": N_("Too many attempts. Try again in %(retry_after)s seconds."),
     "too-many-review-photos": N_("A review holds at most %(limit)s photos."),
     "transfer-codes-exhausted": N_(
