@@ -4,12 +4,14 @@ viewport, axe-core's serious findings, and the folder screenshots go to (not com
 A browser test module starts with::
 
     pytestmark = needs_chromium
-    playwright_api = pytest.importorskip("playwright.async_api")
+    pytest.importorskip("playwright.async_api")
 """
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -47,3 +49,22 @@ async def accessibility_problems(page: Any) -> list[dict[str, Any]]:
         for v in result["violations"]
         if v["impact"] in SERIOUS
     ]
+
+
+@asynccontextmanager
+async def browser_page(viewport: dict[str, int] = PHONE) -> AsyncIterator[tuple[Any, list[str]]]:
+    """A page in headless chromium and the console errors and uncaught exceptions it logs."""
+    from playwright.async_api import async_playwright  # noqa: PLC0415 (skipped without it)
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            page = await browser.new_page(viewport=viewport)
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            yield page, errors
+        finally:
+            await browser.close()

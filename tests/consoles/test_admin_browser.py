@@ -15,10 +15,9 @@ from httpx import AsyncClient
 from marketplace.reports.tasks import rebuild_reports
 from tests.browser import (
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     PHONE,
     accessibility_problems,
+    browser_page,
     needs_chromium,
 )
 from tests.consoles.admin_world import TransferOrder, flagged_listing, transfer_order
@@ -39,7 +38,7 @@ from tests.storefront.test_browser import Served, served
 __all__ = ["served"]  # the fixture, shared with the storefront's browser tests
 
 pytestmark = needs_chromium
-playwright_api = pytest.importorskip("playwright.async_api")
+pytest.importorskip("playwright.async_api")  # skipped, with the reason, without Playwright
 
 
 NARROW = {"width": 360, "height": 740}
@@ -91,99 +90,89 @@ async def test_admin_verifies_a_seller_approves_a_listing_and_confirms_a_transfe
     )
     buyer = await create_account(client)
     problems: dict[str, list[dict[str, Any]]] = {}
-    async with playwright_api.async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            page = await browser.new_page(viewport=PHONE)
-            errors: list[str] = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    async with browser_page() as (page, errors):
+        # Given an admin signed in, the home says what waits
+        await sign_in(page, served.url, admin)
+        assert "penjual menunggu verifikasi" in await page.inner_text("main")
+        await look(page, "home", problems)
 
-            # Given an admin signed in, the home says what waits
-            await sign_in(page, served.url, admin)
-            assert "penjual menunggu verifikasi" in await page.inner_text("main")
-            await look(page, "home", problems)
+        # When they verify the waiting seller (its listing's P-IRT shown beside it)
+        await page.click("nav >> text=Penjual")
+        await page.wait_for_url("**/admin/penjual")
+        assert "2061903010123" in (await page.inner_text("main")).replace("-", "")
+        await look(page, "sellers", problems)
+        await page.click(f"#s-{waiting.seller_id} >> xpath=.. >> button:has-text('Verifikasi')")
+        await page.wait_for_url("**/admin/penjual?status=pending")
+        assert "sudah terverifikasi" in await page.inner_text(".flash")
+        await look(page, "sellers-done", problems)
 
-            # When they verify the waiting seller (its listing's P-IRT shown beside it)
-            await page.click("nav >> text=Penjual")
-            await page.wait_for_url("**/admin/penjual")
-            assert "2061903010123" in (await page.inner_text("main")).replace("-", "")
-            await look(page, "sellers", problems)
-            await page.click(f"#s-{waiting.seller_id} >> xpath=.. >> button:has-text('Verifikasi')")
-            await page.wait_for_url("**/admin/penjual?status=pending")
-            assert "sudah terverifikasi" in await page.inner_text(".flash")
-            await look(page, "sellers-done", problems)
+        # And, once its owner publishes a listing screening holds back, approve it
+        product = await flagged_listing(client, waiting)
+        await page.click("nav >> text=Moderasi")
+        await page.wait_for_url("**/admin/moderasi")
+        assert "Telur Penyu Segar" in await page.inner_text("main")
+        await look(page, "moderation", problems)
+        await page.click("button:has-text('Setujui')")
+        await page.wait_for_url("**/admin/moderasi")
+        assert "Disetujui" in await page.inner_text(".flash")
 
-            # And, once its owner publishes a listing screening holds back, approve it
-            product = await flagged_listing(client, waiting)
-            await page.click("nav >> text=Moderasi")
-            await page.wait_for_url("**/admin/moderasi")
-            assert "Telur Penyu Segar" in await page.inner_text("main")
-            await look(page, "moderation", problems)
-            await page.click("button:has-text('Setujui')")
-            await page.wait_for_url("**/admin/moderasi")
-            assert "Disetujui" in await page.inner_text(".flash")
+        # And find the transfer order by its number, and confirm the money arrived
+        await page.click("nav >> text=Pesanan")
+        await page.fill("#q", world.number)
+        await page.click("main button[type=submit]")
+        await page.wait_for_url(f"**/admin/pesanan/{world.number}")
+        await look(page, "order", problems)
+        await page.click("button:has-text('Uang sudah masuk')")
+        await confirm(page)
+        await page.wait_for_url(f"**/admin/pesanan/{world.number}")
+        assert "Transfer dikonfirmasi" in await page.inner_text(".flash")
+        await look(page, "order-confirmed", problems)
 
-            # And find the transfer order by its number, and confirm the money arrived
-            await page.click("nav >> text=Pesanan")
-            await page.fill("#q", world.number)
-            await page.click("main button[type=submit]")
-            await page.wait_for_url(f"**/admin/pesanan/{world.number}")
-            await look(page, "order", problems)
-            await page.click("button:has-text('Uang sudah masuk')")
-            await confirm(page)
-            await page.wait_for_url(f"**/admin/pesanan/{world.number}")
-            assert "Transfer dikonfirmasi" in await page.inner_text(".flash")
-            await look(page, "order-confirmed", problems)
+        # Then the other page types pass the same checks, with something in them
+        await complaint_and_released_money(client, world)
+        assert await rebuild_reports(app.state.sessionmaker)  # the report figures, now
+        for name, path in [
+            ("orders", "/admin/pesanan"),
+            ("statement", "/admin/mutasi-bank"),
+            ("complaints", "/admin/keluhan"),
+            ("complaints-resolved", "/admin/keluhan?status=resolved"),
+            ("featured", "/admin/unggulan"),
+            ("payouts", "/admin/pencairan"),
+            ("reports", "/admin/laporan"),
+            ("audit", "/admin/audit"),
+            ("home-en", "/admin/?lang=en"),
+            ("not-found", "/admin/pesanan/BB000000-AAAAAA"),
+        ]:
+            await page.goto(served.url + path)
+            await look(page, name, problems)
+            if name == "reports":
+                assert "Bangka Barat" in await page.inner_text("main")
+                assert await page.inner_text(".facts dd b") != "Rp 0"  # gross sales
+        await page.goto(served.url + "/admin/mutasi-bank")
+        statement = f"date,description,amount\n2026-12-02,TRF {world.number},150123\n"
+        upload = {"name": "mutasi.csv", "mimeType": "text/csv", "buffer": statement.encode()}
+        await page.set_input_files("#file", files=[upload])
+        await page.click("button:has-text('Lihat kecocokan')")
+        await page.wait_for_selector("text=baris tidak cocok")
+        await look(page, "statement-preview", problems)
+        await page.goto(served.url + "/admin/unggulan")
+        await page.fill("#product", product["slug"])
+        await page.click("button:has-text('Tambah produk unggulan')")
+        await page.wait_for_url("**/admin/unggulan")
+        await page.click("button:has-text('Keluarkan')")
+        await page.wait_for_selector("input[name=confirmed]", state="attached")
+        await look(page, "confirm", problems)
+        await confirm(page)
+        await page.wait_for_url("**/admin/unggulan?**")
+        await look(page, "featured-undo", problems)
 
-            # Then the other page types pass the same checks, with something in them
-            await complaint_and_released_money(client, world)
-            assert await rebuild_reports(app.state.sessionmaker)  # the report figures, now
-            for name, path in [
-                ("orders", "/admin/pesanan"),
-                ("statement", "/admin/mutasi-bank"),
-                ("complaints", "/admin/keluhan"),
-                ("complaints-resolved", "/admin/keluhan?status=resolved"),
-                ("featured", "/admin/unggulan"),
-                ("payouts", "/admin/pencairan"),
-                ("reports", "/admin/laporan"),
-                ("audit", "/admin/audit"),
-                ("home-en", "/admin/?lang=en"),
-                ("not-found", "/admin/pesanan/BB000000-AAAAAA"),
-            ]:
-                await page.goto(served.url + path)
-                await look(page, name, problems)
-                if name == "reports":
-                    assert "Bangka Barat" in await page.inner_text("main")
-                    assert await page.inner_text(".facts dd b") != "Rp 0"  # gross sales
-            await page.goto(served.url + "/admin/mutasi-bank")
-            statement = f"date,description,amount\n2026-12-02,TRF {world.number},150123\n"
-            upload = {"name": "mutasi.csv", "mimeType": "text/csv", "buffer": statement.encode()}
-            await page.set_input_files("#file", files=[upload])
-            await page.click("button:has-text('Lihat kecocokan')")
-            await page.wait_for_selector("text=baris tidak cocok")
-            await look(page, "statement-preview", problems)
-            await page.goto(served.url + "/admin/unggulan")
-            await page.fill("#product", product["slug"])
-            await page.click("button:has-text('Tambah produk unggulan')")
-            await page.wait_for_url("**/admin/unggulan")
-            await page.click("button:has-text('Keluarkan')")
-            await page.wait_for_selector("input[name=confirmed]", state="attached")
-            await look(page, "confirm", problems)
-            await confirm(page)
-            await page.wait_for_url("**/admin/unggulan?**")
-            await look(page, "featured-undo", problems)
-
-            # And someone who is not an admin gets the 403 page
-            other = await browser.new_page(viewport=PHONE)
-            await sign_in_as(other, served.url, buyer)
-            response = await other.goto(served.url + "/admin/")
-            assert response is not None
-            assert response.status == 403
-            await look(other, "forbidden", problems)
-        finally:
-            await browser.close()
+        # And someone who is not an admin gets the 403 page
+        other = await page.context.browser.new_page(viewport=PHONE)
+        await sign_in_as(other, served.url, buyer)
+        response = await other.goto(served.url + "/admin/")
+        assert response is not None
+        assert response.status == 403
+        await look(other, "forbidden", problems)
     assert {name: found for name, found in problems.items() if found} == {}
     order = await client.get(f"/api/v1/admin/orders/{world.number}", headers=admin.headers)
     assert order.json()["payment_status"] == "paid"

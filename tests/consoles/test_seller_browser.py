@@ -22,10 +22,8 @@ from marketplace.catalog.csv_format import COLUMNS
 from marketplace.config import Settings
 from tests.browser import (
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    PHONE,
     accessibility_problems,
+    browser_page,
     needs_chromium,
 )
 from tests.conftest import make_settings
@@ -43,7 +41,7 @@ from tests.factories import (
 from tests.servers import free_port, serving_marketplace
 
 pytestmark = needs_chromium
-playwright_api = pytest.importorskip("playwright.async_api")
+pytest.importorskip("playwright.async_api")  # skipped, with the reason, without Playwright
 
 PAGE_BUDGET_BYTES = 50_000  # the limit for a page before images
 SELLER_EMAIL = "sari.kim@contoh.id"
@@ -170,99 +168,88 @@ async def test_new_seller_lists_a_product_and_ships_the_first_order(
     await register(served_url)
     await mark_email_verified(client, SELLER_EMAIL)
     pages = Pages()
-    async with playwright_api.async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    async with browser_page() as (page, errors):
+        # Given a new seller signed in, with no seller profile yet
+        await sign_in(page, served_url)
+        await pages.check(page, "start")
+        # When they create the profile and add a product with a photo
+        seller_id = await create_profile(page, pages)
+        await pages.check(page, "home-waiting")
+        product_id = await add_product(page, pages)
+        await pages.check(page, "product")
+
+        # Then, once verified, publishing sends the listing to review, and says why
+        await verify_seller(client, admin, seller_id)
+        await page.reload()
+        await page.click("text=Tayangkan")
+        await page.wait_for_load_state()
+        assert "dikirim ke admin" in await page.inner_text("main")
+        assert "diperiksa admin dulu" in await page.inner_text("main")
+        await pages.check(page, "product-in-review")
+        approved = await client.post(
+            f"/api/v1/admin/products/{product_id}/approve", headers=admin.headers
         )
-        try:
-            page = await browser.new_page(viewport=PHONE)
-            errors: list[str] = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda error: errors.append(str(error)))
+        assert approved.status_code == 200, approved.text
+        await page.goto(f"{served_url}/penjual/{seller_id}/produk")
+        assert "tayang" in await page.inner_text("main")
+        await pages.check(page, "products")
 
-            # Given a new seller signed in, with no seller profile yet
-            await sign_in(page, served_url)
-            await pages.check(page, "start")
-            # When they create the profile and add a product with a photo
-            seller_id = await create_profile(page, pages)
-            await pages.check(page, "home-waiting")
-            product_id = await add_product(page, pages)
-            await pages.check(page, "product")
+        # When a buyer orders (cash on delivery), the order waits to be shipped
+        variant_id = approved.json()["variants"][0]["id"]
+        order = await placed_order(
+            client, order_body(order_line(variant_id, 2), payment_method="cod")
+        )
+        await page.goto(f"{served_url}/penjual/{seller_id}/")
+        assert re.search(r"\b1\s+pesanan perlu dikirim", await page.inner_text("main"))
+        await pages.check(page, "home")
+        await page.click("text=pesanan perlu dikirim")
+        await page.wait_for_url("**/pesanan?status=to_ship")
+        await pages.check(page, "orders")
+        await page.click(f"text={order['number']}")
+        await page.wait_for_url("**/pesanan/*")
+        await pages.check(page, "order")
 
-            # Then, once verified, publishing sends the listing to review, and says why
-            await verify_seller(client, admin, seller_id)
-            await page.reload()
-            await page.click("text=Tayangkan")
-            await page.wait_for_load_state()
-            assert "dikirim ke admin" in await page.inner_text("main")
-            assert "diperiksa admin dulu" in await page.inner_text("main")
-            await pages.check(page, "product-in-review")
-            approved = await client.post(
-                f"/api/v1/admin/products/{product_id}/approve", headers=admin.headers
-            )
-            assert approved.status_code == 200, approved.text
-            await page.goto(f"{served_url}/penjual/{seller_id}/produk")
-            assert "tayang" in await page.inner_text("main")
-            await pages.check(page, "products")
+        # And the seller ships it with a tracking number
+        await page.fill("#f-courier", "JNE")
+        await page.fill("#f-tracking_number", "JNE0123456789")
+        await page.click("text=Tandai sudah dikirim")
+        await page.wait_for_load_state()
+        text = await page.inner_text("main")
+        assert "Pesanan ditandai dikirim" in text
+        assert "JNE0123456789" in text
+        order_url = page.url
 
-            # When a buyer orders (cash on delivery), the order waits to be shipped
-            variant_id = approved.json()["variants"][0]["id"]
-            order = await placed_order(
-                client, order_body(order_line(variant_id, 2), payment_method="cod")
-            )
-            await page.goto(f"{served_url}/penjual/{seller_id}/")
-            assert re.search(r"\b1\s+pesanan perlu dikirim", await page.inner_text("main"))
-            await pages.check(page, "home")
-            await page.click("text=pesanan perlu dikirim")
-            await page.wait_for_url("**/pesanan?status=to_ship")
-            await pages.check(page, "orders")
-            await page.click(f"text={order['number']}")
-            await page.wait_for_url("**/pesanan/*")
-            await pages.check(page, "order")
-
-            # And the seller ships it with a tracking number
-            await page.fill("#f-courier", "JNE")
-            await page.fill("#f-tracking_number", "JNE0123456789")
-            await page.click("text=Tandai sudah dikirim")
-            await page.wait_for_load_state()
-            text = await page.inner_text("main")
-            assert "Pesanan ditandai dikirim" in text
-            assert "JNE0123456789" in text
-            order_url = page.url
-
-            # And the other page types pass the same checks
-            await page.goto(order_url + "/slip")
-            await pages.check(page, "packing-slip")
-            await page.goto(order_url)
-            await page.click("text=Sudah sampai dan uang COD diterima")
-            await page.wait_for_load_state()
-            await pages.check(page, "confirm")
-            for name, tail in (
-                ("money", "uang"),
-                ("team", "tim"),
-                ("import", "impor"),
-                ("profile", "profil"),
-            ):
-                await page.goto(f"{served_url}/penjual/{seller_id}/{tail}")
-                await pages.check(page, name)
-            await import_with_a_bad_row(page, served_url, seller_id, pages)
-            await page.goto(f"{served_url}/penjual/{seller_id}/produk/baru?lang=en")
-            await page.fill("#f-title", "Ab")
-            await page.select_option("#f-category", "rempah")
-            await page.fill("[id='f-variants.0.name']", "1 kg")
-            await page.fill("[id='f-variants.0.price']", "lima")
-            await page.fill("[id='f-variants.0.stock']", "1")
-            await page.fill("[id='f-variants.0.weight_grams']", "1000")
-            await page.click("text=Save as draft")
-            await page.wait_for_selector(".field-error")
-            assert "Enter a whole number." in await page.inner_text("main")
-            await pages.check(page, "form-errors-en")
-            await page.goto(
-                f"{served_url}/penjual/{seller_id}/produk/00000000-0000-0000-0000-000000000000"
-            )
-            await pages.check(page, "not-found")
-        finally:
-            await browser.close()
+        # And the other page types pass the same checks
+        await page.goto(order_url + "/slip")
+        await pages.check(page, "packing-slip")
+        await page.goto(order_url)
+        await page.click("text=Sudah sampai dan uang COD diterima")
+        await page.wait_for_load_state()
+        await pages.check(page, "confirm")
+        for name, tail in (
+            ("money", "uang"),
+            ("team", "tim"),
+            ("import", "impor"),
+            ("profile", "profil"),
+        ):
+            await page.goto(f"{served_url}/penjual/{seller_id}/{tail}")
+            await pages.check(page, name)
+        await import_with_a_bad_row(page, served_url, seller_id, pages)
+        await page.goto(f"{served_url}/penjual/{seller_id}/produk/baru?lang=en")
+        await page.fill("#f-title", "Ab")
+        await page.select_option("#f-category", "rempah")
+        await page.fill("[id='f-variants.0.name']", "1 kg")
+        await page.fill("[id='f-variants.0.price']", "lima")
+        await page.fill("[id='f-variants.0.stock']", "1")
+        await page.fill("[id='f-variants.0.weight_grams']", "1000")
+        await page.click("text=Save as draft")
+        await page.wait_for_selector(".field-error")
+        assert "Enter a whole number." in await page.inner_text("main")
+        await pages.check(page, "form-errors-en")
+        await page.goto(
+            f"{served_url}/penjual/{seller_id}/produk/00000000-0000-0000-0000-000000000000"
+        )
+        await pages.check(page, "not-found")
     pages.write_weights()
     assert {name: found for name, found in pages.problems.items() if found} == {}
     assert {n: w for n, w in pages.weights.items() if w > PAGE_BUDGET_BYTES} == {}

@@ -21,14 +21,14 @@ from fastapi import FastAPI
 from httpx import AsyncClient
 
 from marketplace.config import Settings
-from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from tests.browser import ARTIFACTS, browser_page, needs_chromium
 from tests.conftest import make_settings
 from tests.factories import set_up_catalog
 from tests.featured.world import feature, listed_product
 from tests.servers import LOOPBACK, free_port, serving_marketplace
 
 pytestmark = needs_chromium
-playwright_api = pytest.importorskip("playwright.async_api")
+pytest.importorskip("playwright.async_api")  # skipped, with the reason, without Playwright
 
 SETTLE_SECONDS = 20.0
 
@@ -157,55 +157,44 @@ async def test_two_widgets_on_another_origin_show_products_and_fit_their_content
         )
         await feature(client, shop.admin, product["id"])
 
-    async with playwright_api.async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    async with browser_page({"width": 800, "height": 1100}) as (page, errors):
+        # When a host page on another origin embeds two widgets with embed.js
+        await page.goto(servers.host_page)
+        states = await settled_frames(page, [2, 5])
+        ARTIFACTS.mkdir(exist_ok=True)
+        await page.screenshot(path=str(ARTIFACTS / "featured-embeds.png"), full_page=True)
+
+        # Then each frame shows its products, photos loaded, at its content's height
+        assert [state.cards for state in states] == [2, 5], states
+        assert all(state.images_loaded for state in states), states
+        assert all(state.fits for state in states), states
+        assert states[0].frame_height != states[1].frame_height
+        frames = await page.evaluate(
+            """() => Array.from(document.querySelectorAll("iframe")).map(f => ({
+                id: f.id, title: f.title, afterScript: f.previousElementSibling.tagName,
+                loading: f.getAttribute("loading")
+            }))"""
         )
-        try:
-            page = await browser.new_page(viewport={"width": 800, "height": 1100})
-            errors: list[str] = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda error: errors.append(str(error)))
+        assert frames == [
+            {
+                "id": "pasar-babel-1",
+                "title": "Produk unggulan",
+                "afterScript": "SCRIPT",
+                "loading": "lazy",
+            },
+            {
+                "id": "pasar-babel-2",
+                "title": "Featured products",
+                "afterScript": "SCRIPT",
+                "loading": "lazy",
+            },
+        ]
 
-            # When a host page on another origin embeds two widgets with embed.js
-            await page.goto(servers.host_page)
-            states = await settled_frames(page, [2, 5])
-            ARTIFACTS.mkdir(exist_ok=True)
-            await page.screenshot(path=str(ARTIFACTS / "featured-embeds.png"), full_page=True)
-
-            # Then each frame shows its products, photos loaded, at its content's height
-            assert [state.cards for state in states] == [2, 5], states
-            assert all(state.images_loaded for state in states), states
-            assert all(state.fits for state in states), states
-            assert states[0].frame_height != states[1].frame_height
-            frames = await page.evaluate(
-                """() => Array.from(document.querySelectorAll("iframe")).map(f => ({
-                    id: f.id, title: f.title, afterScript: f.previousElementSibling.tagName,
-                    loading: f.getAttribute("loading")
-                }))"""
-            )
-            assert frames == [
-                {
-                    "id": "pasar-babel-1",
-                    "title": "Produk unggulan",
-                    "afterScript": "SCRIPT",
-                    "loading": "lazy",
-                },
-                {
-                    "id": "pasar-babel-2",
-                    "title": "Featured products",
-                    "afterScript": "SCRIPT",
-                    "loading": "lazy",
-                },
-            ]
-
-            # And a resize message from anyone but the frame itself changes nothing
-            await page.evaluate(
-                """() => window.postMessage(
-                    {type: "pasar-babel:resize", id: "pasar-babel-1", height: 7}, "*")"""
-            )
-            await asyncio.sleep(0.3)
-            assert (await frame_states(page))[0].frame_height == states[0].frame_height
-            assert errors == []
-        finally:
-            await browser.close()
+        # And a resize message from anyone but the frame itself changes nothing
+        await page.evaluate(
+            """() => window.postMessage(
+                {type: "pasar-babel:resize", id: "pasar-babel-1", height: 7}, "*")"""
+        )
+        await asyncio.sleep(0.3)
+        assert (await frame_states(page))[0].frame_height == states[0].frame_height
+        assert errors == []

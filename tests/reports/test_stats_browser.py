@@ -17,14 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from marketplace.config import Settings
 from marketplace.reports import widget
-from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from tests.browser import ARTIFACTS, browser_page, needs_chromium
 from tests.conftest import make_settings
 from tests.featured.test_browser import serving_folder
 from tests.reports.world import Clock, sell_a_year_start
 from tests.servers import LOOPBACK, free_port, serving_marketplace
 
 pytestmark = needs_chromium
-playwright_api = pytest.importorskip("playwright.async_api")
+pytest.importorskip("playwright.async_api")  # skipped, with the reason, without Playwright
 
 
 @dataclass(frozen=True)
@@ -78,48 +78,37 @@ async def test_widget_draws_its_charts_in_chromium_framed_by_another_origin(
     monkeypatch.setattr(widget, "today_wib", lambda: date(2026, 12, 2))
     await sell_a_year_start(app, client, sessionmaker, clock)
 
-    async with playwright_api.async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            page = await browser.new_page(viewport={"width": 900, "height": 1100})
-            errors: list[str] = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda error: errors.append(str(error)))
+    async with browser_page({"width": 900, "height": 1100}) as (page, errors):
+        # When the host page on another origin frames the widget twice
+        await page.goto(servers.host_page, wait_until="load")
+        frames = [
+            await (await page.wait_for_selector(f"#{name}")).content_frame()
+            for name in ("light", "dark")
+        ]
+        ARTIFACTS.mkdir(exist_ok=True)
+        await page.screenshot(path=str(ARTIFACTS / "stats-embed.png"), full_page=True)
 
-            # When the host page on another origin frames the widget twice
-            await page.goto(servers.host_page, wait_until="load")
-            frames = [
-                await (await page.wait_for_selector(f"#{name}")).content_frame()
-                for name in ("light", "dark")
-            ]
-            ARTIFACTS.mkdir(exist_ok=True)
-            await page.screenshot(path=str(ARTIFACTS / "stats-embed.png"), full_page=True)
-
-            # Then each frame shows its title, figures and both charts, laid out and visible
-            shapes = []
-            for frame in frames:
-                assert frame is not None
-                shapes.append(
-                    await frame.evaluate(
-                        """() => ({
-                            title: document.querySelector("h1").textContent,
-                            bars: Array.from(document.querySelectorAll("rect.bar"))
-                                .map(r => Math.round(r.getBoundingClientRect().width)),
-                            line: document.querySelector("polyline.trend")
-                                .getBoundingClientRect().width > 100,
-                            scripts: document.scripts.length,
-                            kpis: document.querySelectorAll(".kpi dd").length
-                        })"""
-                    )
+        # Then each frame shows its title, figures and both charts, laid out and visible
+        shapes = []
+        for frame in frames:
+            assert frame is not None
+            shapes.append(
+                await frame.evaluate(
+                    """() => ({
+                        title: document.querySelector("h1").textContent,
+                        bars: Array.from(document.querySelectorAll("rect.bar"))
+                            .map(r => Math.round(r.getBoundingClientRect().width)),
+                        line: document.querySelector("polyline.trend")
+                            .getBoundingClientRect().width > 100,
+                        scripts: document.scripts.length,
+                        kpis: document.querySelectorAll(".kpi dd").length
+                    })"""
                 )
-            assert shapes[0]["title"] == "Dampak ekonomi"
-            assert shapes[1]["title"] == "Economic impact"
-            assert all(len(shape["bars"]) == 1 and shape["bars"][0] > 100 for shape in shapes)
-            assert shapes[0]["line"]
-            assert shapes[0]["scripts"] == 0
-            assert shapes[0]["kpis"] == 4
-            assert errors == []
-        finally:
-            await browser.close()
+            )
+        assert shapes[0]["title"] == "Dampak ekonomi"
+        assert shapes[1]["title"] == "Economic impact"
+        assert all(len(shape["bars"]) == 1 and shape["bars"][0] > 100 for shape in shapes)
+        assert shapes[0]["line"]
+        assert shapes[0]["scripts"] == 0
+        assert shapes[0]["kpis"] == 4
+        assert errors == []

@@ -22,10 +22,9 @@ from httpx import AsyncClient
 from marketplace.config import Settings
 from tests.browser import (
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     PHONE,
     accessibility_problems,
+    browser_page,
     needs_chromium,
 )
 from tests.conftest import make_settings
@@ -35,7 +34,7 @@ from tests.servers import free_port, serving_marketplace
 from tests.storefront.world import PepperShop, pepper_shop
 
 pytestmark = needs_chromium
-playwright_api = pytest.importorskip("playwright.async_api")
+pytest.importorskip("playwright.async_api")  # skipped, with the reason, without Playwright
 
 MAIL_SECONDS = 15.0
 
@@ -114,71 +113,60 @@ async def test_guest_searches_orders_by_bank_transfer_and_opens_the_e_mailed_lin
     shop: PepperShop = await pepper_shop(app, client, whatsapp="081234567890")
     await feature(client, shop.setup.admin, shop.product["id"])
     problems: dict[str, list[dict[str, Any]]] = {}
-    async with playwright_api.async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            page = await browser.new_page(viewport=PHONE)
-            errors: list[str] = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda error: errors.append(str(error)))
+    async with browser_page() as (page, errors):
+        # Given the home page, a guest searches "lada"
+        await page.goto(served.url + "/")
+        await check_page(page, "home", problems)
+        await page.fill("#find-q", "lada")
+        await page.press("#find-q", "Enter")
+        await page.wait_for_url("**/cari?q=lada*")
+        await check_page(page, "search", problems)
 
-            # Given the home page, a guest searches "lada"
-            await page.goto(served.url + "/")
-            await check_page(page, "home", problems)
-            await page.fill("#find-q", "lada")
-            await page.press("#find-q", "Enter")
-            await page.wait_for_url("**/cari?q=lada*")
-            await check_page(page, "search", problems)
+        # When they open the product and put two of its sizes in the cart
+        await page.click(f"a.title:has-text('{shop.product['title']}')")
+        await page.wait_for_url(f"**/produk/{shop.slug}")
+        await check_page(page, "product", problems)
+        product_url = page.url
+        await add_variant(page, product_url, shop.variant(0), 2)
+        await add_variant(page, product_url, shop.variant(1), 1)
+        await check_page(page, "cart", problems)
 
-            # When they open the product and put two of its sizes in the cart
-            await page.click(f"a.title:has-text('{shop.product['title']}')")
-            await page.wait_for_url(f"**/produk/{shop.slug}")
-            await check_page(page, "product", problems)
-            product_url = page.url
-            await add_variant(page, product_url, shop.variant(0), 2)
-            await add_variant(page, product_url, shop.variant(1), 1)
-            await check_page(page, "cart", problems)
+        # And check out as a guest by bank transfer, shipping quoted first
+        await page.click("text=Lanjut ke pembayaran")
+        await page.wait_for_url("**/checkout")
+        await fill_checkout(page)
+        await page.click("text=Hitung ongkos kirim")
+        await page.wait_for_load_state()
+        assert "Rp 117.000" in await page.inner_text("main")
+        await check_page(page, "checkout", problems)
+        await page.check('input[value="bank_transfer"]')
+        await page.click("text=Buat pesanan")
+        await page.wait_for_url("**/pesanan/**")
 
-            # And check out as a guest by bank transfer, shipping quoted first
-            await page.click("text=Lanjut ke pembayaran")
-            await page.wait_for_url("**/checkout")
-            await fill_checkout(page)
-            await page.click("text=Hitung ongkos kirim")
-            await page.wait_for_load_state()
-            assert "Rp 117.000" in await page.inner_text("main")
-            await check_page(page, "checkout", problems)
-            await page.check('input[value="bank_transfer"]')
-            await page.click("text=Buat pesanan")
-            await page.wait_for_url("**/pesanan/**")
+        # Then the order page shows the exact amount to transfer
+        # (the total plus the payment's unique code, 1..999)
+        amount = await page.inner_text(".amount")
+        assert re.fullmatch(r"Rp 117\.\d{3}", amount)
+        assert amount != "Rp 117.000"
+        await check_page(page, "order", problems)
 
-            # Then the order page shows the exact amount to transfer
-            # (the total plus the payment's unique code, 1..999)
-            amount = await page.inner_text(".amount")
-            assert re.fullmatch(r"Rp 117\.\d{3}", amount)
-            assert amount != "Rp 117.000"
-            await check_page(page, "order", problems)
+        # And the e-mailed link opens the order in a browser without the session
+        link = await e_mailed_order_link(served.inbox, "budi@contoh.id")
+        fresh = await page.context.browser.new_context(viewport=PHONE)
+        mailed = await fresh.new_page()
+        await mailed.goto(link)
+        assert await mailed.inner_text(".amount") == amount
+        await fresh.close()
 
-            # And the e-mailed link opens the order in a browser without the session
-            link = await e_mailed_order_link(served.inbox, "budi@contoh.id")
-            fresh = await browser.new_context(viewport=PHONE)
-            mailed = await fresh.new_page()
-            await mailed.goto(link)
-            assert await mailed.inner_text(".amount") == amount
-            await fresh.close()
-
-            # And the remaining page types pass the same checks
-            await page.goto(f"{served.url}/toko/{shop.setup.seller['slug']}")
-            await check_page(page, "seller", problems)
-            await page.goto(f"{served.url}/wilayah/19.05?lang=en")
-            await check_page(page, "region", problems)
-            await page.goto(f"{served.url}/masuk")
-            await check_page(page, "sign-in", problems)
-            await page.goto(f"{served.url}/produk/tidak-ada")
-            await check_page(page, "not-found", problems)
-        finally:
-            await browser.close()
+        # And the remaining page types pass the same checks
+        await page.goto(f"{served.url}/toko/{shop.setup.seller['slug']}")
+        await check_page(page, "seller", problems)
+        await page.goto(f"{served.url}/wilayah/19.05?lang=en")
+        await check_page(page, "region", problems)
+        await page.goto(f"{served.url}/masuk")
+        await check_page(page, "sign-in", problems)
+        await page.goto(f"{served.url}/produk/tidak-ada")
+        await check_page(page, "not-found", problems)
     assert {name: found for name, found in problems.items() if found} == {}
     # the not-found page's own 404 is the only failed load
     assert errors == [

@@ -19,10 +19,8 @@ from httpx import AsyncClient
 from marketplace.config import Settings
 from tests.browser import (
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    PHONE,
     accessibility_problems,
+    browser_page,
     needs_chromium,
 )
 from tests.conftest import make_settings
@@ -39,7 +37,7 @@ from tests.storefront.stripe_double import serving_stripe_double
 from tests.storefront.world import pepper_shop
 
 pytestmark = needs_chromium
-playwright_api = pytest.importorskip("playwright.async_api")
+pytest.importorskip("playwright.async_api")  # skipped, with the reason, without Playwright
 PAID_SECONDS = 20.0
 
 
@@ -87,54 +85,43 @@ async def test_signed_in_buyer_pays_by_card_and_sees_the_order_paid(
 ) -> None:
     shop = await pepper_shop(app, client)
     buyer = await create_account(client)
-    async with playwright_api.async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            page = await browser.new_page(viewport=PHONE)
-            errors: list[str] = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    async with browser_page() as (page, errors):
+        # Given a signed-in buyer with 250 g of pepper in the cart
+        await page.goto(f"{card_server}/masuk")
+        await page.fill("#email", buyer.email)
+        await page.fill("#password", buyer.password)
+        await page.click("main button[type=submit]")
+        await page.wait_for_url(f"{card_server}/")
+        await page.goto(f"{card_server}/produk/{shop.slug}")
+        await page.check(f'input[value="{shop.variant(1)}"]')
+        await page.click("text=Tambah ke keranjang")
+        await page.wait_for_url("**/keranjang")
 
-            # Given a signed-in buyer with 250 g of pepper in the cart
-            await page.goto(f"{card_server}/masuk")
-            await page.fill("#email", buyer.email)
-            await page.fill("#password", buyer.password)
-            await page.click("main button[type=submit]")
-            await page.wait_for_url(f"{card_server}/")
-            await page.goto(f"{card_server}/produk/{shop.slug}")
-            await page.check(f'input[value="{shop.variant(1)}"]')
-            await page.click("text=Tambah ke keranjang")
-            await page.wait_for_url("**/keranjang")
+        # When they check out by card and pay on the order page
+        await page.goto(f"{card_server}/checkout")
+        assert await page.input_value("#f-email") == buyer.email
+        await page.fill("#f-phone", "081234567890")
+        await page.select_option("#f-region_code", "19.71")
+        await page.fill("#f-street", "Jl. Jenderal Sudirman No. 5")
+        await page.fill("#f-village", "Batin Tikal")
+        await page.fill("#f-district", "Taman Sari")
+        await page.fill("#f-postal_code", "33121")
+        await page.check('input[value="stripe"]')
+        await page.click("text=Buat pesanan")
+        await page.wait_for_url("**/pesanan/**")
+        await page.wait_for_selector("#card-number")
+        ARTIFACTS.mkdir(exist_ok=True)
+        await page.screenshot(path=str(ARTIFACTS / "storefront-card.png"), full_page=True)
+        problems = await accessibility_problems(page)
+        assert "Rp 67.000" in await page.inner_text("#card")
+        await page.fill("#card-number", VISA)
+        await page.fill("#card-exp_month", "12")
+        await page.fill("#card-exp_year", "2034")
+        await page.fill("#card-cvc", "123")
+        await page.click("text=Bayar dengan kartu")
 
-            # When they check out by card and pay on the order page
-            await page.goto(f"{card_server}/checkout")
-            assert await page.input_value("#f-email") == buyer.email
-            await page.fill("#f-phone", "081234567890")
-            await page.select_option("#f-region_code", "19.71")
-            await page.fill("#f-street", "Jl. Jenderal Sudirman No. 5")
-            await page.fill("#f-village", "Batin Tikal")
-            await page.fill("#f-district", "Taman Sari")
-            await page.fill("#f-postal_code", "33121")
-            await page.check('input[value="stripe"]')
-            await page.click("text=Buat pesanan")
-            await page.wait_for_url("**/pesanan/**")
-            await page.wait_for_selector("#card-number")
-            ARTIFACTS.mkdir(exist_ok=True)
-            await page.screenshot(path=str(ARTIFACTS / "storefront-card.png"), full_page=True)
-            problems = await accessibility_problems(page)
-            assert "Rp 67.000" in await page.inner_text("#card")
-            await page.fill("#card-number", VISA)
-            await page.fill("#card-exp_month", "12")
-            await page.fill("#card-exp_year", "2034")
-            await page.fill("#card-cvc", "123")
-            await page.click("text=Bayar dengan kartu")
-
-            # Then the webhook marks the order paid and the page shows it
-            await wait_for_text(page, "Lunas")
-            await page.screenshot(path=str(ARTIFACTS / "storefront-card-paid.png"), full_page=True)
-        finally:
-            await browser.close()
+        # Then the webhook marks the order paid and the page shows it
+        await wait_for_text(page, "Lunas")
+        await page.screenshot(path=str(ARTIFACTS / "storefront-card-paid.png"), full_page=True)
     assert problems == []
     assert errors == []
