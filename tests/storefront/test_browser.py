@@ -91,6 +91,10 @@ async def e_mailed_order_link(inbox: Inbox, email: str) -> str:
 async def fill_checkout(page: Any) -> None:
     await page.fill("#f-name", "Budi Santoso")
     await page.fill("#f-email", "budi@contoh.id")
+    await fill_shipping_address(page)
+
+
+async def fill_shipping_address(page: Any) -> None:
     await page.fill("#f-phone", "081234567890")
     await page.select_option("#f-region_code", "19.71")
     await page.fill("#f-street", "Jl. Jenderal Sudirman No. 5")

@@ -34,6 +34,7 @@ from tests.payments.conftest import (
 )
 from tests.servers import free_port, serving_marketplace
 from tests.storefront.stripe_double import serving_stripe_double
+from tests.storefront.test_browser import fill_shipping_address
 from tests.storefront.world import pepper_shop
 
 pytestmark = needs_chromium
@@ -100,12 +101,7 @@ async def test_signed_in_buyer_pays_by_card_and_sees_the_order_paid(
         # When they check out by card and pay on the order page
         await page.goto(f"{card_server}/checkout")
         assert await page.input_value("#f-email") == buyer.email
-        await page.fill("#f-phone", "081234567890")
-        await page.select_option("#f-region_code", "19.71")
-        await page.fill("#f-street", "Jl. Jenderal Sudirman No. 5")
-        await page.fill("#f-village", "Batin Tikal")
-        await page.fill("#f-district", "Taman Sari")
-        await page.fill("#f-postal_code", "33121")
+        await fill_shipping_address(page)
         await page.check('input[value="stripe"]')
         await page.click("text=Buat pesanan")
         await page.wait_for_url("**/pesanan/**")
