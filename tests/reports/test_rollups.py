@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
-from sqlalchemy import String, cast, select
+from sqlalchemy import String, cast, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from marketplace.reports import repository
@@ -258,3 +258,68 @@ async def test_the_first_sweep_builds_what_was_sold_before_it(
         ("month", 240_000),
         ("week", 240_000),
     ]
+
+
+async def buyer_set_versions(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> dict[tuple[str, str, str, str], str]:
+    """Each buyer set's key and the transaction that last wrote its row (PostgreSQL's xmin)."""
+    async with sessionmaker() as session:
+        rows = await session.execute(
+            text(
+                "SELECT grain, CAST(period AS TEXT), scope, member, CAST(xmin AS TEXT) "
+                "FROM report_buyer_sets"
+            )
+        )
+        return {(row[0], row[1], row[2], row[3]): row[4] for row in rows}
+
+
+async def test_a_sweep_rewrites_only_the_buyer_sets_its_changes_count_in(
+    client: AsyncClient,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    world: World,
+    is_postgres: bool,
+) -> None:
+    if not is_postgres:
+        pytest.skip("SQLite keeps no buyer sets")
+    # Given March sets of all three sellers' regencies, kinds and categories
+    before = await buyer_set_versions(sessionmaker)
+    assert {key[3] for key in before if key[:3] == ("month", "2026-03-01", "region")} == {
+        "19.04",
+        "19.05",
+        "19.71",
+    }
+
+    # When one honey order is paid on Tuesday 10 March and swept
+    placed = await order(client, [(world.honey, 1)], "h@contoh.id")
+    clock.at(2026, 3, 10, 3, 0)
+    await pay(client, world, placed)
+    assert await sweep_reports(sessionmaker, overlap=timedelta(0)) == 1
+
+    # Then only the sets that order counts in were written: its month's and week's total,
+    # regency, seller kind and category, and the honey seller's own and its product's sets
+    after = await buyer_set_versions(sessionmaker)
+    assert set(before) <= set(after), "no set was lost"
+    written = {key for key, version in after.items() if before.get(key) != version}
+    async with sessionmaker() as session:
+        [category] = (
+            await session.scalars(
+                select(ReportFact.category_id)
+                .where(ReportFact.seller_id == uuid.UUID(world.honey.id))
+                .distinct()
+            )
+        ).all()
+    members = {
+        ("total", ""),
+        ("region", "19.04"),
+        ("seller_kind", "umkm"),
+        ("category", str(category)),
+        ("seller", world.honey.id),
+        ("product", world.honey.product_id),
+    }
+    assert written == {
+        (grain, period, scope, member)
+        for grain, period in (("month", "2026-03-01"), ("week", "2026-03-09"))
+        for scope, member in members
+    }

@@ -14,10 +14,10 @@ database, keeps no sets and counts distinct buyers from the facts."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Date, String, Uuid, bindparam, delete, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +25,9 @@ from sqlalchemy.sql.elements import TextClause
 
 from marketplace.reports.models import BuyerScope, Grain, ReportBuyerSet
 from marketplace.reports.periods import Cover, next_month, period_of
+
+if TYPE_CHECKING:
+    from marketplace.reports.rollups import TouchedFact
 
 MARKETPLACE_SCOPES = (
     BuyerScope.TOTAL,
@@ -112,19 +115,27 @@ FROM fresh LEFT JOIN highest ON highest.seller_id = fresh.seller_id
 
 
 def _build_sql(
-    grain: Grain, scope: BuyerScope, *, sellers: bool, periods: Sequence[date] | None
+    grain: Grain,
+    scope: BuyerScope,
+    *,
+    sellers: bool = False,
+    period: bool = False,
+    members: bool = False,
 ) -> TextClause:
-    """The sets of one grain and scope, as bit strings spelled out from the sorted numbers
-    (each number's gap from the previous one in zeros, then a one)."""
-    period = _PERIOD_COLUMNS[grain]
+    """The sets of one grain and scope (of one period, of some sellers or members), as bit
+    strings spelled out from the sorted numbers (each number's gap from the previous one in
+    zeros, then a one)."""
+    period_column = _PERIOD_COLUMNS[grain]
     local = scope in SELLER_SCOPES
     ordinal = "f.seller_buyer_number" if local else "f.buyer_number"
     where = "f.kind = 'sale'"
     if sellers:
         where += " AND f.seller_id IN :sellers"
-    if periods is not None:
+    if period:
         # The day range first, so the facts' day index narrows the read.
-        where += f" AND f.day >= :first_day AND f.day < :end_day AND f.{period} IN :periods"
+        where += f" AND f.day >= :first_day AND f.day < :end_day AND f.{period_column} = :period"
+    if members:
+        where += f" AND {_MEMBERS[scope]} IN :members"
     sql = f"""
 INSERT INTO report_buyer_sets (grain, period, scope, member, seller_id, week_start, month_start,
                                buyers, outside_province)
@@ -140,7 +151,7 @@ FROM (
          COALESCE(MAX(CASE WHEN outside THEN ordinal END) OVER (
            numbered ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), -1) AS previous_outside
   FROM (
-    SELECT f.{period} AS period, {_MEMBERS[scope]} AS member, {ordinal} AS ordinal,
+    SELECT f.{period_column} AS period, {_MEMBERS[scope]} AS member, {ordinal} AS ordinal,
            {"f.seller_id" if local else "CAST(NULL AS UUID)"} AS seller_id,
            BOOL_OR(f.outside_province) AS outside,
            MIN(f.week_start) AS week_start, MIN(f.month_start) AS month_start
@@ -159,41 +170,71 @@ async def build_everything(session: AsyncSession) -> None:
     await session.execute(delete(ReportBuyerSet))
     for grain in Grain:
         for scope in BuyerScope:
-            await session.execute(_build_sql(grain, scope, sellers=False, periods=None))
+            await session.execute(_build_sql(grain, scope))
 
 
-async def refresh(
-    session: AsyncSession, sellers: Collection[uuid.UUID], days: Collection[date]
-) -> None:
-    """The sets of the periods holding ``days``: every marketplace-wide member of them, and the
-    seller and product sets of ``sellers``."""
-    for grain in Grain:
-        periods = sorted({period_of(grain, day) for day in days})
-        if not periods:
-            continue
-        span = {
-            "first_day": periods[0],
-            "end_day": _period_end(grain, periods[-1]),
+@dataclass
+class _PeriodTouched:
+    """What changed in one period: the marketplace-wide members per scope, and the sellers
+    (whose seller and product sets are rebuilt whole)."""
+
+    members: dict[BuyerScope, set[str]] = field(
+        default_factory=lambda: {scope: set() for scope in MARKETPLACE_SCOPES}
+    )
+    sellers: set[uuid.UUID] = field(default_factory=set)
+
+
+def _touched_periods(facts: Iterable[TouchedFact]) -> dict[tuple[Grain, date], _PeriodTouched]:
+    periods: dict[tuple[Grain, date], _PeriodTouched] = {}
+    for fact in facts:
+        members = {
+            BuyerScope.TOTAL: "",
+            BuyerScope.REGION: fact.region_code,
+            BuyerScope.SELLER_KIND: fact.seller_kind,
+            BuyerScope.CATEGORY: str(fact.category_id),
         }
+        for grain in Grain:
+            touched = periods.setdefault((grain, period_of(grain, fact.day)), _PeriodTouched())
+            touched.sellers.add(fact.seller_id)
+            for scope, member in members.items():
+                touched.members[scope].add(member)
+    return periods
+
+
+async def refresh(session: AsyncSession, facts: Collection[TouchedFact]) -> None:
+    """The sets that hold these facts' keys, and only those: per period they fall in, each
+    marketplace-wide member they count for, and the seller and product sets of their sellers."""
+    for (grain, period), touched in sorted(_touched_periods(facts).items()):
+        span = {
+            "period": period,
+            "first_day": period,
+            "end_day": _period_end(grain, period),
+        }
+        dates = (
+            bindparam("period", type_=Date()),
+            bindparam("first_day", type_=Date()),
+            bindparam("end_day", type_=Date()),
+        )
+        chosen = (ReportBuyerSet.grain == grain) & (ReportBuyerSet.period == period)
+        for scope, members in touched.members.items():
+            await session.execute(
+                delete(ReportBuyerSet)
+                .where(chosen, ReportBuyerSet.scope == scope, ReportBuyerSet.member.in_(members))
+                .execution_options(synchronize_session=False)
+            )
+            statement = _build_sql(grain, scope, period=True, members=True).bindparams(
+                *dates, bindparam("members", value=sorted(members), expanding=True, type_=String())
+            )
+            await session.execute(statement, span)
         await session.execute(
             delete(ReportBuyerSet)
-            .where(
-                ReportBuyerSet.grain == grain,
-                ReportBuyerSet.period.in_(periods),
-                ReportBuyerSet.scope.in_(MARKETPLACE_SCOPES)
-                | ReportBuyerSet.seller_id.in_(list(sellers)),
-            )
+            .where(chosen, ReportBuyerSet.seller_id.in_(touched.sellers))
             .execution_options(synchronize_session=False)
         )
-        for scope in BuyerScope:
-            local = scope in SELLER_SCOPES
-            statement = _build_sql(grain, scope, sellers=local, periods=periods).bindparams(
-                _dates("periods", periods),
-                bindparam("first_day", type_=Date()),
-                bindparam("end_day", type_=Date()),
+        for scope in SELLER_SCOPES:
+            statement = _build_sql(grain, scope, sellers=True, period=True).bindparams(
+                *dates, _ids("sellers", touched.sellers)
             )
-            if local:
-                statement = statement.bindparams(_ids("sellers", sellers))
             await session.execute(statement, span)
 
 

@@ -190,11 +190,33 @@ GROUP BY {grouped}
 
 
 @dataclass(frozen=True)
-class Touched:
-    """The (seller, WIB day) pairs whose rollups must be recomputed."""
+class TouchedFact:
+    """Who and what a fact counts for on its day: the rollups and buyer sets holding it."""
 
-    sellers: frozenset[uuid.UUID]
-    days: frozenset[date]
+    seller_id: uuid.UUID
+    day: date
+    region_code: str
+    seller_kind: str
+    category_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class Touched:
+    """The facts (as their rollup keys) that were or are now part of the recomputed
+    seller-orders: the rollups and buyer sets to recompute."""
+
+    facts: frozenset[TouchedFact] = frozenset()
+
+    @property
+    def sellers(self) -> frozenset[uuid.UUID]:
+        return frozenset(fact.seller_id for fact in self.facts)
+
+    @property
+    def days(self) -> frozenset[date]:
+        return frozenset(fact.day for fact in self.facts)
+
+    def __or__(self, other: Touched) -> Touched:
+        return Touched(self.facts | other.facts)
 
 
 async def rebuild_everything(session: AsyncSession) -> None:
@@ -210,10 +232,11 @@ async def rebuild_everything(session: AsyncSession) -> None:
         await buyer_sets.build_everything(session)
 
 
-async def refresh_seller_orders(session: AsyncSession, ids: Collection[uuid.UUID]) -> None:
-    """The facts of ``ids`` again, and every rollup they were or are now part of."""
+async def refresh_seller_orders(session: AsyncSession, ids: Collection[uuid.UUID]) -> Touched:
+    """The facts of ``ids`` again, and every per-seller rollup they were or are now part of;
+    what they touched, for ``finish_refresh`` (once per sweep round, however many batches)."""
     if not ids:
-        return
+        return Touched()
     before = await _touched(session, ids)
     await session.execute(
         delete(ReportFact)
@@ -222,11 +245,15 @@ async def refresh_seller_orders(session: AsyncSession, ids: Collection[uuid.UUID
     )
     await buyer_sets.number_buyers(session, ids)
     await _insert_facts(session, ids)
-    after = await _touched(session, ids)
-    touched = Touched(sellers=before.sellers | after.sellers, days=before.days | after.days)
+    touched = before | await _touched(session, ids)
     await _refresh_rollups(session, touched)
-    if _keeps_buyer_sets(session) and touched.sellers:
-        await buyer_sets.refresh(session, touched.sellers, touched.days)
+    return touched
+
+
+async def finish_refresh(session: AsyncSession, touched: Touched) -> None:
+    """The buyer sets of what a sweep round's batches touched, each once."""
+    if _keeps_buyer_sets(session) and touched.facts:
+        await buyer_sets.refresh(session, touched.facts)
 
 
 async def _insert_facts(session: AsyncSession, ids: Collection[uuid.UUID] | None) -> None:
@@ -239,14 +266,18 @@ async def _insert_facts(session: AsyncSession, ids: Collection[uuid.UUID] | None
 async def _touched(session: AsyncSession, ids: Collection[uuid.UUID]) -> Touched:
     rows = (
         await session.execute(
-            select(ReportFact.seller_id, ReportFact.day)
+            select(
+                ReportFact.seller_id,
+                ReportFact.day,
+                ReportFact.region_code,
+                ReportFact.seller_kind,
+                ReportFact.category_id,
+            )
             .where(ReportFact.seller_order_id.in_(ids))
             .distinct()
         )
     ).all()
-    return Touched(
-        sellers=frozenset(row.seller_id for row in rows), days=frozenset(row.day for row in rows)
-    )
+    return Touched(frozenset(TouchedFact(*row) for row in rows))
 
 
 async def _refresh_rollups(session: AsyncSession, touched: Touched) -> None:

@@ -49,13 +49,17 @@ async def sweep_reports(
 async def _refresh_changed(session: AsyncSession, since: datetime) -> int:
     refreshed = 0
     after: uuid.UUID | None = None
+    touched = rollups.Touched()
     while True:
         ids = await repository.changed_seller_orders(session, since, after, SWEEP_BATCH)
-        await rollups.refresh_seller_orders(session, ids)
+        touched |= await rollups.refresh_seller_orders(session, ids)
         refreshed += len(ids)
         if len(ids) < SWEEP_BATCH:
-            return refreshed
+            break
         after = ids[-1]
+    # Marketplace-wide buyer sets span every seller: rebuilt once per round, not per batch.
+    await rollups.finish_refresh(session, touched)
+    return refreshed
 
 
 async def rebuild_reports(sessionmaker: async_sessionmaker[AsyncSession]) -> bool:
