@@ -54,6 +54,15 @@ TARGET_MS = 50.0
 # that should on a small machine, so the default is a quarter; the target's figures come from
 # `--orders 1000000`.
 DEFAULT_ORDERS = 250_000
+REPORT_TABLES = (
+    "report_facts",
+    "report_rollups",
+    "report_market_rollups",
+    "report_buyer_sets",
+    "report_buyers",
+    "report_seller_buyers",
+    "report_sellers",
+)
 SOLD_AT = "(CASE WHEN o.payment_method = 'cod' THEN so.cod_collected_at ELSE o.paid_at END)"
 DIRECT_KEYS = {
     GroupBy.REGION: "s.region_code",
@@ -238,16 +247,9 @@ def print_table(timings: list[Timing], arguments: argparse.Namespace) -> None:
 
 
 async def sizes(engine: Any) -> None:
-    tables = (
-        "report_facts",
-        "report_rollups",
-        "report_buyer_sets",
-        "report_buyers",
-        "report_seller_buyers",
-    )
     async with engine.connect() as connection:
         parts = []
-        for table in tables:
+        for table in REPORT_TABLES:
             row = (
                 await connection.execute(
                     text(f"SELECT count(*), pg_total_relation_size('{table}') FROM {table}")
@@ -266,7 +268,9 @@ async def run(arguments: argparse.Namespace) -> None:
     if not arguments.reuse:
         await create_postgres_database(POSTGRES_SERVER, arguments.database)
     try:
-        if not arguments.reuse:
+        if not arguments.reuse_reports:
+            # A kept database of an earlier revision gains the new report tables (its report
+            # tables emptied, rebuilt below); a fresh one is built from empty.
             await asyncio.to_thread(migrations.upgrade, url)
         engine = create_async_engine(async_database_url(url))
         maker = async_sessionmaker(engine, expire_on_commit=False)
@@ -299,13 +303,7 @@ async def load_and_rebuild(
     assert await rebuild_reports(maker)
     async with engine.connect() as connection:
         await connection.execution_options(isolation_level="AUTOCOMMIT")
-        for table in (
-            "report_facts",
-            "report_rollups",
-            "report_buyer_sets",
-            "report_buyers",
-            "report_seller_buyers",
-        ):
+        for table in REPORT_TABLES:
             await connection.execute(text(f"VACUUM ANALYZE {table}"))
     say(f"rebuild-reports (+ VACUUM ANALYZE): {time.perf_counter() - started:.1f} s; {load()}")
 

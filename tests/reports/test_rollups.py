@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
-from sqlalchemy import String, cast, select, text
+from sqlalchemy import String, cast, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from marketplace.reports import repository
@@ -21,7 +21,9 @@ from marketplace.reports.models import (
     ReportBuyer,
     ReportBuyerSet,
     ReportFact,
+    ReportMarketRollup,
     ReportRollup,
+    ReportSeller,
     ReportSellerBuyer,
 )
 from marketplace.reports.periods import cover
@@ -171,6 +173,60 @@ async def test_rebuild_gives_the_rows_the_sweeps_built_after_random_trade(
         await check_buyer_sets_count_like_the_facts(sessionmaker, world)
 
 
+async def market_snapshot(
+    sessionmaker: async_sessionmaker[AsyncSession], is_postgres: bool
+) -> list[list[Any]]:
+    """The marketplace-wide rollups (seller sets as text; PostgreSQL only) and seller numbers."""
+    rollups = ReportMarketRollup.__table__.c
+    sellers: Any = cast(rollups.sellers, String) if is_postgres else rollups.sellers
+    statements = [
+        select(*[column for column in rollups if column.name != "sellers"]).add_columns(sellers),
+        select(ReportSeller.__table__),
+    ]
+    async with sessionmaker() as session:
+        tables = [(await session.execute(statement)).all() for statement in statements]
+    return [sorted(map(tuple, rows), key=repr) for rows in tables]
+
+
+async def test_rebuild_gives_the_marketplace_rollups_the_sweeps_built(
+    app: FastAPI,
+    client: AsyncClient,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    is_postgres: bool,
+) -> None:
+    # Given thirty random events, each swept with no overlap
+    assert await sweep_reports(sessionmaker) == 0
+    world = await build_world(app, client)
+    trade = RandomTrade(client, sessionmaker, clock, world, random.Random(61))
+    for _ in range(30):
+        await trade.step()
+        assert await sweep_reports(sessionmaker, overlap=timedelta(0)) >= 0
+    incremental = await market_snapshot(sessionmaker, is_postgres)
+    grains = {row[0] for row in incremental[0]}
+    assert grains == {"week", "month", "quarter", "year"}, "the trade spans every grain"
+
+    # When everything is rebuilt
+    assert await rebuild_reports(sessionmaker)
+
+    # Then the marketplace rollups and the seller numbers are the same rows, and each one
+    # sums the per-seller rollups of its period
+    assert await market_snapshot(sessionmaker, is_postgres) == incremental
+    async with sessionmaker() as session:
+        per_seller = (
+            await session.execute(
+                select(ReportRollup.grain, ReportRollup.period, func.sum(ReportRollup.gross))
+                .where(ReportRollup.dimension == "seller")
+                .group_by(ReportRollup.grain, ReportRollup.period)
+            )
+        ).all()
+    totals = {(row[0], row[2]): row[8] for row in incremental[0] if row[1] == "total"}
+    assert per_seller
+    assert {(str(g), p): int(gross) for g, p, gross in per_seller} == {
+        key: gross for key, gross in totals.items() if key[0] in ("week", "month")
+    }
+
+
 RANGES = [
     (date(2026, 1, 1), date(2026, 4, 30)),  # whole months
     (date(2026, 1, 5), date(2026, 3, 17)),  # weeks inside months and edge days
@@ -297,8 +353,9 @@ async def test_a_sweep_rewrites_only_the_buyer_sets_its_changes_count_in(
     await pay(client, world, placed)
     assert await sweep_reports(sessionmaker, overlap=timedelta(0)) == 1
 
-    # Then only the sets that order counts in were written: its month's and week's total,
-    # regency, seller kind and category, and the honey seller's own and its product's sets
+    # Then only the sets that order counts in were written: its week's, month's, quarter's and
+    # year's total, regency, seller kind and category, and the honey seller's own and its
+    # product's sets
     after = await buyer_set_versions(sessionmaker)
     assert set(before) <= set(after), "no set was lost"
     written = {key for key, version in after.items() if before.get(key) != version}
@@ -320,6 +377,11 @@ async def test_a_sweep_rewrites_only_the_buyer_sets_its_changes_count_in(
     }
     assert written == {
         (grain, period, scope, member)
-        for grain, period in (("month", "2026-03-01"), ("week", "2026-03-09"))
+        for grain, period in (
+            ("week", "2026-03-09"),
+            ("month", "2026-03-01"),
+            ("quarter", "2026-01-01"),
+            ("year", "2026-01-01"),
+        )
         for scope, member in members
     }

@@ -16,15 +16,21 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Date, String, Uuid, bindparam, delete, text
+from sqlalchemy import ARRAY, Date, String, Uuid, bindparam, delete, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import TextClause
 
-from marketplace.reports.models import BuyerScope, Grain, ReportBuyerSet
-from marketplace.reports.periods import Cover, next_month, period_of
+from marketplace.reports.models import (
+    COARSE_GRAINS,
+    FINE_GRAINS,
+    BuyerScope,
+    Grain,
+    ReportBuyerSet,
+)
+from marketplace.reports.periods import Cover, period_end, period_of
 
 if TYPE_CHECKING:
     from marketplace.reports.rollups import TouchedFact
@@ -101,9 +107,18 @@ SELECT fresh.seller_id, fresh.buyer_ordinal,
        + ROW_NUMBER() OVER (PARTITION BY fresh.seller_id ORDER BY fresh.buyer_ordinal)
 FROM fresh LEFT JOIN highest ON highest.seller_id = fresh.seller_id
 """)
+    sellers = text(f"""
+INSERT INTO report_sellers (seller_id)
+SELECT DISTINCT so.seller_id
+FROM seller_orders so JOIN orders o ON o.id = so.order_id
+WHERE {sold}
+  AND NOT EXISTS (SELECT 1 FROM report_sellers x WHERE x.seller_id = so.seller_id)
+ORDER BY so.seller_id
+""")
     for statement, table in (
         (marketplace, "report_buyers"),
         (within_seller, "report_seller_buyers"),
+        (sellers, "report_sellers"),
     ):
         await session.execute(statement if ids is None else statement.bindparams(_ids("ids", ids)))
         if everyone and session.get_bind().dialect.name == "postgresql":
@@ -166,11 +181,43 @@ GROUP BY period, member, seller_id
     return text(sql)
 
 
+def _coarse_sql(grain: Grain, *, touched: bool) -> TextClause:
+    """Quarter or year sets as the union of their months' (``touched``: of one period's
+    chosen members and sellers), each padded to the widest of its group."""
+    coarse = f"CAST(date_trunc('{grain.value}', s.period) AS DATE)"
+    where = "s.grain = 'month'"
+    if touched:
+        where += (
+            " AND s.period >= :first_day AND s.period < :end_day"
+            " AND ((s.scope, s.member) IN (SELECT * FROM unnest(:scopes, :members))"
+            " OR s.seller_id = ANY(:sellers))"
+        )
+    return text(f"""
+INSERT INTO report_buyer_sets (grain, period, scope, member, seller_id, week_start, month_start,
+                               buyers, outside_province)
+SELECT '{grain.value}', coarse, scope, member, seller_id,
+       MIN(week_start), MIN(month_start),
+       bit_or(buyers || CAST(repeat('0', widest - length(buyers)) AS VARBIT)),
+       bit_or(outside_province
+              || CAST(repeat('0', widest_outside - length(outside_province)) AS VARBIT))
+FROM (
+  SELECT s.*, {coarse} AS coarse,
+         MAX(length(s.buyers)) OVER (PARTITION BY s.scope, s.member, {coarse}) AS widest,
+         MAX(length(s.outside_province)) OVER (PARTITION BY s.scope, s.member, {coarse})
+           AS widest_outside
+  FROM report_buyer_sets s
+  WHERE {where}
+) s
+GROUP BY scope, member, seller_id, coarse""")
+
+
 async def build_everything(session: AsyncSession) -> None:
     await session.execute(delete(ReportBuyerSet))
-    for grain in Grain:
+    for grain in FINE_GRAINS:
         for scope in BuyerScope:
             await session.execute(_build_sql(grain, scope))
+    for grain in COARSE_GRAINS:
+        await session.execute(_coarse_sql(grain, touched=False))
 
 
 @dataclass
@@ -203,43 +250,53 @@ def _touched_periods(facts: Iterable[TouchedFact]) -> dict[tuple[Grain, date], _
 
 async def refresh(session: AsyncSession, facts: Collection[TouchedFact]) -> None:
     """The sets that hold these facts' keys, and only those: per period they fall in, each
-    marketplace-wide member they count for, and the seller and product sets of their sellers."""
-    for (grain, period), touched in sorted(_touched_periods(facts).items()):
-        span = {
-            "period": period,
-            "first_day": period,
-            "end_day": _period_end(grain, period),
-        }
-        dates = (
-            bindparam("period", type_=Date()),
-            bindparam("first_day", type_=Date()),
-            bindparam("end_day", type_=Date()),
-        )
-        chosen = (ReportBuyerSet.grain == grain) & (ReportBuyerSet.period == period)
-        for scope, members in touched.members.items():
-            await session.execute(
-                delete(ReportBuyerSet)
-                .where(chosen, ReportBuyerSet.scope == scope, ReportBuyerSet.member.in_(members))
-                .execution_options(synchronize_session=False)
-            )
-            statement = _build_sql(grain, scope, period=True, members=True).bindparams(
-                *dates, bindparam("members", value=sorted(members), expanding=True, type_=String())
-            )
-            await session.execute(statement, span)
+    marketplace-wide member they count for, and the seller and product sets of their sellers;
+    weeks and months from the facts, then quarters and years from the months."""
+    touched_periods = _touched_periods(facts)
+    for grain in (*FINE_GRAINS, *COARSE_GRAINS):
+        for (each, period), touched in sorted(touched_periods.items()):
+            if each is grain:
+                await _refresh_period(session, grain, period, touched)
+
+
+async def _refresh_period(
+    session: AsyncSession, grain: Grain, period: date, touched: _PeriodTouched
+) -> None:
+    span = {"first_day": period, "end_day": period_end(grain, period)}
+    days = (bindparam("first_day", type_=Date()), bindparam("end_day", type_=Date()))
+    chosen = (ReportBuyerSet.grain == grain) & (ReportBuyerSet.period == period)
+    for scope, members in touched.members.items():
         await session.execute(
             delete(ReportBuyerSet)
-            .where(chosen, ReportBuyerSet.seller_id.in_(touched.sellers))
+            .where(chosen, ReportBuyerSet.scope == scope, ReportBuyerSet.member.in_(members))
             .execution_options(synchronize_session=False)
         )
-        for scope in SELLER_SCOPES:
-            statement = _build_sql(grain, scope, sellers=True, period=True).bindparams(
-                *dates, _ids("sellers", touched.sellers)
-            )
-            await session.execute(statement, span)
-
-
-def _period_end(grain: Grain, period: date) -> date:
-    return period + timedelta(days=7) if grain is Grain.WEEK else next_month(period)
+    await session.execute(
+        delete(ReportBuyerSet)
+        .where(chosen, ReportBuyerSet.seller_id.in_(touched.sellers))
+        .execution_options(synchronize_session=False)
+    )
+    if grain in COARSE_GRAINS:
+        pairs = [(scope.value, member) for scope, ms in touched.members.items() for member in ms]
+        statement = _coarse_sql(grain, touched=True).bindparams(
+            *days,
+            bindparam("scopes", value=[scope for scope, _ in pairs], type_=ARRAY(String())),
+            bindparam("members", value=[member for _, member in pairs], type_=ARRAY(String())),
+            bindparam("sellers", value=list(touched.sellers), type_=ARRAY(Uuid())),
+        )
+        await session.execute(statement, span)
+        return
+    dates = (*days, bindparam("period", type_=Date()))
+    for scope, members in touched.members.items():
+        statement = _build_sql(grain, scope, period=True, members=True).bindparams(
+            *dates, bindparam("members", value=sorted(members), expanding=True, type_=String())
+        )
+        await session.execute(statement, {**span, "period": period})
+    for scope in SELLER_SCOPES:
+        statement = _build_sql(grain, scope, sellers=True, period=True).bindparams(
+            *dates, _ids("sellers", touched.sellers)
+        )
+        await session.execute(statement, {**span, "period": period})
 
 
 # ---- reading them ----
@@ -288,10 +345,7 @@ def total_from_groups(asked: Question) -> bool:
 # The total row: the union of every group's union, plus the edge days' buyers not in it.
 _TOTAL_SQL = f"""
 , whole AS (
-  SELECT bit_or(buyers || substring(zeros FROM 1 FOR length(zeros) - length(buyers))) AS buyers,
-         bit_or(outside || substring(zeros FROM 1 FOR length(zeros) - length(outside)))
-           AS outside
-  FROM sets, width
+  SELECT bit_or(buyers) AS buyers, bit_or(outside) AS outside FROM sets
 ), whole_news AS (
   SELECT COUNT(*) FILTER (WHERE {_is_new("w.buyers")}) AS buyers,
          COUNT(*) FILTER (WHERE d.outside AND {_is_new("w.outside")}) AS outside
@@ -304,27 +358,38 @@ SELECT NULL, COALESCE(bit_count(w.buyers), 0) + n.buyers, COALESCE(bit_count(w.o
 FROM whole w, whole_news n"""
 
 
-def _read_sql(asked: Question, keys: bool, total: bool, periods: Cover) -> str:
-    local = asked.scope in SELLER_SCOPES
-    # Each group's sets are padded to its own widest (a small seller's sets stay small), and
-    # only the total pads them all to the widest of all.
-    # "|| B''" copies each chosen set once, so the two passes over them (width, union) do not
-    # each fetch and decompress the stored value again.
-    # An empty list is left out rather than bound: SQLAlchemy spells an empty IN as a
-    # subquery, which keeps PostgreSQL from using the index (a scan of every set and fact).
-    spans = [
-        f"(s.grain = '{grain.value}' AND s.period IN :{grain.value}s)"
-        for grain in (Grain.MONTH, Grain.WEEK)
-        if periods.periods(grain)
-    ]
-    chosen = f"s.scope = :scope AND ({' OR '.join(spans) or 'FALSE'})"
-    days = "f.kind = 'sale' AND " + ("f.day IN :days" if periods.days else "FALSE")
+def _shared_width(asked: Question) -> str | None:
+    """How wide every chosen set can be, from the numbering (an index's last entry), when
+    they share one numbering; None for one set per seller across the marketplace."""
+    if asked.scope not in SELLER_SCOPES:
+        return "SELECT COALESCE(MAX(ordinal), 0) + 1 FROM report_buyers"
     if asked.seller_id is not None:
-        chosen += " AND s.seller_id = :seller"
-        days += " AND f.seller_id = :seller"
-    if keys:
-        chosen += " AND s.member IN :keys"
-        days += f" AND {asked.fact_key} IN :keys"
+        return (
+            "SELECT COALESCE(MAX(ordinal), 0) + 1 FROM report_seller_buyers "
+            "WHERE seller_id = :seller"
+        )
+    return None
+
+
+def _sets_sql(asked: Question, chosen: str) -> str:
+    """Each group's union. Sets of one numbering are padded to its width in one pass (each
+    stored value fetched and decompressed once; the zeros are spelled once, MATERIALIZED, not
+    per row); sellers' own numberings (a marketplace-wide
+    product or seller grouping) are padded to each group's widest, so small sets stay small."""
+    width = _shared_width(asked)
+    if width is not None:
+        return f"""
+WITH width AS MATERIALIZED (
+  SELECT CAST(repeat('0', ({width})) AS VARBIT) AS zeros, ({width}) AS bits
+), sets AS (
+  SELECT {asked.set_key} AS key,
+         bit_or(substring(s.buyers || w.zeros FROM 1 FOR w.bits)) AS buyers,
+         bit_or(substring(s.outside_province || w.zeros FROM 1 FOR w.bits)) AS outside
+  FROM report_buyer_sets s, width w WHERE {chosen}
+  GROUP BY 1
+)"""
+    # "|| B''" copies each chosen set once, so the passes over them (width, union) do not
+    # each fetch and decompress the stored value again.
     return f"""
 WITH chosen AS (
   SELECT {asked.set_key} AS key, s.buyers || B'' AS buyers,
@@ -339,7 +404,27 @@ WITH chosen AS (
          bit_or(buyers || substring(zeros FROM 1 FOR key_width - length(buyers))) AS buyers,
          bit_or(outside || substring(zeros FROM 1 FOR key_width - length(outside))) AS outside
   FROM keyed, width GROUP BY key
-), day_buyers AS (
+)"""
+
+
+def _read_sql(asked: Question, keys: bool, total: bool, periods: Cover) -> str:
+    local = asked.scope in SELLER_SCOPES
+    # An empty list is left out rather than bound: SQLAlchemy spells an empty IN as a
+    # subquery, which keeps PostgreSQL from using the index (a scan of every set and fact).
+    spans = [
+        f"(s.grain = '{grain.value}' AND s.period IN :{grain.value}s)"
+        for grain in Grain
+        if periods.periods(grain)
+    ]
+    chosen = f"s.scope = :scope AND ({' OR '.join(spans) or 'FALSE'})"
+    days = "f.kind = 'sale' AND " + ("f.day IN :days" if periods.days else "FALSE")
+    if asked.seller_id is not None:
+        chosen += " AND s.seller_id = :seller"
+        days += " AND f.seller_id = :seller"
+    if keys:
+        chosen += " AND s.member IN :keys"
+        days += f" AND {asked.fact_key} IN :keys"
+    return f"""{_sets_sql(asked, chosen)}, day_buyers AS (
   SELECT {asked.fact_key} AS key,
          {"f.seller_buyer_number" if local else "f.buyer_number"} AS ordinal,
          BOOL_OR(f.outside_province) AS outside
@@ -373,8 +458,7 @@ async def count_buyers(
         bindparam("scope", value=asked.scope.value, type_=String())
     )
     for name, dates in (
-        ("months", periods.months),
-        ("weeks", periods.weeks),
+        *((f"{grain.value}s", periods.periods(grain)) for grain in Grain),
         ("days", periods.days),
     ):
         if dates:

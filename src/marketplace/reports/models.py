@@ -23,10 +23,18 @@ class FactKind(StrEnum):
 
 
 class Grain(StrEnum):
-    """Rollup periods; single days (the edges of a range) are read from the facts."""
+    """Rollup periods; single days (the edges of a range) are read from the facts. Quarters
+    and years are sums and unions of months, kept only marketplace-wide and in buyer sets, so
+    that a year's report reads a few rows and sets instead of twelve of each."""
 
     WEEK = "week"
     MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+
+FINE_GRAINS = (Grain.WEEK, Grain.MONTH)
+COARSE_GRAINS = (Grain.QUARTER, Grain.YEAR)
 
 
 class Dimension(StrEnum):
@@ -95,6 +103,55 @@ class ReportRollup(Base):
     refunds: Mapped[int] = mapped_column(BigInteger)
 
 
+class MarketDimension(StrEnum):
+    """What one marketplace-wide rollup row is about: the whole marketplace, or one regency,
+    seller kind, category or product (summed over every seller)."""
+
+    TOTAL = "total"
+    REGION = "region"
+    SELLER_KIND = "seller_kind"
+    CATEGORY = "category"
+    PRODUCT = "product"
+
+
+# A set of numbers as bits: a bit string on PostgreSQL, where the sets are combined with bit_or
+# and counted with bit_count; SQLite keeps none (it counts distinct buyers and sellers from the
+# facts and the per-seller rollups).
+BITS = LargeBinary().with_variant(postgresql.BIT(varying=True), "postgresql")
+
+
+class ReportMarketRollup(Base):
+    """The per-seller rollups summed over every seller, for the admin's and the public's
+    groupings: a year's report by regency reads a few dozen rows, not every seller's."""
+
+    __tablename__ = "report_market_rollups"
+
+    grain: Mapped[Grain] = mapped_column(enum_column_type(Grain), primary_key=True)
+    dimension: Mapped[MarketDimension] = mapped_column(
+        enum_column_type(MarketDimension), primary_key=True
+    )
+    period: Mapped[date] = mapped_column(primary_key=True)
+    # The regency code, seller kind, category or product id as text; '' for the total.
+    member: Mapped[str] = mapped_column(String(64), primary_key=True)
+    week_start: Mapped[date]
+    month_start: Mapped[date]
+    orders: Mapped[int] = mapped_column(Integer)
+    units: Mapped[int] = mapped_column(BigInteger)
+    gross: Mapped[int] = mapped_column(BigInteger)
+    refunds: Mapped[int] = mapped_column(BigInteger)
+    # The sellers that sold (bit n: seller number n, report_sellers); PostgreSQL only.
+    sellers: Mapped[bytes | None] = mapped_column(BITS)
+
+
+class ReportSeller(Base):
+    """A seller's number in the rollups' seller sets: given once, never changed."""
+
+    __tablename__ = "report_sellers"
+
+    ordinal: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    seller_id: Mapped[uuid.UUID] = mapped_column(unique=True)
+
+
 class BuyerScope(StrEnum):
     """What one buyer set is about. The first four number buyers across the marketplace
     (``report_buyers``); a seller's and its products' sets number them among that seller's own
@@ -106,11 +163,6 @@ class BuyerScope(StrEnum):
     CATEGORY = "category"
     SELLER = "seller"
     PRODUCT = "product"
-
-
-# A set of buyer numbers: a bit string on PostgreSQL, where the sets are combined with bit_or
-# and counted with bit_count; SQLite counts distinct buyers from the facts and keeps none.
-BUYER_BITS = LargeBinary().with_variant(postgresql.BIT(varying=True), "postgresql")
 
 
 class ReportBuyer(Base):
@@ -152,8 +204,8 @@ class ReportBuyerSet(Base):
     seller_id: Mapped[uuid.UUID | None]
     week_start: Mapped[date]
     month_start: Mapped[date]
-    buyers: Mapped[bytes] = mapped_column(BUYER_BITS)
-    outside_province: Mapped[bytes | None] = mapped_column(BUYER_BITS)
+    buyers: Mapped[bytes] = mapped_column(BITS)
+    outside_province: Mapped[bytes | None] = mapped_column(BITS)
 
 
 class ReportWatermark(Base):

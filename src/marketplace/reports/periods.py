@@ -42,10 +42,26 @@ MONTH_NAMES = {
 
 
 def period_of(grain: Grain, day: date) -> date:
-    """The first day of ``day``'s period: its ISO week's Monday, or its month's first."""
+    """The first day of ``day``'s period: its ISO week's Monday, its month's, quarter's or
+    year's first."""
     if grain is Grain.WEEK:
         return day - timedelta(days=day.weekday())
+    if grain is Grain.QUARTER:
+        return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+    if grain is Grain.YEAR:
+        return date(day.year, 1, 1)
     return day.replace(day=1)
+
+
+def period_end(grain: Grain, period: date) -> date:
+    """The day after the period that starts on ``period``."""
+    if grain is Grain.WEEK:
+        return period + timedelta(days=7)
+    if grain is Grain.QUARTER:
+        return next_month(next_month(next_month(period)))
+    if grain is Grain.YEAR:
+        return date(period.year + 1, 1, 1)
+    return next_month(period)
 
 
 def next_month(day: date) -> date:
@@ -67,27 +83,37 @@ class Cover:
     months: tuple[date, ...]
     weeks: tuple[date, ...]
     days: tuple[date, ...]
+    quarters: tuple[date, ...] = ()
+    years: tuple[date, ...] = ()
 
     def periods(self, grain: Grain) -> tuple[date, ...]:
-        return {Grain.MONTH: self.months, Grain.WEEK: self.weeks}[grain]
+        return {
+            Grain.MONTH: self.months,
+            Grain.WEEK: self.weeks,
+            Grain.QUARTER: self.quarters,
+            Grain.YEAR: self.years,
+        }[grain]
 
     @property
     def first(self) -> date:
-        return min((*self.months, *self.weeks, *self.days))
+        return min((*self.years, *self.quarters, *self.months, *self.weeks, *self.days))
 
     @property
     def last(self) -> date:
         ends = [
-            *(next_month(month) - timedelta(days=1) for month in self.months),
-            *(week + timedelta(days=6) for week in self.weeks),
-            *self.days,
+            period_end(grain, period) - timedelta(days=1)
+            for grain in Grain
+            for period in self.periods(grain)
         ]
-        return max(ends)
+        return max([*ends, *self.days])
 
 
-def cover(first: date, last: date, *, months: bool = True) -> Cover:
-    """The range ``first``..``last`` (both included) as whole months (unless ``months`` is
-    False, for week reports), whole weeks that stay inside one month, and single days."""
+def cover(first: date, last: date, *, months: bool = True, coarse: bool = False) -> Cover:
+    """The range ``first``..``last`` (both included) as whole years and quarters (when
+    ``coarse``: the marketplace-wide groupings that are not periods), whole months (unless
+    ``months`` is False, for week reports), whole weeks that stay inside one month, and
+    single days."""
+    coarse_periods: dict[Grain, list[date]] = {Grain.YEAR: [], Grain.QUARTER: []}
     whole_months: list[date] = []
     weeks: list[date] = []
     days: list[date] = []
@@ -95,7 +121,11 @@ def cover(first: date, last: date, *, months: bool = True) -> Cover:
     while day <= last:
         month_end = next_month(day) - timedelta(days=1)
         week_end = day + timedelta(days=6)
-        if months and day.day == 1 and month_end <= last:
+        grain = _coarse_from(day, last) if coarse and months else None
+        if grain is not None:
+            coarse_periods[grain].append(day)
+            day = period_end(grain, day)
+        elif months and day.day == 1 and month_end <= last:
             whole_months.append(day)
             day = month_end + timedelta(days=1)
         elif (
@@ -106,4 +136,18 @@ def cover(first: date, last: date, *, months: bool = True) -> Cover:
         else:
             days.append(day)
             day += timedelta(days=1)
-    return Cover(tuple(whole_months), tuple(weeks), tuple(days))
+    return Cover(
+        tuple(whole_months),
+        tuple(weeks),
+        tuple(days),
+        tuple(coarse_periods[Grain.QUARTER]),
+        tuple(coarse_periods[Grain.YEAR]),
+    )
+
+
+def _coarse_from(day: date, last: date) -> Grain | None:
+    """The year or quarter that starts on ``day`` and ends by ``last``, if any."""
+    for grain in (Grain.YEAR, Grain.QUARTER):
+        if period_of(grain, day) == day and period_end(grain, day) <= last + timedelta(days=1):
+            return grain
+    return None

@@ -19,6 +19,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    text,
     union,
     union_all,
     update,
@@ -29,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from marketplace.catalog.models import Category, Product, Region
 from marketplace.orders.models import Order, SellerOrder
 from marketplace.payments.models import Refund
-from marketplace.reports import buyer_sets
+from marketplace.reports import buyer_sets, market
 from marketplace.reports.models import (
     Dimension,
     FactKind,
@@ -38,7 +39,7 @@ from marketplace.reports.models import (
     ReportRollup,
     ReportWatermark,
 )
-from marketplace.reports.periods import Cover
+from marketplace.reports.periods import Cover, cover
 from marketplace.sellers.models import Seller
 
 SALES = "sales"
@@ -146,6 +147,12 @@ class Sums:
     sellers: int
 
 
+def _figures_of(key: Any, figures: Sequence[Any], sellers: Any) -> Sums:
+    """Sums of (orders, units, gross, refunds) as read, NULL being none."""
+    orders, units, gross, refunds = (int(value or 0) for value in figures)
+    return Sums(key, orders, units, gross, refunds, int(sellers or 0))
+
+
 @dataclass(frozen=True)
 class Buyers:
     key: Any
@@ -220,6 +227,53 @@ async def _sums(
     *,
     total: bool,
 ) -> tuple[list[Sums], Sums | None]:
+    if seller_id is None and group_by in market.GROUPINGS:
+        return await _market_sums(session, group_by, periods, total=total)
+    return await _seller_sums(session, group_by, periods, seller_id, total=total)
+
+
+async def _market_sums(
+    session: AsyncSession, group_by: str, periods: Cover, *, total: bool
+) -> tuple[list[Sums], Sums | None]:
+    groupings = [group_by] if group_by == "total" or not total else [group_by, "total"]
+    found = await market_sums(session, groupings, periods)
+    whole = found.get("total", [])
+    return found[group_by], whole[0] if whole else None
+
+
+async def market_sums(
+    session: AsyncSession, groupings: Sequence[str], periods: Cover
+) -> dict[str, list[Sums]]:
+    """Marketplace-wide groupings ("total": one row) from the marketplace rollups, in one
+    statement: a few dozen rows. Active sellers come from their seller sets on PostgreSQL,
+    from the per-seller rollups on SQLite."""
+    sets = market.keeps_sets(session)
+    statement = market.bind_cover(text(market.sums_sql(groupings, periods, sets=sets)), periods)
+    rows = (await session.execute(statement)).all()
+    sellers: dict[tuple[str, Any], int] = {}
+    if not sets:
+        for grouping in groupings:
+            # The per-seller rollups keep no quarters or years.
+            fine = cover(periods.first, periods.last, months=grouping != "week")
+            groups, _ = await _seller_sums(session, grouping, fine, None, total=False)
+            sellers.update(((grouping, _key_text(row.key)), row.sellers) for row in groups)
+    found: dict[str, list[Sums]] = {grouping: [] for grouping in groupings}
+    for row in rows:
+        grouping = str(row[0])
+        key = _typed_key(grouping, str(row[1]))
+        active = row[6] if sets else sellers.get((grouping, _key_text(key)), 0)
+        found[grouping].append(_figures_of(key, row[2:6], active))
+    return found
+
+
+async def _seller_sums(
+    session: AsyncSession,
+    group_by: str,
+    periods: Cover,
+    seller_id: uuid.UUID | None,
+    *,
+    total: bool,
+) -> tuple[list[Sums], Sums | None]:
     part = _parts(group_by, periods, seller_id).cte("part")
     keyed = "key" in part.c
     active = case((part.c.orders > 0, part.c.seller_id))
@@ -239,14 +293,7 @@ async def _sums(
     groups: list[Sums] = []
     whole: Sums | None = None
     for row in (await session.execute(statement)).all():
-        found = Sums(
-            key=row[1],
-            orders=int(row[2]),
-            units=int(row[3]),
-            gross=int(row[4]),
-            refunds=int(row[5]),
-            sellers=int(row[6]),
-        )
+        found = _figures_of(row[1], row[2:6], row[6])
         if row[0] == 1:
             whole = found
         else:
@@ -316,7 +363,7 @@ def _key_text(key: Any) -> str:
 
 
 def _typed_key(group_by: str, key: str | None) -> Any:
-    """A set's text key as the rollups' key: ids, dates, or text."""
+    """A set's or marketplace rollup's text key as the rollups' key: ids, dates, or text."""
     if group_by == "total" or key is None:
         return None
     if group_by in ("category", "seller", "product"):
@@ -363,6 +410,10 @@ async def top_products(
     session: AsyncSession, periods: Cover, limit: int, seller_id: uuid.UUID | None = None
 ) -> list[Sums]:
     """The products that sold the most (gross) over the covered range."""
+    if seller_id is None:
+        top = market.bind_cover(text(market.top_products_sql(periods)), periods)
+        rows = (await session.execute(top, {"limit": limit})).all()
+        return [_figures_of(uuid.UUID(str(row[0])), row[1:5], 1) for row in rows]
     part = _parts("product", periods, seller_id).subquery()
     gross = func.sum(part.c.gross)
     statement = (
@@ -378,17 +429,7 @@ async def top_products(
         .limit(limit)
     )
     rows = (await session.execute(statement)).all()
-    return [
-        Sums(
-            key=row[0],
-            orders=int(row[1]),
-            units=int(row[2]),
-            gross=int(row[3]),
-            refunds=int(row[4]),
-            sellers=1,
-        )
-        for row in rows
-    ]
+    return [_figures_of(row[0], row[1:5], 1) for row in rows]
 
 
 async def new_sellers_and_products(

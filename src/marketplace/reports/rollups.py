@@ -18,8 +18,8 @@ from sqlalchemy import Uuid, bindparam, delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import TextClause
 
-from marketplace.reports import buyer_sets
-from marketplace.reports.models import Dimension, Grain, ReportFact, ReportRollup
+from marketplace.reports import buyer_sets, market
+from marketplace.reports.models import FINE_GRAINS, Dimension, Grain, ReportFact, ReportRollup
 from marketplace.reports.periods import period_of
 
 # When a seller-order's goods count as sold: card and bank transfer when the order was paid,
@@ -96,7 +96,10 @@ JOIN products p ON p.id = oi.product_id{_BUYER_NUMBERS}
 WHERE {_SOLD_AT} IS NOT NULL
   AND (so.cancelled_at IS NULL OR so.cancelled_at > {_SOLD_AT}){_only("so.id", ids)}
 GROUP BY so.id, oi.product_id, so.seller_id, p.category_id, {_SOLD_AT}
+{"ORDER BY 4" if ids is None else ""}
 """
+    # A rebuild writes the sales in day order, as the sweeps do over time: a day's facts (the
+    # edges of a report's range) then sit in a few pages rather than across the whole table.
     return _bind_ids(text(sql), ids)
 
 
@@ -198,6 +201,7 @@ class TouchedFact:
     region_code: str
     seller_kind: str
     category_id: uuid.UUID
+    product_id: uuid.UUID
 
 
 @dataclass(frozen=True)
@@ -225,9 +229,10 @@ async def rebuild_everything(session: AsyncSession) -> None:
     await session.execute(delete(ReportFact))
     await buyer_sets.number_buyers(session, None, everyone=True)
     await _insert_facts(session, None)
-    for grain in Grain:
+    for grain in FINE_GRAINS:
         for dimension in Dimension:
             await session.execute(_rollup_sql(grain, dimension, None, periods=False))
+    await market.build_everything(session)
     if _keeps_buyer_sets(session):
         await buyer_sets.build_everything(session)
 
@@ -251,8 +256,12 @@ async def refresh_seller_orders(session: AsyncSession, ids: Collection[uuid.UUID
 
 
 async def finish_refresh(session: AsyncSession, touched: Touched) -> None:
-    """The buyer sets of what a sweep round's batches touched, each once."""
-    if _keeps_buyer_sets(session) and touched.facts:
+    """The marketplace-wide rollups and the buyer sets of what a sweep round's batches touched,
+    each once."""
+    if not touched.facts:
+        return
+    await market.refresh(session, touched.facts)
+    if _keeps_buyer_sets(session):
         await buyer_sets.refresh(session, touched.facts)
 
 
@@ -272,6 +281,7 @@ async def _touched(session: AsyncSession, ids: Collection[uuid.UUID]) -> Touched
                 ReportFact.region_code,
                 ReportFact.seller_kind,
                 ReportFact.category_id,
+                ReportFact.product_id,
             )
             .where(ReportFact.seller_order_id.in_(ids))
             .distinct()
@@ -283,7 +293,7 @@ async def _touched(session: AsyncSession, ids: Collection[uuid.UUID]) -> Touched
 async def _refresh_rollups(session: AsyncSession, touched: Touched) -> None:
     if not touched.sellers:
         return
-    for grain in Grain:
+    for grain in FINE_GRAINS:
         periods = sorted({period_of(grain, day) for day in touched.days})
         await session.execute(
             delete(ReportRollup)

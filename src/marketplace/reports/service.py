@@ -133,22 +133,100 @@ async def sales_report(
     language: Language = Language.INDONESIAN,
 ) -> SalesReport:
     """Figures per group and in total; ``seller_id`` keeps one seller's own sales."""
-    periods = cover(period.first, period.last, months=group_by is not GroupBy.WEEK)
+    fine = cover(period.first, period.last, months=group_by is not GroupBy.WEEK)
+    # Quarters and years where they fit, for what is not grouped by period: marketplace-wide
+    # sums and every buyer set keep them (a seller's own sums do not).
+    coarse = fine if group_by in TIME_GROUPS else cover(period.first, period.last, coarse=True)
+    market_wide = seller_id is None and group_by is not GroupBy.SELLER
     key = group_by.value
-    sums, total_sums = await repository.sums_and_total(session, key, periods, seller_id)
-    buyers, total_buyers = await repository.buyers_and_total(session, key, periods, seller_id)
-    names = await repository.labels(session, key, [row.key for row in sums])
-    items = _merge(sums, buyers, lambda raw: _label(group_by, raw, names, language))
-    items.sort(key=lambda row: row.key if group_by in TIME_GROUPS else (-row.gross, row.label))
+    sums, total_sums = await repository.sums_and_total(
+        session, key, coarse if market_wide else fine, seller_id
+    )
+    buyers, total_buyers = await repository.buyers_and_total(session, key, coarse, seller_id)
+    items = await _items(session, group_by, sums, buyers, language)
     totals = _figures("total", gettext_in(language, "Total"), total_sums, total_buyers)
     new_sellers, new_products = (0, 0)
     if seller_id is None:
         new_sellers, new_products = await repository.new_sellers_and_products(
             session, period.start, period.end
         )
-    # Whole months where they fit, whatever the grouping: a twelfth of the rows of weeks.
-    top = await top_products(session, cover(period.first, period.last), seller_id=seller_id)
+    # Whole months (and marketplace-wide quarters and years) where they fit, whatever the
+    # grouping: a fraction of the rows of weeks.
+    top = await top_products(
+        session, cover(period.first, period.last, coarse=seller_id is None), seller_id=seller_id
+    )
     return SalesReport(group_by, period, items, totals, new_sellers, new_products, top)
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Several marketplace-wide groupings of one range, sharing their total, new sellers and
+    products, and top products (the public summary's tables)."""
+
+    period: DateRange
+    tables: dict[GroupBy, list[Figures]]
+    totals: Figures
+    new_sellers: int
+    new_products: int
+    top_products: list[Figures]
+
+
+async def overview(
+    session: AsyncSession,
+    groups: tuple[GroupBy, ...],
+    period: DateRange,
+    *,
+    language: Language = Language.INDONESIAN,
+) -> Overview:
+    """What ``sales_report`` gives for each of ``groups`` (never a seller), from a few
+    statements: the sums of all groupings that share a cover in one, each grouping's buyers
+    in one, and the total, new sellers and products, and top products once."""
+    coarse = cover(period.first, period.last, coarse=True)
+    covers = {
+        group_by: cover(period.first, period.last, months=group_by is not GroupBy.WEEK)
+        if group_by in TIME_GROUPS
+        else coarse
+        for group_by in groups
+    }
+    sums: dict[str, list[repository.Sums]] = {}
+    for periods in dict.fromkeys(covers.values()):
+        keys = [group_by.value for group_by in groups if covers[group_by] == periods]
+        if periods == coarse:
+            keys.append("total")
+        sums.update(await repository.market_sums(session, keys, periods))
+    tables: dict[GroupBy, list[Figures]] = {}
+    total_buyers = repository.Buyers(key=None, buyers=0, outside_province=0)
+    for group_by in groups:
+        if group_by is groups[0]:
+            buyers, total_buyers = await repository.buyers_and_total(
+                session, group_by.value, covers[group_by]
+            )
+        else:
+            buyers = await repository.buyers(session, group_by.value, covers[group_by])
+        tables[group_by] = await _items(session, group_by, sums[group_by.value], buyers, language)
+    [total_sums] = sums.get("total") or [
+        repository.Sums(key=None, orders=0, units=0, gross=0, refunds=0, sellers=0)
+    ]
+    totals = _figures("total", gettext_in(language, "Total"), total_sums, total_buyers)
+    new_sellers, new_products = await repository.new_sellers_and_products(
+        session, period.start, period.end
+    )
+    top = await top_products(session, coarse, seller_id=None)
+    return Overview(period, tables, totals, new_sellers, new_products, top)
+
+
+async def _items(
+    session: AsyncSession,
+    group_by: GroupBy,
+    sums: list[repository.Sums],
+    buyers: list[repository.Buyers],
+    language: Language,
+) -> list[Figures]:
+    """The groups' figures, named and in report order (periods by date, else by gross)."""
+    names = await repository.labels(session, group_by.value, [row.key for row in sums])
+    items = _merge(sums, buyers, lambda raw: _label(group_by, raw, names, language))
+    items.sort(key=lambda row: row.key if group_by in TIME_GROUPS else (-row.gross, row.label))
+    return items
 
 
 async def top_products(

@@ -54,12 +54,8 @@ def withhold_small(cells: list[Figures]) -> list[PublicCell]:
 async def public_summary(
     session: AsyncSession, period: DateRange, language: Language
 ) -> PublicSummary:
-    tables: dict[GroupBy, list[PublicCell]] = {}
-    report = None
-    for group_by in PUBLIC_TABLES:
-        report = await service.sales_report(session, group_by, period, language=language)
-        tables[group_by] = withhold_small(report.items)
-    assert report is not None
+    report = await service.overview(session, PUBLIC_TABLES, period, language=language)
+    tables = {group_by: withhold_small(cells) for group_by, cells in report.tables.items()}
     totals = report.totals if report.totals.buyers >= MIN_BUYERS else None
     top = [row for row in report.top_products if row.buyers >= MIN_BUYERS]
     return PublicSummary(

@@ -1,0 +1,327 @@
+"""Marketplace-wide rollups: the facts summed over every seller per (grain, period, dimension,
+member), so the admin's and the public's groupings (regency, seller kind, category, product,
+month, week, total) read a few dozen rows instead of every seller's. Weeks and months are
+summed from the facts; quarters and years from the months (sums, and the union of the sets of
+sellers that sold). A rebuild runs these statements for everything; a sweep round runs the same
+statements for the members its facts touched, so both give the same rows.
+
+On PostgreSQL each row also keeps the set of sellers that sold as a bit string (numbered in
+``report_sellers``), so active sellers over any range are the count of a union; SQLite keeps no
+sets and counts them from the per-seller rollups."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Iterable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Date, String, bindparam, delete, text
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import TextClause
+
+from marketplace.reports.models import (
+    COARSE_GRAINS,
+    FINE_GRAINS,
+    Grain,
+    MarketDimension,
+    ReportMarketRollup,
+)
+from marketplace.reports.periods import Cover, period_end, period_of
+
+if TYPE_CHECKING:
+    from marketplace.reports.rollups import TouchedFact
+
+_PERIOD_COLUMNS = {Grain.WEEK: "week_start", Grain.MONTH: "month_start"}
+_MEMBERS = {
+    MarketDimension.TOTAL: "''",
+    MarketDimension.REGION: "f.region_code",
+    MarketDimension.SELLER_KIND: "f.seller_kind",
+    MarketDimension.CATEGORY: "CAST(f.category_id AS TEXT)",
+    MarketDimension.PRODUCT: "CAST(f.product_id AS TEXT)",
+}
+_COLUMNS = (
+    "grain, dimension, period, member, week_start, month_start, orders, units, gross, refunds, "
+    "sellers"
+)
+
+
+def keeps_sets(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def member_text(session: AsyncSession, value: str | uuid.UUID) -> str:
+    """A member as the database spells ``CAST(id AS TEXT)``: ids dashed on PostgreSQL, bare
+    hex on SQLite (where SQLAlchemy stores them so)."""
+    if isinstance(value, uuid.UUID):
+        return str(value) if keeps_sets(session) else value.hex
+    return value
+
+
+def _fine_sql(grain: Grain, dimension: MarketDimension, *, sets: bool, one: bool) -> TextClause:
+    """Weeks or months of one dimension from the facts (``one``: of one period's members)."""
+    period = _PERIOD_COLUMNS[grain]
+    member = _MEMBERS[dimension]
+    where = "1 = 1"
+    if one:
+        # The day range first, so the facts' day index narrows the read.
+        where = (
+            f"f.day >= :first_day AND f.day < :end_day AND f.{period} = :period "
+            f"AND {member} IN :members"
+        )
+    sums = f"""
+SELECT f.{period} AS period, {member} AS member, MIN(f.week_start) AS week_start,
+       MIN(f.month_start) AS month_start,
+       COUNT(DISTINCT CASE WHEN f.kind = 'sale' THEN f.seller_order_id END) AS orders,
+       SUM(f.units) AS units, SUM(f.gross) AS gross, SUM(f.refunds) AS refunds
+FROM report_facts f
+WHERE {where}
+GROUP BY 1, 2"""
+    if not sets:
+        return text(f"""
+INSERT INTO report_market_rollups ({_COLUMNS})
+SELECT '{grain.value}', '{dimension.value}', period, member, week_start, month_start, orders,
+       units, gross, refunds, NULL
+FROM ({sums}) sums""")
+    # The set of sellers that sold, spelled out from their sorted numbers (each number's gap
+    # from the previous one in zeros, then a one).
+    return text(f"""
+INSERT INTO report_market_rollups ({_COLUMNS})
+WITH sums AS ({sums}
+), sold AS (
+  SELECT DISTINCT f.{period} AS period, {member} AS member, rs.ordinal
+  FROM report_facts f JOIN report_sellers rs ON rs.seller_id = f.seller_id
+  WHERE f.kind = 'sale' AND {where}
+), sets AS (
+  SELECT period, member,
+         CAST(string_agg(repeat('0', ordinal - previous - 1) || '1', '' ORDER BY ordinal)
+              AS VARBIT) AS sellers
+  FROM (SELECT sold.*, COALESCE(LAG(ordinal) OVER (
+          PARTITION BY period, member ORDER BY ordinal), -1) AS previous FROM sold) gaps
+  GROUP BY period, member
+)
+SELECT '{grain.value}', '{dimension.value}', sums.period, sums.member, week_start, month_start,
+       orders, units, gross, refunds, sets.sellers
+FROM sums LEFT JOIN sets ON sets.period = sums.period AND sets.member = sums.member""")
+
+
+def _coarse_period(grain: Grain, dialect: str) -> str:
+    """The quarter or year holding a month row's ``period``."""
+    if dialect == "postgresql":
+        return f"CAST(date_trunc('{grain.value}', m.period) AS DATE)"
+    if grain is Grain.YEAR:
+        return "date(m.period, 'start of year')"
+    return (
+        "date(m.period, 'start of year', "
+        "'+' || ((CAST(strftime('%m', m.period) AS INTEGER) - 1) / 3 * 3) || ' months')"
+    )
+
+
+def _coarse_sql(grain: Grain, *, sets: bool, dialect: str, one: bool) -> TextClause:
+    """Quarters or years summed from the months (``one``: of one period's members of one
+    dimension); the seller sets padded to the widest of each group, then united."""
+    period = _coarse_period(grain, dialect)
+    where = "m.grain = 'month'"
+    if one:
+        where += (
+            " AND m.dimension = :dimension AND m.period >= :first_day AND m.period < :end_day"
+            " AND m.member IN :members"
+        )
+    united = "NULL"
+    if sets:
+        united = "bit_or(m.sellers || CAST(repeat('0', widest - length(m.sellers)) AS VARBIT))"
+    return text(f"""
+INSERT INTO report_market_rollups ({_COLUMNS})
+SELECT '{grain.value}', m.dimension, m.coarse, m.member, MIN(m.week_start), MIN(m.month_start),
+       SUM(m.orders), SUM(m.units), SUM(m.gross), SUM(m.refunds), {united}
+FROM (
+  SELECT m.*, {period} AS coarse,
+         MAX({"length(m.sellers)" if sets else "0"}) OVER (
+           PARTITION BY m.dimension, m.member, {period}) AS widest
+  FROM report_market_rollups m
+  WHERE {where}
+) m
+GROUP BY m.dimension, m.coarse, m.member""")
+
+
+async def build_everything(session: AsyncSession) -> None:
+    await session.execute(delete(ReportMarketRollup))
+    sets = keeps_sets(session)
+    for grain in FINE_GRAINS:
+        for dimension in MarketDimension:
+            await session.execute(_fine_sql(grain, dimension, sets=sets, one=False))
+    dialect = session.get_bind().dialect.name
+    for grain in COARSE_GRAINS:
+        await session.execute(_coarse_sql(grain, sets=sets, dialect=dialect, one=False))
+
+
+def touched_members(
+    facts: Iterable[TouchedFact],
+) -> dict[tuple[Grain, date], dict[MarketDimension, set[str | uuid.UUID]]]:
+    """Per (grain, period), the members of each dimension that the facts count in."""
+    touched: dict[tuple[Grain, date], dict[MarketDimension, set[str | uuid.UUID]]] = {}
+    for fact in facts:
+        members: dict[MarketDimension, str | uuid.UUID] = {
+            MarketDimension.TOTAL: "",
+            MarketDimension.REGION: fact.region_code,
+            MarketDimension.SELLER_KIND: fact.seller_kind,
+            MarketDimension.CATEGORY: fact.category_id,
+            MarketDimension.PRODUCT: fact.product_id,
+        }
+        for grain in Grain:
+            period = touched.setdefault((grain, period_of(grain, fact.day)), {})
+            for dimension, member in members.items():
+                period.setdefault(dimension, set()).add(member)
+    return touched
+
+
+async def refresh(session: AsyncSession, facts: Collection[TouchedFact]) -> None:
+    """The rows the facts count in, and only those: weeks and months from the facts, then the
+    quarters and years from the months."""
+    sets = keeps_sets(session)
+    dialect = session.get_bind().dialect.name
+    touched = touched_members(facts)
+    for grain in (*FINE_GRAINS, *COARSE_GRAINS):
+        for (each, period), dimensions in sorted(touched.items()):
+            if each is not grain:
+                continue
+            for dimension, raw in dimensions.items():
+                span: dict[str, object] = {
+                    "first_day": period,
+                    "end_day": period_end(grain, period),
+                }
+                members = sorted(member_text(session, member) for member in raw)
+                await session.execute(
+                    delete(ReportMarketRollup)
+                    .where(
+                        ReportMarketRollup.grain == grain,
+                        ReportMarketRollup.dimension == dimension,
+                        ReportMarketRollup.period == period,
+                        ReportMarketRollup.member.in_(members),
+                    )
+                    .execution_options(synchronize_session=False)
+                )
+                if grain in FINE_GRAINS:
+                    statement = _fine_sql(grain, dimension, sets=sets, one=True)
+                    span["period"] = period
+                else:
+                    statement = _coarse_sql(grain, sets=sets, dialect=dialect, one=True)
+                    span["dimension"] = dimension.value
+                statement = statement.bindparams(
+                    bindparam("members", value=members, expanding=True, type_=String()),
+                    *(bindparam(name, type_=Date()) for name in ("first_day", "end_day")),
+                )
+                if grain in FINE_GRAINS:
+                    statement = statement.bindparams(bindparam("period", type_=Date()))
+                await session.execute(statement, span)
+
+
+# ---- reading them ----
+
+# (dimension, key over report_market_rollups m, key over report_facts f) per grouping.
+GROUPINGS: dict[str, tuple[MarketDimension, str | None, str | None]] = {
+    "region": (MarketDimension.REGION, "m.member", _MEMBERS[MarketDimension.REGION]),
+    "seller_kind": (
+        MarketDimension.SELLER_KIND,
+        "m.member",
+        _MEMBERS[MarketDimension.SELLER_KIND],
+    ),
+    "category": (MarketDimension.CATEGORY, "m.member", _MEMBERS[MarketDimension.CATEGORY]),
+    "product": (MarketDimension.PRODUCT, "m.member", _MEMBERS[MarketDimension.PRODUCT]),
+    "month": (MarketDimension.TOTAL, "m.month_start", "f.month_start"),
+    "week": (MarketDimension.TOTAL, "m.week_start", "f.week_start"),
+    "total": (MarketDimension.TOTAL, None, None),
+}
+
+
+def _covered(periods: Cover) -> str:
+    # An empty list is left out rather than bound: SQLAlchemy spells an empty IN as a
+    # subquery, which keeps PostgreSQL from using the index.
+    spans = [
+        f"(m.grain = '{grain.value}' AND m.period IN :{grain.value}s)"
+        for grain in Grain
+        if periods.periods(grain)
+    ]
+    return " OR ".join(spans) or "FALSE"
+
+
+def _grouped_sql(grouping: str, periods: Cover, *, sets: bool, name: str) -> str:
+    """One grouping's sums (and on PostgreSQL active sellers) per key: the covering rows plus
+    the edge days' facts. ``name`` keeps the CTEs of two groupings in one statement apart."""
+    dimension, key, fact_key = GROUPINGS[grouping]
+    key, fact_key = key or "''", fact_key or "''"
+    days = "f.day IN :days" if periods.days else "FALSE"
+    sums = f"""
+{name}_parts AS (
+  SELECT {key} AS key, m.orders, m.units, m.gross, m.refunds
+  FROM report_market_rollups m WHERE m.dimension = '{dimension.value}' AND ({_covered(periods)})
+  UNION ALL
+  SELECT {fact_key}, COUNT(DISTINCT CASE WHEN f.kind = 'sale' THEN f.seller_order_id END),
+         SUM(f.units), SUM(f.gross), SUM(f.refunds)
+  FROM report_facts f WHERE {days}
+  GROUP BY 1
+), {name}_sums AS (
+  SELECT key, SUM(orders) AS orders, SUM(units) AS units, SUM(gross) AS gross,
+         SUM(refunds) AS refunds
+  FROM {name}_parts GROUP BY key
+)"""
+    if not sets:
+        return sums
+    # The union of the covering rows' seller sets and the edge days' sellers, all padded to
+    # the seller numbering's width.
+    return f"""{sums}, {name}_bits AS (
+  SELECT {key} AS key, substring(m.sellers || w.zeros FROM 1 FOR length(w.zeros)) AS bits
+  FROM report_market_rollups m, seller_width w
+  WHERE m.dimension = '{dimension.value}' AND ({_covered(periods)}) AND m.sellers IS NOT NULL
+  UNION ALL
+  SELECT DISTINCT {fact_key}, set_bit(w.zeros, rs.ordinal, 1)
+  FROM report_facts f JOIN report_sellers rs ON rs.seller_id = f.seller_id, seller_width w
+  WHERE f.kind = 'sale' AND {days}
+), {name}_sellers AS (
+  SELECT key, bit_count(bit_or(bits)) AS sellers FROM {name}_bits GROUP BY key
+)"""
+
+
+def sums_sql(groupings: Sequence[str], periods: Cover, *, sets: bool) -> str:
+    """Rows (grouping, key, orders, units, gross, refunds, active sellers or NULL) per key of
+    each grouping ("total": one row over the whole marketplace), in one statement."""
+    names = [(f"g{index}", grouping) for index, grouping in enumerate(groupings)]
+    ctes = ", ".join(
+        _grouped_sql(grouping, periods, sets=sets, name=name) for name, grouping in names
+    )
+    width = (
+        "seller_width AS MATERIALIZED (SELECT CAST(repeat('0', COALESCE(MAX(ordinal), 0) + 1) "
+        "AS VARBIT) "
+        "AS zeros FROM report_sellers), "
+        if sets
+        else ""
+    )
+    selects = []
+    for name, grouping in names:
+        sellers = "a.sellers" if sets else "NULL"
+        joined = f" LEFT JOIN {name}_sellers a ON a.key = s.key" if sets else ""
+        selects.append(
+            f"SELECT '{grouping}', CAST(s.key AS TEXT), "
+            f"s.orders, s.units, s.gross, s.refunds, {sellers} FROM {name}_sums s{joined}"
+        )
+    return f"WITH {width}{ctes}\n" + "\nUNION ALL\n".join(selects)
+
+
+def bind_cover(statement: TextClause, periods: Cover) -> TextClause:
+    """The covering periods and edge days that ``_covered`` and the facts' ``:days`` name."""
+    for name, dates in (
+        *((f"{grain.value}s", periods.periods(grain)) for grain in Grain),
+        ("days", periods.days),
+    ):
+        if dates:
+            statement = statement.bindparams(
+                bindparam(name, value=list(dates), expanding=True, type_=Date())
+            )
+    return statement
+
+
+def top_products_sql(periods: Cover) -> str:
+    """The products with the highest gross over the cover: (key, orders, units, gross,
+    refunds), at most ``:limit``."""
+    return f"""WITH {_grouped_sql("product", periods, sets=False, name="g")}
+SELECT key, orders, units, gross, refunds FROM g_sums ORDER BY gross DESC, key LIMIT :limit"""
