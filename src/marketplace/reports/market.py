@@ -245,12 +245,24 @@ def _covered(periods: Cover) -> str:
     return " OR ".join(spans) or "FALSE"
 
 
+def _edge_sql(periods: Cover) -> str:
+    """The edge days' facts, read once for every grouping of the statement (with the
+    seller's number, for the seller sets)."""
+    days = "f.day IN :days" if periods.days else "FALSE"
+    return f"""edge AS MATERIALIZED (
+  SELECT f.region_code, f.seller_kind, f.category_id, f.product_id, f.week_start,
+         f.month_start, f.kind, f.seller_order_id, f.units, f.gross, f.refunds,
+         rs.ordinal AS seller_number
+  FROM report_facts f LEFT JOIN report_sellers rs ON rs.seller_id = f.seller_id
+  WHERE {days}
+)"""
+
+
 def _grouped_sql(grouping: str, periods: Cover, *, sets: bool, name: str) -> str:
     """One grouping's sums (and on PostgreSQL active sellers) per key: the covering rows plus
     the edge days' facts. ``name`` keeps the CTEs of two groupings in one statement apart."""
     dimension, key, fact_key = GROUPINGS[grouping]
     key, fact_key = key or "''", fact_key or "''"
-    days = "f.day IN :days" if periods.days else "FALSE"
     sums = f"""
 {name}_parts AS (
   SELECT {key} AS key, m.orders, m.units, m.gross, m.refunds
@@ -258,7 +270,7 @@ def _grouped_sql(grouping: str, periods: Cover, *, sets: bool, name: str) -> str
   UNION ALL
   SELECT {fact_key}, COUNT(DISTINCT CASE WHEN f.kind = 'sale' THEN f.seller_order_id END),
          SUM(f.units), SUM(f.gross), SUM(f.refunds)
-  FROM report_facts f WHERE {days}
+  FROM edge f
   GROUP BY 1
 ), {name}_sums AS (
   SELECT key, SUM(orders) AS orders, SUM(units) AS units, SUM(gross) AS gross,
@@ -274,9 +286,9 @@ def _grouped_sql(grouping: str, periods: Cover, *, sets: bool, name: str) -> str
   FROM report_market_rollups m, seller_width w
   WHERE m.dimension = '{dimension.value}' AND ({_covered(periods)}) AND m.sellers IS NOT NULL
   UNION ALL
-  SELECT DISTINCT {fact_key}, set_bit(w.zeros, rs.ordinal, 1)
-  FROM report_facts f JOIN report_sellers rs ON rs.seller_id = f.seller_id, seller_width w
-  WHERE f.kind = 'sale' AND {days}
+  SELECT sold.key, set_bit(w.zeros, sold.seller_number, 1)
+  FROM (SELECT DISTINCT {fact_key} AS key, f.seller_number FROM edge f WHERE f.kind = 'sale')
+       sold, seller_width w
 ), {name}_sellers AS (
   SELECT key, bit_count(bit_or(bits)) AS sellers FROM {name}_bits GROUP BY key
 )"""
@@ -291,8 +303,7 @@ def sums_sql(groupings: Sequence[str], periods: Cover, *, sets: bool) -> str:
     )
     width = (
         "seller_width AS MATERIALIZED (SELECT CAST(repeat('0', COALESCE(MAX(ordinal), 0) + 1) "
-        "AS VARBIT) "
-        "AS zeros FROM report_sellers), "
+        "AS VARBIT) AS zeros FROM report_sellers), "
         if sets
         else ""
     )
@@ -304,7 +315,15 @@ def sums_sql(groupings: Sequence[str], periods: Cover, *, sets: bool) -> str:
             f"SELECT '{grouping}', CAST(s.key AS TEXT), "
             f"s.orders, s.units, s.gross, s.refunds, {sellers} FROM {name}_sums s{joined}"
         )
-    return f"WITH {width}{ctes}\n" + "\nUNION ALL\n".join(selects)
+    return f"WITH {width}{_edge_sql(periods)}, {ctes}\n" + "\nUNION ALL\n".join(selects)
+
+
+def top_products_sql(periods: Cover) -> str:
+    """The products with the highest gross over the cover: (key, orders, units, gross,
+    refunds), at most ``:limit``."""
+    grouped = _grouped_sql("product", periods, sets=False, name="g")
+    return f"""WITH {_edge_sql(periods)}, {grouped}
+SELECT key, orders, units, gross, refunds FROM g_sums ORDER BY gross DESC, key LIMIT :limit"""
 
 
 def bind_cover(statement: TextClause, periods: Cover) -> TextClause:
@@ -318,10 +337,3 @@ def bind_cover(statement: TextClause, periods: Cover) -> TextClause:
                 bindparam(name, value=list(dates), expanding=True, type_=Date())
             )
     return statement
-
-
-def top_products_sql(periods: Cover) -> str:
-    """The products with the highest gross over the cover: (key, orders, units, gross,
-    refunds), at most ``:limit``."""
-    return f"""WITH {_grouped_sql("product", periods, sets=False, name="g")}
-SELECT key, orders, units, gross, refunds FROM g_sums ORDER BY gross DESC, key LIMIT :limit"""
