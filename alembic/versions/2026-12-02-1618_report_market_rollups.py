@@ -78,6 +78,12 @@ def upgrade() -> None:
             "grain", "dimension", "period", "member", name=op.f("pk_report_market_rollups")
         ),
     )
+    with op.batch_alter_table("report_market_rollups", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_report_market_rollups_gross",
+            ["grain", "dimension", "period", "gross"],
+            unique=False,
+        )
     op.create_table(
         "report_sellers",
         sa.Column("ordinal", sa.Integer(), autoincrement=True, nullable=False),
@@ -100,4 +106,6 @@ def downgrade() -> None:
                 f"ALTER TABLE report_buyer_sets ALTER COLUMN {column} SET COMPRESSION default"
             )
     op.drop_table("report_sellers")
+    with op.batch_alter_table("report_market_rollups", schema=None) as batch_op:
+        batch_op.drop_index("ix_report_market_rollups_gross")
     op.drop_table("report_market_rollups")

@@ -220,11 +220,35 @@ async def test_rebuild_gives_the_marketplace_rollups_the_sweeps_built(
                 .group_by(ReportRollup.grain, ReportRollup.period)
             )
         ).all()
+    await check_top_products_sum_the_facts(sessionmaker)
     totals = {(row[0], row[2]): row[8] for row in incremental[0] if row[1] == "total"}
     assert per_seller
     assert {(str(g), p): int(gross) for g, p, gross in per_seller} == {
         key: gross for key, gross in totals.items() if key[0] in ("week", "month")
     }
+
+
+async def check_top_products_sum_the_facts(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """The marketplace's top products (first among each period's leaders on PostgreSQL) are
+    the products with the highest gross summed from the facts, for lists shorter and longer
+    than the number of products sold, over ranges cut every way."""
+    async with sessionmaker() as session:
+        for first, last in RANGES:
+            rows = await session.execute(
+                select(ReportFact.product_id, func.sum(ReportFact.gross))
+                .where(ReportFact.day >= first, ReportFact.day <= last)
+                .group_by(ReportFact.product_id)
+            )
+            by_gross = sorted(((int(g), str(p)) for p, g in rows), key=lambda r: (-r[0], r[1]))
+            for limit in (1, 2, 3, 10):
+                top = await repository.top_products(session, cover(first, last, coarse=True), limit)
+                assert [(row.gross, str(row.key)) for row in top] == by_gross[:limit], (
+                    first,
+                    last,
+                    limit,
+                )
 
 
 RANGES = [

@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, String, bindparam, delete, text
+from sqlalchemy import ARRAY, Date, String, bindparam, delete, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import TextClause
 
@@ -258,19 +258,25 @@ def _edge_sql(periods: Cover) -> str:
 )"""
 
 
-def _grouped_sql(grouping: str, periods: Cover, *, sets: bool, name: str) -> str:
+def _grouped_sql(
+    grouping: str, periods: Cover, *, sets: bool, name: str, chosen: bool = False
+) -> str:
     """One grouping's sums (and on PostgreSQL active sellers) per key: the covering rows plus
-    the edge days' facts. ``name`` keeps the CTEs of two groupings in one statement apart."""
+    the edge days' facts (``chosen``: only the keys in ``:chosen``). ``name`` keeps the CTEs
+    of two groupings in one statement apart."""
     dimension, key, fact_key = GROUPINGS[grouping]
     key, fact_key = key or "''", fact_key or "''"
+    among = f" AND {key} IN :chosen" if chosen else ""
+    edge_among = f"WHERE {fact_key} IN :chosen" if chosen else ""
     sums = f"""
 {name}_parts AS (
   SELECT {key} AS key, m.orders, m.units, m.gross, m.refunds
-  FROM report_market_rollups m WHERE m.dimension = '{dimension.value}' AND ({_covered(periods)})
+  FROM report_market_rollups m
+  WHERE m.dimension = '{dimension.value}' AND ({_covered(periods)}){among}
   UNION ALL
   SELECT {fact_key}, COUNT(DISTINCT CASE WHEN f.kind = 'sale' THEN f.seller_order_id END),
          SUM(f.units), SUM(f.gross), SUM(f.refunds)
-  FROM edge f
+  FROM edge f {edge_among}
   GROUP BY 1
 ), {name}_sums AS (
   SELECT key, SUM(orders) AS orders, SUM(units) AS units, SUM(gross) AS gross,
@@ -318,10 +324,10 @@ def sums_sql(groupings: Sequence[str], periods: Cover, *, sets: bool) -> str:
     return f"WITH {width}{_edge_sql(periods)}, {ctes}\n" + "\nUNION ALL\n".join(selects)
 
 
-def top_products_sql(periods: Cover) -> str:
-    """The products with the highest gross over the cover: (key, orders, units, gross,
-    refunds), at most ``:limit``."""
-    grouped = _grouped_sql("product", periods, sets=False, name="g")
+def top_products_sql(periods: Cover, *, chosen: bool = False) -> str:
+    """The products with the highest gross over the cover (``chosen``: among ``:chosen``):
+    (key, orders, units, gross, refunds), at most ``:limit``."""
+    grouped = _grouped_sql("product", periods, sets=False, name="g", chosen=chosen)
     return f"""WITH {_edge_sql(periods)}, {grouped}
 SELECT key, orders, units, gross, refunds FROM g_sums ORDER BY gross DESC, key LIMIT :limit"""
 
@@ -337,3 +343,30 @@ def bind_cover(statement: TextClause, periods: Cover) -> TextClause:
                 bindparam(name, value=list(dates), expanding=True, type_=Date())
             )
     return statement
+
+
+def leaders_sql(periods: Cover) -> TextClause:
+    """The ``:limit`` products with the highest gross in each covering period (an index walk
+    each) and over the edge days: (grain or 'days', period, product, gross). A product that
+    is in none of these lists grossed at most the sum of the lists' last entries."""
+    statement = text(f"""WITH {_edge_sql(periods)}
+SELECT c.grain, c.period, t.member, t.gross
+FROM unnest(CAST(:leader_grains AS TEXT[]), CAST(:leader_periods AS DATE[])) AS c(grain, period)
+CROSS JOIN LATERAL (
+  SELECT m.member, m.gross FROM report_market_rollups m
+  WHERE m.grain = c.grain AND m.dimension = 'product' AND m.period = c.period
+  ORDER BY m.gross DESC LIMIT :limit
+) t
+UNION ALL
+SELECT 'days', NULL, d.key, d.gross
+FROM (SELECT CAST(f.product_id AS TEXT) AS key, SUM(f.gross) AS gross FROM edge f
+      GROUP BY 1 ORDER BY 2 DESC LIMIT :limit) d""")
+    covering = [(grain.value, period) for grain in Grain for period in periods.periods(grain)]
+    if periods.days:
+        statement = statement.bindparams(
+            bindparam("days", value=list(periods.days), expanding=True, type_=Date())
+        )
+    return statement.bindparams(
+        bindparam("leader_grains", value=[grain for grain, _ in covering], type_=ARRAY(String())),
+        bindparam("leader_periods", value=[period for _, period in covering], type_=ARRAY(Date())),
+    )

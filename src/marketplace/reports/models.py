@@ -125,6 +125,10 @@ class ReportMarketRollup(Base):
     groupings: a year's report by regency reads a few dozen rows, not every seller's."""
 
     __tablename__ = "report_market_rollups"
+    # Each period's products by gross: the top products' leaders are an index walk.
+    __table_args__ = (
+        Index("ix_report_market_rollups_gross", "grain", "dimension", "period", "gross"),
+    )
 
     grain: Mapped[Grain] = mapped_column(enum_column_type(Grain), primary_key=True)
     dimension: Mapped[MarketDimension] = mapped_column(
