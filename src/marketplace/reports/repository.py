@@ -45,6 +45,7 @@ from marketplace.reports.periods import Cover, cover
 from marketplace.sellers.models import Seller
 
 SALES = "sales"
+LEADER_DEPTH = 5  # leaders read per covering period, per product asked
 
 
 # ---- the sweep ----
@@ -439,12 +440,14 @@ async def _market_top_products(session: AsyncSession, periods: Cover, limit: int
     exact when the last of them grossed more than any other product can (the sum of the
     periods' last leaders); otherwise, and on SQLite, over every product."""
     if market.keeps_sets(session):
-        leaders = (await session.execute(market.leaders_sql(periods), {"limit": limit})).all()
+        # Deeper lists than the answer: their last entries, hence the bound, are lower.
+        depth = limit * LEADER_DEPTH
+        leaders = (await session.execute(market.leaders_sql(periods), {"limit": depth})).all()
         lists: dict[tuple[str, Any], list[int]] = {}
         for grain, period, _, gross in leaders:
             lists.setdefault((grain, period), []).append(int(gross))
-        short = all(len(grosses) < limit for grosses in lists.values())
-        bound = sum(min(grosses) for grosses in lists.values() if len(grosses) >= limit)
+        short = all(len(grosses) < depth for grosses in lists.values())
+        bound = sum(min(grosses) for grosses in lists.values() if len(grosses) >= depth)
         chosen = sorted({str(row[2]) for row in leaders})
         if chosen:
             statement = market.bind_cover(
