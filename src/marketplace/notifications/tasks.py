@@ -50,13 +50,15 @@ class SmtpTarget:
 
 
 def build_message(email: OutboxEmail, sender: str) -> EmailMessage:
+    """The MIME message, rendered here from the row's template parameters if it has them."""
+    rendered = email.rendered()
     message = EmailMessage()
     message["From"] = sender
     message["To"] = email.recipient
-    message["Subject"] = email.subject
+    message["Subject"] = rendered.subject
     message["Message-ID"] = make_msgid(idstring=str(email.id), domain="pasar-babel.id")
-    message.set_content(email.body_text)
-    message.add_alternative(email.body_html, subtype="html")
+    message.set_content(rendered.text)
+    message.add_alternative(rendered.html, subtype="html")
     return message
 
 
