@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, union_all, update
+from sqlalchemy import String, cast, delete, func, insert, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import object_mapper
@@ -177,7 +177,8 @@ async def shipping_rates(session: AsyncSession, region_code: str | None) -> list
 
 async def shipping_rates_version(session: AsyncSession) -> tuple[int, str | None]:
     """Changes whenever the rate table is replaced (new rows, new ids)."""
-    row = (await session.execute(select(func.count(), func.max(ShippingRate.id)))).one()
+    newest_id = func.max(cast(ShippingRate.id, String))  # UUIDv7: the newest as text too
+    row = (await session.execute(select(func.count(), newest_id))).one()
     return int(row[0]), None if row[1] is None else str(row[1])
 
 
