@@ -506,3 +506,46 @@ async def test_an_email_queued_already_rendered_is_sent_as_it_was_written(
     assert mail.subject == "Pesanan BB261201-AAAAAA diterima"
     assert mail.text.splitlines() == ["Halo Budi,", "Total: Rp 10.000"]
     assert mail.html.strip() == "<p>Halo Budi</p>"
+
+
+async def test_an_email_whose_parameters_do_not_render_fails_alone_and_the_rest_go_out(
+    mail_app: FastAPI, inbox: Inbox, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # given two due e-mails: one whose parameters lack what its template needs, one fine
+    due = utcnow() - timedelta(seconds=1)
+    async with sessionmaker() as session, session.begin():
+        session.add_all(
+            [
+                OutboxEmail(
+                    recipient="rusak@contoh.id",
+                    template="order_placed",
+                    language="id",
+                    parameters="{}",
+                    next_attempt_at=due,
+                ),
+                OutboxEmail(
+                    recipient="lama@contoh.id",
+                    template="order_placed",
+                    prebuilt_subject="Pesanan BB261201-AAAAAA diterima",
+                    prebuilt_text="Halo Budi",
+                    prebuilt_html="<p>Halo Budi</p>",
+                    next_attempt_at=due,
+                ),
+            ]
+        )
+
+    # when the sender runs
+    delivered = await mail_app.state.gateways.mailer.deliver_due()
+
+    # then the good one went out, and the broken one waits for a retry with its error kept
+    assert delivered == 1
+    assert [mail.subject for mail in inbox.to("lama@contoh.id")] == [
+        "Pesanan BB261201-AAAAAA diterima"
+    ]
+    async with sessionmaker() as session:
+        broken = await session.scalar(
+            select(OutboxEmail).where(OutboxEmail.recipient == "rusak@contoh.id")
+        )
+    assert broken is not None
+    assert (broken.status, broken.attempts) == (EmailStatus.PENDING, 1)
+    assert "undefined" in (broken.last_error or "")
