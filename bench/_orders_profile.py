@@ -24,6 +24,7 @@ from pathlib import Path
 import httpx
 from _orders_data import Shops, fresh_database, seed_shops
 from _orders_load import order_body
+from _orders_report import say
 from _queries import our_settings
 from fastapi import FastAPI
 
@@ -65,7 +66,8 @@ async def profile_orders(
     try:
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+            base_url = "http://127.0.0.1"
+            async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
                 for _ in range(WARMUP_ORDERS):
                     await place(client, app, cart)
                 started = time.process_time()
@@ -98,7 +100,7 @@ def main(argv: list[str]) -> int:
         cpu_ms = asyncio.run(
             profile_orders(database_url, shops, arguments.orders, arguments.three, profiler)
         )
-    print(f"CPU per order{' (under cProfile)' if profiler else ''}: {cpu_ms:.2f} ms")
+    say(f"CPU per order{' (under cProfile)' if profiler else ''}: {cpu_ms:.2f} ms")
     if profiler is None:
         return 0
     stats = pstats.Stats(profiler)
@@ -106,7 +108,7 @@ def main(argv: list[str]) -> int:
         out = io.StringIO()
         stats.stream = out  # type: ignore[attr-defined]
         stats.sort_stats(order).print_stats(arguments.top)
-        print(out.getvalue())
+        say(out.getvalue())
     return 0
 
 
