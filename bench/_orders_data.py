@@ -5,6 +5,7 @@ stock, and one scarce variant), and the SQL that checks nothing was oversold aft
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 import uuid
 from collections.abc import Iterator
@@ -26,7 +27,8 @@ from marketplace.payments.models import TransferCode
 from marketplace.sellers.models import Seller, SellerKind, SellerStatus
 
 POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432"
-POSTGRES_DATABASE = "bench_orders"
+# Overridable so several checkouts of the project can bench on one PostgreSQL at once.
+POSTGRES_DATABASE = os.environ.get("BENCH_ORDERS_DATABASE", "bench_orders")
 SELLERS = ("KIM Lada Muntok", "UMKM Kemplang Sungailiat", "Koperasi Madu Pelawan Koba")
 PRODUCTS_PER_SELLER = 4
 VARIANTS = (("100 g", 1.0, 120), ("250 g", 2.3, 280), ("1 kg", 8.0, 1_060))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from datetime import timedelta
+from itertools import permutations
 
 from fastapi import FastAPI
 from httpx import AsyncClient, Response
@@ -72,6 +73,39 @@ async def test_two_line_carts_in_opposite_orders_neither_deadlock_nor_oversell(
     assert await variant_stock(sessionmaker, pepper.variant_id) == 0
     assert await variant_stock(sessionmaker, honey.variant_id) == 5
     assert await count_rows(sessionmaker, Order) == 10
+
+
+async def test_three_seller_carts_listing_their_lines_in_every_order_all_go_through(
+    app: FastAPI, client: AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # given pepper, honey and crackers from three sellers, 200 units each
+    pepper = await open_shop(app, client, stock=200)
+    honey = await open_shop(
+        app, client, admin=pepper.admin, seller_name="KUB Madu Pelawan", title="Madu", stock=200
+    )
+    crackers = await open_shop(
+        app, client, admin=pepper.admin, seller_name="UMKM Kemplang", title="Kemplang", stock=200
+    )
+    variants = [pepper.variant_id, honey.variant_id, crackers.variant_id]
+    orders_of_lines = [list(lines) for lines in permutations(variants)]
+
+    # when 48 guests check out at once, each listing the three lines in one of the six orders
+    # (2, 1 and 3 units of pepper, honey and crackers whatever the order)
+    wanted = dict(zip(variants, (2, 1, 3), strict=True))
+    bodies = [
+        order_body(*(order_line(variant, wanted[variant]) for variant in lines))
+        for lines in orders_of_lines
+    ]
+    responses = await asyncio.gather(
+        *(place_order(client, bodies[n % len(bodies)]) for n in range(48))
+    )
+
+    # then every checkout went through (none died in a deadlock) and the stock is exact
+    assert statuses(responses) == {201: 48}
+    assert await variant_stock(sessionmaker, pepper.variant_id) == 200 - 48 * 2
+    assert await variant_stock(sessionmaker, honey.variant_id) == 200 - 48 * 1
+    assert await variant_stock(sessionmaker, crackers.variant_id) == 200 - 48 * 3
+    assert await count_rows(sessionmaker, Order) == 48
 
 
 async def test_one_idempotency_key_fired_twenty_times_at_once_places_one_order(

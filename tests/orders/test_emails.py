@@ -452,3 +452,100 @@ async def test_expiry_sweep_commit_wakes_the_outbox_so_the_buyer_is_told_at_once
     # then the sweep's commit ran the after-commit hooks, as a request's does: the mail is out
     [mail] = inbox.to("budi@contoh.id")
     assert mail.subject == f"Pesanan {order['number']} kedaluwarsa"
+
+
+async def test_checkout_queues_the_order_email_as_parameters_and_the_sender_renders_it(
+    mail_app: FastAPI,
+    mail_client: AsyncClient,
+    inbox: Inbox,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    # given a shop
+    shop = await open_shop(mail_app, mail_client)
+
+    # when a guest places a bank transfer order
+    order = await placed_order(mail_client, order_body(order_line(shop.variant_id, 2)))
+    await sent(mail_app)
+
+    # then the outbox row holds what to render, not the rendered text
+    row = await outbox_row(sessionmaker)
+    assert row.template == "order_placed"
+    assert row.language == "id"
+    assert row.parameters is not None
+    assert order["number"] in row.parameters
+    assert (row.prebuilt_subject, row.prebuilt_text, row.prebuilt_html) == (None, None, None)
+    # and the mail the sender rendered from it says when to pay, in WIB
+    [mail] = inbox.to("budi@contoh.id")
+    assert mail.subject == f"Pesanan {order['number']} diterima"
+    assert "Total: Rp 122.000" in mail.text
+    assert "WIB" in mail.text
+
+
+async def test_an_email_queued_already_rendered_is_sent_as_it_was_written(
+    mail_app: FastAPI, inbox: Inbox, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # given a row written before e-mails were rendered at send time: text only, no parameters
+    async with sessionmaker() as session, session.begin():
+        session.add(
+            OutboxEmail(
+                recipient="lama@contoh.id",
+                template="order_placed",
+                prebuilt_subject="Pesanan BB261201-AAAAAA diterima",
+                prebuilt_text="Halo Budi,\nTotal: Rp 10.000",
+                prebuilt_html="<p>Halo Budi</p>",
+                next_attempt_at=utcnow() - timedelta(seconds=1),
+            )
+        )
+
+    # when the sender runs
+    delivered = await mail_app.state.gateways.mailer.deliver_due()
+
+    # then it goes out with exactly that text
+    assert delivered == 1
+    [mail] = inbox.to("lama@contoh.id")
+    assert mail.subject == "Pesanan BB261201-AAAAAA diterima"
+    assert mail.text.splitlines() == ["Halo Budi,", "Total: Rp 10.000"]
+    assert mail.html.strip() == "<p>Halo Budi</p>"
+
+
+async def test_an_email_whose_parameters_do_not_render_fails_alone_and_the_rest_go_out(
+    mail_app: FastAPI, inbox: Inbox, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # given two due e-mails: one whose parameters lack what its template needs, one fine
+    due = utcnow() - timedelta(seconds=1)
+    async with sessionmaker() as session, session.begin():
+        session.add_all(
+            [
+                OutboxEmail(
+                    recipient="rusak@contoh.id",
+                    template="order_placed",
+                    language="id",
+                    parameters="{}",
+                    next_attempt_at=due,
+                ),
+                OutboxEmail(
+                    recipient="lama@contoh.id",
+                    template="order_placed",
+                    prebuilt_subject="Pesanan BB261201-AAAAAA diterima",
+                    prebuilt_text="Halo Budi",
+                    prebuilt_html="<p>Halo Budi</p>",
+                    next_attempt_at=due,
+                ),
+            ]
+        )
+
+    # when the sender runs
+    delivered = await mail_app.state.gateways.mailer.deliver_due()
+
+    # then the good one went out, and the broken one waits for a retry with its error kept
+    assert delivered == 1
+    assert [mail.subject for mail in inbox.to("lama@contoh.id")] == [
+        "Pesanan BB261201-AAAAAA diterima"
+    ]
+    async with sessionmaker() as session:
+        broken = await session.scalar(
+            select(OutboxEmail).where(OutboxEmail.recipient == "rusak@contoh.id")
+        )
+    assert broken is not None
+    assert (broken.status, broken.attempts) == (EmailStatus.PENDING, 1)
+    assert "undefined" in (broken.last_error or "")

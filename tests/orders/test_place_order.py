@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from marketplace.core.formatting import WIB, format_rupiah
-from marketplace.orders.models import IdempotencyRecord, Order
+from marketplace.orders.models import IdempotencyRecord, Order, ShippingRate
 from tests.factories import (
     create_account,
     create_published_product,
@@ -420,6 +420,24 @@ async def test_admin_edited_rate_table_prices_the_next_order(
     # then the new rates apply, and a regency without rates falls back to the general ones
     assert city_order["shipping_total"] == 9_000
     assert belitung_order["shipping_total"] == 40_000
+
+
+async def test_rates_another_instance_wrote_price_the_next_order_here(
+    app: FastAPI, client: AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # given this instance has priced an order with the seeded rates (and keeps them in memory)
+    shop = await open_shop(app, client)
+    before = await placed_order(client, order_body(order_line(shop.variant_id, 2)))
+    assert before["shipping_total"] == 12_000
+
+    # when another instance replaces the table (straight in the shared database)
+    async with sessionmaker() as session, session.begin():
+        await session.execute(delete(ShippingRate))
+        session.add(ShippingRate(region_code=None, max_weight_grams=5_000, price=31_000))
+
+    # then the next order here is priced with the new table
+    after = await placed_order(client, order_body(order_line(shop.variant_id, 2)))
+    assert after["shipping_total"] == 31_000
 
 
 async def test_rate_table_with_an_unknown_regency_is_422_naming_the_row_and_changes_nothing(

@@ -133,13 +133,12 @@ async def variants_for_sale(
 
 
 async def reserve_stock(session: AsyncSession, quantities: dict[uuid.UUID, int]) -> list[Shortage]:
-    """Take every quantity with one conditional update per variant, in id order (a fixed lock
-    order, so two carts cannot deadlock). Returns the shortages; the caller rolls back if any."""
-    short = [
-        variant_id
-        for variant_id in sorted(quantities)
-        if not await stock.take_stock(session, variant_id, quantities[variant_id])
-    ]
+    """Take every quantity in one conditional update that locks the rows in id order (so two
+    carts cannot deadlock). Returns the shortages; the caller rolls back if any."""
+    if not quantities:
+        return []
+    taken = await stock.take_stocks(session, quantities)
+    short = [variant_id for variant_id in sorted(quantities) if variant_id not in taken]
     if not short:
         return []
     levels = await stock.stock_levels(session, short)
@@ -147,8 +146,8 @@ async def reserve_stock(session: AsyncSession, quantities: dict[uuid.UUID, int])
 
 
 async def release_stock(session: AsyncSession, quantities: dict[uuid.UUID, int]) -> None:
-    for variant_id in sorted(quantities):
-        await stock.return_stock(session, variant_id, quantities[variant_id])
+    if quantities:
+        await stock.return_stocks(session, quantities)
 
 
 async def catalog_version(session: AsyncSession) -> str:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import cast
 
-from sqlalchemy import Index, Integer, String, Text
+from sqlalchemy import Index, Integer, SQLColumnExpression, String, Text
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
+from marketplace.core.i18n import Language
 from marketplace.db.base import Base, IdMixin, enum_column_type, utcnow
+from marketplace.notifications.rendering import RenderedEmail, decode_parameters, render_email
 
 
 class EmailStatus(StrEnum):
@@ -18,14 +22,20 @@ class EmailStatus(StrEnum):
 
 
 class OutboxEmail(IdMixin, Base):
+    """Either rendered when queued (``prebuilt_*``), or kept as template, language and
+    parameters and rendered by the sender (``rendered()``); ``subject``, ``body_text`` and
+    ``body_html`` read the same either way in Python (in SQL, only the prebuilt columns)."""
+
     __tablename__ = "outbox_emails"
     __table_args__ = (Index("ix_outbox_emails_status_next", "status", "next_attempt_at"),)
 
     recipient: Mapped[str] = mapped_column(String(254))
-    subject: Mapped[str] = mapped_column(String(255))
-    body_text: Mapped[str] = mapped_column(Text)
-    body_html: Mapped[str] = mapped_column(Text)
     template: Mapped[str] = mapped_column(String(80))
+    language: Mapped[str | None] = mapped_column(String(8))
+    parameters: Mapped[str | None] = mapped_column(Text)  # JSON, see rendering.encode_parameters
+    prebuilt_subject: Mapped[str | None] = mapped_column("subject", String(255))
+    prebuilt_text: Mapped[str | None] = mapped_column("body_text", Text)
+    prebuilt_html: Mapped[str | None] = mapped_column("body_html", Text)
     status: Mapped[EmailStatus] = mapped_column(
         enum_column_type(EmailStatus), default=EmailStatus.PENDING
     )
@@ -34,3 +44,41 @@ class OutboxEmail(IdMixin, Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+
+    def rendered(self) -> RenderedEmail:
+        if self.parameters is None or self.language is None:
+            return RenderedEmail(
+                subject=self.prebuilt_subject or "",
+                text=self.prebuilt_text or "",
+                html=self.prebuilt_html or "",
+            )
+        return render_email(
+            self.template, Language(self.language), decode_parameters(self.parameters)
+        )
+
+    @hybrid_property
+    def subject(self) -> str:
+        return self.rendered().subject
+
+    @subject.inplace.expression
+    @classmethod
+    def _subject_expression(cls) -> SQLColumnExpression[str]:
+        return cast("SQLColumnExpression[str]", cls.prebuilt_subject)
+
+    @hybrid_property
+    def body_text(self) -> str:
+        return self.rendered().text
+
+    @body_text.inplace.expression
+    @classmethod
+    def _body_text_expression(cls) -> SQLColumnExpression[str]:
+        return cast("SQLColumnExpression[str]", cls.prebuilt_text)
+
+    @hybrid_property
+    def body_html(self) -> str:
+        return self.rendered().html
+
+    @body_html.inplace.expression
+    @classmethod
+    def _body_html_expression(cls) -> SQLColumnExpression[str]:
+        return cast("SQLColumnExpression[str]", cls.prebuilt_html)

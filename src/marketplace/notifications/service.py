@@ -1,35 +1,18 @@
-"""Queueing e-mails: rendered now, stored in the caller's transaction, sent after it commits."""
+"""Queueing e-mails: stored in the caller's transaction, sent after it commits."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.core.i18n import Language, language_scope
-from marketplace.core.templating import environment
+from marketplace.core.i18n import Language
 from marketplace.db.session import mark_outbox_written
 from marketplace.notifications.models import OutboxEmail
+from marketplace.notifications.rendering import RenderedEmail, encode_parameters, render_email
 
-
-@dataclass(frozen=True)
-class RenderedEmail:
-    subject: str
-    text: str
-    html: str
-
-
-def render_email(template: str, language: Language, context: dict[str, Any]) -> RenderedEmail:
-    """``templates/email/<template>.txt`` and ``.html`` in the recipient's ``language`` (not
-    the request's); the first text line is the subject."""
-    env = environment()
-    values = {**context, "lang": language.value}
-    with language_scope(language):
-        text = env.get_template(f"email/{template}.txt").render(values)
-        html = env.get_template(f"email/{template}.html").render(values)
-    subject, _, body = text.partition("\n")
-    return RenderedEmail(subject=subject.strip(), text=body.lstrip("\n"), html=html)
+__all__ = ["RenderedEmail", "queue_email", "render_email"]
 
 
 async def queue_email(
@@ -38,18 +21,29 @@ async def queue_email(
     template: str,
     language: Language,
     context: dict[str, Any],
+    *,
+    render_at_send: bool = False,
 ) -> None:
-    """One outbox row per recipient; a send is attempted as soon as the transaction commits."""
-    rendered = render_email(template, language, context)
-    for recipient in dict.fromkeys(recipients):
-        session.add(
-            OutboxEmail(
-                recipient=recipient,
-                subject=rendered.subject,
-                body_text=rendered.text,
-                body_html=rendered.html,
-                template=template,
-            )
-        )
-    await session.flush()
+    """One outbox row per recipient; a send is attempted as soon as the transaction commits.
+
+    ``render_at_send``: keep the template's parameters and let the sender render them, so a
+    request that queues the e-mail (a checkout) pays no template or MIME work; else the row
+    holds the rendered text (e-mails whose text callers read back from the outbox)."""
+    recipients = list(dict.fromkeys(recipients))
+    if render_at_send:
+        stored: dict[str, Any] = {
+            "language": language.value,
+            "parameters": encode_parameters(context),
+        }
+    else:
+        rendered = render_email(template, language, context)
+        stored = {
+            "prebuilt_subject": rendered.subject,
+            "prebuilt_text": rendered.text,
+            "prebuilt_html": rendered.html,
+        }
+    await session.execute(
+        insert(OutboxEmail),
+        [{"recipient": recipient, "template": template, **stored} for recipient in recipients],
+    )
     mark_outbox_written(session)

@@ -12,6 +12,7 @@ from email.utils import make_msgid
 from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
+from jinja2 import TemplateError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from marketplace.config import Settings
@@ -50,13 +51,15 @@ class SmtpTarget:
 
 
 def build_message(email: OutboxEmail, sender: str) -> EmailMessage:
+    """The MIME message, rendered here from the row's template parameters if it has them."""
+    rendered = email.rendered()
     message = EmailMessage()
     message["From"] = sender
     message["To"] = email.recipient
-    message["Subject"] = email.subject
+    message["Subject"] = rendered.subject
     message["Message-ID"] = make_msgid(idstring=str(email.id), domain="pasar-babel.id")
-    message.set_content(email.body_text)
-    message.add_alternative(email.body_html, subtype="html")
+    message.set_content(rendered.text)
+    message.add_alternative(rendered.html, subtype="html")
     return message
 
 
@@ -97,35 +100,41 @@ class EmailOutbox:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def deliver_due(self) -> int:
-        """Send what is due now; returns how many went out."""
+        """Send what is due now; returns how many went out. The sent ones are recorded
+        together after the batch (a crash mid-batch sends those again after the lease)."""
         claimed = await self._claim_due()
-        sent = 0
-        for email in claimed:
-            sent += await self._send_one(email)
-        return sent
+        sent = [email.id for email in claimed if await self._send_one(email)]
+        if sent:
+            async with self._sessionmaker() as session:
+                await begin_write_transaction(session)
+                await repository.mark_sent(session, sent, utcnow())
+                await session.commit()
+        return len(sent)
 
     async def _claim_due(self) -> list[OutboxEmail]:
         now = utcnow()
         async with self._sessionmaker() as session:
             await begin_write_transaction(session)
             skip_locked = session.get_bind().dialect.name == "postgresql"
-            due = await repository.due_emails(session, now, BATCH_SIZE, skip_locked=skip_locked)
-            claimed = [
-                email
-                for email in due
-                if await repository.lease(session, email.id, email.next_attempt_at, now + LEASE)
-            ]
+            claimed = await repository.claim_due(
+                session, now, now + LEASE, BATCH_SIZE, skip_locked=skip_locked
+            )
             await session.commit()
         return claimed
 
-    async def _send_one(self, email: OutboxEmail) -> int:
+    async def _send_one(self, email: OutboxEmail) -> bool:
         try:
-            await self._transmit(build_message(email, self._settings.email_from))
+            # Rendered here now: a broken template or parameter fails this e-mail, not the loop.
+            message = build_message(email, self._settings.email_from)
+        except (TemplateError, LookupError, TypeError, ValueError) as error:
+            await self._record_failure(email, error)
+            return False
+        try:
+            await self._transmit(message)
         except (aiosmtplib.SMTPException, OSError, ValueError) as error:
             await self._record_failure(email, error)
-            return 0
-        await self._record(email, {"status": EmailStatus.SENT, "sent_at": utcnow()})
-        return 1
+            return False
+        return True
 
     async def _transmit(self, message: EmailMessage) -> None:
         if not self._settings.smtp_url:

@@ -12,7 +12,7 @@ import orjson
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marketplace.db.base import utcnow
+from marketplace.db.base import new_id, utcnow
 from marketplace.orders import repository
 from marketplace.orders.exceptions import IdempotencyInFlight, IdempotencyKeyReused
 from marketplace.orders.models import IdempotencyRecord
@@ -65,19 +65,18 @@ async def remember(
     body: dict[str, Any],
     resource_id: Any = None,
 ) -> None:
-    session.add(
-        IdempotencyRecord(
-            caller=request.caller,
-            scope=request.scope,
-            key=request.key,
-            request_hash=request.request_hash,
-            response_status=status_code,
-            response_body=orjson.dumps(body).decode(),
-            resource_id=resource_id,
-            created_at=utcnow(),
-        )
+    record = IdempotencyRecord(
+        id=new_id(),
+        caller=request.caller,
+        scope=request.scope,
+        key=request.key,
+        request_hash=request.request_hash,
+        response_status=status_code,
+        response_body=orjson.dumps(body).decode(),
+        resource_id=resource_id,
+        created_at=utcnow(),
     )
-    await session.flush()
+    await repository.insert_rows(session, [record])
 
 
 def stored_body(record: IdempotencyRecord) -> dict[str, Any]:

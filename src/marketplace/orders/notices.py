@@ -1,5 +1,6 @@
 """The e-mails an order sends: to the buyer when placed, shipped and delivered, and to the
-seller's members when there is something to ship. Queued in the transaction, sent after it."""
+seller's members when there is something to ship. Queued in the transaction (as template
+parameters: rendered by the sender, so a checkout pays no template work), sent after it."""
 
 from __future__ import annotations
 
@@ -89,7 +90,12 @@ async def buyer_order_placed(
         "order_url": order_url,
     }
     await notifications.queue_email(
-        session, [order.buyer_email], "order_placed", order.language, context
+        session,
+        [order.buyer_email],
+        "order_placed",
+        order.language,
+        context,
+        render_at_send=True,
     )
 
 
@@ -103,7 +109,12 @@ async def buyer_package_shipped(session: AsyncSession, order: Order, part: Selle
         "tracking_number": part.tracking_number,
     }
     await notifications.queue_email(
-        session, [order.buyer_email], "order_shipped", order.language, context
+        session,
+        [order.buyer_email],
+        "order_shipped",
+        order.language,
+        context,
+        render_at_send=True,
     )
 
 
@@ -115,7 +126,12 @@ async def buyer_package_delivered(session: AsyncSession, order: Order, part: Sel
         "seller_name": seller.name if seller else "",
     }
     await notifications.queue_email(
-        session, [order.buyer_email], "order_delivered", order.language, context
+        session,
+        [order.buyer_email],
+        "order_delivered",
+        order.language,
+        context,
+        render_at_send=True,
     )
 
 
@@ -133,20 +149,32 @@ async def seller_has_order_to_ship(session: AsyncSession, order: Order, part: Se
     for member in await sellers_service.list_members(session, seller):
         by_language.setdefault(member.language, []).append(member.email)
     for language, emails in by_language.items():  # rendered once per language
-        await notifications.queue_email(session, emails, "seller_new_order", language, context)
+        await notifications.queue_email(
+            session, emails, "seller_new_order", language, context, render_at_send=True
+        )
 
 
 async def buyer_payment_refunded(session: AsyncSession, order: Order, amount: int) -> None:
     context = {"order": _order_context(order), "amount": amount}
     await notifications.queue_email(
-        session, [order.buyer_email], "payment_refunded", order.language, context
+        session,
+        [order.buyer_email],
+        "payment_refunded",
+        order.language,
+        context,
+        render_at_send=True,
     )
 
 
 async def buyer_payment_received(session: AsyncSession, order: Order, amount: int) -> None:
     context = {"order": _order_context(order), "amount": amount}
     await notifications.queue_email(
-        session, [order.buyer_email], "payment_received", order.language, context
+        session,
+        [order.buyer_email],
+        "payment_received",
+        order.language,
+        context,
+        render_at_send=True,
     )
 
 
@@ -158,7 +186,12 @@ async def buyer_order_cancelled(session: AsyncSession, order: Order, refunded: i
         "refunded": refunded,
     }
     await notifications.queue_email(
-        session, [order.buyer_email], "order_cancelled", order.language, context
+        session,
+        [order.buyer_email],
+        "order_cancelled",
+        order.language,
+        context,
+        render_at_send=True,
     )
 
 
@@ -171,5 +204,10 @@ async def buyer_payment_reminder(
         "instructions": instructions,
     }
     await notifications.queue_email(
-        session, [order.buyer_email], "payment_reminder", order.language, context
+        session,
+        [order.buyer_email],
+        "payment_reminder",
+        order.language,
+        context,
+        render_at_send=True,
     )

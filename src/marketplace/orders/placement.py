@@ -7,11 +7,12 @@ import hashlib
 import hmac
 import secrets
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached, object_mapper
 
 from marketplace.accounts.models import User
 from marketplace.catalog import service as catalog_service
@@ -23,7 +24,14 @@ from marketplace.core.i18n import Language, current_language, gettext
 from marketplace.core.rate_limit import RateLimiter
 from marketplace.core.security import hash_opaque_token
 from marketplace.db.base import new_id, utcnow
-from marketplace.orders import checkout_rules, idempotency, lifecycle, notices, shipping
+from marketplace.orders import (
+    checkout_rules,
+    idempotency,
+    lifecycle,
+    notices,
+    repository,
+    shipping,
+)
 from marketplace.orders.exceptions import InsufficientStock
 from marketplace.orders.idempotency import IdempotentRequest
 from marketplace.orders.models import (
@@ -175,24 +183,22 @@ async def _create_order(
     variants: dict[uuid.UUID, VariantForSale],
     region_code: str | None,
 ) -> CreatedOrder:
-    """The order, its seller-orders and lines, totals known before the first insert."""
+    """The order, its seller-orders and lines, totals known before the first insert; each
+    table written by one INSERT, from objects built in full (they answer the request)."""
     order = _new_order(settings, buyer, body, region_code)
-    items: list[OrderItem] = []
     parts = await _price_seller_orders(session, order, body, variants, region_code)
     order.subtotal = sum(part.subtotal for part, _ in parts)
     order.shipping_total = sum(part.shipping for part, _ in parts)
     order.total = order.subtotal + order.shipping_total
     await _insert_with_unique_number(session, order)
-    for part, _ in parts:
-        # The order's own moment: the admin desk pages a seller's orders by its seller-orders.
-        part.created_at = order.created_at
-    session.add_all([part for part, _ in parts])
-    await session.flush()  # parts before their lines: the models declare no relationships
-    for part, lines in parts:
-        for position, variant_id, quantity in lines:
-            items.append(_item(order, part, variants[variant_id], quantity, position))
-    session.add_all(items)
-    await session.flush()
+    items = [
+        _item(order, part, variants[variant_id], quantity, position)
+        for part, lines in parts
+        for position, variant_id, quantity in lines
+    ]
+    await repository.insert_rows(session, [part for part, _ in parts])
+    _hold_as_loaded(session, [part for part, _ in parts])
+    await repository.insert_rows(session, items)
     named_parts = [(part, variants[lines[0][1]].seller_name) for part, lines in parts]
     return CreatedOrder(
         order=order,
@@ -235,14 +241,17 @@ def _new_order(
     settings: Settings, buyer: User | None, body: OrderCreate, region_code: str | None
 ) -> Order:
     address = body.shipping_address
-    order_id = new_id()
+    order_id, now = new_id(), utcnow()
     token_hash = None if buyer else hash_opaque_token(guest_access_token(settings, order_id))
     return Order(
         id=order_id,
+        created_at=now,
+        updated_at=now,
         access_token_hash=token_hash,
         buyer_user_id=buyer.id if buyer else None,
         buyer_name=body.buyer.name,
         buyer_email=str(body.buyer.email),
+        buyer_email_lower=str(body.buyer.email).lower(),
         buyer_phone=body.buyer.phone,
         language=body.language or (buyer.language if buyer else current_language.get()),
         recipient=address.recipient,
@@ -263,6 +272,11 @@ def _new_order(
         shipping_total=0,
         total=0,
         expires_at=_expiry(settings, body.payment_method),
+        paid_at=None,
+        cancelled_at=None,
+        completed_at=None,
+        cancel_reason=None,
+        payment_reminder_sent_at=None,
     )
 
 
@@ -278,14 +292,22 @@ def _expiry(settings: Settings, method: PaymentMethod) -> datetime | None:
 async def _insert_with_unique_number(session: AsyncSession, order: Order) -> None:
     for _ in range(_NUMBER_ATTEMPTS):
         order.number = new_order_number()
-        try:
-            async with session.begin_nested():
-                session.add(order)
-                await session.flush()
+        if await repository.insert_order_if_number_free(session, order):
+            _hold_as_loaded(session, [order])
             return
-        except IntegrityError:
-            continue
     raise RuntimeError("no free order number")  # pragma: no cover
+
+
+def _hold_as_loaded(session: AsyncSession, rows: Sequence[Order | SellerOrder]) -> None:
+    """Rows a Core INSERT wrote with every column set, taken into the session as if loaded:
+    later steps that move them (cash on delivery goes to processing) update these objects,
+    which the answer is built from."""
+    for row in rows:
+        for column in object_mapper(row).column_attrs:  # unset: NULL, as inserted
+            if column.key not in row.__dict__:
+                setattr(row, column.key, None)
+        make_transient_to_detached(row)
+        session.add(row)
 
 
 SellerLines = list[tuple[int, uuid.UUID, int]]
@@ -299,6 +321,7 @@ async def _price_seller_orders(
     region_code: str | None,
 ) -> list[tuple[SellerOrder, SellerLines]]:
     """One seller-order per seller (not yet added), with its lines (position, variant, qty)."""
+    rates = await shipping.rate_table(session)
     by_seller: dict[uuid.UUID, SellerLines] = {}
     for position, line in enumerate(body.items):
         seller_id = variants[line.variant_id].seller_id
@@ -312,8 +335,11 @@ async def _price_seller_orders(
             seller_id=seller_id,
             status=SellerOrderStatus.PENDING,
             subtotal=sum(variants[v].price * q for _, v, q in lines),
-            shipping=await shipping.quote(session, order.shipping_method, region_code, weight),
+            shipping=rates.price(order.shipping_method, region_code, weight),
             weight_grams=weight,
+            # The order's own moment: the admin desk pages a seller's orders by its seller-orders.
+            created_at=order.created_at,
+            updated_at=order.created_at,
         )
         parts.append((part, lines))
     return parts
@@ -323,6 +349,7 @@ def _item(
     order: Order, part: SellerOrder, variant: VariantForSale, quantity: int, position: int
 ) -> OrderItem:
     return OrderItem(
+        id=new_id(),
         order_id=order.id,
         seller_order_id=part.id,
         variant_id=variant.id,

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, union_all, update
+from sqlalchemy import String, cast, delete, func, insert, select, union_all, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import object_mapper
 
 from marketplace.core.phone import normalize_indonesian_phone
 from marketplace.db.base import utcnow
@@ -173,6 +175,13 @@ async def shipping_rates(session: AsyncSession, region_code: str | None) -> list
     return list(result.scalars())
 
 
+async def shipping_rates_version(session: AsyncSession) -> tuple[int, str | None]:
+    """Changes whenever the rate table is replaced (new rows, new ids)."""
+    newest_id = func.max(cast(ShippingRate.id, String))  # UUIDv7: the newest as text too
+    row = (await session.execute(select(func.count(), newest_id))).one()
+    return int(row[0]), None if row[1] is None else str(row[1])
+
+
 async def all_shipping_rates(session: AsyncSession) -> list[ShippingRate]:
     result = await session.execute(
         select(ShippingRate).order_by(
@@ -201,6 +210,31 @@ async def get_idempotency_record(
         )
     )
     return result.scalar_one_or_none()
+
+
+def column_values(row: object) -> dict[str, Any]:
+    """Every column of an ORM object built in full, for a Core INSERT of it (no flush)."""
+    return {column.key: getattr(row, column.key) for column in object_mapper(row).column_attrs}
+
+
+async def insert_order_if_number_free(session: AsyncSession, order: Order) -> bool:
+    """INSERT the order unless its number is taken (then nothing, and False): no savepoint
+    round trips for a clash that almost never happens."""
+    dialect = session.get_bind().dialect.name
+    insert_for = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    result = await session.execute(
+        insert_for(Order)
+        .values(column_values(order))
+        .on_conflict_do_nothing(index_elements=[Order.number])
+        .returning(Order.id)
+    )
+    return result.scalar_one_or_none() is not None
+
+
+async def insert_rows(session: AsyncSession, rows: Sequence[object]) -> None:
+    """Rows of one model, built in full, in one INSERT (never entering the session)."""
+    if rows:
+        await session.execute(insert(type(rows[0])), [column_values(row) for row in rows])
 
 
 async def try_advisory_lock(session: AsyncSession, lock_id: int) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import re
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,11 +32,13 @@ async def destination_region(session: AsyncSession, address: ShippingAddress) ->
     """The destination's regency code: given, or matched from the city (or its seat town);
     None for an address outside the province. A given code must agree with the address (a
     Jakarta address with Pangkalpinang's code paid Pangkalpinang's shipping)."""
-    matched = await _region_of_city(session, address.city)
+    places = await _places(session)
+    matched = places.get(_plain_place(address.city))
     if address.region_code:
-        await catalog_service.require_region(
-            session, address.region_code, field=("shipping_address", "region_code")
-        )
+        if address.region_code not in places.values():  # unknown: the catalog's 422
+            await catalog_service.require_region(
+                session, address.region_code, field=("shipping_address", "region_code")
+            )
         agrees = (
             matched == address.region_code
             if matched is not None
@@ -46,12 +50,23 @@ async def destination_region(session: AsyncSession, address: ShippingAddress) ->
     return matched
 
 
-async def _region_of_city(session: AsyncSession, city_name: str) -> str | None:
-    city = _plain_place(city_name)
-    for region in await catalog_service.list_regions(session):
-        if city in (_plain_place(region.name), _plain_place(region.seat or "")):
-            return region.code
-    return None
+# The regencies come with the migrations and never change while the app runs: read once per
+# database, then matched in memory.
+_places_by_database: dict[str, dict[str, str]] = {}
+
+
+async def _places(session: AsyncSession) -> dict[str, str]:
+    """Regency code by plain place name (the regency's and its seat town's)."""
+    database = session.get_bind().engine.url.render_as_string()
+    places = _places_by_database.get(database)
+    if places is None:
+        places = {}
+        for region in reversed(await catalog_service.list_regions(session)):  # first wins
+            places[_plain_place(region.seat or "")] = region.code
+            places[_plain_place(region.name)] = region.code
+        places.pop("", None)
+        _places_by_database[database] = places
+    return places
 
 
 def _in_province(province: str) -> bool:
@@ -73,7 +88,49 @@ def _region_mismatch(address: ShippingAddress) -> InvalidInput:
     return InvalidInput(message, errors=errors)
 
 
-def price_for_weight(rates: list[ShippingRate], weight_grams: int) -> int:
+@dataclass(frozen=True, slots=True)
+class RateTier:
+    max_weight_grams: int
+    price: int
+
+
+@dataclass(frozen=True)
+class RateTable:
+    """The courier rates by destination regency (None: anywhere else), lightest tier first,
+    as of ``version``."""
+
+    version: tuple[int, str | None]
+    tiers: dict[str | None, list[RateTier]]
+
+    def price(self, method: ShippingMethod, region_code: str | None, weight_grams: int) -> int:
+        if method is ShippingMethod.PICKUP:
+            return 0
+        tiers = self.tiers.get(region_code) or self.tiers.get(None)
+        return price_for_weight(tiers, weight_grams) if tiers else 0
+
+
+# Read again only when the table's version (row count and newest row id: a replacement writes
+# new rows) is not the one kept, so an admin's change shows at once on every worker/instance.
+_rates_by_database: dict[str, RateTable] = {}
+
+
+async def rate_table(session: AsyncSession) -> RateTable:
+    database = session.get_bind().engine.url.render_as_string()
+    version = await repository.shipping_rates_version(session)
+    kept = _rates_by_database.get(database)
+    if kept is not None and kept.version == version:
+        return kept
+    tiers: dict[str | None, list[RateTier]] = {}
+    for rate in await repository.all_shipping_rates(session):
+        tiers.setdefault(rate.region_code, []).append(RateTier(rate.max_weight_grams, rate.price))
+    for region_tiers in tiers.values():
+        region_tiers.sort(key=lambda tier: tier.max_weight_grams)
+    table = RateTable(version=version, tiers=tiers)
+    _rates_by_database[database] = table
+    return table
+
+
+def price_for_weight(rates: Sequence[RateTier], weight_grams: int) -> int:
     """The first tier that holds the weight; past the last tier, its price per started kilo."""
     for rate in rates:
         if weight_grams <= rate.max_weight_grams:
@@ -82,19 +139,6 @@ def price_for_weight(rates: list[ShippingRate], weight_grams: int) -> int:
     per_kilogram = math.ceil(top.price * GRAMS_PER_KILOGRAM / top.max_weight_grams)
     extra_kilograms = math.ceil((weight_grams - top.max_weight_grams) / GRAMS_PER_KILOGRAM)
     return top.price + per_kilogram * extra_kilograms
-
-
-async def quote(
-    session: AsyncSession, method: ShippingMethod, region_code: str | None, weight_grams: int
-) -> int:
-    if method is ShippingMethod.PICKUP:
-        return 0
-    rates = await repository.shipping_rates(session, region_code)
-    if not rates and region_code is not None:
-        rates = await repository.shipping_rates(session, None)
-    if not rates:
-        return 0
-    return price_for_weight(rates, weight_grams)
 
 
 async def list_rates(session: AsyncSession) -> list[ShippingRate]:
@@ -136,4 +180,5 @@ async def quote_cart(
             weights[variant.seller_id] = weights.get(variant.seller_id, 0) + (
                 variant.weight_grams * quantity
             )
-    return sum([await quote(session, method, region_code, weight) for weight in weights.values()])
+    rates = await rate_table(session)
+    return sum(rates.price(method, region_code, weight) for weight in weights.values())
