@@ -33,7 +33,7 @@ from marketplace.catalog.models import (
     ProductVariant,
     Region,
 )
-from marketplace.catalog.search import SearchClause, postgres_search, sqlite_search
+from marketplace.catalog.search import search_matches
 from marketplace.db.queries import (
     SortKey,
     keyset_page,
@@ -170,19 +170,24 @@ async def list_public_products(
 ) -> list[RowMapping]:
     """One query for a whole page of summaries, whatever its size. The page's ids are chosen
     first (filters, search, order, keyset, limit on indexed columns); stock and photos are
-    then looked up for those rows only, never for every match."""
-    page_query = _apply_filters(
-        select(Product.id.label("page_id"))
-        .join(Seller, Seller.id == Product.seller_id)
-        .where(publicly_visible()),
+    then looked up for those rows only, never for every match. A search sorted by relevance
+    ranks a bounded set of candidates (see ``search``)."""
+    visible = _apply_filters(
+        select(Product.id).join(Seller, Seller.id == Product.seller_id).where(publicly_visible()),
         filters,
     )
+    page_query = visible.with_only_columns(Product.id.label("page_id"))
     relevance = None
     if filters.query:
-        page_query, clause = _search(session, page_query, filters.query)
-        page_query = page_query.where(clause.condition)
-        relevance = clause.relevance
-        page_query = page_query.add_columns(relevance.label("relevance"))
+        by_relevance = sort is ProductSort.RELEVANCE
+        dialect = session.get_bind().dialect.name
+        matches = search_matches(dialect, visible, filters.query, bounded=by_relevance)
+        page_query = select(Product.id.label("page_id")).join(
+            matches.ids, matches.ids.c.id == Product.id
+        )
+        if by_relevance:
+            relevance = matches.relevance
+            page_query = page_query.add_columns(relevance.label("relevance"))
     keys = _sort_keys(sort, relevance)
     page = keyset_page(page_query, keys, after, limit).subquery("page")
     query = summary_select().join(page, page.c.page_id == Product.id)
@@ -192,14 +197,6 @@ async def list_public_products(
         outer_keys = [SortKey(page.c.relevance, descending=True), keys[1]]
     query = query.order_by(*(key.order() for key in outer_keys))
     return list((await session.execute(query)).mappings())
-
-
-def _search(
-    session: AsyncSession, query: Select[Any], text: str
-) -> tuple[Select[Any], SearchClause]:
-    if session.get_bind().dialect.name == "postgresql":
-        return query, postgres_search(text)
-    return sqlite_search(query, text)
 
 
 _DETAIL_COLUMNS = (
