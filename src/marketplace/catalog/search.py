@@ -11,9 +11,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, func, literal, literal_column, select, table, union
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    String,
+    bindparam,
+    func,
+    literal,
+    literal_column,
+    select,
+    table,
+    union,
+)
 from sqlalchemy.sql import Select, Subquery
 
 from marketplace.catalog.models import Product
@@ -43,24 +55,50 @@ def search_words(query: str) -> list[str]:
     return _WORD.findall(query.lower())[:MAX_SEARCH_WORDS]
 
 
-def search_matches(
-    dialect: str, candidates: Select[Any], query: str, *, bounded: bool
-) -> SearchMatches:
-    """The products of ``candidates`` (a select of ``Product.id`` with the caller's rules and
-    filters) that ``query`` finds; at most ``SEARCH_CANDIDATES`` per kind of match when
-    ``bounded``."""
-    limit = SEARCH_CANDIDATES if bounded else None
+class SearchKind(StrEnum):
+    """How a text is searched for; a statement is built once per kind, the text bound."""
+
+    FULL_TEXT = "full_text"  # PostgreSQL
+    FTS5 = "fts5"  # SQLite
+    TITLE_SUBSTRING = "title_substring"  # SQLite, only words too short for trigrams
+
+
+def search_kind(dialect: str, query: str) -> SearchKind:
     if dialect == "postgresql":
-        return postgres_matches(candidates, query, limit)
-    return sqlite_matches(candidates, query, limit)
+        return SearchKind.FULL_TEXT
+    return SearchKind.FTS5 if sqlite_fts_query(query) else SearchKind.TITLE_SUBSTRING
 
 
-def postgres_matches(candidates: Select[Any], query: str, limit: int | None) -> SearchMatches:
+def search_parameters(kind: SearchKind, query: str) -> dict[str, object]:
+    """The bound values ``search_matches`` statements of ``kind`` take for ``query``."""
+    if kind is SearchKind.FULL_TEXT:
+        return {"search_text": query, "search_words": " ".join(search_words(query))}
+    if kind is SearchKind.FTS5:
+        return {"search_fts_query": sqlite_fts_query(query)}
+    return {"search_title_pattern": f"%{escape_like(query)}%"}
+
+
+def search_matches(kind: SearchKind, candidates: Select[Any], *, bounded: bool) -> SearchMatches:
+    """The products of ``candidates`` (a select of ``Product.id`` with the caller's rules and
+    filters) that the bound search text finds (``search_parameters``); at most
+    ``SEARCH_CANDIDATES`` per kind of match when ``bounded``."""
+    limit = SEARCH_CANDIDATES if bounded else None
+    if kind is SearchKind.FULL_TEXT:
+        return postgres_matches(candidates, limit)
+    if kind is SearchKind.FTS5:
+        return sqlite_matches(candidates, limit)
+    pattern = bindparam("search_title_pattern", type_=String)
+    matched = candidates.where(Product.title.ilike(pattern, escape=LIKE_ESCAPE))
+    ids = _bounded(matched.add_columns(literal(0.0, Float).label("score")), limit)
+    return SearchMatches(ids=ids.subquery("matches"), relevance=literal(0.0, Float))
+
+
+def postgres_matches(candidates: Select[Any], limit: int | None) -> SearchMatches:
     """Stemmed full text in Indonesian; titles whose words are close to the query's only when
     full text finds too few (a typo: 'lada puith')."""
     vector: ColumnElement[Any] = literal_column("products.search_vector")
-    tsquery = func.websearch_to_tsquery("indonesian", query)
-    lowered = literal(" ".join(search_words(query)))
+    tsquery = func.websearch_to_tsquery("indonesian", bindparam("search_text", type_=String))
+    lowered = bindparam("search_words", type_=String)
     title = func.lower(Product.title)
     # Read once (a CTE used twice is materialised): both the count and the candidates.
     full_text = _bounded(candidates.where(vector.op("@@")(tsquery)), limit).cte("full_text")
@@ -71,7 +109,11 @@ def postgres_matches(candidates: Select[Any], query: str, limit: int | None) -> 
         .select_from(select(full_text.c.id).limit(MIN_FULL_TEXT_MATCHES).subquery())
         .scalar_subquery()
     )
-    close_titles = candidates.where(found < MIN_FULL_TEXT_MATCHES, lowered.op("<%")(title))
+    # Newest first: a seq scan's order is not stable (it may start mid-table), and pages of
+    # one search must rank the same candidates.
+    close_titles = candidates.where(
+        found < MIN_FULL_TEXT_MATCHES, lowered.op("<%")(title)
+    ).order_by(Product.published_at.desc(), Product.id.desc())
     ids = union(select(full_text.c.id), _bounded(close_titles, limit)).subquery("matches")
     relevance = (func.ts_rank_cd(vector, tsquery) + func.word_similarity(lowered, title)).cast(
         Float
@@ -92,27 +134,21 @@ def sqlite_fts_query(query: str) -> str | None:
     return " ".join(f'"{word}"' for word in words)
 
 
-def sqlite_matches(candidates: Select[Any], query: str, limit: int | None) -> SearchMatches:
+def sqlite_matches(candidates: Select[Any], limit: int | None) -> SearchMatches:
     """FTS5 joined on the products rowid, in rowid order; bm25 ranks (lower is better, so
-    negate). Only words too short for trigrams: a plain substring match on the title."""
-    fts_query = sqlite_fts_query(query)
-    if fts_query is None:
-        pattern = f"%{escape_like(query)}%"
-        matched = candidates.where(Product.title.ilike(pattern, escape=LIKE_ESCAPE)).add_columns(
-            literal(0.0, Float).label("score")
+    negate)."""
+    # Column weights as on PostgreSQL (title 'A' over description 'B'): without them a short
+    # description that mentions the word once outranks a title match.
+    score = func.bm25(literal_column("products_fts"), TITLE_WEIGHT, DESCRIPTION_WEIGHT)
+    fts_query = bindparam("search_fts_query", type_=String)
+    matched = (
+        candidates.join(
+            _products_fts,
+            literal_column("products_fts.rowid") == literal_column("products.rowid"),
         )
-    else:
-        # Column weights as on PostgreSQL (title 'A' over description 'B'): without them a
-        # short description that mentions the word once outranks a title match.
-        score = func.bm25(literal_column("products_fts"), TITLE_WEIGHT, DESCRIPTION_WEIGHT)
-        matched = (
-            candidates.join(
-                _products_fts,
-                literal_column("products_fts.rowid") == literal_column("products.rowid"),
-            )
-            .where(literal_column("products_fts").op("MATCH")(literal(fts_query)))
-            .add_columns((-score).cast(Float).label("score"))
-        )
+        .where(literal_column("products_fts").op("MATCH")(fts_query))
+        .add_columns((-score).cast(Float).label("score"))
+    )
     ids = _bounded(matched, limit).subquery("matches")
     return SearchMatches(ids=ids, relevance=ids.c.score)
 
