@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Integer,
     RowMapping,
@@ -25,6 +26,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy.sql.operators import custom_op
 from sqlalchemy.sql.selectable import ScalarSelect
 
 from marketplace.catalog.models import (
@@ -197,11 +200,25 @@ def _apply_filters(query: Select[Any], shape: _ListShape) -> Select[Any]:
         query = query.where(Product.region_code == bindparam("filter_region_code"))
     if shape.seller:
         query = query.where(Product.seller_id == bindparam("filter_seller_id"))
+    price = _price_to_filter(shape)
     if shape.min_price:
-        query = query.where(Product.min_price >= bindparam("filter_min_price"))
+        query = query.where(price >= bindparam("filter_min_price"))
     if shape.max_price:
-        query = query.where(Product.min_price <= bindparam("filter_max_price"))
+        query = query.where(price <= bindparam("filter_max_price"))
     return query
+
+
+def _price_to_filter(shape: _ListShape) -> ColumnElement[int]:
+    """``min_price``; on SQLite, unless the list is sorted by price, under a unary plus that
+    keeps it out of index choice (SQLite's documented hint). Without range statistics SQLite
+    takes any price range for selective and sorts every product in it (0.8 s at 100k) rather
+    than walk the list order's index, where the other filters find a page in 1 ms."""
+    sorted_by_price = shape.sort in (ProductSort.PRICE_ASC, ProductSort.PRICE_DESC)
+    if shape.dialect != "sqlite" or sorted_by_price:
+        return Product.min_price.expression
+    return UnaryExpression(
+        Product.min_price.expression, operator=custom_op("+"), type_=BigInteger()
+    )
 
 
 def _sort_keys(sort: ProductSort, relevance: ColumnElement[float] | None) -> list[SortKey]:
