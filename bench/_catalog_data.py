@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import Select, func, insert, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from marketplace.catalog.models import (
@@ -156,18 +157,35 @@ async def seed_catalog(database_url: str, products: int, *, seed: int = 2026) ->
                 await connection.execute(insert(Product), batch.products)
                 await connection.execute(insert(ProductVariant), batch.variants)
                 await connection.execute(insert(ProductImage), batch.images)
-            visible = await connection.scalar(
-                select(func.count())
-                .select_from(Product)
-                .join(Seller, Seller.id == Product.seller_id)
-                .where(
-                    Product.status == ProductStatus.PUBLISHED,
-                    Seller.status == SellerStatus.VERIFIED,
-                )
-            )
+            visible = await connection.scalar(_visible_count())
     finally:
         await engine.dispose()
     return SeededCatalog(products=products, visible_products=int(visible or 0))
+
+
+async def seed_catalog_once(database_url: str, products: int) -> SeededCatalog:
+    """``seed_catalog`` on an empty database; a kept one (``--keep``) is used as it is."""
+    engine = create_async_engine(async_database_url(database_url))
+    try:
+        async with engine.connect() as connection:
+            found = int(await connection.scalar(select(func.count()).select_from(Product)) or 0)
+            visible = await connection.scalar(_visible_count())
+    finally:
+        await engine.dispose()
+    if not found:
+        return await seed_catalog(database_url, products)
+    if found != products:
+        raise RuntimeError(f"the kept database holds {found:,} products, not {products:,}")
+    return SeededCatalog(products=found, visible_products=int(visible or 0))
+
+
+def _visible_count() -> Select[tuple[int]]:
+    return (
+        select(func.count())
+        .select_from(Product)
+        .join(Seller, Seller.id == Product.seller_id)
+        .where(Product.status == ProductStatus.PUBLISHED, Seller.status == SellerStatus.VERIFIED)
+    )
 
 
 async def _insert_categories(
@@ -394,7 +412,8 @@ async def find_scenario_rows(database_url: str, depth: float = 0.9) -> ScenarioR
 
 
 async def active_statements(database_url: str) -> int:
-    """Statements other connections are running in this PostgreSQL database right now."""
+    """Statements other connections are running in this PostgreSQL database right now; with
+    every connection slot taken (benches of other checkouts share the server), at least one."""
     engine = create_async_engine(async_database_url(database_url))
     try:
         async with engine.connect() as connection:
@@ -404,6 +423,10 @@ async def active_statements(database_url: str) -> int:
                     "AND state = 'active' AND pid <> pg_backend_pid()"
                 )
             )
+    except DBAPIError as error:
+        if "too many clients" not in str(error):
+            raise
+        return 1
     finally:
         await engine.dispose()
     return int(count or 0)
@@ -414,6 +437,22 @@ async def create_postgres_database(server_url: str, name: str) -> None:
     await _run_admin(
         server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'
     )
+
+
+async def ensure_postgres_database(server_url: str, name: str) -> None:
+    """Create ``name`` unless it is there already."""
+    engine = create_async_engine(
+        async_database_url(f"{server_url}/postgres"), isolation_level="AUTOCOMMIT"
+    )
+    try:
+        async with engine.connect() as connection:
+            exists = await connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            if not exists:
+                await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await engine.dispose()
 
 
 async def drop_postgres_database(server_url: str, name: str) -> None:

@@ -9,7 +9,8 @@ SQL statements per request (counted in-process) and the RSS of each server's wor
 Figures are reported against the targets, never asserted: timing does not fail a build.
 
     .venv/bin/python bench/catalog.py [--backends sqlite postgresql] [--sizes 10000 100000]
-                                      [--seconds 5] [--explain]
+                                      [--seconds 5] [--explain] [--database NAME]
+                                      [--keep FOLDER]
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -33,9 +35,10 @@ from _catalog_data import (
     active_statements,
     create_postgres_database,
     drop_postgres_database,
+    ensure_postgres_database,
     find_scenario_rows,
     optimize_database,
-    seed_catalog,
+    seed_catalog_once,
 )
 from _catalog_report import CaseReport, Scenario, Server, print_report, say
 from _load import DEFAULT_CONNECTIONS, cpu_seconds, cpu_share, measure
@@ -116,20 +119,42 @@ def scenarios_for(rows: ScenarioRows) -> list[Scenario]:
     ]
 
 
+@dataclass(frozen=True)
+class DataOptions:
+    """Where a case's database lives and whether it outlives the run."""
+
+    postgres_database: str = POSTGRES_DATABASE
+    keep_folder: Path | None = None
+
+    def database_name(self, size: int) -> str:
+        return f"{self.postgres_database}_{size}" if self.keep_folder else self.postgres_database
+
+
 @contextmanager
-def fresh_database(backend: str, folder: Path) -> Iterator[str]:
-    """An empty database for one case; PostgreSQL's is dropped again afterwards."""
+def case_database(backend: str, size: int, folder: Path, options: DataOptions) -> Iterator[str]:
+    """The database for one case: empty, or with ``--keep`` the one an earlier run kept
+    (migrated to head and seeded only if it holds no products yet)."""
+    if options.keep_folder is not None:
+        options.keep_folder.mkdir(parents=True, exist_ok=True)
+        if backend == "sqlite":
+            yield f"sqlite:///{options.keep_folder / f'catalog_{size}.db'}"
+        else:
+            name = options.database_name(size)
+            asyncio.run(ensure_postgres_database(POSTGRES_SERVER, name))
+            yield f"{POSTGRES_SERVER}/{name}"
+        return
     if backend == "sqlite":
         path = folder / "catalog.db"
         for leftover in (path, path.with_name("catalog.db-wal"), path.with_name("catalog.db-shm")):
             leftover.unlink(missing_ok=True)
         yield f"sqlite:///{path}"
         return
-    asyncio.run(create_postgres_database(POSTGRES_SERVER, POSTGRES_DATABASE))
+    name = options.postgres_database
+    asyncio.run(create_postgres_database(POSTGRES_SERVER, name))
     try:
-        yield f"{POSTGRES_SERVER}/{POSTGRES_DATABASE}"
+        yield f"{POSTGRES_SERVER}/{name}"
     finally:
-        asyncio.run(drop_postgres_database(POSTGRES_SERVER, POSTGRES_DATABASE))
+        asyncio.run(drop_postgres_database(POSTGRES_SERVER, name))
 
 
 @contextmanager
@@ -182,15 +207,17 @@ def marketplace_command() -> str:
     return found
 
 
-def run_case(backend: str, size: int, seconds: float, *, with_plans: bool) -> CaseReport:
+def run_case(
+    backend: str, size: int, seconds: float, *, with_plans: bool, data: DataOptions
+) -> CaseReport:
     report = CaseReport(backend=backend, size=size, seconds=seconds)
     with (
         tempfile.TemporaryDirectory(prefix="bench-catalog-") as folder,
-        fresh_database(backend, Path(folder)) as database_url,
+        case_database(backend, size, Path(folder), data) as database_url,
     ):
         started = time.perf_counter()
         migrations.upgrade(database_url)
-        seeded = asyncio.run(seed_catalog(database_url, size))
+        seeded = asyncio.run(seed_catalog_once(database_url, size))
         asyncio.run(optimize_database(database_url))
         report.seed_seconds = time.perf_counter() - started
         report.visible = seeded.visible_products
@@ -357,6 +384,18 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         "--explain", action="store_true", help="print the query plan of each scenario"
     )
     parser.add_argument(
+        "--database",
+        default=POSTGRES_DATABASE,
+        help="PostgreSQL database to (re)create: give each concurrent run its own",
+    )
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="FOLDER",
+        help="keep each case's database (SQLite files in FOLDER, PostgreSQL as DATABASE_SIZE) "
+        "and reuse it next time: migrated to head, seeded only when empty",
+    )
+    parser.add_argument(
         "--quick",
         action="store_true",
         help="PostgreSQL at 10,000 products, 3 s per scenario: for a shared, busy machine",
@@ -369,10 +408,13 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> int:
     arguments = parse_arguments(argv)
+    data = DataOptions(postgres_database=arguments.database, keep_folder=arguments.keep)
     started = time.perf_counter()
     for backend in arguments.backends:
         for size in arguments.sizes:
-            report = run_case(backend, size, arguments.seconds, with_plans=arguments.explain)
+            report = run_case(
+                backend, size, arguments.seconds, with_plans=arguments.explain, data=data
+            )
             print_report(report, workers=WORKERS)
     say(f"total {time.perf_counter() - started:.0f} s")
     return 0

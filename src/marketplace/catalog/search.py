@@ -1,27 +1,53 @@
-"""One search function over two engines: PostgreSQL full text (+ trigram typo tolerance) and
-SQLite FTS5. Each returns a WHERE condition and a relevance score for the products query."""
+"""One search over two engines: PostgreSQL full text (+ trigram typo tolerance) and SQLite
+FTS5. Each finds a bounded set of candidate products and a relevance score to rank them by.
+
+Ranking costs a heap read and a score per match (at 100k products "lada putih" matches 5,000
+rows and ranking them all took 10x the time of a plain page), so a relevance-ordered search
+ranks at most ``SEARCH_CANDIDATES`` full-text matches, taken in the full-text index's order.
+Typo tolerance (trigram word similarity on titles, PostgreSQL only) is the expensive part of a
+search and only runs when full text finds fewer than ``MIN_FULL_TEXT_MATCHES``."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, func, literal, literal_column, or_, table
-from sqlalchemy.sql import Select
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    String,
+    bindparam,
+    func,
+    literal,
+    literal_column,
+    select,
+    table,
+    union,
+)
+from sqlalchemy.sql import Select, Subquery
 
 from marketplace.catalog.models import Product
 from marketplace.db.queries import LIKE_ESCAPE, escape_like
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_SEARCH_WORDS = 8
+# Enough candidates for ten pages of twenty; a query that matches more ranks a sample of its
+# matches and reads best narrowed by a filter or another word.
+SEARCH_CANDIDATES = 200
+# Fewer full-text matches than a default page: add titles close to the query (typos).
+MIN_FULL_TEXT_MATCHES = 20
 
 _products_fts = table("products_fts")
 
 
 @dataclass(frozen=True)
-class SearchClause:
-    condition: ColumnElement[bool]
+class SearchMatches:
+    """The matching products' ids (column ``id``) and a relevance score over ``Product`` and
+    ``ids``; the caller joins ``ids`` to ``products``."""
+
+    ids: Subquery
     relevance: ColumnElement[float]
 
 
@@ -29,17 +55,70 @@ def search_words(query: str) -> list[str]:
     return _WORD.findall(query.lower())[:MAX_SEARCH_WORDS]
 
 
-def postgres_search(query: str) -> SearchClause:
-    """Stemmed full text in Indonesian, or a title whose words are close to the query's."""
+class SearchKind(StrEnum):
+    """How a text is searched for; a statement is built once per kind, the text bound."""
+
+    FULL_TEXT = "full_text"  # PostgreSQL
+    FTS5 = "fts5"  # SQLite
+    TITLE_SUBSTRING = "title_substring"  # SQLite, only words too short for trigrams
+
+
+def search_kind(dialect: str, query: str) -> SearchKind:
+    if dialect == "postgresql":
+        return SearchKind.FULL_TEXT
+    return SearchKind.FTS5 if sqlite_fts_query(query) else SearchKind.TITLE_SUBSTRING
+
+
+def search_parameters(kind: SearchKind, query: str) -> dict[str, object]:
+    """The bound values ``search_matches`` statements of ``kind`` take for ``query``."""
+    if kind is SearchKind.FULL_TEXT:
+        return {"search_text": query, "search_words": " ".join(search_words(query))}
+    if kind is SearchKind.FTS5:
+        return {"search_fts_query": sqlite_fts_query(query)}
+    return {"search_title_pattern": f"%{escape_like(query)}%"}
+
+
+def search_matches(kind: SearchKind, candidates: Select[Any], *, bounded: bool) -> SearchMatches:
+    """The products of ``candidates`` (a select of ``Product.id`` with the caller's rules and
+    filters) that the bound search text finds (``search_parameters``); at most
+    ``SEARCH_CANDIDATES`` per kind of match when ``bounded``."""
+    limit = SEARCH_CANDIDATES if bounded else None
+    if kind is SearchKind.FULL_TEXT:
+        return postgres_matches(candidates, limit)
+    if kind is SearchKind.FTS5:
+        return sqlite_matches(candidates, limit)
+    pattern = bindparam("search_title_pattern", type_=String)
+    matched = candidates.where(Product.title.ilike(pattern, escape=LIKE_ESCAPE))
+    ids = _bounded(matched.add_columns(literal(0.0, Float).label("score")), limit)
+    return SearchMatches(ids=ids.subquery("matches"), relevance=literal(0.0, Float))
+
+
+def postgres_matches(candidates: Select[Any], limit: int | None) -> SearchMatches:
+    """Stemmed full text in Indonesian; titles whose words are close to the query's only when
+    full text finds too few (a typo: 'lada puith')."""
     vector: ColumnElement[Any] = literal_column("products.search_vector")
-    tsquery = func.websearch_to_tsquery("indonesian", query)
-    lowered = " ".join(search_words(query))
+    tsquery = func.websearch_to_tsquery("indonesian", bindparam("search_text", type_=String))
+    lowered = bindparam("search_words", type_=String)
     title = func.lower(Product.title)
-    condition = or_(vector.op("@@")(tsquery), literal(lowered).op("<%")(title))
-    relevance = (
-        func.ts_rank_cd(vector, tsquery) + func.word_similarity(literal(lowered), title)
-    ).cast(Float)
-    return SearchClause(condition=condition, relevance=relevance)
+    # Read once (a CTE used twice is materialised): both the count and the candidates.
+    full_text = _bounded(candidates.where(vector.op("@@")(tsquery)), limit).cte("full_text")
+    # An uncorrelated count, so PostgreSQL runs it once and skips the trigram scan entirely
+    # (a one-time filter) when full text found enough.
+    found = (
+        select(func.count())
+        .select_from(select(full_text.c.id).limit(MIN_FULL_TEXT_MATCHES).subquery())
+        .scalar_subquery()
+    )
+    # Newest first: a seq scan's order is not stable (it may start mid-table), and pages of
+    # one search must rank the same candidates.
+    close_titles = candidates.where(
+        found < MIN_FULL_TEXT_MATCHES, lowered.op("<%")(title)
+    ).order_by(Product.published_at.desc(), Product.id.desc())
+    ids = union(select(full_text.c.id), _bounded(close_titles, limit)).subquery("matches")
+    relevance = (func.ts_rank_cd(vector, tsquery) + func.word_similarity(lowered, title)).cast(
+        Float
+    )
+    return SearchMatches(ids=ids, relevance=relevance)
 
 
 MIN_TRIGRAM_WORD = 3
@@ -55,20 +134,28 @@ def sqlite_fts_query(query: str) -> str | None:
     return " ".join(f'"{word}"' for word in words)
 
 
-def sqlite_search(
-    select_query: Select[tuple[object, ...]], query: str
-) -> tuple[Select[tuple[object, ...]], SearchClause]:
-    """Join the FTS5 table on the products rowid; bm25 ranks (lower is better, so negate)."""
-    fts_query = sqlite_fts_query(query)
-    if fts_query is None:  # only words too short for trigrams: a plain substring match
-        condition = Product.title.ilike(f"%{escape_like(query)}%", escape=LIKE_ESCAPE)
-        return select_query, SearchClause(condition=condition, relevance=literal(0.0, Float))
-    joined = select_query.join(
-        _products_fts, literal_column("products_fts.rowid") == literal_column("products.rowid")
-    )
-    condition = literal_column("products_fts").op("MATCH")(literal(fts_query))
+def sqlite_matches(candidates: Select[Any], limit: int | None) -> SearchMatches:
+    """FTS5 joined on the products rowid, in rowid order; bm25 ranks (lower is better, so
+    negate)."""
     # Column weights as on PostgreSQL (title 'A' over description 'B'): without them a short
-    # description that mentions the word once outranks a title match with a long description.
+    # description that mentions the word once outranks a title match.
     score = func.bm25(literal_column("products_fts"), TITLE_WEIGHT, DESCRIPTION_WEIGHT)
-    relevance = (-score).cast(Float)
-    return joined, SearchClause(condition=condition, relevance=relevance)
+    fts_query = bindparam("search_fts_query", type_=String)
+    matched = (
+        candidates.join(
+            _products_fts,
+            literal_column("products_fts.rowid") == literal_column("products.rowid"),
+        )
+        .where(literal_column("products_fts").op("MATCH")(fts_query))
+        .add_columns((-score).cast(Float).label("score"))
+    )
+    ids = _bounded(matched, limit).subquery("matches")
+    return SearchMatches(ids=ids, relevance=ids.c.score)
+
+
+def _bounded(query: Select[Any], limit: int | None) -> Select[Any]:
+    """``query`` limited, wrapped so it can stand inside a UNION on every engine."""
+    if limit is None:
+        return query
+    limited = query.limit(limit).subquery()
+    return select(*limited.c)

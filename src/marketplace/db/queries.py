@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, literal, or_, tuple_
+from sqlalchemy import BindParameter, ColumnElement, Select, and_, literal, or_, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
 KeyColumn = ColumnElement[Any] | InstrumentedAttribute[Any]
@@ -44,15 +44,20 @@ def keyset_after(keys: list[SortKey], values: list[object]) -> ColumnElement[boo
     first, second = keys
     if first.descending == second.descending:
         row = tuple_(first.column, second.column)
-        cursor = tuple_(
-            literal(values[0], type_=first.column.type),
-            literal(values[1], type_=second.column.type),
-        )
+        cursor = tuple_(_value(values[0], first), _value(values[1], second))
         return row < cursor if first.descending else row > cursor
     return and_(
         first.not_before(values[0]),
         or_(first.after(values[0]), and_(first.column == values[0], second.after(values[1]))),
     )
+
+
+def _value(value: object, key: SortKey) -> ColumnElement[Any]:
+    """A cursor value as a literal of its key's type; a bound parameter (a statement built
+    once, its values given at execution) stays as it is."""
+    if isinstance(value, BindParameter):
+        return value
+    return literal(value, type_=key.column.type)
 
 
 def keyset_page(
