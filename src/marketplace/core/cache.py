@@ -4,16 +4,39 @@ never need deleting; the TTL only bounds memory."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from marketplace.config import Settings
 
 DEFAULT_TTL_SECONDS = 300
+# A Redis that does not answer must not hold a read up for long: the database answers instead.
+REDIS_TIMEOUT_SECONDS = 2.0
+OUTAGE_LOG_INTERVAL_SECONDS = 60.0
+logger = logging.getLogger("marketplace.cache")
+
+
+class _OutageLog:
+    """Logs a Redis failure at most once a minute per process: every read meets the same
+    outage, and one line a request would bury everything else in the log."""
+
+    def __init__(self) -> None:
+        self._last = -OUTAGE_LOG_INTERVAL_SECONDS
+
+    def failed(self, doing: str, error: RedisError) -> None:
+        now = time.monotonic()
+        if now - self._last >= OUTAGE_LOG_INTERVAL_SECONDS:
+            self._last = now
+            logger.warning("Redis unavailable while %s, reading the database: %r", doing, error)
+
+
+_outages = _OutageLog()
 
 
 class ResponseCache(Protocol):
@@ -51,16 +74,26 @@ class MemoryCache:
 
 
 class RedisCache:
+    """Shared by every instance. When Redis fails, a read is a miss and a write is skipped
+    (logged): the page is rendered from the database rather than answering 500."""
+
     def __init__(self, client: Redis, prefix: str = "marketplace:cache:") -> None:
         self._client = client
         self._prefix = prefix
 
     async def get(self, key: str) -> bytes | None:
-        value = await self._client.get(self._prefix + key)
+        try:
+            value = await self._client.get(self._prefix + key)
+        except RedisError as error:
+            _outages.failed("reading the response cache", error)
+            return None
         return value if isinstance(value, bytes) else None
 
     async def set(self, key: str, value: bytes, ttl_seconds: int = DEFAULT_TTL_SECONDS) -> None:
-        await self._client.set(self._prefix + key, value, ex=ttl_seconds)
+        try:
+            await self._client.set(self._prefix + key, value, ex=ttl_seconds)
+        except RedisError as error:
+            _outages.failed("writing the response cache", error)
 
     async def clear(self) -> None:
         async for key in self._client.scan_iter(match=self._prefix + "*"):
@@ -82,7 +115,13 @@ class NoCache:
 
 def redis_from_settings(settings: Settings) -> Redis | None:
     """One client (and connection pool) per process for the cache and the data generation."""
-    return Redis.from_url(settings.redis_url) if settings.redis_url else None
+    return _redis_client(settings.redis_url) if settings.redis_url else None
+
+
+def _redis_client(url: str) -> Redis:
+    return Redis.from_url(
+        url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS, socket_timeout=REDIS_TIMEOUT_SECONDS
+    )
 
 
 def cache_from_settings(settings: Settings, redis: Redis | None = None) -> ResponseCache:
@@ -91,7 +130,7 @@ def cache_from_settings(settings: Settings, redis: Redis | None = None) -> Respo
     if redis is not None:
         return RedisCache(redis)
     if settings.redis_url:
-        return RedisCache(Redis.from_url(settings.redis_url))
+        return RedisCache(_redis_client(settings.redis_url))
     return MemoryCache()
 
 
@@ -147,7 +186,11 @@ class VersionMemo:
     async def get(self, name: str, load: Callable[[], Awaitable[str]]) -> str:
         if self._ttl <= 0:
             return await load()
-        generation = await self._generation.current()
+        try:
+            generation = await self._generation.current()
+        except RedisError as error:  # no generation to trust: read the version itself
+            _outages.failed("reading the data generation", error)
+            return await load()
         now = time.monotonic()
         remembered = self._versions.get(name)
         if remembered is not None and remembered[0] > now and remembered[1] == generation:
@@ -155,6 +198,19 @@ class VersionMemo:
         version = await load()
         self._versions[name] = (now + self._ttl, generation, version)
         return version
+
+    async def remembered(self, name: str) -> str | None:
+        """The version of ``name`` while it is remembered and still current, else None (the
+        caller then takes the ordinary path, which loads it)."""
+        remembered = self._versions.get(name)
+        if remembered is None or remembered[0] <= time.monotonic():
+            return None
+        try:
+            generation = await self._generation.current()
+        except RedisError as error:
+            _outages.failed("reading the data generation", error)
+            return None
+        return remembered[2] if remembered[1] == generation else None
 
     async def changed(self) -> None:
         """The app changed data that versions cover: nothing remembered is good any more."""
