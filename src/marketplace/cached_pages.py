@@ -12,21 +12,19 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
+from typing import TYPE_CHECKING
 
-from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from marketplace.catalog.models import Category, Product, ProductImage, ProductVariant, Region
 from marketplace.config import Settings
-from marketplace.core.cache import (
-    LocalGeneration,
-    RedisGeneration,
-    VersionMemo,
-    redis_from_settings,
-)
+from marketplace.core.cache import VersionMemo, generation_for, redis_from_settings
 from marketplace.db.session import create_engine, create_sessionmaker
 from marketplace.featured.models import FeaturedEntry
 from marketplace.sellers.models import Seller
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 # What the catalog, featured and storefront pages show (their versions read these tables).
 CACHED_PAGE_TABLES = frozenset(
@@ -36,8 +34,7 @@ CACHED_PAGE_TABLES = frozenset(
 
 
 def version_memo(settings: Settings, redis: Redis | None) -> VersionMemo:
-    generation = RedisGeneration(redis) if redis is not None else LocalGeneration()
-    return VersionMemo(settings.catalog_version_ttl_seconds, generation)
+    return VersionMemo(settings.catalog_version_ttl_seconds, generation_for(redis))
 
 
 def sessionmaker_for(engine: AsyncEngine, memo: VersionMemo) -> async_sessionmaker[AsyncSession]:

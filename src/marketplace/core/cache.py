@@ -1,6 +1,6 @@
 """A small byte cache for rendered responses: Redis when configured (shared by every
-instance), a bounded in-process LRU otherwise. Keys carry the data version, so entries
-never need deleting; the TTL only bounds memory."""
+instance, core/redis_backends.py), a bounded in-process LRU otherwise. Keys carry the data
+version, so entries never need deleting; the TTL only bounds memory."""
 
 from __future__ import annotations
 
@@ -8,16 +8,14 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from typing import Protocol
-
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from typing import TYPE_CHECKING, Protocol
 
 from marketplace.config import Settings
 
+if TYPE_CHECKING:  # the client is imported only where Redis is configured (5 MB a process)
+    from redis.asyncio import Redis
+
 DEFAULT_TTL_SECONDS = 300
-# A Redis that does not answer must not hold a read up for long: the database answers instead.
-REDIS_TIMEOUT_SECONDS = 2.0
 OUTAGE_LOG_INTERVAL_SECONDS = 60.0
 logger = logging.getLogger("marketplace.cache")
 
@@ -29,14 +27,14 @@ class _OutageLog:
     def __init__(self) -> None:
         self._last = -OUTAGE_LOG_INTERVAL_SECONDS
 
-    def failed(self, doing: str, error: RedisError) -> None:
+    def failed(self, doing: str, error: Exception) -> None:
         now = time.monotonic()
         if now - self._last >= OUTAGE_LOG_INTERVAL_SECONDS:
             self._last = now
             logger.warning("Redis unavailable while %s, reading the database: %r", doing, error)
 
 
-_outages = _OutageLog()
+outages = _OutageLog()
 
 
 class ResponseCache(Protocol):
@@ -73,33 +71,6 @@ class MemoryCache:
         self._entries.clear()
 
 
-class RedisCache:
-    """Shared by every instance. When Redis fails, a read is a miss and a write is skipped
-    (logged): the page is rendered from the database rather than answering 500."""
-
-    def __init__(self, client: Redis, prefix: str = "marketplace:cache:") -> None:
-        self._client = client
-        self._prefix = prefix
-
-    async def get(self, key: str) -> bytes | None:
-        try:
-            value = await self._client.get(self._prefix + key)
-        except RedisError as error:
-            _outages.failed("reading the response cache", error)
-            return None
-        return value if isinstance(value, bytes) else None
-
-    async def set(self, key: str, value: bytes, ttl_seconds: int = DEFAULT_TTL_SECONDS) -> None:
-        try:
-            await self._client.set(self._prefix + key, value, ex=ttl_seconds)
-        except RedisError as error:
-            _outages.failed("writing the response cache", error)
-
-    async def clear(self) -> None:
-        async for key in self._client.scan_iter(match=self._prefix + "*"):
-            await self._client.delete(key)
-
-
 class NoCache:
     """Caching switched off (benchmarks measure the uncached path with it)."""
 
@@ -115,27 +86,41 @@ class NoCache:
 
 def redis_from_settings(settings: Settings) -> Redis | None:
     """One client (and connection pool) per process for the cache and the data generation."""
-    return _redis_client(settings.redis_url) if settings.redis_url else None
+    if not settings.redis_url:
+        return None
+    from marketplace.core import redis_backends  # noqa: PLC0415 (only with Redis configured)
 
-
-def _redis_client(url: str) -> Redis:
-    return Redis.from_url(
-        url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS, socket_timeout=REDIS_TIMEOUT_SECONDS
-    )
+    return redis_backends.redis_client(settings.redis_url)
 
 
 def cache_from_settings(settings: Settings, redis: Redis | None = None) -> ResponseCache:
     if not settings.response_cache_enabled:
         return NoCache()
-    if redis is not None:
-        return RedisCache(redis)
-    if settings.redis_url:
-        return RedisCache(_redis_client(settings.redis_url))
-    return MemoryCache()
+    if redis is None:
+        redis = redis_from_settings(settings)
+    if redis is None:
+        return MemoryCache()
+    from marketplace.core import redis_backends  # noqa: PLC0415 (only with Redis configured)
+
+    return redis_backends.RedisCache(redis)
+
+
+def generation_for(redis: Redis | None) -> Generation:
+    """The data generation in Redis, shared by every instance; a counter in memory without."""
+    if redis is None:
+        return LocalGeneration()
+    from marketplace.core import redis_backends  # noqa: PLC0415 (only with Redis configured)
+
+    return redis_backends.RedisGeneration(redis)
+
+
+class GenerationUnavailable(Exception):
+    """The shared generation could not be read (Redis down): trust no remembered version."""
 
 
 class Generation(Protocol):
-    """A number that moves whenever the app changes data that cached pages show."""
+    """A number that moves whenever the app changes data that cached pages show;
+    ``current()`` raises GenerationUnavailable when it cannot be read."""
 
     async def current(self) -> object: ...
 
@@ -155,22 +140,6 @@ class LocalGeneration:
         self._value += 1
 
 
-class RedisGeneration:
-    """Every instance sharing the Redis server: a change through one instance moves the number
-    every other instance reads, so none serves a version it remembered from before it."""
-
-    KEY = "marketplace:data-generation"
-
-    def __init__(self, client: Redis) -> None:
-        self._client = client
-
-    async def current(self) -> object:
-        return await self._client.get(self.KEY)
-
-    async def bump(self) -> None:
-        await self._client.incr(self.KEY)
-
-
 class VersionMemo:
     """Remembers data versions for a moment, so a burst of cache hits does not ask the
     database each time. A change the app makes moves the generation (``changed()``), which
@@ -188,8 +157,8 @@ class VersionMemo:
             return await load()
         try:
             generation = await self._generation.current()
-        except RedisError as error:  # no generation to trust: read the version itself
-            _outages.failed("reading the data generation", error)
+        except GenerationUnavailable as error:  # none to trust: read the version itself
+            outages.failed("reading the data generation", error)
             return await load()
         now = time.monotonic()
         remembered = self._versions.get(name)
@@ -207,8 +176,8 @@ class VersionMemo:
             return None
         try:
             generation = await self._generation.current()
-        except RedisError as error:
-            _outages.failed("reading the data generation", error)
+        except GenerationUnavailable as error:
+            outages.failed("reading the data generation", error)
             return None
         return remembered[2] if remembered[1] == generation else None
 
