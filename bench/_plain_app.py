@@ -1,7 +1,7 @@
 """The baseline for bench/catalog.py: the product list's first page written the plain way.
 
 One FastAPI endpoint, an async SQLAlchemy session per request, the same SQL as our first page
-(published products of verified sellers with seller, category, stock flag and first image,
+(published products of verified sellers with seller, category, rating, stock flag and first image,
 newest first, 20 per page) and the same JSON, serialised by FastAPI from a Pydantic response
 model. Nothing of the project is used but its ORM models.
 
@@ -47,6 +47,11 @@ class SellerRef(BaseModel):
     name: str
 
 
+class Rating(BaseModel):
+    average: float | None
+    count: int
+
+
 class ProductSummary(BaseModel):
     id: uuid.UUID
     slug: str
@@ -58,6 +63,7 @@ class ProductSummary(BaseModel):
     category: str
     region_code: str
     seller: SellerRef
+    rating: Rating
 
 
 class ProductPage(BaseModel):
@@ -103,6 +109,8 @@ def first_page_query() -> Select[Any]:
         Seller.id.label("seller_id"),
         Seller.slug.label("seller_slug"),
         Seller.name.label("seller_name"),
+        Product.rating_count,
+        Product.rating_total,
         in_stock.label("in_stock"),
         first_image(ProductImage.storage_key).label("image_key"),
         first_image(ProductImage.thumbnail_key).label("thumbnail_key"),
@@ -125,6 +133,8 @@ def sign_cursor(secret: str, purpose: str, values: list[Any]) -> str:
 
 
 def summary(row: RowMapping, public_url: str) -> ProductSummary:
+    count, total = row["rating_count"], row["rating_total"]
+    average = round(total / count, 2) if count else None
     image = None
     if row["image_key"]:
         image = ImageRef(
@@ -141,6 +151,7 @@ def summary(row: RowMapping, public_url: str) -> ProductSummary:
         category=row["category_slug"],
         region_code=row["region_code"],
         seller=SellerRef(id=row["seller_id"], slug=row["seller_slug"], name=row["seller_name"]),
+        rating=Rating(average=average, count=count),
     )
 
 

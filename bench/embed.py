@@ -241,7 +241,7 @@ def run(backend: str, seconds: float, rounds: int) -> None:
         migrations.upgrade(database_url)
         create_admin(database_url, media_root)
         with start_server("ours", database_url, media_root, cache=True) as server:
-            admin, entry_id = seed_featured(server.url(""))
+            admin, entry_id = seed_featured(server.url(""), database_url)
             rows, bare, weights = load_cached_server(server, admin, entry_id, seconds, rounds)
         with start_server("cache off", database_url, media_root, cache=False) as uncached:
             warm_up(uncached.url(EMBED_PATH))

@@ -11,15 +11,22 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from marketplace import cli
+from marketplace import cli, server
 from marketplace.config import get_settings
 
 
 @pytest.fixture
 def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, Any]]]:
-    """uvicorn.run recorded instead of started; no secret key or environment in the env."""
+    """uvicorn.run recorded instead of started, in this process rather than the one serve
+    replaces itself with (``python -m marketplace.server``); no secret key or environment."""
     calls: list[dict[str, Any]] = []
-    monkeypatch.setattr(cli.uvicorn, "run", lambda *args, **kwargs: calls.append(kwargs))
+
+    def exec_server_here(executable: str, command: list[str]) -> None:
+        assert command[:3] == [executable, "-m", "marketplace.server"]
+        server.main(command[3:])
+
+    monkeypatch.setattr(cli.os, "execv", exec_server_here)
+    monkeypatch.setattr(server.uvicorn, "run", lambda *args, **kwargs: calls.append(kwargs))
     for name in ("MARKETPLACE_SECRET_KEY", "MARKETPLACE_ENVIRONMENT"):
         monkeypatch.delenv(name, raising=False)
     get_settings.cache_clear()

@@ -12,14 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-import uvicorn
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
-from marketplace import migrations
+from marketplace import migrations, server
 from marketplace.config import DEFAULT_SECRET_KEY, Environment, Settings, get_settings
 from marketplace.core.errors import AppError
 
@@ -95,22 +94,9 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
 ) -> None:
     """Serve the API with uvicorn (uvloop, httptools)."""
-    settings = get_settings()
-    _refuse_built_in_secret_key(settings)
-    uvicorn.run(
-        "marketplace.main:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        loop="uvloop",
-        http="httptools",
-        access_log=settings.access_log,
-        # X-Forwarded-* are believed only from MARKETPLACE_TRUSTED_PROXIES (none by default).
-        proxy_headers=bool(settings.trusted_proxies),
-        forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
-        log_config=None,
-    )
+    _refuse_built_in_secret_key(get_settings())
+    command = server.command_line(host, port, workers)
+    os.execv(command[0], command)  # workers without the command line's modules (server.py)
 
 
 def _refuse_built_in_secret_key(settings: Settings) -> None:

@@ -13,9 +13,9 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from marketplace import cached_pages
 from marketplace.config import Settings
 from marketplace.db.base import utcnow
-from marketplace.db.session import create_engine, create_sessionmaker
 from marketplace.media.storage import (
     MediaStorage,
     private_storage_from_settings,
@@ -53,11 +53,9 @@ async def started(
     """The database and the gateways of one command (``marketplace expire-orders``, ...),
     built as ``create_app`` builds them for ``serve``; e-mails queued meanwhile are sent
     before it ends."""
-    engine = create_engine(settings)
-    sessionmaker = create_sessionmaker(engine)
-    gateways = build_gateways(settings, sessionmaker)
-    try:
-        yield sessionmaker, gateways
-    finally:
-        await gateways.mailer.drain()
-        await engine.dispose()
+    async with cached_pages.database(settings) as sessionmaker:
+        gateways = build_gateways(settings, sessionmaker)
+        try:
+            yield sessionmaker, gateways
+        finally:
+            await gateways.mailer.drain()

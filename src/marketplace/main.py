@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from functools import partial
 from typing import Any
 
 from fastapi import FastAPI
@@ -16,17 +15,12 @@ from starlette.middleware.cors import CORSMiddleware
 from marketplace import __version__
 from marketplace.api import api_router
 from marketplace.background import BackgroundWork
-from marketplace.catalog.models import Category, Product, ProductImage, ProductVariant, Region
+from marketplace.cached_pages import sessionmaker_for, version_memo
 from marketplace.config import DEFAULT_SECRET_KEY, MediaBackend, Settings, get_settings
 from marketplace.consoles.admin import router as admin_console_router
 from marketplace.consoles.pages import router as consoles_router
-from marketplace.core.cache import (
-    LocalGeneration,
-    RedisGeneration,
-    VersionMemo,
-    cache_from_settings,
-    redis_from_settings,
-)
+from marketplace.core.cache import cache_from_settings, redis_from_settings
+from marketplace.core.cached_replies import CachedReplies, CachedReplyMiddleware
 from marketplace.core.errors import install_error_handlers, problem_response
 from marketplace.core.head_requests import HeadAsGetMiddleware
 from marketplace.core.i18n import gettext
@@ -39,8 +33,7 @@ from marketplace.core.middleware import (
 from marketplace.core.openapi import install_openapi, operation_id
 from marketplace.core.rate_limit import RateLimiter
 from marketplace.core.security import PasswordHashing
-from marketplace.db.session import create_engine, create_sessionmaker, handle_database_error
-from marketplace.featured.models import FeaturedEntry
+from marketplace.db.session import create_engine, handle_database_error
 from marketplace.featured.pages import router as featured_pages_router
 from marketplace.gateways import build_gateways
 from marketplace.media.router import router as media_router
@@ -48,7 +41,6 @@ from marketplace.monitoring.metrics import RequestMetricsMiddleware, RouteTempla
 from marketplace.monitoring.router import router as monitoring_router
 from marketplace.problems.pages import router as problem_pages_router
 from marketplace.reports.pages import router as reports_pages_router
-from marketplace.sellers.models import Seller
 from marketplace.storefront.account_pages import router as storefront_account_router
 from marketplace.storefront.buying_pages import router as storefront_buying_router
 from marketplace.storefront.pages import router as storefront_pages_router
@@ -91,11 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     redis = redis_from_settings(settings)
-    app.state.version_memo = memo = VersionMemo(
-        settings.catalog_version_ttl_seconds,
-        RedisGeneration(redis) if redis is not None else LocalGeneration(),
-    )
-    app.state.sessionmaker = create_sessionmaker(engine, partial(_move_versions, memo))
+    app.state.version_memo = memo = version_memo(settings, redis)
+    app.state.sessionmaker = sessionmaker_for(engine, memo)
     app.state.password_hashing = PasswordHashing.from_settings(settings)
     app.state.rate_limiter = RateLimiter.from_settings(settings)
     # Built once; requests get them as dependencies, the background sweeps as arguments.
@@ -120,6 +109,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(problem_pages_router)
     if settings.metrics_enabled:
         app.include_router(monitoring_router)
+    _add_middlewares(app, settings)
+    install_openapi(app)
+    return app
+
+
+def _add_middlewares(app: FastAPI, settings: Settings) -> None:
+    """Pure ASGI layers, innermost first."""
+    if settings.response_cache_enabled and settings.catalog_version_ttl_seconds > 0:
+        # innermost: HEAD arrives as GET; request ids, languages and CORS are added outside
+        app.state.cached_replies = replies = CachedReplies()
+        app.add_middleware(
+            CachedReplyMiddleware,
+            replies=replies,
+            cache=app.state.response_cache,
+            versions=app.state.version_memo,
+        )
     app.add_middleware(HeadAsGetMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=MAX_REQUEST_BODY_BYTES)
     if settings.cors_origins:
@@ -135,21 +140,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(RequestMetricsMiddleware, templates=RouteTemplates(app.routes))
     app.add_middleware(RequestContextMiddleware, access_log=settings.access_log)
     app.add_middleware(PersonalResponseMiddleware)
-    install_openapi(app)
-    return app
-
-
-# What the catalog, featured and storefront pages show (their versions read these tables).
-CACHED_PAGE_TABLES = frozenset(
-    model.__tablename__
-    for model in (Region, Category, Product, ProductVariant, ProductImage, Seller, FeaturedEntry)
-)
-
-
-async def _move_versions(memo: VersionMemo, tables: frozenset[str]) -> None:
-    """A write to what cached pages show moves their version on every instance."""
-    if tables & CACHED_PAGE_TABLES:
-        await memo.changed()
 
 
 def _add_health_routes(app: FastAPI) -> None:

@@ -1,9 +1,18 @@
 """The cached public list follows stock taken by orders, even within the same second."""
 
+from datetime import timedelta
+
 from fastapi import FastAPI
 from httpx import AsyncClient
 
+from marketplace.config import Settings
+from marketplace.db.base import utcnow
+from marketplace.gateways import started
+from marketplace.orders.tasks import expire_due_orders
+from tests.conftest import make_settings
 from tests.factories import open_shop, order_body, order_line, placed_order, upload_image
+from tests.factories.app import http_client, running_app
+from tests.factories.orders import set_order_expiry
 
 
 async def test_list_shows_out_of_stock_right_after_an_order_takes_the_last_units(
@@ -87,3 +96,32 @@ async def test_public_product_detail_of_a_draft_or_unknown_slug_is_not_found(
     assert hidden.status_code == 404
     assert unknown.status_code == 404
     assert hidden.json()["type"] == unknown.json()["type"]
+
+
+async def test_stock_released_by_the_expiry_command_shows_on_a_cached_product_page_at_once(
+    app: FastAPI, client: AsyncClient, settings: Settings, redis_url: str
+) -> None:
+    # given a server sharing Redis that remembers the catalog version for a minute, and an
+    # unpaid order of 2 of 10 units whose time ran out, the product's page read after it
+    shop = await open_shop(app, client, stock=10)
+    order = await placed_order(client, order_body(order_line(shop.variant_id, 2)))
+    await set_order_expiry(app.state.sessionmaker, order["id"], utcnow() - timedelta(minutes=1))
+    shared = make_settings(
+        settings.database_url,
+        media_root=settings.media_root,
+        redis_url=redis_url,
+        catalog_version_ttl_seconds=60,
+    )
+    path = f"/api/v1/products/{shop.product_id}"
+    async with running_app(shared) as server, http_client(server) as server_client:
+        before = [await server_client.get(path) for _ in range(2)]
+        assert before[1].json()["variants"][0]["stock"] == 8
+
+        # when the expiry sweep runs as the command runs it, in a process's own database setup
+        async with started(shared) as (sessionmaker, gateways):
+            assert await expire_due_orders(sessionmaker, gateways) == 1
+
+        # then the server's very next read shows the 2 units back
+        after = await server_client.get(path)
+    assert after.headers["etag"] != before[1].headers["etag"]
+    assert after.json()["variants"][0]["stock"] == 10

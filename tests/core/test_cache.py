@@ -66,7 +66,7 @@ async def test_version_memo_reloads_at_once_after_the_app_says_data_changed() ->
 async def test_version_memos_sharing_redis_see_each_others_changes(redis_url: str) -> None:
     from redis.asyncio import Redis  # noqa: PLC0415
 
-    from marketplace.core.cache import RedisGeneration  # noqa: PLC0415
+    from marketplace.core.redis_backends import RedisGeneration  # noqa: PLC0415
 
     # given two instances' memos, each remembering the version it loaded
     clients = [Redis.from_url(redis_url), Redis.from_url(redis_url)]

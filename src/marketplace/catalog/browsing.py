@@ -88,9 +88,25 @@ async def list_public_products_cached(
         items = [summary_dict(row, storage) for row in rows]
         return dump_json({"items": items, "next_cursor": next_cursor})
 
-    return await cached_by_catalog_version(
-        session, cache, versions, f"products:{query.cache_key()}", render
-    )
+    return await cached_by_catalog_version(session, cache, versions, list_cache_name(query), render)
+
+
+def list_cache_name(query: ProductQuery) -> str:
+    return f"products:{query.cache_key()}"
+
+
+def detail_cache_name(id_or_slug: str) -> str:
+    return f"product:{hashlib.sha256(id_or_slug.encode()).hexdigest()[:32]}"
+
+
+def catalog_cache_key(name: str, version: str) -> str:
+    """Where the page ``name`` of catalog ``version`` is kept."""
+    return f"{name}:{hashlib.sha256(version.encode()).hexdigest()[:16]}"
+
+
+def catalog_page(key: str, body: bytes) -> RenderedPage:
+    """A cached catalog body with its ETag (made from the key, which names the version)."""
+    return RenderedPage(body=body, etag=strong_etag(key.encode()))
 
 
 async def cached_by_catalog_version(
@@ -106,14 +122,13 @@ async def cached_by_catalog_version(
         body = await render()
         return RenderedPage.of(body)
     version = await versions.get("catalog", lambda: repository.catalog_version(session))
-    key = f"{name}:{hashlib.sha256(version.encode()).hexdigest()[:16]}"
-    etag = strong_etag(key.encode())
+    key = catalog_cache_key(name, version)
     cached = await cache.get(key)
     if cached is not None:
-        return RenderedPage(body=cached, etag=etag)
+        return catalog_page(key, cached)
     body = await render()
     await cache.set(key, body)
-    return RenderedPage(body=body, etag=etag)
+    return catalog_page(key, body)
 
 
 def dump_json(content: Any) -> bytes:
@@ -369,8 +384,9 @@ async def public_product_detail_cached(
             raise ProductNotFound()
         return dump_json(public_detail_dict(row, storage))
 
-    key = f"product:{hashlib.sha256(id_or_slug.encode()).hexdigest()[:32]}"
-    return await cached_by_catalog_version(session, cache, versions, key, render)
+    return await cached_by_catalog_version(
+        session, cache, versions, detail_cache_name(id_or_slug), render
+    )
 
 
 def _json_list(value: Any) -> list[dict[str, Any]]:

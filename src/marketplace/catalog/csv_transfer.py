@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from marketplace import cached_pages
 from marketplace.catalog import listings, repository, review_rules
 from marketplace.catalog.csv_format import (
     ATTRIBUTE_COLUMNS,
@@ -41,8 +42,6 @@ from marketplace.db.base import parse_id, utcnow
 from marketplace.db.session import (
     begin_write_transaction,
     commit,
-    create_engine,
-    create_sessionmaker,
 )
 from marketplace.sellers import service as sellers_service
 from marketplace.sellers.models import Seller
@@ -359,17 +358,13 @@ async def run_import(
     settings: Settings, seller_slug: str, raw: bytes, on_row: RowCallback | None = None
 ) -> ImportReport | None:
     """The command line's import, in one transaction; None when no seller has that slug."""
-    engine = create_engine(settings)
-    try:
-        async with create_sessionmaker(engine)() as session:
-            await begin_write_transaction(session)
-            seller = await sellers_service.get_seller_by_slug(session, seller_slug)
-            if seller is None:
-                return None
-            report = await import_products_csv(
-                session, seller, raw, review=settings.listing_review, on_row=on_row
-            )
-            await commit(session)
-            return report
-    finally:
-        await engine.dispose()
+    async with cached_pages.database(settings) as sessionmaker, sessionmaker() as session:
+        await begin_write_transaction(session)
+        seller = await sellers_service.get_seller_by_slug(session, seller_slug)
+        if seller is None:
+            return None
+        report = await import_products_csv(
+            session, seller, raw, review=settings.listing_review, on_row=on_row
+        )
+        await commit(session)
+        return report

@@ -7,6 +7,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from marketplace import cached_pages
 from marketplace.catalog import repository
 from marketplace.catalog.csv_format import (
     format_csv,
@@ -16,10 +17,6 @@ from marketplace.catalog.spreadsheet import (
     format_xlsx,
 )
 from marketplace.config import Settings
-from marketplace.db.session import (
-    create_engine,
-    create_sessionmaker,
-)
 from marketplace.sellers import service as sellers_service
 
 
@@ -79,16 +76,12 @@ async def run_export(
     byte_order_mark: bool = False,
 ) -> str | bytes | None:
     """The command line's export (CSV text, or XLSX bytes); None when no seller has that slug."""
-    engine = create_engine(settings)
-    try:
-        async with create_sessionmaker(engine)() as session:
-            seller = await sellers_service.get_seller_by_slug(session, seller_slug)
-            if seller is None:
-                return None
-            if workbook:
-                return await export_products_xlsx(session, seller.id)
-            return await export_products_csv(
-                session, seller.id, delimiter=delimiter, byte_order_mark=byte_order_mark
-            )
-    finally:
-        await engine.dispose()
+    async with cached_pages.database(settings) as sessionmaker, sessionmaker() as session:
+        seller = await sellers_service.get_seller_by_slug(session, seller_slug)
+        if seller is None:
+            return None
+        if workbook:
+            return await export_products_xlsx(session, seller.id)
+        return await export_products_csv(
+            session, seller.id, delimiter=delimiter, byte_order_mark=byte_order_mark
+        )

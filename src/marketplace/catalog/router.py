@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Path, Query, Request, Response, UploadFile, status
@@ -42,9 +43,10 @@ from marketplace.catalog.schemas import (
 )
 from marketplace.catalog.spreadsheet import XLSX_MEDIA_TYPE
 from marketplace.config import Settings
+from marketplace.core.cached_replies import CachedReply, cached_page_response, remember_reply
 from marketplace.core.dependencies import AppSettings, cursor_codec
 from marketplace.core.errors import problem_responses
-from marketplace.core.http_caching import RenderedPage, etag_matches
+from marketplace.core.http_caching import RenderedPage
 from marketplace.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, CursorCodec
 from marketplace.core.schemas import Page
 from marketplace.db.session import DbSession
@@ -134,14 +136,24 @@ async def list_products(
     page = await browsing.list_public_products_cached(
         session, codec, parts.storage, parts.cache, parts.versions, query
     )
-    return _public_json(request, page)
+    return _public_json(request, page, browsing.list_cache_name(query))
 
 
-def _public_json(request: Request, page: RenderedPage) -> Response:
-    headers = {"ETag": page.etag, "Cache-Control": "public, max-age=30"}
-    if etag_matches(request.headers.get("if-none-match"), page.etag):
-        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
-    return Response(content=page.body, media_type="application/json", headers=headers)
+PUBLIC_JSON_HEADERS = {"Cache-Control": "public, max-age=30"}
+
+
+def _public_json(request: Request, page: RenderedPage, cache_name: str) -> Response:
+    """The cached page; the next identical request is answered before routing."""
+    reply = CachedReply(
+        version_name="catalog",
+        key_for=partial(browsing.catalog_cache_key, cache_name),
+        page_from=browsing.catalog_page,
+        media_type="application/json",
+        headers=tuple(PUBLIC_JSON_HEADERS.items()),
+        route=request.scope.get("route"),
+    )
+    remember_reply(request, reply)
+    return cached_page_response(request, page, PUBLIC_JSON_HEADERS, reply.media_type)
 
 
 @router.get(
@@ -162,7 +174,7 @@ async def read_product(
         page = await browsing.public_product_detail_cached(
             session, parts.storage, parts.cache, parts.versions, id_or_slug
         )
-        return _public_json(request, page)
+        return _public_json(request, page, browsing.detail_cache_name(id_or_slug))
     viewer = await get_optional_user(session, parts.settings, token)
     access = await resolve_product_access(session, viewer, id_or_slug)
     return await browsing.product_detail(session, parts.storage, access)

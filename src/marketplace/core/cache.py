@@ -1,19 +1,40 @@
 """A small byte cache for rendered responses: Redis when configured (shared by every
-instance), a bounded in-process LRU otherwise. Keys carry the data version, so entries
-never need deleting; the TTL only bounds memory."""
+instance, core/redis_backends.py), a bounded in-process LRU otherwise. Keys carry the data
+version, so entries never need deleting; the TTL only bounds memory."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from typing import Protocol
-
-from redis.asyncio import Redis
+from typing import TYPE_CHECKING, Protocol
 
 from marketplace.config import Settings
 
+if TYPE_CHECKING:  # the client is imported only where Redis is configured (5 MB a process)
+    from redis.asyncio import Redis
+
 DEFAULT_TTL_SECONDS = 300
+OUTAGE_LOG_INTERVAL_SECONDS = 60.0
+logger = logging.getLogger("marketplace.cache")
+
+
+class _OutageLog:
+    """Logs a Redis failure at most once a minute per process: every read meets the same
+    outage, and one line a request would bury everything else in the log."""
+
+    def __init__(self) -> None:
+        self._last = -OUTAGE_LOG_INTERVAL_SECONDS
+
+    def failed(self, doing: str, error: Exception) -> None:
+        now = time.monotonic()
+        if now - self._last >= OUTAGE_LOG_INTERVAL_SECONDS:
+            self._last = now
+            logger.warning("Redis unavailable while %s, reading the database: %r", doing, error)
+
+
+outages = _OutageLog()
 
 
 class ResponseCache(Protocol):
@@ -50,23 +71,6 @@ class MemoryCache:
         self._entries.clear()
 
 
-class RedisCache:
-    def __init__(self, client: Redis, prefix: str = "marketplace:cache:") -> None:
-        self._client = client
-        self._prefix = prefix
-
-    async def get(self, key: str) -> bytes | None:
-        value = await self._client.get(self._prefix + key)
-        return value if isinstance(value, bytes) else None
-
-    async def set(self, key: str, value: bytes, ttl_seconds: int = DEFAULT_TTL_SECONDS) -> None:
-        await self._client.set(self._prefix + key, value, ex=ttl_seconds)
-
-    async def clear(self) -> None:
-        async for key in self._client.scan_iter(match=self._prefix + "*"):
-            await self._client.delete(key)
-
-
 class NoCache:
     """Caching switched off (benchmarks measure the uncached path with it)."""
 
@@ -82,21 +86,41 @@ class NoCache:
 
 def redis_from_settings(settings: Settings) -> Redis | None:
     """One client (and connection pool) per process for the cache and the data generation."""
-    return Redis.from_url(settings.redis_url) if settings.redis_url else None
+    if not settings.redis_url:
+        return None
+    from marketplace.core import redis_backends  # noqa: PLC0415 (only with Redis configured)
+
+    return redis_backends.redis_client(settings.redis_url)
 
 
 def cache_from_settings(settings: Settings, redis: Redis | None = None) -> ResponseCache:
     if not settings.response_cache_enabled:
         return NoCache()
-    if redis is not None:
-        return RedisCache(redis)
-    if settings.redis_url:
-        return RedisCache(Redis.from_url(settings.redis_url))
-    return MemoryCache()
+    if redis is None:
+        redis = redis_from_settings(settings)
+    if redis is None:
+        return MemoryCache()
+    from marketplace.core import redis_backends  # noqa: PLC0415 (only with Redis configured)
+
+    return redis_backends.RedisCache(redis)
+
+
+def generation_for(redis: Redis | None) -> Generation:
+    """The data generation in Redis, shared by every instance; a counter in memory without."""
+    if redis is None:
+        return LocalGeneration()
+    from marketplace.core import redis_backends  # noqa: PLC0415 (only with Redis configured)
+
+    return redis_backends.RedisGeneration(redis)
+
+
+class GenerationUnavailable(Exception):
+    """The shared generation could not be read (Redis down): trust no remembered version."""
 
 
 class Generation(Protocol):
-    """A number that moves whenever the app changes data that cached pages show."""
+    """A number that moves whenever the app changes data that cached pages show;
+    ``current()`` raises GenerationUnavailable when it cannot be read."""
 
     async def current(self) -> object: ...
 
@@ -116,22 +140,6 @@ class LocalGeneration:
         self._value += 1
 
 
-class RedisGeneration:
-    """Every instance sharing the Redis server: a change through one instance moves the number
-    every other instance reads, so none serves a version it remembered from before it."""
-
-    KEY = "marketplace:data-generation"
-
-    def __init__(self, client: Redis) -> None:
-        self._client = client
-
-    async def current(self) -> object:
-        return await self._client.get(self.KEY)
-
-    async def bump(self) -> None:
-        await self._client.incr(self.KEY)
-
-
 class VersionMemo:
     """Remembers data versions for a moment, so a burst of cache hits does not ask the
     database each time. A change the app makes moves the generation (``changed()``), which
@@ -147,7 +155,11 @@ class VersionMemo:
     async def get(self, name: str, load: Callable[[], Awaitable[str]]) -> str:
         if self._ttl <= 0:
             return await load()
-        generation = await self._generation.current()
+        try:
+            generation = await self._generation.current()
+        except GenerationUnavailable as error:  # none to trust: read the version itself
+            outages.failed("reading the data generation", error)
+            return await load()
         now = time.monotonic()
         remembered = self._versions.get(name)
         if remembered is not None and remembered[0] > now and remembered[1] == generation:
@@ -155,6 +167,19 @@ class VersionMemo:
         version = await load()
         self._versions[name] = (now + self._ttl, generation, version)
         return version
+
+    async def remembered(self, name: str) -> str | None:
+        """The version of ``name`` while it is remembered and still current, else None (the
+        caller then takes the ordinary path, which loads it)."""
+        remembered = self._versions.get(name)
+        if remembered is None or remembered[0] <= time.monotonic():
+            return None
+        try:
+            generation = await self._generation.current()
+        except GenerationUnavailable as error:
+            outages.failed("reading the data generation", error)
+            return None
+        return remembered[2] if remembered[1] == generation else None
 
     async def changed(self) -> None:
         """The app changed data that versions cover: nothing remembered is good any more."""

@@ -13,7 +13,6 @@ from typing import Protocol
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
-from redis.asyncio import Redis
 
 from marketplace.config import Settings
 
@@ -81,6 +80,8 @@ class RedisAttemptCounter:
     """The same windows in Redis, each step one Lua script (atomic across instances)."""
 
     def __init__(self, url: str) -> None:
+        from redis.asyncio import Redis  # noqa: PLC0415 (only with Redis configured: 5 MB)
+
         self._redis = Redis.from_url(url)
 
     async def take(self, key: str, amount: int, window_seconds: int) -> int:

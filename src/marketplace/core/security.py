@@ -1,4 +1,5 @@
-"""Password hashing (argon2id), signed access tokens (JWT) and opaque random tokens."""
+"""Password hashing (argon2id), signed access tokens (JWT, core/signed_tokens.py) and opaque
+random tokens."""
 
 from __future__ import annotations
 
@@ -12,15 +13,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 
-import jwt
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from starlette.concurrency import run_in_threadpool
 
 from marketplace.config import Settings
+from marketplace.core import signed_tokens
 from marketplace.core.errors import ServiceBusy
 
-ACCESS_TOKEN_ALGORITHM = "HS256"
 ACCESS_TOKEN_AUDIENCE = "marketplace-api"
 
 
@@ -120,24 +120,21 @@ def issue_access_token(
         "exp": now + timedelta(seconds=ttl),
         "jti": secrets.token_hex(8),
     }
-    token = jwt.encode(
-        claims, settings.secret_key.get_secret_value(), algorithm=ACCESS_TOKEN_ALGORITHM
-    )
+    token = signed_tokens.encode(claims, settings.secret_key.get_secret_value())
     return AccessToken(token=token, expires_in=ttl)
 
 
 def read_access_token(token: str, settings: Settings) -> AccessClaims | None:
     """The user and sign-in inside a valid, unexpired token of ours; None for anything else."""
     try:
-        claims = jwt.decode(
+        claims = signed_tokens.decode(
             token,
             settings.secret_key.get_secret_value(),
-            algorithms=[ACCESS_TOKEN_ALGORITHM],
             audience=ACCESS_TOKEN_AUDIENCE,
-            options={"require": ["exp", "sub", "aud", "sid"]},
+            required=("exp", "sub", "aud", "sid"),
         )
         return AccessClaims(uuid.UUID(str(claims["sub"])), uuid.UUID(str(claims["sid"])))
-    except (jwt.PyJWTError, ValueError):
+    except ValueError:  # InvalidToken, or a subject or sign-in that is not a UUID
         return None
 
 

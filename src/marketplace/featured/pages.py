@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from marketplace.catalog.dependencies import Cache, Storage
 from marketplace.config import Settings
 from marketplace.core.cache import ResponseCache
+from marketplace.core.cached_replies import CachedReply, cached_page_response, remember_reply
 from marketplace.core.content_policy import (
     LOADER_HEADERS,
     LOADER_SCRIPT,
@@ -19,7 +20,7 @@ from marketplace.core.content_policy import (
 )
 from marketplace.core.dependencies import AppSettings
 from marketplace.core.errors import problem_responses
-from marketplace.core.http_caching import etag_matches
+from marketplace.core.http_caching import RenderedPage, etag_matches
 from marketplace.core.i18n import Language
 from marketplace.db.session import DbSession
 from marketplace.featured import oembed, rendering
@@ -198,8 +199,18 @@ async def _html(
     rendered = await rendering.render_page(session, storage, cache, settings, page, versions)
     policy = embed_policy(settings, storage)
     headers = policy.page_headers(with_script=page.view is not View.FEATURED_PAGE)
-    headers["ETag"] = rendered.etag
     headers["Content-Language"] = page.language.value
-    if etag_matches(request.headers.get("if-none-match"), rendered.etag):
-        return Response(status_code=304, headers=headers)
-    return Response(rendered.body, media_type="text/html", headers=headers)
+    reply = CachedReply(
+        version_name=rendering.VERSION_NAME,
+        key_for=page.cache_key,
+        page_from=_stored_page,
+        media_type="text/html",
+        headers=tuple(headers.items()),
+        route=request.scope.get("route"),
+    )
+    remember_reply(request, reply)
+    return cached_page_response(request, rendered, headers, reply.media_type)
+
+
+def _stored_page(_key: str, raw: bytes) -> RenderedPage:
+    return RenderedPage.decode(raw)

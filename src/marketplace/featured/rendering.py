@@ -53,6 +53,7 @@ class PageRequest:
 
 
 Render = Callable[[datetime], Awaitable[str]]
+VERSION_NAME = "featured"  # what the version memo remembers these pages' version under
 
 
 async def render_page(
@@ -70,7 +71,7 @@ async def render_page(
     def load() -> Awaitable[str]:
         return service.featured_version(session, now)
 
-    version = await versions.get("featured", load) if versions else await load()
+    version = await versions.get(VERSION_NAME, load) if versions else await load()
     key = page.cache_key(version)
     cached = await cache.get(key)
     if cached is not None:

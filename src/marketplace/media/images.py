@@ -7,10 +7,16 @@ import os
 import struct
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 import anyio
 import anyio.to_thread
-from PIL import Image, ImageCms, ImageFile, ImageOps
+
+if TYPE_CHECKING:
+    from PIL import Image, ImageFile
+
+# Pillow is imported where pictures are decoded (an upload's worker thread), not with this
+# module: every worker imports the routes that upload, few ever receive a picture.
 
 from marketplace.media.exceptions import (
     BrokenImage,
@@ -23,7 +29,6 @@ WEBP_CONTENT_TYPE = "image/webp"
 
 _JPEG_SIGNATURE = b"\xff\xd8\xff"
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-_RESAMPLING = Image.Resampling.LANCZOS
 # What Pillow raises on damaged or truncated files while parsing headers or decoding pixels.
 _DECODING_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error)
 # Decoding holds a full bitmap in memory (up to max_pixels x 4 bytes), so only a few at a time.
@@ -73,10 +78,12 @@ def process_image(
     source_format = sniff_format(raw)
     if source_format is None:
         raise UnsupportedImageType()
+    from PIL import Image  # noqa: PLC0415
+
     image = _decode_upright(raw, source_format, max_pixels=max_pixels, max_side=max_side)
-    image.thumbnail((max_side, max_side), _RESAMPLING)
+    image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     thumbnail = image.copy()
-    thumbnail.thumbnail((thumbnail_side, thumbnail_side), _RESAMPLING)
+    thumbnail.thumbnail((thumbnail_side, thumbnail_side), Image.Resampling.LANCZOS)
     return ProcessedImage(
         data=_encode_webp(image, quality),
         width=image.width,
@@ -114,6 +121,8 @@ def _decode_upright(
     raw: bytes, source_format: str, *, max_pixels: int, max_side: int
 ) -> Image.Image:
     """The first frame, decoded, turned as its EXIF orientation says, in sRGB (RGB or RGBA)."""
+    from PIL import ImageOps  # noqa: PLC0415
+
     with _open_checked(raw, source_format, max_pixels) as opened:
         # JPEG can decode at 1/2 to 1/8 scale, which saves most of the memory and time.
         opened.draft(None, (max_side, max_side))
@@ -128,6 +137,8 @@ def _decode_upright(
 
 def _open_checked(raw: bytes, source_format: str, max_pixels: int) -> ImageFile.ImageFile:
     """The image opened lazily (header only), refused if it declares more than max_pixels."""
+    from PIL import Image  # noqa: PLC0415
+
     try:
         image = Image.open(io.BytesIO(raw), formats=[source_format])
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
@@ -143,6 +154,8 @@ def _open_checked(raw: bytes, source_format: str, max_pixels: int) -> ImageFile.
 
 def _to_srgb(image: Image.Image, icc_profile: bytes | None) -> Image.Image:
     """RGB, or RGBA when the image has transparency; colours mapped to sRGB when profiled."""
+    from PIL import ImageCms  # noqa: PLC0415
+
     target_mode = "RGBA" if image.has_transparency_data else "RGB"
     if image.mode.startswith("I"):
         # 16-bit greyscale PNG: a plain convert() would clip every value above 255 to white.

@@ -13,7 +13,6 @@ from urllib.parse import quote
 
 import anyio.to_thread
 from markupsafe import Markup
-from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from marketplace.catalog.schemas import ImageRead, ProductDetail
 from marketplace.media.storage import MediaStorage, StorageError
@@ -36,7 +35,12 @@ def og_image_key(image: ImageRead) -> str:
     return f"og/{image.id}.jpg"
 
 
+# Pillow is imported where a preview is drawn (rarely: each is stored once), not with the pages.
+
+
 def _cover(raw: bytes) -> bytes:
+    from PIL import Image, ImageOps  # noqa: PLC0415
+
     with Image.open(io.BytesIO(raw)) as opened:
         picture = ImageOps.fit(
             opened.convert("RGB"), (OG_WIDTH, OG_HEIGHT), Image.Resampling.LANCZOS
@@ -48,6 +52,8 @@ def _cover(raw: bytes) -> bytes:
 
 def _lettered(title: str, subtitle: str) -> bytes:
     """A preview for a product without photos: its name and price on the site's blue."""
+    from PIL import Image, ImageDraw, ImageFont  # noqa: PLC0415
+
     picture = Image.new("RGB", (OG_WIDTH, OG_HEIGHT), (10, 88, 168))
     draw = ImageDraw.Draw(picture)
     heading = ImageFont.load_default(size=72)
