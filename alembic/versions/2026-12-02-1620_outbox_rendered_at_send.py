@@ -4,7 +4,7 @@ already queued keep their rendered text and still send as they are. Downgrading 
 rows that have only parameters, so none is lost.
 
 Revision ID: 5c1e0a9b7d42
-Revises: 08d88e5f3d7a
+Revises: b24225aee8bc
 Create Date: 2026-12-02 16:20:00.000000
 """
 
@@ -17,7 +17,7 @@ from marketplace.core.i18n import Language
 from marketplace.notifications.rendering import decode_parameters, render_email
 
 revision: str = "5c1e0a9b7d42"
-down_revision: str | None = "08d88e5f3d7a"
+down_revision: str | None = "b24225aee8bc"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

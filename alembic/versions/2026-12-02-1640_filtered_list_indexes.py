@@ -4,7 +4,7 @@ filter columns, so a filtered list newest first reads its page off one index (in
 instead of scanning the newest products of every filter
 
 Revision ID: 5b7d2e9c4a10
-Revises: 08d88e5f3d7a
+Revises: 5c1e0a9b7d42
 Create Date: 2026-12-02 16:40:00.000000
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "5b7d2e9c4a10"
-down_revision: str | None = "08d88e5f3d7a"
+down_revision: str | None = "5c1e0a9b7d42"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
