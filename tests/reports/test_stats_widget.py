@@ -13,7 +13,7 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from marketplace.config import Settings
-from marketplace.reports import widget
+from marketplace.reports import charts, widget
 from tests.conftest import make_settings
 from tests.factories import http_client, running_app
 from tests.reports.world import Clock, World, order, pay, sell_a_year_start, sweep
@@ -119,3 +119,14 @@ async def test_widget_refuses_bad_queries_with_a_problem(
     response = await client.get("/embed/stats", params=query)
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_month_labels_of_a_year_do_not_touch_on_a_phone() -> None:
+    # twelve "Jan 26"-wide labels along 300 units overlapped (seen in the widget at 390 px)
+    months = [(f"M{index:02d}", 1000 * index, "Rp") for index in range(12)]
+    ticks = charts.line_chart(months, "Rp 11.000").ticks
+    assert [tick.label for tick in ticks] == ["M00", "M02", "M04", "M06", "M08", "M10"]
+    gaps = [later.x - earlier.x for earlier, later in zip(ticks, ticks[1:], strict=False)]
+    assert min(gaps) >= 45
+    short = charts.line_chart(months[:5], "Rp 4.000").ticks
+    assert len(short) == 5

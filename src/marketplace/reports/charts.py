@@ -4,6 +4,7 @@ zeros. The templates only place what is computed here."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 WIDTH = 320
@@ -14,6 +15,9 @@ PLOT_TOP = 12
 PLOT_BOTTOM = 118
 PLOT_LEFT = 10
 PLOT_RIGHT = WIDTH - 10
+# A month label ("Sep 26") is ~36 units wide at the widget's font size: at most six fit along
+# the plot without touching, so longer ranges label every second (or third...) month.
+MAX_TICKS = 6
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,7 @@ def line_chart(months: list[tuple[str, int | None, str]], top_text: str) -> Line
     run: list[str] = []
     points: list[Point] = []
     ticks: list[Point] = []
-    every = 1 if len(months) <= 12 else 2
+    every = max(1, math.ceil(len(months) / MAX_TICKS))
     for index, (label, value, text) in enumerate(months):
         x = round(PLOT_LEFT + index * step)
         if index % every == 0:
