@@ -142,6 +142,26 @@ class RandomTrade:
             await record_refund(self.sessionmaker, placed, seller, amount, self.clock.now)
 
 
+async def sweep_random_trade(
+    app: FastAPI,
+    client: AsyncClient,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    *,
+    seed: int,
+    events: int,
+) -> World:
+    """A first sweep over an empty marketplace, then ``events`` random events, each swept with
+    no overlap (only what changed after the watermark is recomputed); the world they ran in."""
+    assert await sweep_reports(sessionmaker) == 0
+    world = await build_world(app, client)
+    trade = RandomTrade(client, sessionmaker, clock, world, random.Random(seed))
+    for _ in range(events):
+        await trade.step()
+        assert await sweep_reports(sessionmaker, overlap=timedelta(0)) >= 0
+    return world
+
+
 async def test_rebuild_gives_the_rows_the_sweeps_built_after_random_trade(
     app: FastAPI,
     client: AsyncClient,
@@ -151,12 +171,7 @@ async def test_rebuild_gives_the_rows_the_sweeps_built_after_random_trade(
 ) -> None:
     # Given a first sweep over an empty marketplace, then forty random events, each swept
     # with no overlap (only what changed after the watermark is recomputed)
-    assert await sweep_reports(sessionmaker) == 0
-    world = await build_world(app, client)
-    trade = RandomTrade(client, sessionmaker, clock, world, random.Random(16))
-    for _ in range(40):
-        await trade.step()
-        assert await sweep_reports(sessionmaker, overlap=timedelta(0)) >= 0
+    world = await sweep_random_trade(app, client, sessionmaker, clock, seed=16, events=40)
     incremental = await snapshot(sessionmaker, is_postgres)
     kinds = {row[2] for row in incremental[0]}
     assert kinds == {FactKind.SALE.value, FactKind.REFUND.value}, "the mix covers both kinds"
@@ -196,12 +211,7 @@ async def test_rebuild_gives_the_marketplace_rollups_the_sweeps_built(
     is_postgres: bool,
 ) -> None:
     # Given thirty random events, each swept with no overlap
-    assert await sweep_reports(sessionmaker) == 0
-    world = await build_world(app, client)
-    trade = RandomTrade(client, sessionmaker, clock, world, random.Random(61))
-    for _ in range(30):
-        await trade.step()
-        assert await sweep_reports(sessionmaker, overlap=timedelta(0)) >= 0
+    await sweep_random_trade(app, client, sessionmaker, clock, seed=61, events=30)
     incremental = await market_snapshot(sessionmaker, is_postgres)
     grains = {row[0] for row in incremental[0]}
     assert grains == {"week", "month", "quarter", "year"}, "the trade spans every grain"
