@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
-import os
 import shutil
 import statistics
 import sys
@@ -56,8 +55,7 @@ PROJECT_DIR = BENCH_DIR.parent
 SECRET_KEY = "bench-catalog-secret-key-not-for-production-0123456789"
 PUBLIC_URL = "http://127.0.0.1:8000"  # image URLs only; both apps print the same ones
 POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432"
-# Several people benchmarking on one PostgreSQL server each name their own database.
-POSTGRES_DATABASE = os.environ.get("BENCH_POSTGRES_DATABASE", "bench_catalog")
+POSTGRES_DATABASE = "bench_catalog"  # --database names another (one per concurrent run)
 WORKERS = 2
 WARMUP_SECONDS = 1.0
 IDLE_SETTLE_SECONDS = 1.0
