@@ -16,8 +16,10 @@ if TYPE_CHECKING:  # the client is imported only where Redis is configured (5 MB
     from redis.asyncio import Redis
 
 DEFAULT_TTL_SECONDS = 300
-# The in-process cache's bound per worker (MARKETPLACE_RESPONSE_CACHE_MAX_BYTES).
-DEFAULT_MAX_BYTES = 8 * 1024 * 1024
+# The in-process cache's bound per worker (MARKETPLACE_RESPONSE_CACHE_MAX_BYTES): about 330
+# list pages of 20 products (12 kB each) or 2,000 product pages (2 kB), within the 120 MB a
+# worker may use; the count bound it replaces (2,048 entries) allowed 24 MB of list pages.
+DEFAULT_MAX_BYTES = 4 * 1024 * 1024
 # An entry's Python objects besides its key's and value's bytes: the key string's and the
 # value's headers, the (expiry, value) tuple, the float and the OrderedDict's slot and link
 # (about 225 bytes on CPython 3.11, measured with tracemalloc).
