@@ -97,10 +97,13 @@ def _ping_connections_after_idle(engine: AsyncEngine) -> None:
 # with its own malloc arena, page cache, parsed schema and statements (about 2.5 MB with the
 # default 2 MB cache). SQLAlchemy's default pool (5, and 10 more in overflow) opened and closed
 # overflow connections all through a load, and glibc kept what each one had freed: 118 MB ->
-# 166 MB in one worker under 32 connections at 100k products, against 118 -> 127 MB with
+# 166 MB in one worker under 32 connections at 100k products, against 116 -> 129 MB with
 # these. Reads beyond the page cache come from the operating system's file cache, which
 # every worker shares. SQLite runs one writer at a time, so more connections would not write
-# more; a request waits for a free one instead (up to the pool timeout, 30 s).
+# more; a request waits for a free one instead (up to the pool timeout, 30 s). A request
+# holding two at once (a storefront form post reads the visitor in a transaction of its own
+# while its write transaction is open) can wait on another such request: five at once in one
+# worker would wait until the busy timeout fails some of them.
 SQLITE_POOL_SIZE = 5
 SQLITE_CACHE_KIB = 512
 
