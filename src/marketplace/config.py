@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     # Serve repeated public catalog reads from a cache keyed by catalog version.
     response_cache_enabled: bool = True
+    # Without Redis: the most each worker's in-process response cache holds (its pages' bytes).
+    response_cache_max_bytes: int = Field(default=4 * 1024 * 1024, ge=0)
     # How long one process trusts the catalog version it last read (cache hits then skip the
     # database); a change shows on cached pages at most this late. 0 reads it every time.
     catalog_version_ttl_seconds: float = Field(default=1.0, ge=0, le=60)

@@ -1,4 +1,6 @@
-from marketplace.core.cache import MemoryCache, VersionMemo
+import tracemalloc
+
+from marketplace.core.cache import MemoryCache, VersionMemo, entry_bytes
 
 
 async def test_version_memo_asks_the_database_once_within_its_ttl() -> None:
@@ -30,7 +32,7 @@ async def test_version_memo_with_zero_ttl_reads_every_time() -> None:
 
 
 async def test_memory_cache_evicts_the_least_recently_used_entry() -> None:
-    cache = MemoryCache(max_entries=2)
+    cache = MemoryCache(max_bytes=2 * entry_bytes("a", b"1"))
     await cache.set("a", b"1")
     await cache.set("b", b"2")
     assert await cache.get("a") == b"1"
@@ -89,3 +91,42 @@ async def test_version_memos_sharing_redis_see_each_others_changes(redis_url: st
     finally:
         for client in clients:
             await client.aclose()
+
+
+async def test_memory_cache_filled_far_past_its_bound_holds_at_most_its_bound() -> None:
+    bound = 256 * 1024
+    cache = MemoryCache(max_bytes=bound)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for number in range(2000):  # 20 MB of 10 kB pages, some read back on the way
+            await cache.set(f"page:{number}", bytes(10_000) + str(number).encode())
+            await cache.get(f"page:{number // 2}")
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+
+    assert cache.held_bytes <= bound
+    assert held <= bound
+    assert await cache.get("page:1999") is not None
+    assert await cache.get("page:0") is None
+
+
+async def test_memory_cache_keeps_no_value_larger_than_its_bound() -> None:
+    cache = MemoryCache(max_bytes=1000)
+    await cache.set("small", b"1")
+
+    await cache.set("large", bytes(1000))
+
+    assert await cache.get("large") is None
+    assert await cache.get("small") == b"1"
+    assert cache.held_bytes == entry_bytes("small", b"1")
+
+
+async def test_memory_cache_replacing_an_entry_counts_only_the_new_value() -> None:
+    cache = MemoryCache(max_bytes=10_000)
+    await cache.set("page", bytes(3000))
+
+    await cache.set("page", bytes(100))
+
+    assert cache.held_bytes == entry_bytes("page", bytes(100))

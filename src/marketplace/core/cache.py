@@ -16,6 +16,14 @@ if TYPE_CHECKING:  # the client is imported only where Redis is configured (5 MB
     from redis.asyncio import Redis
 
 DEFAULT_TTL_SECONDS = 300
+# The in-process cache's bound per worker (MARKETPLACE_RESPONSE_CACHE_MAX_BYTES): about 330
+# list pages of 20 products (12 kB each) or 2,000 product pages (2 kB), within the 120 MB a
+# worker may use; the count bound it replaces (2,048 entries) allowed 24 MB of list pages.
+DEFAULT_MAX_BYTES = 4 * 1024 * 1024
+# An entry's Python objects besides its key's and value's bytes: the key string's and the
+# value's headers, the (expiry, value) tuple, the float and the OrderedDict's slot and link
+# (about 225 bytes on CPython 3.11, measured with tracemalloc).
+ENTRY_OVERHEAD_BYTES = 256
 OUTAGE_LOG_INTERVAL_SECONDS = 60.0
 logger = logging.getLogger("marketplace.cache")
 
@@ -46,9 +54,21 @@ class ResponseCache(Protocol):
 
 
 class MemoryCache:
-    def __init__(self, max_entries: int = 2048) -> None:
+    """An LRU of entries holding at most ``max_bytes``: every entry counts its key's and its
+    value's length plus ENTRY_OVERHEAD_BYTES (the Python objects around them), and the least
+    recently used entries go until the total fits. A value larger than the bound is not kept.
+    A byte bound rather than a count: list pages are ten times the size of a product page, and
+    a count would let a crawl of large pages grow each worker by tens of megabytes."""
+
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self._entries: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
-        self._max_entries = max_entries
+        self._max_bytes = max_bytes
+        self._held_bytes = 0
+
+    @property
+    def held_bytes(self) -> int:
+        """What the entries count for against ``max_bytes``."""
+        return self._held_bytes
 
     async def get(self, key: str) -> bytes | None:
         entry = self._entries.get(key)
@@ -56,19 +76,34 @@ class MemoryCache:
             return None
         expires_at, value = entry
         if expires_at < time.monotonic():
-            self._entries.pop(key, None)
+            self._remove(key)
             return None
         self._entries.move_to_end(key)
         return value
 
     async def set(self, key: str, value: bytes, ttl_seconds: int = DEFAULT_TTL_SECONDS) -> None:
+        self._remove(key)
+        size = entry_bytes(key, value)
+        if size > self._max_bytes:
+            return
         self._entries[key] = (time.monotonic() + ttl_seconds, value)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self._max_entries:
-            self._entries.popitem(last=False)
+        self._held_bytes += size
+        while self._held_bytes > self._max_bytes:
+            oldest, (_, oldest_value) = self._entries.popitem(last=False)
+            self._held_bytes -= entry_bytes(oldest, oldest_value)
 
     async def clear(self) -> None:
         self._entries.clear()
+        self._held_bytes = 0
+
+    def _remove(self, key: str) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self._held_bytes -= entry_bytes(key, entry[1])
+
+
+def entry_bytes(key: str, value: bytes) -> int:
+    return len(key) + len(value) + ENTRY_OVERHEAD_BYTES
 
 
 class NoCache:
@@ -99,7 +134,7 @@ def cache_from_settings(settings: Settings, redis: Redis | None = None) -> Respo
     if redis is None:
         redis = redis_from_settings(settings)
     if redis is None:
-        return MemoryCache()
+        return MemoryCache(settings.response_cache_max_bytes)
     from marketplace.core import redis_backends  # noqa: PLC0415 (only with Redis configured)
 
     return redis_backends.RedisCache(redis)
