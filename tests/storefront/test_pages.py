@@ -13,9 +13,11 @@ from fastapi import FastAPI
 from httpx import AsyncClient
 from PIL import Image
 
+from marketplace.db.session import SQLITE_POOL_SIZE
 from marketplace.orders.models import Order
 from marketplace.storefront import sitemap
-from tests.factories import count_rows, create_product, http_client
+from tests.consoles.world import post_sign_in
+from tests.factories import count_rows, create_account, create_product, http_client, unique_email
 from tests.storefront.world import SAME_ORIGIN, add_to_cart, checkout_form, csrf_of, pepper_shop
 
 PAGE_BUDGET_BYTES = 30 * 1024
@@ -403,6 +405,35 @@ async def test_eight_guests_racing_for_five_units_buy_exactly_five(
     assert sorted(statuses) == [303] * 5 + [422] * 3
     detail = (await client.get(f"/api/v1/products/{shop.slug}")).json()
     assert detail["variants"][1]["stock"] == 0
+
+
+async def test_signed_in_buyers_checking_out_at_once_never_wait_on_each_other_for_a_connection(
+    app: FastAPI, client: AsyncClient
+) -> None:
+
+    # Given more signed-in buyers than a worker has SQLite connections, each with a cart: a
+    # signed-in visitor is read in a transaction of its own, which must end before the order's
+    # write transaction takes a connection (else all of them hold one and wait for a second)
+    shop = await pepper_shop(app, client)
+    buyer = await create_account(client, email=unique_email("pool"))
+
+    async def buyer_checks_out(number: int) -> int:
+        async with http_client(app) as browser:
+            await post_sign_in(browser, buyer, "/")
+            await add_to_cart(browser, shop.variant(0), 1)
+            page = await browser.get("/checkout")
+            form = checkout_form(
+                csrf_of(page.text), idempotency_key=f"pool-{number:02d}-0000000000000000"
+            )
+            return (await browser.post("/checkout", data=form)).status_code
+
+    # When they all place their orders at once
+    statuses = await asyncio.wait_for(
+        asyncio.gather(*(buyer_checks_out(n) for n in range(SQLITE_POOL_SIZE + 3))), timeout=20
+    )
+
+    # Then every order went through, well before any pool or busy timeout
+    assert statuses == [303] * (SQLITE_POOL_SIZE + 3)
 
 
 async def test_checkout_with_bad_fields_shows_them_and_orders_nothing(

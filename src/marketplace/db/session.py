@@ -100,10 +100,9 @@ def _ping_connections_after_idle(engine: AsyncEngine) -> None:
 # 166 MB in one worker under 32 connections at 100k products, against 116 -> 129 MB with
 # these. Reads beyond the page cache come from the operating system's file cache, which
 # every worker shares. SQLite runs one writer at a time, so more connections would not write
-# more; a request waits for a free one instead (up to the pool timeout, 30 s). A request
-# holding two at once (a storefront form post reads the visitor in a transaction of its own
-# while its write transaction is open) can wait on another such request: five at once in one
-# worker would wait until the busy timeout fails some of them.
+# more; a request waits for a free one instead (up to the pool timeout, 30 s). So no request
+# may hold two at once: a storefront page reads its visitor in a transaction of its own, and
+# declares the visitor before the session so that read ends before its own transaction starts.
 SQLITE_POOL_SIZE = 5
 SQLITE_CACHE_KIB = 512
 

@@ -58,11 +58,11 @@ def _variant(raw: str) -> uuid.UUID | None:
 
 @router.get("/keranjang", response_class=Response)
 async def cart_page(
+    visitor: CurrentVisitor,
     session: DbSession,
     storage: Storage,
     settings: AppSettings,
     language: PageLanguage,
-    visitor: CurrentVisitor,
 ) -> Response:
     page = PageContext(settings, language, "/keranjang")
     priced = await checkout.price_cart(session, visitor.cart)
@@ -151,11 +151,11 @@ async def _checkout_page(
 
 @router.get("/checkout", response_class=Response)
 async def checkout_page(
+    visitor: CurrentVisitor,
     session: DbSession,
     storage: Storage,
     settings: AppSettings,
     language: PageLanguage,
-    visitor: CurrentVisitor,
 ) -> Response:
     page = PageContext(settings, language, "/checkout")
     if not visitor.cart.lines:
@@ -166,6 +166,7 @@ async def checkout_page(
 
 @router.post("/checkout", response_class=Response)
 async def place_order(
+    visitor: CurrentVisitor,
     session: DbSession,
     storage: Storage,
     settings: AppSettings,
@@ -173,7 +174,6 @@ async def place_order(
     limiter: Limiter,
     client_address: ClientAddress,
     language: PageLanguage,
-    visitor: CurrentVisitor,
     csrf_token: CsrfField = "",
     action: FormText = "place",
     idempotency_key: Annotated[str, Form(max_length=64)] = "",
@@ -251,11 +251,11 @@ def _order_address(page: PageContext, placed: placement.PlacedOrder) -> str:
 @router.get("/pesanan/{number}", response_class=Response)
 async def order_page(
     number: OrderNumber,
+    visitor: CurrentVisitor,
     session: DbSession,
     storage: Storage,
     settings: AppSettings,
     language: PageLanguage,
-    visitor: CurrentVisitor,
     token: TokenParam = None,
 ) -> Response:
     """Status, payment instructions (or the card form), tracking; to its buyer only."""
@@ -296,12 +296,12 @@ async def order_page(
 @router.post("/pesanan/{number}/batal", response_class=Response)
 async def cancel_order(
     number: OrderNumber,
+    visitor: CurrentVisitor,
     session: DbSession,
     storage: Storage,
     settings: AppSettings,
     payments: Payments,
     language: PageLanguage,
-    visitor: CurrentVisitor,
     csrf_token: CsrfField = "",
     token: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
