@@ -96,3 +96,29 @@ async def test_search_sorted_by_price_orders_every_page_by_price(
     assert [item["price"] for item in first["items"]] == [30_000, 60_000]
     assert [item["price"] for item in second["items"]] == [90_000]
     assert second["next_cursor"] is None
+
+
+async def test_title_match_ranks_first_once_full_text_fills_a_page(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    # Given a coffee named so in its title, then a page of sugars that mention coffee only in
+    # their descriptions (enough full-text matches that title similarity is not scored)
+    shop = await set_up_catalog(app, client)
+    coffee = await create_published_product(
+        client, shop.owner, shop.seller_id, title="Kopi Robusta Manggar", description="Biji"
+    )
+    for number in range(1, MIN_FULL_TEXT_MATCHES + 1):
+        await create_published_product(
+            client,
+            shop.owner,
+            shop.seller_id,
+            title=f"Gula Aren {number}",
+            description="Manis untuk kopi",
+        )
+
+    # When the public searches for "kopi" by relevance
+    slugs = await listed_slugs(client, q="kopi", limit=5)
+
+    # Then the title match comes first, ahead of the newer description-only matches
+    assert slugs[0] == coffee["slug"]
+    assert len(slugs) == 5
