@@ -98,7 +98,7 @@ async def test_search_sorted_by_price_orders_every_page_by_price(
     assert second["next_cursor"] is None
 
 
-async def test_title_match_ranks_first_once_full_text_fills_a_page(
+async def test_title_match_leads_pages_walked_once_full_text_fills_a_page(
     app: FastAPI, client: AsyncClient
 ) -> None:
     # Given a coffee named so in its title, then a page of sugars that mention coffee only in
@@ -116,9 +116,19 @@ async def test_title_match_ranks_first_once_full_text_fills_a_page(
             description="Manis untuk kopi",
         )
 
-    # When the public searches for "kopi" by relevance
-    slugs = await listed_slugs(client, q="kopi", limit=5)
+    # When the public walks the search for "kopi" by relevance, five per page
+    walked: list[str] = []
+    cursor = None
+    while True:
+        after = {"cursor": cursor} if cursor else {}
+        page = await list_products(client, q="kopi", limit=5, **after)
+        walked.extend(item["slug"] for item in page["items"])
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
 
-    # Then the title match comes first, ahead of the newer description-only matches
-    assert slugs[0] == coffee["slug"]
-    assert len(slugs) == 5
+    # Then the title match comes first, ahead of the newer description-only matches, and
+    # every match comes once, in the order of one big page
+    assert walked[0] == coffee["slug"]
+    assert len(walked) == len(set(walked)) == MIN_FULL_TEXT_MATCHES + 1
+    assert walked == await listed_slugs(client, q="kopi", limit=100)

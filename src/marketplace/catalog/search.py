@@ -47,8 +47,8 @@ _products_fts = table("products_fts")
 
 @dataclass(frozen=True)
 class SearchMatches:
-    """The matching products' ids (column ``id``) and a relevance score over ``Product`` and
-    ``ids``; the caller joins ``ids`` to ``products``."""
+    """The matching products' ids (column ``id``) and a relevance score over ``ids`` alone
+    (meaningful when the matches are ranked): a ranked page needs no other product column."""
 
     ids: Subquery
     relevance: ColumnElement[float]
@@ -106,7 +106,11 @@ def postgres_matches(candidates: Select[Any], limit: int | None) -> SearchMatche
         func.websearch_to_tsquery("indonesian", bindparam("search_text", type_=String))
     ).scalar_subquery()
     lowered = bindparam("search_words", type_=String)
-    title = func.lower(Product.title)
+    ranked = limit is not None
+    if ranked:
+        # Scored where full text reads the row, so ranking reads no product again.
+        scored = (func.ts_rank_cd(vector, tsquery).label("score"), Product.title.label("title"))
+        candidates = candidates.add_columns(*scored)
     # Read once (a CTE used twice is materialised): both the count and the candidates.
     full_text = _bounded(candidates.where(vector.op("@@")(tsquery)), limit).cte("full_text")
     # An uncorrelated count, so PostgreSQL runs it once and skips the trigram scan entirely
@@ -119,16 +123,18 @@ def postgres_matches(candidates: Select[Any], limit: int | None) -> SearchMatche
     # Newest first: a seq scan's order is not stable (it may start mid-table), and pages of
     # one search must rank the same candidates.
     close_titles = candidates.where(
-        found < MIN_FULL_TEXT_MATCHES, lowered.op("<%")(title)
+        found < MIN_FULL_TEXT_MATCHES, lowered.op("<%")(func.lower(Product.title))
     ).order_by(Product.published_at.desc(), Product.id.desc())
-    ids = union(select(full_text.c.id), _bounded(close_titles, limit)).subquery("matches")
+    ids = union(select(*full_text.c), _bounded(close_titles, limit)).subquery("matches")
+    if not ranked:
+        return SearchMatches(ids=ids, relevance=literal(0.0, Float))
     # Word similarity only where it can change the order: without typo matches every
     # candidate is a full-text match, which the weighted full-text rank orders.
     typos = case(
-        (found < MIN_FULL_TEXT_MATCHES, func.word_similarity(lowered, title)), else_=literal(0.0)
+        (found < MIN_FULL_TEXT_MATCHES, func.word_similarity(lowered, func.lower(ids.c.title))),
+        else_=literal(0.0),
     )
-    relevance = (func.ts_rank_cd(vector, tsquery) + typos).cast(Float)
-    return SearchMatches(ids=ids, relevance=relevance)
+    return SearchMatches(ids=ids, relevance=(ids.c.score + typos).cast(Float))
 
 
 MIN_TRIGRAM_WORD = 3
