@@ -96,3 +96,39 @@ async def test_search_sorted_by_price_orders_every_page_by_price(
     assert [item["price"] for item in first["items"]] == [30_000, 60_000]
     assert [item["price"] for item in second["items"]] == [90_000]
     assert second["next_cursor"] is None
+
+
+async def test_title_match_leads_pages_walked_once_full_text_fills_a_page(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    # Given a coffee named so in its title, then a page of sugars that mention coffee only in
+    # their descriptions (enough full-text matches that title similarity is not scored)
+    shop = await set_up_catalog(app, client)
+    coffee = await create_published_product(
+        client, shop.owner, shop.seller_id, title="Kopi Robusta Manggar", description="Biji"
+    )
+    for number in range(1, MIN_FULL_TEXT_MATCHES + 1):
+        await create_published_product(
+            client,
+            shop.owner,
+            shop.seller_id,
+            title=f"Gula Aren {number}",
+            description="Manis untuk kopi",
+        )
+
+    # When the public walks the search for "kopi" by relevance, five per page
+    walked: list[str] = []
+    cursor = None
+    while True:
+        after = {"cursor": cursor} if cursor else {}
+        page = await list_products(client, q="kopi", limit=5, **after)
+        walked.extend(item["slug"] for item in page["items"])
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+
+    # Then the title match comes first, ahead of the newer description-only matches, and
+    # every match comes once, in the order of one big page
+    assert walked[0] == coffee["slug"]
+    assert len(walked) == len(set(walked)) == MIN_FULL_TEXT_MATCHES + 1
+    assert walked == await listed_slugs(client, q="kopi", limit=100)

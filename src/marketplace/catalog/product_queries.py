@@ -221,9 +221,7 @@ def _price_to_filter(shape: _ListShape) -> ColumnElement[int]:
     )
 
 
-def _sort_keys(sort: ProductSort, relevance: ColumnElement[float] | None) -> list[SortKey]:
-    if sort is ProductSort.RELEVANCE and relevance is not None:
-        return [SortKey(relevance, descending=True), SortKey(Product.id, descending=False)]
+def _sort_keys(sort: ProductSort) -> list[SortKey]:
     if sort is ProductSort.PRICE_ASC:
         return [SortKey(Product.min_price, descending=False), SortKey(Product.id, descending=False)]
     if sort is ProductSort.PRICE_DESC:
@@ -259,6 +257,7 @@ def _list_statement(shape: _ListShape) -> Select[Any]:
         shape,
     )
     page_query = visible.with_only_columns(Product.id.label("page_id"))
+    keys = _sort_keys(shape.sort)
     relevance = None
     if shape.search is not None:
         by_relevance = shape.sort is ProductSort.RELEVANCE
@@ -268,8 +267,11 @@ def _list_statement(shape: _ListShape) -> Select[Any]:
         )
         if by_relevance:
             relevance = matches.relevance
-            page_query = page_query.add_columns(relevance.label("relevance"))
-    keys = _sort_keys(shape.sort, relevance)
+            page_query = select(matches.ids.c.id.label("page_id"), relevance.label("relevance"))
+            keys = [
+                SortKey(relevance, descending=True),
+                SortKey(matches.ids.c.id, descending=False),
+            ]
     if shape.after:
         first, second = keys
         cursor: list[object] = [
@@ -283,7 +285,7 @@ def _list_statement(shape: _ListShape) -> Select[Any]:
     outer_keys = keys
     if relevance is not None:
         query = query.add_columns(page.c.relevance)
-        outer_keys = [SortKey(page.c.relevance, descending=True), keys[1]]
+        outer_keys = [SortKey(page.c.relevance, descending=True), SortKey(Product.id, False)]
     return query.order_by(*(key.order() for key in outer_keys))
 
 

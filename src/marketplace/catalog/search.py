@@ -5,7 +5,9 @@ Ranking costs a heap read and a score per match (at 100k products "lada putih" m
 rows and ranking them all took 10x the time of a plain page), so a relevance-ordered search
 ranks at most ``SEARCH_CANDIDATES`` full-text matches, taken in the full-text index's order.
 Typo tolerance (trigram word similarity on titles, PostgreSQL only) is the expensive part of a
-search and only runs when full text finds fewer than ``MIN_FULL_TEXT_MATCHES``."""
+search (scoring 200 candidates by word similarity cost more than the rest of the statement) and
+only runs, both the trigram scan and the score, when full text finds fewer than
+``MIN_FULL_TEXT_MATCHES``."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from sqlalchemy import (
     Float,
     String,
     bindparam,
+    case,
     func,
     literal,
     literal_column,
@@ -44,8 +47,8 @@ _products_fts = table("products_fts")
 
 @dataclass(frozen=True)
 class SearchMatches:
-    """The matching products' ids (column ``id``) and a relevance score over ``Product`` and
-    ``ids``; the caller joins ``ids`` to ``products``."""
+    """The matching products' ids (column ``id``) and a relevance score over ``ids`` alone
+    (meaningful when the matches are ranked): a ranked page needs no other product column."""
 
     ids: Subquery
     relevance: ColumnElement[float]
@@ -97,9 +100,17 @@ def postgres_matches(candidates: Select[Any], limit: int | None) -> SearchMatche
     """Stemmed full text in Indonesian; titles whose words are close to the query's only when
     full text finds too few (a typo: 'lada puith')."""
     vector: ColumnElement[Any] = literal_column("products.search_vector")
-    tsquery = func.websearch_to_tsquery("indonesian", bindparam("search_text", type_=String))
+    # Parsed once per statement (an InitPlan): statements are prepared and, as a generic plan,
+    # a bare websearch_to_tsquery(:text) in the score was parsed and stemmed again per row.
+    tsquery = select(
+        func.websearch_to_tsquery("indonesian", bindparam("search_text", type_=String))
+    ).scalar_subquery()
     lowered = bindparam("search_words", type_=String)
-    title = func.lower(Product.title)
+    ranked = limit is not None
+    if ranked:
+        # Scored where full text reads the row, so ranking reads no product again.
+        scored = (func.ts_rank_cd(vector, tsquery).label("score"), Product.title.label("title"))
+        candidates = candidates.add_columns(*scored)
     # Read once (a CTE used twice is materialised): both the count and the candidates.
     full_text = _bounded(candidates.where(vector.op("@@")(tsquery)), limit).cte("full_text")
     # An uncorrelated count, so PostgreSQL runs it once and skips the trigram scan entirely
@@ -112,13 +123,18 @@ def postgres_matches(candidates: Select[Any], limit: int | None) -> SearchMatche
     # Newest first: a seq scan's order is not stable (it may start mid-table), and pages of
     # one search must rank the same candidates.
     close_titles = candidates.where(
-        found < MIN_FULL_TEXT_MATCHES, lowered.op("<%")(title)
+        found < MIN_FULL_TEXT_MATCHES, lowered.op("<%")(func.lower(Product.title))
     ).order_by(Product.published_at.desc(), Product.id.desc())
-    ids = union(select(full_text.c.id), _bounded(close_titles, limit)).subquery("matches")
-    relevance = (func.ts_rank_cd(vector, tsquery) + func.word_similarity(lowered, title)).cast(
-        Float
+    ids = union(select(*full_text.c), _bounded(close_titles, limit)).subquery("matches")
+    if not ranked:
+        return SearchMatches(ids=ids, relevance=literal(0.0, Float))
+    # Word similarity only where it can change the order: without typo matches every
+    # candidate is a full-text match, which the weighted full-text rank orders.
+    typos = case(
+        (found < MIN_FULL_TEXT_MATCHES, func.word_similarity(lowered, func.lower(ids.c.title))),
+        else_=literal(0.0),
     )
-    return SearchMatches(ids=ids, relevance=relevance)
+    return SearchMatches(ids=ids, relevance=(ids.c.score + typos).cast(Float))
 
 
 MIN_TRIGRAM_WORD = 3
