@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.complaints.models import Complaint, ComplaintStatus
 from marketplace.db.base import utcnow
+from marketplace.db.pending_inserts import execute_with_pending
 from marketplace.db.queries import newest_first
 from marketplace.orders.models import Order, SellerOrder, SellerOrderStatus
 from marketplace.payments.models import (
@@ -123,7 +124,7 @@ async def take_free_transfer_code(
         .on_conflict_do_nothing()
         .returning(TransferCode.code)
     )
-    code: int | None = (await session.execute(statement)).scalar_one_or_none()
+    code: int | None = (await execute_with_pending(session, statement)).scalar_one_or_none()
     return code
 
 
