@@ -9,10 +9,11 @@ only once a statement carried them (``write_pending``, and always before the com
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Executable, insert
+from sqlalchemy import CTE, ColumnElement, Executable, Table, bindparam, insert
 from sqlalchemy.engine import Result
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached, object_mapper
@@ -55,6 +56,12 @@ def _with_defaults(model: type[Any], values: Sequence[dict[str, Any]]) -> list[d
 def column_values(row: object) -> dict[str, Any]:
     """Every column of an ORM object built in full, for a Core INSERT of it (no flush)."""
     return {column.key: getattr(row, column.key) for column in object_mapper(row).column_attrs}
+
+
+def cast_table(model: type[Any]) -> Table:
+    """The model's table, for a Core statement (no ORM bulk work on its parameters)."""
+    table: Table = model.__table__
+    return table
 
 
 def hold_as_loaded(session: AsyncSession, rows: Sequence[object]) -> None:
@@ -100,14 +107,28 @@ async def execute_with_pending(session: AsyncSession, statement: Executable) -> 
     pending: list[tuple[type[Any], list[dict[str, Any]]]] = session.info.pop(_PENDING, [])
     if pending and session.get_bind().dialect.name == "postgresql":
         assert isinstance(statement, UpdateBase)
-        ctes = [
-            insert(model).values(rows).cte(f"pending_{index}")
-            for index, (model, rows) in enumerate(pending)
-        ]
-        return await session.execute(statement.add_cte(*ctes))
+        parameters: dict[str, Any] = {}
+        ctes = []
+        for index, (model, rows) in enumerate(pending):
+            name = f"pending_{index}"
+            ctes.append(_multi_row_insert(model.__table__, tuple(rows[0]), len(rows), name))
+            for number, row in enumerate(rows):
+                parameters.update({f"{name}_{number}_{key}": row[key] for key in row})
+        return await session.execute(statement.add_cte(*ctes), parameters)
     for model, rows in pending:
-        await session.execute(insert(model), rows)
+        await session.execute(insert(model.__table__), rows)
     return await session.execute(statement)
+
+
+@functools.lru_cache(maxsize=256)
+def _multi_row_insert(table: Table, keys: tuple[str, ...], count: int, name: str) -> CTE:
+    """``count`` rows of ``keys`` as one INSERT CTE of bound parameters, built once per shape
+    (coercing every value into the statement each time cost more than its round trip)."""
+    rows = [
+        {key: bindparam(f"{name}_{number}_{key}", type_=table.c[key].type) for key in keys}
+        for number in range(count)
+    ]
+    return insert(table).values(rows).cte(name)
 
 
 async def write_pending(session: AsyncSession) -> None:
@@ -115,4 +136,4 @@ async def write_pending(session: AsyncSession) -> None:
     pending: list[tuple[type[Any], list[dict[str, Any]]]] = session.info.get(_PENDING, [])
     if pending:
         model, rows = pending.pop()
-        await execute_with_pending(session, insert(model).values(rows))
+        await execute_with_pending(session, insert(model.__table__).values(rows))

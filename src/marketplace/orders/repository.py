@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.core.phone import normalize_indonesian_phone
 from marketplace.db.base import utcnow
-from marketplace.db.pending_inserts import column_values
+from marketplace.db.pending_inserts import cast_table, column_values
 from marketplace.db.queries import newest_first
 from marketplace.db.session import rows_affected
 from marketplace.orders.models import (
@@ -217,11 +217,12 @@ async def insert_order_if_number_free(session: AsyncSession, order: Order) -> bo
     round trips for a clash that almost never happens."""
     dialect = session.get_bind().dialect.name
     insert_for = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = cast_table(Order)
     result = await session.execute(
-        insert_for(Order)
-        .values(column_values(order))
-        .on_conflict_do_nothing(index_elements=[Order.number])
-        .returning(Order.id)
+        insert_for(table)
+        .on_conflict_do_nothing(index_elements=[table.c.number])
+        .returning(table.c.id),
+        column_values(order),  # parameters, not values: nothing to coerce into the statement
     )
     return result.scalar_one_or_none() is not None
 

@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.complaints.models import Complaint, ComplaintStatus
 from marketplace.db.base import utcnow
-from marketplace.db.pending_inserts import execute_with_pending
+from marketplace.db.pending_inserts import cast_table, execute_with_pending
 from marketplace.db.queries import newest_first
 from marketplace.orders.models import Order, SellerOrder, SellerOrderStatus
 from marketplace.payments.models import (
@@ -118,11 +118,12 @@ async def take_free_transfer_code(
     )
     dialect = session.get_bind().dialect.name
     insert_for = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = cast_table(TransferCode)  # Core: the pending rows' parameters ride along
     statement = (
-        insert_for(TransferCode)
-        .from_select([TransferCode.code, TransferCode.payment_id, TransferCode.created_at], free)
+        insert_for(table)
+        .from_select([table.c.code, table.c.payment_id, table.c.created_at], free)
         .on_conflict_do_nothing()
-        .returning(TransferCode.code)
+        .returning(table.c.code)
     )
     code: int | None = (await execute_with_pending(session, statement)).scalar_one_or_none()
     return code
