@@ -13,7 +13,16 @@ import functools
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import CTE, ColumnElement, Executable, Table, bindparam, insert
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    Executable,
+    Table,
+    bindparam,
+    insert,
+    select,
+    union_all,
+)
 from sqlalchemy.engine import Result
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached, object_mapper
@@ -123,12 +132,14 @@ async def execute_with_pending(session: AsyncSession, statement: Executable) -> 
 @functools.lru_cache(maxsize=256)
 def _multi_row_insert(table: Table, keys: tuple[str, ...], count: int, name: str) -> CTE:
     """``count`` rows of ``keys`` as one INSERT CTE of bound parameters, built once per shape
-    (coercing every value into the statement each time cost more than its round trip)."""
+    (coercing every value into the statement each time cost more than its round trip). Rows
+    as a UNION ALL of SELECTs: SQLAlchemy caches no compiled multi-row VALUES."""
     rows = [
-        {key: bindparam(f"{name}_{number}_{key}", type_=table.c[key].type) for key in keys}
+        select(*(bindparam(f"{name}_{number}_{key}", type_=table.c[key].type) for key in keys))
         for number in range(count)
     ]
-    return insert(table).values(rows).cte(name)
+    source = rows[0] if count == 1 else union_all(*rows)
+    return insert(table).from_select(list(keys), source).cte(name)
 
 
 async def write_pending(session: AsyncSession) -> None:
