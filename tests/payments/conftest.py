@@ -94,10 +94,15 @@ def payment_settings(database_url: str, localstripe_url: str, **overrides: objec
 
 @pytest.fixture(scope="session")
 async def app(
-    migrated_database: str, localstripe_url: str, tmp_path_factory: pytest.TempPathFactory
+    migrated_database: str,
+    localstripe_url: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    seeded_shipping_rates: list[dict[str, object]],
 ) -> AsyncIterator[FastAPI]:
     """The shared app of these tests: Stripe keys set, its API at localstripe, 5 % commission.
-    Named ``app`` so the suite's cleaner empties the tables after every test that uses it."""
+    Named ``app`` so the suite's cleaner empties the tables after every test that uses it
+    (and restores ``seeded_shipping_rates``: read here, as the cleaner cannot set up an async
+    fixture during teardown when these tests run alone)."""
     settings = payment_settings(
         migrated_database, localstripe_url, media_root=tmp_path_factory.mktemp("media")
     )

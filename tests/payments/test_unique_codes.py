@@ -5,15 +5,18 @@ platform's ledger (as income, or as a discount when configured so)."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
 
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
-from sqlalchemy import select
+from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from marketplace.config import UniqueCodeBooking
+from marketplace.payments import transfer_codes
 from marketplace.payments.models import TransferCode
 from tests.conftest import make_settings
 from tests.factories import (
@@ -163,3 +166,44 @@ async def test_a_discount_never_takes_an_order_to_zero_and_503_when_no_code_is_l
         assert second.status_code == 503, second.text
         assert second.json()["type"].endswith("transfer-codes-exhausted")
         assert await held_codes(sessionmaker) == {1: first["payment"]["id"]}
+
+
+async def two_payments_without_codes(
+    app: FastAPI, client: AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> list[uuid.UUID]:
+    """Two open transfers whose codes were given back, so both may take any code again."""
+    shop = await open_shop(app, client)
+    orders = [await placed_order(client, order_body(order_line(shop.variant_id, 1))) for _ in "ab"]
+    async with sessionmaker() as session, session.begin():
+        await session.execute(delete(TransferCode))
+    return [uuid.UUID(order["payment"]["id"]) for order in orders]
+
+
+@pytest.mark.parametrize("first_commits", [True, False])
+async def test_a_code_held_by_an_uncommitted_transfer_waits_and_is_never_given_twice(
+    app: FastAPI,
+    client: AsyncClient,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    first_commits: bool,  # noqa: FBT001
+) -> None:
+    # given two transfers and one code they may take (a discount on a total of 2 allows only 1)
+    first_payment, second_payment = await two_payments_without_codes(app, client, sessionmaker)
+    booking = UniqueCodeBooking.DISCOUNT
+    async with sessionmaker() as first, sessionmaker() as second:
+        # when the first takes it and has not committed yet while the second tries
+        assert await transfer_codes.allocate(first, first_payment, 2, booking) == 1
+        trying = asyncio.create_task(transfer_codes.allocate(second, second_payment, 2, booking))
+        await asyncio.sleep(0.3)
+        await (first.commit() if first_commits else first.rollback())
+
+        # then the second gets the code only if the first gave it up, else none (a 503)
+        if first_commits:
+            with pytest.raises(transfer_codes.NoFreeTransferCode):
+                await trying
+        else:
+            assert await trying == 1
+        # and its transaction is still usable: no failed insert aborted it
+        assert (await second.execute(text("SELECT 1"))).scalar_one() == 1
+        await second.commit()
+    expected = first_payment if first_commits else second_payment
+    assert await held_codes(sessionmaker) == {1: str(expected)}

@@ -20,6 +20,7 @@ from marketplace.catalog.models import (
     ProductVariant,
 )
 from marketplace.db.base import utcnow
+from marketplace.db.pending_inserts import execute_with_pending
 from marketplace.sellers.models import Seller
 
 
@@ -53,12 +54,13 @@ async def take_stocks(session: AsyncSession, quantities: dict[uuid.UUID, int]) -
     """Take each variant's quantity where its units are there, all in one conditional update
     (never below zero); the variants taken. Rows are locked in id order first."""
     needed = _per_variant(quantities)
-    result = await session.execute(
+    result = await execute_with_pending(
+        session,
         _in_id_order(session, quantities)
         .where(ProductVariant.stock >= needed)
         .values(stock=ProductVariant.stock - needed, updated_at=utcnow())
         .returning(ProductVariant.id)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
     return set(result.scalars())
 

@@ -24,6 +24,7 @@ from starlette.responses import Response
 from marketplace.config import Settings
 from marketplace.core.errors import AppError, problem_response, unexpected_error_response
 from marketplace.core.i18n import gettext
+from marketplace.db.pending_inserts import CHANGED_TABLES, forget_pending, write_pending
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SQLITE_BEGIN_OPTION = "sqlite_begin"
@@ -144,7 +145,7 @@ def create_sessionmaker(
 # The tables a transaction wrote, gathered as it flushes ORM objects and runs INSERT, UPDATE
 # or DELETE statements (a conditional stock UPDATE changes "in stock" too), announced after
 # the commit to the sessionmaker's ``tables_changed``.
-_CHANGED_TABLES = "changed_tables"
+_CHANGED_TABLES = CHANGED_TABLES
 _TABLES_CHANGED = "tables_changed"
 TablesChanged = Callable[[frozenset[str]], Awaitable[None]]
 
@@ -224,6 +225,7 @@ async def commit(session: AsyncSession, outbox: Outbox | None = None) -> None:
     """Commit, then run the after-commit callbacks and wake ``outbox`` when e-mails were
     queued; on failure run the after-rollback ones."""
     try:
+        await write_pending(session)
         await session.commit()
     except BaseException:
         await rollback(session)
@@ -239,6 +241,7 @@ async def commit(session: AsyncSession, outbox: Outbox | None = None) -> None:
 
 async def rollback(session: AsyncSession) -> None:
     session.info.pop(_CHANGED_TABLES, None)
+    forget_pending(session)
     await session.rollback()
     session.info.pop(_OUTBOX_WRITTEN, None)
     await _run_callbacks(session, _AFTER_ROLLBACK)

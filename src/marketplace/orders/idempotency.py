@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.db.base import new_id, utcnow
+from marketplace.db.pending_inserts import insert_later
 from marketplace.orders import repository
 from marketplace.orders.exceptions import IdempotencyInFlight, IdempotencyKeyReused
 from marketplace.orders.models import IdempotencyRecord
@@ -58,7 +59,7 @@ async def claim(session: AsyncSession, request: IdempotentRequest) -> Idempotenc
     return record
 
 
-async def remember(
+def remember(
     session: AsyncSession,
     request: IdempotentRequest,
     status_code: int,
@@ -76,7 +77,7 @@ async def remember(
         resource_id=resource_id,
         created_at=utcnow(),
     )
-    await repository.insert_rows(session, [record])
+    insert_later(session, [record])  # with the next statement that carries pending rows
 
 
 def stored_body(record: IdempotencyRecord) -> dict[str, Any]:

@@ -96,6 +96,7 @@ async def buyer_order_placed(
         order.language,
         context,
         render_at_send=True,
+        write_later=True,  # with the stock's statement: a checkout reads no e-mail back
     )
 
 

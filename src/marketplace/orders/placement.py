@@ -7,12 +7,10 @@ import hashlib
 import hmac
 import secrets
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import make_transient_to_detached, object_mapper
 
 from marketplace.accounts.models import User
 from marketplace.catalog import service as catalog_service
@@ -24,6 +22,7 @@ from marketplace.core.i18n import Language, current_language, gettext
 from marketplace.core.rate_limit import RateLimiter
 from marketplace.core.security import hash_opaque_token
 from marketplace.db.base import new_id, utcnow
+from marketplace.db.pending_inserts import hold_as_loaded, insert_later
 from marketplace.orders import (
     checkout_rules,
     idempotency,
@@ -116,17 +115,25 @@ async def place_order(
         session, order, instructions, order_page_url(settings, order, buyer), items=created.items
     )
     # Stock last: its row locks are then held only for the few statements before commit.
-    await _reserve_stock(session, body)
     if payment is None:  # a card payment: its intent was made by the gateway; read it back
+        await _reserve_stock(session, body)
         response = await order_read(session, order, settings.public_url)
+        _remember(session, request, response, order)
     else:  # everything the answer shows was just written from these objects
         response = order_read_from(
             order, created.items, created.parts, payment, settings.public_url
         )
-    await idempotency.remember(session, request, 201, response.model_dump(mode="json"), order.id)
+        _remember(session, request, response, order)  # written by the stock's statement
+        await _reserve_stock(session, body)
     if buyer is None:
         response.access_token = guest_access_token(settings, order.id)
     return PlacedOrder(201, response)
+
+
+def _remember(
+    session: AsyncSession, request: IdempotentRequest, response: OrderRead, order: Order
+) -> None:
+    idempotency.remember(session, request, 201, response.model_dump(mode="json"), order.id)
 
 
 def _replay(settings: Settings, record: IdempotencyRecord) -> PlacedOrder:
@@ -183,8 +190,9 @@ async def _create_order(
     variants: dict[uuid.UUID, VariantForSale],
     region_code: str | None,
 ) -> CreatedOrder:
-    """The order, its seller-orders and lines, totals known before the first insert; each
-    table written by one INSERT, from objects built in full (they answer the request)."""
+    """The order, its seller-orders and lines, totals known before the first insert; the
+    order INSERTed now (its number may clash), the rest pending, from objects built in full
+    (they answer the request)."""
     order = _new_order(settings, buyer, body, region_code)
     parts = await _price_seller_orders(session, order, body, variants, region_code)
     order.subtotal = sum(part.subtotal for part, _ in parts)
@@ -196,9 +204,10 @@ async def _create_order(
         for part, lines in parts
         for position, variant_id, quantity in lines
     ]
-    await repository.insert_rows(session, [part for part, _ in parts])
-    _hold_as_loaded(session, [part for part, _ in parts])
-    await repository.insert_rows(session, items)
+    # Written by the payment's next statement (nothing reads them before it).
+    insert_later(session, [part for part, _ in parts])
+    hold_as_loaded(session, [part for part, _ in parts])
+    insert_later(session, items)
     named_parts = [(part, variants[lines[0][1]].seller_name) for part, lines in parts]
     return CreatedOrder(
         order=order,
@@ -293,21 +302,9 @@ async def _insert_with_unique_number(session: AsyncSession, order: Order) -> Non
     for _ in range(_NUMBER_ATTEMPTS):
         order.number = new_order_number()
         if await repository.insert_order_if_number_free(session, order):
-            _hold_as_loaded(session, [order])
+            hold_as_loaded(session, [order])
             return
     raise RuntimeError("no free order number")  # pragma: no cover
-
-
-def _hold_as_loaded(session: AsyncSession, rows: Sequence[Order | SellerOrder]) -> None:
-    """Rows a Core INSERT wrote with every column set, taken into the session as if loaded:
-    later steps that move them (cash on delivery goes to processing) update these objects,
-    which the answer is built from."""
-    for row in rows:
-        for column in object_mapper(row).column_attrs:  # unset: NULL, as inserted
-            if column.key not in row.__dict__:
-                setattr(row, column.key, None)
-        make_transient_to_detached(row)
-        session.add(row)
 
 
 SellerLines = list[tuple[int, uuid.UUID, int]]

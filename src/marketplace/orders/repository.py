@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, cast, delete, func, insert, select, union_all, update
+from sqlalchemy import String, cast, delete, func, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import object_mapper
 
 from marketplace.core.phone import normalize_indonesian_phone
 from marketplace.db.base import utcnow
+from marketplace.db.pending_inserts import cast_table, column_values
 from marketplace.db.queries import newest_first
 from marketplace.db.session import rows_affected
 from marketplace.orders.models import (
@@ -212,29 +212,19 @@ async def get_idempotency_record(
     return result.scalar_one_or_none()
 
 
-def column_values(row: object) -> dict[str, Any]:
-    """Every column of an ORM object built in full, for a Core INSERT of it (no flush)."""
-    return {column.key: getattr(row, column.key) for column in object_mapper(row).column_attrs}
-
-
 async def insert_order_if_number_free(session: AsyncSession, order: Order) -> bool:
     """INSERT the order unless its number is taken (then nothing, and False): no savepoint
     round trips for a clash that almost never happens."""
     dialect = session.get_bind().dialect.name
     insert_for = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = cast_table(Order)
     result = await session.execute(
-        insert_for(Order)
-        .values(column_values(order))
-        .on_conflict_do_nothing(index_elements=[Order.number])
-        .returning(Order.id)
+        insert_for(table)
+        .on_conflict_do_nothing(index_elements=[table.c.number])
+        .returning(table.c.id),
+        column_values(order),  # parameters, not values: nothing to coerce into the statement
     )
     return result.scalar_one_or_none() is not None
-
-
-async def insert_rows(session: AsyncSession, rows: Sequence[object]) -> None:
-    """Rows of one model, built in full, in one INSERT (never entering the session)."""
-    if rows:
-        await session.execute(insert(type(rows[0])), [column_values(row) for row in rows])
 
 
 async def try_advisory_lock(session: AsyncSession, lock_id: int) -> bool:

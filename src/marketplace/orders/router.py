@@ -146,7 +146,7 @@ async def start_payment(
     content = service.payment_read(payment, settings.public_url)
     assert content is not None
     body_json = content.model_dump(mode="json")
-    await idempotency.remember(session, request, 201, body_json, payment.id)
+    idempotency.remember(session, request, 201, body_json, payment.id)
     return JSONResponse(body_json, status_code=201)
 
 

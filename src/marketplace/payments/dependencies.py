@@ -9,7 +9,8 @@ from fastapi import Depends, Request
 from marketplace.payments.service import PaymentRuntime
 
 
-def get_payment_runtime(request: Request) -> PaymentRuntime:
+async def get_payment_runtime(request: Request) -> PaymentRuntime:
+    # async: FastAPI would run a plain function in a worker thread (a hop per request)
     runtime: PaymentRuntime = request.app.state.gateways.payments
     return runtime
 

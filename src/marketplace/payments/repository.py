@@ -7,11 +7,28 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, delete, exists, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Integer,
+    Select,
+    Uuid,
+    and_,
+    case,
+    delete,
+    exists,
+    func,
+    literal,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.complaints.models import Complaint, ComplaintStatus
+from marketplace.db.base import utcnow
+from marketplace.db.pending_inserts import cast_table, execute_with_pending
 from marketplace.db.queries import newest_first
 from marketplace.orders.models import Order, SellerOrder, SellerOrderStatus
 from marketplace.payments.models import (
@@ -83,8 +100,38 @@ async def cancel_open_payments(session: AsyncSession, order_id: uuid.UUID) -> No
     )
 
 
-async def held_transfer_codes(session: AsyncSession) -> set[int]:
-    return set((await session.execute(select(TransferCode.code))).scalars())
+async def take_free_transfer_code(
+    session: AsyncSession, payment_id: uuid.UUID, highest: int
+) -> int | None:
+    """One statement: a random code of 1..``highest`` that no committed transfer holds,
+    inserted for ``payment_id``; None when none is free or when a concurrent transaction took
+    the chosen one first (the insert waited for it, then did nothing: no savepoint needed)."""
+    numbers = select(literal(1, Integer).label("code")).cte("numbers", recursive=True)
+    numbers = numbers.union_all(
+        select((numbers.c.code + 1).label("code")).where(numbers.c.code < highest)
+    )
+    free = (
+        select(numbers.c.code, literal(payment_id, Uuid), literal(utcnow(), DateTime(True)))
+        .where(numbers.c.code.not_in(select(TransferCode.code)))
+        .order_by(func.random())
+        .limit(1)
+    )
+    dialect = session.get_bind().dialect.name
+    insert_for = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = cast_table(TransferCode)  # Core: the pending rows' parameters ride along
+    statement = (
+        insert_for(table)
+        .from_select([table.c.code, table.c.payment_id, table.c.created_at], free)
+        .on_conflict_do_nothing()
+        .returning(table.c.code)
+    )
+    code: int | None = (await execute_with_pending(session, statement)).scalar_one_or_none()
+    return code
+
+
+async def any_transfer_code_free(session: AsyncSession, highest: int) -> bool:
+    held = select(func.count()).select_from(TransferCode).where(TransferCode.code <= highest)
+    return int((await session.execute(held)).scalar_one()) < highest
 
 
 async def release_transfer_code(session: AsyncSession, payment_id: uuid.UUID) -> None:

@@ -16,6 +16,12 @@ from marketplace.core.i18n import Language
 from marketplace.core.pagination import CursorCodec, parse_time_and_id, split_page, time_and_id
 from marketplace.core.schemas import Page
 from marketplace.db.base import utcnow
+from marketplace.db.pending_inserts import (
+    built_in_full,
+    hold_as_loaded,
+    insert_later,
+    write_pending,
+)
 from marketplace.db.session import after_rollback
 from marketplace.payments import instructions, repository, transfer_codes
 from marketplace.payments.exceptions import QrisUnavailable
@@ -48,23 +54,22 @@ async def start_offline_payment(
         raise QrisUnavailable()
     if not first_attempt:
         await repository.cancel_open_payments(session, order_id)
-    payment = Payment(
-        order_id=order_id,
-        method=method,
-        status=PaymentAttemptStatus.PENDING,
-        amount=amount,
+    pending = PaymentAttemptStatus.PENDING
+    payment = built_in_full(
+        Payment(order_id=order_id, method=method, status=pending, amount=amount)
     )
-    if method in instructions.CODED_METHODS:
-        attempt = (
-            1 if first_attempt else len(await repository.payments_of_order(session, order_id)) + 1
-        )
-        payment.reference = order_number if attempt == 1 else f"{order_number}-{attempt}"
-    session.add(payment)
-    await session.flush()
-    if method in instructions.CODED_METHODS:
-        await transfer_codes.take(session, settings, payment, amount)
-        instructions.describe(settings, payment, amount, language)
+    if method not in instructions.CODED_METHODS:
+        await write_pending(session)  # what comes next (cash on delivery) reads them
+        session.add(payment)
         await session.flush()
+        return payment
+    attempt = 1 if first_attempt else len(await repository.payments_of_order(session, order_id)) + 1
+    payment.reference = order_number if attempt == 1 else f"{order_number}-{attempt}"
+    insert_later(session, [payment])  # written by the statement that takes its code
+    hold_as_loaded(session, [payment])
+    await transfer_codes.take(session, settings, payment, amount)
+    instructions.describe(settings, payment, amount, language)
+    await session.flush()
     return payment
 
 

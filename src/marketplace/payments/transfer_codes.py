@@ -5,10 +5,8 @@ never hold one code: the second insert fails and tries another."""
 
 from __future__ import annotations
 
-import random
 import uuid
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.config import Settings, UniqueCodeBooking
@@ -18,12 +16,10 @@ from marketplace.payments.models import (
     Payment,
     PlatformEntryKind,
     PlatformLedgerEntry,
-    TransferCode,
 )
 
 MAX_CODE = 999
 _ATTEMPTS = 30
-_random = random.SystemRandom()
 
 
 class NoFreeTransferCode(Exception):
@@ -45,21 +41,18 @@ def amount_with_code(total: int, code: int | None, booking: UniqueCodeBooking) -
 async def allocate(
     session: AsyncSession, payment_id: uuid.UUID, total: int, booking: UniqueCodeBooking
 ) -> int:
-    """A code no other open transfer holds, taken for ``payment_id`` (inside a savepoint, so a
-    code another transaction took meanwhile only costs one more try)."""
+    """A code no other open transfer holds, taken for ``payment_id`` in one statement each
+    try: a code another transaction took meanwhile (or still holds uncommitted) only costs
+    one more try, and none left at all ends the tries at once."""
     allowed = code_range(total, booking)
+    if not allowed:
+        raise NoFreeTransferCode()
     for _ in range(_ATTEMPTS):
-        free = sorted(set(allowed) - await repository.held_transfer_codes(session))
-        if not free:
+        code = await repository.take_free_transfer_code(session, payment_id, allowed[-1])
+        if code is not None:
+            return code
+        if not await repository.any_transfer_code_free(session, allowed[-1]):
             break
-        code = _random.choice(free)
-        try:
-            async with session.begin_nested():
-                session.add(TransferCode(code=code, payment_id=payment_id))
-                await session.flush()
-        except IntegrityError:
-            continue
-        return code
     raise NoFreeTransferCode()
 
 

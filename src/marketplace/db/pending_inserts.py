@@ -1,0 +1,150 @@
+"""Rows written with the next statement that needs them instead of one statement (and one
+round trip) each: a checkout creates rows in several tables that nothing reads back before
+the commit. On PostgreSQL they ride along as data-modifying CTEs of that statement (foreign
+keys are checked at its end); on SQLite each table's rows go in one INSERT just before it.
+Both go through ``execute_with_pending``, so the rules are the same code on both databases.
+
+Only for rows nothing reads in the meantime: a statement in the same transaction sees them
+only once a statement carried them (``write_pending``, and always before the commit)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    Executable,
+    Table,
+    bindparam,
+    insert,
+    select,
+    union_all,
+)
+from sqlalchemy.engine import Result
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached, object_mapper
+from sqlalchemy.sql.dml import UpdateBase
+
+# The tables a transaction wrote (db/session.py announces them after the commit).
+CHANGED_TABLES = "changed_tables"
+_PENDING = "pending_inserts"
+Row = TypeVar("Row")
+
+
+def built_in_full(row: Row) -> Row:
+    """``row`` (a new ORM object) with every column set: unset ones take their Python-side
+    default (scalar or callable), else NULL, as a Core INSERT of it writes them."""
+    for column in object_mapper(row).columns:
+        if column.key is not None and column.key not in row.__dict__:
+            setattr(row, column.key, _python_default(column))
+    return row
+
+
+def _python_default(column: ColumnElement[Any]) -> Any:
+    default = getattr(column, "default", None)
+    if default is not None and default.is_scalar:
+        return default.arg
+    if default is not None and default.is_callable:
+        return default.arg(None)
+    return None
+
+
+def _with_defaults(model: type[Any], values: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each row's unset columns with their Python-side defaults: a data-modifying CTE does
+    not apply them."""
+    columns = [column for column in model.__table__.columns if column.default is not None]
+    return [
+        {**{c.key: _python_default(c) for c in columns if c.key not in row}, **row}
+        for row in values
+    ]
+
+
+def column_values(row: object) -> dict[str, Any]:
+    """Every column of an ORM object built in full, for a Core INSERT of it (no flush)."""
+    return {column.key: getattr(row, column.key) for column in object_mapper(row).column_attrs}
+
+
+def cast_table(model: type[Any]) -> Table:
+    """The model's table, for a Core statement (no ORM bulk work on its parameters)."""
+    table: Table = model.__table__
+    return table
+
+
+def hold_as_loaded(session: AsyncSession, rows: Sequence[object]) -> None:
+    """Rows a Core INSERT writes with every column set, taken into the session as if loaded:
+    later changes to them flush as UPDATEs (and answers are built from them)."""
+    for row in rows:
+        for column in object_mapper(row).column_attrs:  # unset: NULL, as inserted
+            if column.key not in row.__dict__:
+                setattr(row, column.key, None)
+        make_transient_to_detached(row)
+        session.add(row)
+
+
+def insert_later(session: AsyncSession, rows: Sequence[object]) -> None:
+    """Rows of one model, built in full, written with the session's next statement that
+    carries pending rows (never entering the session)."""
+    if rows:
+        insert_values_later(session, type(rows[0]), [column_values(row) for row in rows])
+
+
+def insert_values_later(
+    session: AsyncSession, model: type[Any], values: Sequence[dict[str, Any]]
+) -> None:
+    """Rows of ``model`` as column values (the same keys in each; Python-side defaults fill
+    the rest), written with the next statement that carries pending rows."""
+    if values:
+        session.info.setdefault(_PENDING, []).append((model, _with_defaults(model, values)))
+        table: str = model.__tablename__
+        session.info.setdefault(CHANGED_TABLES, set()).add(table)
+
+
+def has_pending(session: AsyncSession) -> bool:
+    return bool(session.info.get(_PENDING))
+
+
+def forget_pending(session: AsyncSession) -> None:
+    session.info.pop(_PENDING, None)
+
+
+async def execute_with_pending(session: AsyncSession, statement: Executable) -> Result[Any]:
+    """``statement``, with the pending rows written first (SQLite) or by the same statement
+    (PostgreSQL: an INSERT, UPDATE or DELETE carries them as CTEs)."""
+    pending: list[tuple[type[Any], list[dict[str, Any]]]] = session.info.pop(_PENDING, [])
+    if pending and session.get_bind().dialect.name == "postgresql":
+        assert isinstance(statement, UpdateBase)
+        parameters: dict[str, Any] = {}
+        ctes = []
+        for index, (model, rows) in enumerate(pending):
+            name = f"pending_{index}"
+            ctes.append(_multi_row_insert(model.__table__, tuple(rows[0]), len(rows), name))
+            for number, row in enumerate(rows):
+                parameters.update({f"{name}_{number}_{key}": row[key] for key in row})
+        return await session.execute(statement.add_cte(*ctes), parameters)
+    for model, rows in pending:
+        await session.execute(insert(model.__table__), rows)
+    return await session.execute(statement)
+
+
+@functools.lru_cache(maxsize=256)
+def _multi_row_insert(table: Table, keys: tuple[str, ...], count: int, name: str) -> CTE:
+    """``count`` rows of ``keys`` as one INSERT CTE of bound parameters, built once per shape
+    (coercing every value into the statement each time cost more than its round trip). Rows
+    as a UNION ALL of SELECTs: SQLAlchemy caches no compiled multi-row VALUES."""
+    rows = [
+        select(*(bindparam(f"{name}_{number}_{key}", type_=table.c[key].type) for key in keys))
+        for number in range(count)
+    ]
+    source = rows[0] if count == 1 else union_all(*rows)
+    return insert(table).from_select(list(keys), source).cte(name)
+
+
+async def write_pending(session: AsyncSession) -> None:
+    """Every pending row now: in one statement on PostgreSQL, one per table on SQLite."""
+    pending: list[tuple[type[Any], list[dict[str, Any]]]] = session.info.get(_PENDING, [])
+    if pending:
+        model, rows = pending.pop()
+        await execute_with_pending(session, insert(model.__table__).values(rows))
