@@ -1,8 +1,9 @@
 """Exact distinct buyers over any date range on PostgreSQL, without reading the facts of whole
 months: every buyer gets a number once, and each (grain, period, member) keeps the set of its
 buyers' numbers as a bit string. A range's buyers are the ``bit_or`` of its covering weeks and
-months, counted with ``bit_count``, plus those of the single days at its edges (read from the
-facts) whose bit is not already set.
+months, counted with ``bit_count``. The single days at its edges have their own sets in the
+marketplace-wide scopes (a day's facts are thousands); in a seller's scopes, they are read from
+the facts (a few dozen) and counted where their bit is not already set.
 
 Marketplace-wide scopes (total, region, seller kind, category) number buyers across the
 marketplace; a seller's and its products' sets number them among that seller's buyers, so the
@@ -26,6 +27,7 @@ from sqlalchemy.sql.elements import TextClause
 from marketplace.reports.models import (
     COARSE_GRAINS,
     FINE_GRAINS,
+    MARKET_FINE_GRAINS,
     BuyerScope,
     Grain,
     ReportBuyerSet,
@@ -50,7 +52,7 @@ _MEMBERS = {
     BuyerScope.SELLER: "CAST(f.seller_id AS TEXT)",
     BuyerScope.PRODUCT: "CAST(f.product_id AS TEXT)",
 }
-_PERIOD_COLUMNS = {Grain.WEEK: "week_start", Grain.MONTH: "month_start"}
+_PERIOD_COLUMNS = {Grain.DAY: "day", Grain.WEEK: "week_start", Grain.MONTH: "month_start"}
 
 
 def _ids(name: str, values: Collection[uuid.UUID]) -> Any:
@@ -213,8 +215,8 @@ GROUP BY scope, member, seller_id, coarse""")
 
 async def build_everything(session: AsyncSession) -> None:
     await session.execute(delete(ReportBuyerSet))
-    for grain in FINE_GRAINS:
-        for scope in BuyerScope:
+    for grain in MARKET_FINE_GRAINS:
+        for scope in BuyerScope if grain in FINE_GRAINS else MARKETPLACE_SCOPES:
             await session.execute(_build_sql(grain, scope))
     for grain in COARSE_GRAINS:
         await session.execute(_coarse_sql(grain, touched=False))
@@ -250,10 +252,11 @@ def _touched_periods(facts: Iterable[TouchedFact]) -> dict[tuple[Grain, date], _
 
 async def refresh(session: AsyncSession, facts: Collection[TouchedFact]) -> None:
     """The sets that hold these facts' keys, and only those: per period they fall in, each
-    marketplace-wide member they count for, and the seller and product sets of their sellers;
-    weeks and months from the facts, then quarters and years from the months."""
+    marketplace-wide member they count for, and the seller and product sets of their sellers
+    (no days); days, weeks and months from the facts, then quarters and years from the
+    months."""
     touched_periods = _touched_periods(facts)
-    for grain in (*FINE_GRAINS, *COARSE_GRAINS):
+    for grain in (*MARKET_FINE_GRAINS, *COARSE_GRAINS):
         for (each, period), touched in sorted(touched_periods.items()):
             if each is grain:
                 await _refresh_period(session, grain, period, touched)
@@ -271,11 +274,12 @@ async def _refresh_period(
             .where(chosen, ReportBuyerSet.scope == scope, ReportBuyerSet.member.in_(members))
             .execution_options(synchronize_session=False)
         )
-    await session.execute(
-        delete(ReportBuyerSet)
-        .where(chosen, ReportBuyerSet.seller_id.in_(touched.sellers))
-        .execution_options(synchronize_session=False)
-    )
+    if grain is not Grain.DAY:
+        await session.execute(
+            delete(ReportBuyerSet)
+            .where(chosen, ReportBuyerSet.seller_id.in_(touched.sellers))
+            .execution_options(synchronize_session=False)
+        )
     if grain in COARSE_GRAINS:
         pairs = [(scope.value, member) for scope, ms in touched.members.items() for member in ms]
         statement = _coarse_sql(grain, touched=True).bindparams(
@@ -292,7 +296,7 @@ async def _refresh_period(
             *dates, bindparam("members", value=sorted(members), expanding=True, type_=String())
         )
         await session.execute(statement, {**span, "period": period})
-    for scope in SELLER_SCOPES:
+    for scope in SELLER_SCOPES if grain is not Grain.DAY else ():
         statement = _build_sql(grain, scope, sellers=True, period=True).bindparams(
             *dates, _ids("sellers", touched.sellers)
         )
@@ -414,10 +418,11 @@ def _read_sql(asked: Question, keys: bool, total: bool, periods: Cover) -> str:
     spans = [
         f"(s.grain = '{grain.value}' AND s.period IN :{grain.value}s)"
         for grain in Grain
-        if periods.periods(grain)
+        if periods.periods(grain) and not (local and grain is Grain.DAY)
     ]
     chosen = f"s.scope = :scope AND ({' OR '.join(spans) or 'FALSE'})"
-    days = "f.kind = 'sale' AND " + ("f.day IN :days" if periods.days else "FALSE")
+    # Edge days from the facts only where no day sets are kept (a seller's scopes).
+    days = "f.kind = 'sale' AND " + ("f.day IN :days" if periods.days and local else "FALSE")
     if asked.seller_id is not None:
         chosen += " AND s.seller_id = :seller"
         days += " AND f.seller_id = :seller"
@@ -457,12 +462,11 @@ async def count_buyers(
     statement = text(_read_sql(asked, keys is not None, total, periods)).bindparams(
         bindparam("scope", value=asked.scope.value, type_=String())
     )
-    for name, dates in (
-        *((f"{grain.value}s", periods.periods(grain)) for grain in Grain),
-        ("days", periods.days),
-    ):
+    # ``:days`` names the day sets or, in a seller's scopes, the facts' edge days.
+    for grain in Grain:
+        dates = periods.periods(grain)
         if dates:
-            statement = statement.bindparams(_dates(name, dates))
+            statement = statement.bindparams(_dates(f"{grain.value}s", dates))
     if asked.seller_id is not None:
         statement = statement.bindparams(bindparam("seller", value=asked.seller_id, type_=Uuid()))
     if keys is not None:

@@ -23,10 +23,14 @@ class FactKind(StrEnum):
 
 
 class Grain(StrEnum):
-    """Rollup periods; single days (the edges of a range) are read from the facts. Quarters
-    and years are sums and unions of months, kept only marketplace-wide and in buyer sets, so
-    that a year's report reads a few rows and sets instead of twelve of each."""
+    """Rollup periods. Quarters and years are sums and unions of months, kept only
+    marketplace-wide and in buyer sets, so that a year's report reads a few rows and sets
+    instead of twelve of each. Days are kept only marketplace-wide (sums and the
+    marketplace-wide buyer sets): the single days at a range's edges then read a few rows per
+    member instead of each day's thousands of facts; a seller's own edge days (a few dozen
+    facts) are read from the facts."""
 
+    DAY = "day"
     WEEK = "week"
     MONTH = "month"
     QUARTER = "quarter"
@@ -34,6 +38,8 @@ class Grain(StrEnum):
 
 
 FINE_GRAINS = (Grain.WEEK, Grain.MONTH)
+# The marketplace-wide rollups and buyer sets summed from the facts.
+MARKET_FINE_GRAINS = (Grain.DAY, *FINE_GRAINS)
 COARSE_GRAINS = (Grain.QUARTER, Grain.YEAR)
 
 

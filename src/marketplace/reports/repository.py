@@ -34,9 +34,10 @@ from marketplace.orders.models import Order, SellerOrder
 from marketplace.payments.models import Refund
 from marketplace.reports import buyer_sets, market
 from marketplace.reports.models import (
+    COARSE_GRAINS,
+    FINE_GRAINS,
     Dimension,
     FactKind,
-    Grain,
     ReportFact,
     ReportRollup,
     ReportWatermark,
@@ -166,7 +167,8 @@ class Buyers:
 def _in_cover(periods: Cover) -> ColumnElement[bool]:
     parts = [
         and_(ReportRollup.grain == grain, ReportRollup.period.in_(periods.periods(grain)))
-        for grain in Grain
+        # The per-seller rollups keep no days: a seller's edge days come from the facts.
+        for grain in (*FINE_GRAINS, *COARSE_GRAINS)
         if periods.periods(grain)
     ]
     return or_(*parts) if parts else false()
