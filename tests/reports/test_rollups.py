@@ -396,8 +396,8 @@ async def test_a_sweep_rewrites_only_the_buyer_sets_its_changes_count_in(
     assert await sweep_reports(sessionmaker, overlap=timedelta(0)) == 1
 
     # Then only the sets that order counts in were written: its day's, week's, month's,
-    # quarter's and year's total, regency, seller kind and category, and (but for the day)
-    # the honey seller's own and its product's sets
+    # quarter's and year's total, regency, seller kind and category and the honey seller's
+    # own set, and (but for the day) its product's sets
     after = await buyer_set_versions(sessionmaker)
     assert set(before) <= set(after), "no set was lost"
     written = {key for key, version in after.items() if before.get(key) != version}
@@ -429,4 +429,7 @@ async def test_a_sweep_rewrites_only_the_buyer_sets_its_changes_count_in(
             ("year", "2026-01-01"),
         )
         for scope, member in members
-    } | {("day", "2026-03-10", scope, member) for scope, member in marketplace_members}
+    } | {
+        ("day", "2026-03-10", scope, member)
+        for scope, member in {*marketplace_members, ("seller", world.honey.id)}
+    }

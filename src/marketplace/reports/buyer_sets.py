@@ -2,8 +2,9 @@
 months: every buyer gets a number once, and each (grain, period, member) keeps the set of its
 buyers' numbers as a bit string. A range's buyers are the ``bit_or`` of its covering weeks and
 months, counted with ``bit_count``. The single days at its edges have their own sets in the
-marketplace-wide scopes (a day's facts are thousands); in a seller's scopes, they are read from
-the facts (a few dozen) and counted where their bit is not already set.
+marketplace-wide and seller scopes (a day's facts are thousands); in the product scope they
+are read from the facts (a few products' days) and counted where their bit is not already
+set.
 
 Marketplace-wide scopes (total, region, seller kind, category) number buyers across the
 marketplace; a seller's and its products' sets number them among that seller's buyers, so the
@@ -44,6 +45,8 @@ MARKETPLACE_SCOPES = (
     BuyerScope.CATEGORY,
 )
 SELLER_SCOPES = (BuyerScope.SELLER, BuyerScope.PRODUCT)
+# The scopes that keep day sets.
+DAY_SCOPES = (*MARKETPLACE_SCOPES, BuyerScope.SELLER)
 _MEMBERS = {
     BuyerScope.TOTAL: "''",
     BuyerScope.REGION: "f.region_code",
@@ -216,7 +219,7 @@ GROUP BY scope, member, seller_id, coarse""")
 async def build_everything(session: AsyncSession) -> None:
     await session.execute(delete(ReportBuyerSet))
     for grain in MARKET_FINE_GRAINS:
-        for scope in BuyerScope if grain in FINE_GRAINS else MARKETPLACE_SCOPES:
+        for scope in BuyerScope if grain in FINE_GRAINS else DAY_SCOPES:
             await session.execute(_build_sql(grain, scope))
     for grain in COARSE_GRAINS:
         await session.execute(_coarse_sql(grain, touched=False))
@@ -253,7 +256,7 @@ def _touched_periods(facts: Iterable[TouchedFact]) -> dict[tuple[Grain, date], _
 async def refresh(session: AsyncSession, facts: Collection[TouchedFact]) -> None:
     """The sets that hold these facts' keys, and only those: per period they fall in, each
     marketplace-wide member they count for, and the seller and product sets of their sellers
-    (no days); days, weeks and months from the facts, then quarters and years from the
+    (no product days); days, weeks and months from the facts, then quarters and years from the
     months."""
     touched_periods = _touched_periods(facts)
     for grain in (*MARKET_FINE_GRAINS, *COARSE_GRAINS):
@@ -274,12 +277,11 @@ async def _refresh_period(
             .where(chosen, ReportBuyerSet.scope == scope, ReportBuyerSet.member.in_(members))
             .execution_options(synchronize_session=False)
         )
-    if grain is not Grain.DAY:
-        await session.execute(
-            delete(ReportBuyerSet)
-            .where(chosen, ReportBuyerSet.seller_id.in_(touched.sellers))
-            .execution_options(synchronize_session=False)
-        )
+    await session.execute(
+        delete(ReportBuyerSet)
+        .where(chosen, ReportBuyerSet.seller_id.in_(touched.sellers))
+        .execution_options(synchronize_session=False)
+    )
     if grain in COARSE_GRAINS:
         pairs = [(scope.value, member) for scope, ms in touched.members.items() for member in ms]
         statement = _coarse_sql(grain, touched=True).bindparams(
@@ -296,7 +298,7 @@ async def _refresh_period(
             *dates, bindparam("members", value=sorted(members), expanding=True, type_=String())
         )
         await session.execute(statement, {**span, "period": period})
-    for scope in SELLER_SCOPES if grain is not Grain.DAY else ():
+    for scope in SELLER_SCOPES if grain is not Grain.DAY else (BuyerScope.SELLER,):
         statement = _build_sql(grain, scope, sellers=True, period=True).bindparams(
             *dates, _ids("sellers", touched.sellers)
         )
@@ -413,16 +415,19 @@ WITH chosen AS (
 
 def _read_sql(asked: Question, keys: bool, total: bool, periods: Cover) -> str:
     local = asked.scope in SELLER_SCOPES
+    days_kept = asked.scope in DAY_SCOPES
     # An empty list is left out rather than bound: SQLAlchemy spells an empty IN as a
     # subquery, which keeps PostgreSQL from using the index (a scan of every set and fact).
     spans = [
         f"(s.grain = '{grain.value}' AND s.period IN :{grain.value}s)"
         for grain in Grain
-        if periods.periods(grain) and not (local and grain is Grain.DAY)
+        if periods.periods(grain) and (days_kept or grain is not Grain.DAY)
     ]
     chosen = f"s.scope = :scope AND ({' OR '.join(spans) or 'FALSE'})"
-    # Edge days from the facts only where no day sets are kept (a seller's scopes).
-    days = "f.kind = 'sale' AND " + ("f.day IN :days" if periods.days and local else "FALSE")
+    # Edge days from the facts only where no day sets are kept (products).
+    days = "f.kind = 'sale' AND " + (
+        "f.day IN :days" if periods.days and not days_kept else "FALSE"
+    )
     if asked.seller_id is not None:
         chosen += " AND s.seller_id = :seller"
         days += " AND f.seller_id = :seller"
@@ -462,7 +467,7 @@ async def count_buyers(
     statement = text(_read_sql(asked, keys is not None, total, periods)).bindparams(
         bindparam("scope", value=asked.scope.value, type_=String())
     )
-    # ``:days`` names the day sets or, in a seller's scopes, the facts' edge days.
+    # ``:days`` names the day sets or, for products, the facts' edge days.
     for grain in Grain:
         dates = periods.periods(grain)
         if dates:
