@@ -239,7 +239,7 @@ async def test_rebuild_gives_the_marketplace_rollups_the_sweeps_built(
     totals = {(row[0], row[2]): row[8] for row in incremental[0] if row[1] == "total"}
     assert per_seller
     assert {(str(g), p): int(gross) for g, p, gross in per_seller} == {
-        key: gross for key, gross in totals.items() if key[0] in ("week", "month")
+        key: gross for key, gross in totals.items() if key[0] in ("day", "week", "month")
     }
     assert {("day", day): int(gross) for day, gross in per_day} == {
         key: gross for key, gross in totals.items() if key[0] == "day"
@@ -353,6 +353,7 @@ async def test_the_first_sweep_builds_what_was_sold_before_it(
     async with sessionmaker() as session:
         rows = (await session.execute(select(ReportRollup.grain, ReportRollup.gross))).all()
     assert sorted({(str(grain), gross) for grain, gross in rows}) == [
+        ("day", 240_000),
         ("month", 240_000),
         ("week", 240_000),
     ]
