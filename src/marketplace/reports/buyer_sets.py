@@ -377,6 +377,15 @@ def _shared_width(asked: Question) -> str | None:
     return None
 
 
+def _padded(bits: str) -> str:
+    """A set at the shared width ``w.bits``: as stored when it is already that wide (most of
+    them: the concatenation and substring each copy a 30 kB string per set), else padded."""
+    return (
+        f"CASE WHEN length({bits}) = w.bits THEN {bits} "
+        f"ELSE substring({bits} || w.zeros FROM 1 FOR w.bits) END"
+    )
+
+
 def _sets_sql(asked: Question, chosen: str) -> str:
     """Each group's union. Sets of one numbering are padded to its width in one pass (each
     stored value fetched and decompressed once; the zeros are spelled once, MATERIALIZED, not
@@ -388,9 +397,8 @@ def _sets_sql(asked: Question, chosen: str) -> str:
 WITH width AS MATERIALIZED (
   SELECT CAST(repeat('0', ({width})) AS VARBIT) AS zeros, ({width}) AS bits
 ), sets AS (
-  SELECT {asked.set_key} AS key,
-         bit_or(substring(s.buyers || w.zeros FROM 1 FOR w.bits)) AS buyers,
-         bit_or(substring(s.outside_province || w.zeros FROM 1 FOR w.bits)) AS outside
+  SELECT {asked.set_key} AS key, bit_or({_padded("s.buyers")}) AS buyers,
+         bit_or({_padded("s.outside_province")}) AS outside
   FROM report_buyer_sets s, width w WHERE {chosen}
   GROUP BY 1
 )"""
