@@ -214,13 +214,13 @@ async def test_rebuild_gives_the_marketplace_rollups_the_sweeps_built(
     await sweep_random_trade(app, client, sessionmaker, clock, seed=61, events=30)
     incremental = await market_snapshot(sessionmaker, is_postgres)
     grains = {row[0] for row in incremental[0]}
-    assert grains == {"week", "month", "quarter", "year"}, "the trade spans every grain"
+    assert grains == {"day", "week", "month", "quarter", "year"}, "the trade spans every grain"
 
     # When everything is rebuilt
     assert await rebuild_reports(sessionmaker)
 
     # Then the marketplace rollups and the seller numbers are the same rows, and each one
-    # sums the per-seller rollups of its period
+    # sums the per-seller rollups of its period (days: the facts of the day)
     assert await market_snapshot(sessionmaker, is_postgres) == incremental
     async with sessionmaker() as session:
         per_seller = (
@@ -230,11 +230,19 @@ async def test_rebuild_gives_the_marketplace_rollups_the_sweeps_built(
                 .group_by(ReportRollup.grain, ReportRollup.period)
             )
         ).all()
+        per_day = (
+            await session.execute(
+                select(ReportFact.day, func.sum(ReportFact.gross)).group_by(ReportFact.day)
+            )
+        ).all()
     await check_top_products_sum_the_facts(sessionmaker)
     totals = {(row[0], row[2]): row[8] for row in incremental[0] if row[1] == "total"}
     assert per_seller
     assert {(str(g), p): int(gross) for g, p, gross in per_seller} == {
-        key: gross for key, gross in totals.items() if key[0] in ("week", "month")
+        key: gross for key, gross in totals.items() if key[0] in ("day", "week", "month")
+    }
+    assert {("day", day): int(gross) for day, gross in per_day} == {
+        key: gross for key, gross in totals.items() if key[0] == "day"
     }
 
 
@@ -345,6 +353,7 @@ async def test_the_first_sweep_builds_what_was_sold_before_it(
     async with sessionmaker() as session:
         rows = (await session.execute(select(ReportRollup.grain, ReportRollup.gross))).all()
     assert sorted({(str(grain), gross) for grain, gross in rows}) == [
+        ("day", 240_000),
         ("month", 240_000),
         ("week", 240_000),
     ]
@@ -387,9 +396,9 @@ async def test_a_sweep_rewrites_only_the_buyer_sets_its_changes_count_in(
     await pay(client, world, placed)
     assert await sweep_reports(sessionmaker, overlap=timedelta(0)) == 1
 
-    # Then only the sets that order counts in were written: its week's, month's, quarter's and
-    # year's total, regency, seller kind and category, and the honey seller's own and its
-    # product's sets
+    # Then only the sets that order counts in were written: its day's, week's, month's,
+    # quarter's and year's total, regency, seller kind and category and the honey seller's
+    # own set, and (but for the day) its product's sets
     after = await buyer_set_versions(sessionmaker)
     assert set(before) <= set(after), "no set was lost"
     written = {key for key, version in after.items() if before.get(key) != version}
@@ -401,11 +410,14 @@ async def test_a_sweep_rewrites_only_the_buyer_sets_its_changes_count_in(
                 .distinct()
             )
         ).all()
-    members = {
+    marketplace_members = {
         ("total", ""),
         ("region", "19.04"),
         ("seller_kind", "umkm"),
         ("category", str(category)),
+    }
+    members = {
+        *marketplace_members,
         ("seller", world.honey.id),
         ("product", world.honey.product_id),
     }
@@ -418,4 +430,7 @@ async def test_a_sweep_rewrites_only_the_buyer_sets_its_changes_count_in(
             ("year", "2026-01-01"),
         )
         for scope, member in members
+    } | {
+        ("day", "2026-03-10", scope, member)
+        for scope, member in {*marketplace_members, ("seller", world.honey.id)}
     }

@@ -1,8 +1,10 @@
 """Exact distinct buyers over any date range on PostgreSQL, without reading the facts of whole
 months: every buyer gets a number once, and each (grain, period, member) keeps the set of its
 buyers' numbers as a bit string. A range's buyers are the ``bit_or`` of its covering weeks and
-months, counted with ``bit_count``, plus those of the single days at its edges (read from the
-facts) whose bit is not already set.
+months, counted with ``bit_count``. The single days at its edges have their own sets in the
+marketplace-wide and seller scopes (a day's facts are thousands); in the product scope they
+are read from the facts (a few products' days) and counted where their bit is not already
+set.
 
 Marketplace-wide scopes (total, region, seller kind, category) number buyers across the
 marketplace; a seller's and its products' sets number them among that seller's buyers, so the
@@ -26,6 +28,7 @@ from sqlalchemy.sql.elements import TextClause
 from marketplace.reports.models import (
     COARSE_GRAINS,
     FINE_GRAINS,
+    MARKET_FINE_GRAINS,
     BuyerScope,
     Grain,
     ReportBuyerSet,
@@ -42,6 +45,8 @@ MARKETPLACE_SCOPES = (
     BuyerScope.CATEGORY,
 )
 SELLER_SCOPES = (BuyerScope.SELLER, BuyerScope.PRODUCT)
+# The scopes that keep day sets.
+DAY_SCOPES = (*MARKETPLACE_SCOPES, BuyerScope.SELLER)
 _MEMBERS = {
     BuyerScope.TOTAL: "''",
     BuyerScope.REGION: "f.region_code",
@@ -50,7 +55,7 @@ _MEMBERS = {
     BuyerScope.SELLER: "CAST(f.seller_id AS TEXT)",
     BuyerScope.PRODUCT: "CAST(f.product_id AS TEXT)",
 }
-_PERIOD_COLUMNS = {Grain.WEEK: "week_start", Grain.MONTH: "month_start"}
+_PERIOD_COLUMNS = {Grain.DAY: "day", Grain.WEEK: "week_start", Grain.MONTH: "month_start"}
 
 
 def _ids(name: str, values: Collection[uuid.UUID]) -> Any:
@@ -213,8 +218,8 @@ GROUP BY scope, member, seller_id, coarse""")
 
 async def build_everything(session: AsyncSession) -> None:
     await session.execute(delete(ReportBuyerSet))
-    for grain in FINE_GRAINS:
-        for scope in BuyerScope:
+    for grain in MARKET_FINE_GRAINS:
+        for scope in BuyerScope if grain in FINE_GRAINS else DAY_SCOPES:
             await session.execute(_build_sql(grain, scope))
     for grain in COARSE_GRAINS:
         await session.execute(_coarse_sql(grain, touched=False))
@@ -250,10 +255,11 @@ def _touched_periods(facts: Iterable[TouchedFact]) -> dict[tuple[Grain, date], _
 
 async def refresh(session: AsyncSession, facts: Collection[TouchedFact]) -> None:
     """The sets that hold these facts' keys, and only those: per period they fall in, each
-    marketplace-wide member they count for, and the seller and product sets of their sellers;
-    weeks and months from the facts, then quarters and years from the months."""
+    marketplace-wide member they count for, and the seller and product sets of their sellers
+    (no product days); days, weeks and months from the facts, then quarters and years from the
+    months."""
     touched_periods = _touched_periods(facts)
-    for grain in (*FINE_GRAINS, *COARSE_GRAINS):
+    for grain in (*MARKET_FINE_GRAINS, *COARSE_GRAINS):
         for (each, period), touched in sorted(touched_periods.items()):
             if each is grain:
                 await _refresh_period(session, grain, period, touched)
@@ -292,7 +298,7 @@ async def _refresh_period(
             *dates, bindparam("members", value=sorted(members), expanding=True, type_=String())
         )
         await session.execute(statement, {**span, "period": period})
-    for scope in SELLER_SCOPES:
+    for scope in SELLER_SCOPES if grain is not Grain.DAY else (BuyerScope.SELLER,):
         statement = _build_sql(grain, scope, sellers=True, period=True).bindparams(
             *dates, _ids("sellers", touched.sellers)
         )
@@ -371,6 +377,15 @@ def _shared_width(asked: Question) -> str | None:
     return None
 
 
+def _padded(bits: str) -> str:
+    """A set at the shared width ``w.bits``: as stored when it is already that wide (most of
+    them: the concatenation and substring each copy a 30 kB string per set), else padded."""
+    return (
+        f"CASE WHEN length({bits}) = w.bits THEN {bits} "
+        f"ELSE substring({bits} || w.zeros FROM 1 FOR w.bits) END"
+    )
+
+
 def _sets_sql(asked: Question, chosen: str) -> str:
     """Each group's union. Sets of one numbering are padded to its width in one pass (each
     stored value fetched and decompressed once; the zeros are spelled once, MATERIALIZED, not
@@ -382,9 +397,8 @@ def _sets_sql(asked: Question, chosen: str) -> str:
 WITH width AS MATERIALIZED (
   SELECT CAST(repeat('0', ({width})) AS VARBIT) AS zeros, ({width}) AS bits
 ), sets AS (
-  SELECT {asked.set_key} AS key,
-         bit_or(substring(s.buyers || w.zeros FROM 1 FOR w.bits)) AS buyers,
-         bit_or(substring(s.outside_province || w.zeros FROM 1 FOR w.bits)) AS outside
+  SELECT {asked.set_key} AS key, bit_or({_padded("s.buyers")}) AS buyers,
+         bit_or({_padded("s.outside_province")}) AS outside
   FROM report_buyer_sets s, width w WHERE {chosen}
   GROUP BY 1
 )"""
@@ -409,15 +423,19 @@ WITH chosen AS (
 
 def _read_sql(asked: Question, keys: bool, total: bool, periods: Cover) -> str:
     local = asked.scope in SELLER_SCOPES
+    days_kept = asked.scope in DAY_SCOPES
     # An empty list is left out rather than bound: SQLAlchemy spells an empty IN as a
     # subquery, which keeps PostgreSQL from using the index (a scan of every set and fact).
     spans = [
         f"(s.grain = '{grain.value}' AND s.period IN :{grain.value}s)"
         for grain in Grain
-        if periods.periods(grain)
+        if periods.periods(grain) and (days_kept or grain is not Grain.DAY)
     ]
     chosen = f"s.scope = :scope AND ({' OR '.join(spans) or 'FALSE'})"
-    days = "f.kind = 'sale' AND " + ("f.day IN :days" if periods.days else "FALSE")
+    # Edge days from the facts only where no day sets are kept (products).
+    days = "f.kind = 'sale' AND " + (
+        "f.day IN :days" if periods.days and not days_kept else "FALSE"
+    )
     if asked.seller_id is not None:
         chosen += " AND s.seller_id = :seller"
         days += " AND f.seller_id = :seller"
@@ -457,12 +475,11 @@ async def count_buyers(
     statement = text(_read_sql(asked, keys is not None, total, periods)).bindparams(
         bindparam("scope", value=asked.scope.value, type_=String())
     )
-    for name, dates in (
-        *((f"{grain.value}s", periods.periods(grain)) for grain in Grain),
-        ("days", periods.days),
-    ):
+    # ``:days`` names the day sets or, for products, the facts' edge days.
+    for grain in Grain:
+        dates = periods.periods(grain)
         if dates:
-            statement = statement.bindparams(_dates(name, dates))
+            statement = statement.bindparams(_dates(f"{grain.value}s", dates))
     if asked.seller_id is not None:
         statement = statement.bindparams(bindparam("seller", value=asked.seller_id, type_=Uuid()))
     if keys is not None:

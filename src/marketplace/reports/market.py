@@ -1,7 +1,8 @@
 """Marketplace-wide rollups: the facts summed over every seller per (grain, period, dimension,
 member), so the admin's and the public's groupings (regency, seller kind, category, product,
-month, week, total) read a few dozen rows instead of every seller's. Weeks and months are
-summed from the facts; quarters and years from the months (sums, and the union of the sets of
+month, week, total) read a few dozen rows instead of every seller's. Days, weeks and months
+are summed from the facts (days: a range's edge days read a few rows per member, not the
+day's thousands of facts); quarters and years from the months (sums, and the union of the sets of
 sellers that sold). A rebuild runs these statements for everything; a sweep round runs the same
 statements for the members its facts touched, so both give the same rows.
 
@@ -22,7 +23,7 @@ from sqlalchemy.sql.elements import TextClause
 
 from marketplace.reports.models import (
     COARSE_GRAINS,
-    FINE_GRAINS,
+    MARKET_FINE_GRAINS,
     Grain,
     MarketDimension,
     ReportMarketRollup,
@@ -32,7 +33,7 @@ from marketplace.reports.periods import Cover, period_end, period_of
 if TYPE_CHECKING:
     from marketplace.reports.rollups import TouchedFact
 
-_PERIOD_COLUMNS = {Grain.WEEK: "week_start", Grain.MONTH: "month_start"}
+_PERIOD_COLUMNS = {Grain.DAY: "day", Grain.WEEK: "week_start", Grain.MONTH: "month_start"}
 _MEMBERS = {
     MarketDimension.TOTAL: "''",
     MarketDimension.REGION: "f.region_code",
@@ -59,7 +60,7 @@ def member_text(session: AsyncSession, value: str | uuid.UUID) -> str:
 
 
 def _fine_sql(grain: Grain, dimension: MarketDimension, *, sets: bool, one: bool) -> TextClause:
-    """Weeks or months of one dimension from the facts (``one``: of one period's members)."""
+    """Days, weeks or months of one dimension from the facts (``one``: of one period's members)."""
     period = _PERIOD_COLUMNS[grain]
     member = _MEMBERS[dimension]
     where = "1 = 1"
@@ -147,7 +148,7 @@ GROUP BY m.dimension, m.coarse, m.member""")
 async def build_everything(session: AsyncSession) -> None:
     await session.execute(delete(ReportMarketRollup))
     sets = keeps_sets(session)
-    for grain in FINE_GRAINS:
+    for grain in MARKET_FINE_GRAINS:
         for dimension in MarketDimension:
             await session.execute(_fine_sql(grain, dimension, sets=sets, one=False))
     dialect = session.get_bind().dialect.name
@@ -176,12 +177,12 @@ def touched_members(
 
 
 async def refresh(session: AsyncSession, facts: Collection[TouchedFact]) -> None:
-    """The rows the facts count in, and only those: weeks and months from the facts, then the
-    quarters and years from the months."""
+    """The rows the facts count in, and only those: days, weeks and months from the facts,
+    then the quarters and years from the months."""
     sets = keeps_sets(session)
     dialect = session.get_bind().dialect.name
     touched = touched_members(facts)
-    for grain in (*FINE_GRAINS, *COARSE_GRAINS):
+    for grain in (*MARKET_FINE_GRAINS, *COARSE_GRAINS):
         for (each, period), dimensions in sorted(touched.items()):
             if each is not grain:
                 continue
@@ -201,7 +202,7 @@ async def refresh(session: AsyncSession, facts: Collection[TouchedFact]) -> None
                     )
                     .execution_options(synchronize_session=False)
                 )
-                if grain in FINE_GRAINS:
+                if grain in MARKET_FINE_GRAINS:
                     statement = _fine_sql(grain, dimension, sets=sets, one=True)
                     span["period"] = period
                 else:
@@ -211,26 +212,22 @@ async def refresh(session: AsyncSession, facts: Collection[TouchedFact]) -> None
                     bindparam("members", value=members, expanding=True, type_=String()),
                     *(bindparam(name, type_=Date()) for name in ("first_day", "end_day")),
                 )
-                if grain in FINE_GRAINS:
+                if grain in MARKET_FINE_GRAINS:
                     statement = statement.bindparams(bindparam("period", type_=Date()))
                 await session.execute(statement, span)
 
 
 # ---- reading them ----
 
-# (dimension, key over report_market_rollups m, key over report_facts f) per grouping.
-GROUPINGS: dict[str, tuple[MarketDimension, str | None, str | None]] = {
-    "region": (MarketDimension.REGION, "m.member", _MEMBERS[MarketDimension.REGION]),
-    "seller_kind": (
-        MarketDimension.SELLER_KIND,
-        "m.member",
-        _MEMBERS[MarketDimension.SELLER_KIND],
-    ),
-    "category": (MarketDimension.CATEGORY, "m.member", _MEMBERS[MarketDimension.CATEGORY]),
-    "product": (MarketDimension.PRODUCT, "m.member", _MEMBERS[MarketDimension.PRODUCT]),
-    "month": (MarketDimension.TOTAL, "m.month_start", "f.month_start"),
-    "week": (MarketDimension.TOTAL, "m.week_start", "f.week_start"),
-    "total": (MarketDimension.TOTAL, None, None),
+# (dimension, key over report_market_rollups m) per grouping.
+GROUPINGS: dict[str, tuple[MarketDimension, str | None]] = {
+    "region": (MarketDimension.REGION, "m.member"),
+    "seller_kind": (MarketDimension.SELLER_KIND, "m.member"),
+    "category": (MarketDimension.CATEGORY, "m.member"),
+    "product": (MarketDimension.PRODUCT, "m.member"),
+    "month": (MarketDimension.TOTAL, "m.month_start"),
+    "week": (MarketDimension.TOTAL, "m.week_start"),
+    "total": (MarketDimension.TOTAL, None),
 }
 
 
@@ -245,58 +242,33 @@ def _covered(periods: Cover) -> str:
     return " OR ".join(spans) or "FALSE"
 
 
-def _edge_sql(periods: Cover) -> str:
-    """The edge days' facts, read once for every grouping of the statement (with the
-    seller's number, for the seller sets)."""
-    days = "f.day IN :days" if periods.days else "FALSE"
-    return f"""edge AS MATERIALIZED (
-  SELECT f.region_code, f.seller_kind, f.category_id, f.product_id, f.week_start,
-         f.month_start, f.kind, f.seller_order_id, f.units, f.gross, f.refunds,
-         rs.ordinal AS seller_number
-  FROM report_facts f LEFT JOIN report_sellers rs ON rs.seller_id = f.seller_id
-  WHERE {days}
-)"""
-
-
 def _grouped_sql(
     grouping: str, periods: Cover, *, sets: bool, name: str, chosen: bool = False
 ) -> str:
-    """One grouping's sums (and on PostgreSQL active sellers) per key: the covering rows plus
-    the edge days' facts (``chosen``: only the keys in ``:chosen``). ``name`` keeps the CTEs
-    of two groupings in one statement apart."""
-    dimension, key, fact_key = GROUPINGS[grouping]
-    key, fact_key = key or "''", fact_key or "''"
+    """One grouping's sums (and on PostgreSQL active sellers) per key over the covering rows
+    (``chosen``: only the keys in ``:chosen``). ``name`` keeps the CTEs of two groupings in
+    one statement apart."""
+    dimension, key = GROUPINGS[grouping]
+    key = key or "''"
     among = f" AND {key} IN :chosen" if chosen else ""
-    edge_among = f"WHERE {fact_key} IN :chosen" if chosen else ""
     sums = f"""
-{name}_parts AS (
-  SELECT {key} AS key, m.orders, m.units, m.gross, m.refunds
+{name}_sums AS (
+  SELECT {key} AS key, SUM(m.orders) AS orders, SUM(m.units) AS units, SUM(m.gross) AS gross,
+         SUM(m.refunds) AS refunds
   FROM report_market_rollups m
   WHERE m.dimension = '{dimension.value}' AND ({_covered(periods)}){among}
-  UNION ALL
-  SELECT {fact_key}, COUNT(DISTINCT CASE WHEN f.kind = 'sale' THEN f.seller_order_id END),
-         SUM(f.units), SUM(f.gross), SUM(f.refunds)
-  FROM edge f {edge_among}
   GROUP BY 1
-), {name}_sums AS (
-  SELECT key, SUM(orders) AS orders, SUM(units) AS units, SUM(gross) AS gross,
-         SUM(refunds) AS refunds
-  FROM {name}_parts GROUP BY key
 )"""
     if not sets:
         return sums
-    # The union of the covering rows' seller sets and the edge days' sellers, all padded to
-    # the seller numbering's width.
-    return f"""{sums}, {name}_bits AS (
-  SELECT {key} AS key, substring(m.sellers || w.zeros FROM 1 FOR length(w.zeros)) AS bits
+    # The union of the covering rows' seller sets, all padded to the seller numbering's width.
+    return f"""{sums}, {name}_sellers AS (
+  SELECT {key} AS key,
+         bit_count(bit_or(substring(m.sellers || w.zeros FROM 1 FOR length(w.zeros))))
+           AS sellers
   FROM report_market_rollups m, seller_width w
   WHERE m.dimension = '{dimension.value}' AND ({_covered(periods)}) AND m.sellers IS NOT NULL
-  UNION ALL
-  SELECT sold.key, set_bit(w.zeros, sold.seller_number, 1)
-  FROM (SELECT DISTINCT {fact_key} AS key, f.seller_number FROM edge f WHERE f.kind = 'sale')
-       sold, seller_width w
-), {name}_sellers AS (
-  SELECT key, bit_count(bit_or(bits)) AS sellers FROM {name}_bits GROUP BY key
+  GROUP BY 1
 )"""
 
 
@@ -321,51 +293,41 @@ def sums_sql(groupings: Sequence[str], periods: Cover, *, sets: bool) -> str:
             f"SELECT '{grouping}', CAST(s.key AS TEXT), "
             f"s.orders, s.units, s.gross, s.refunds, {sellers} FROM {name}_sums s{joined}"
         )
-    return f"WITH {width}{_edge_sql(periods)}, {ctes}\n" + "\nUNION ALL\n".join(selects)
+    return f"WITH {width}{ctes}\n" + "\nUNION ALL\n".join(selects)
 
 
 def top_products_sql(periods: Cover, *, chosen: bool = False) -> str:
     """The products with the highest gross over the cover (``chosen``: among ``:chosen``):
     (key, orders, units, gross, refunds), at most ``:limit``."""
     grouped = _grouped_sql("product", periods, sets=False, name="g", chosen=chosen)
-    return f"""WITH {_edge_sql(periods)}, {grouped}
+    return f"""WITH {grouped}
 SELECT key, orders, units, gross, refunds FROM g_sums ORDER BY gross DESC, key LIMIT :limit"""
 
 
 def bind_cover(statement: TextClause, periods: Cover) -> TextClause:
-    """The covering periods and edge days that ``_covered`` and the facts' ``:days`` name."""
-    for name, dates in (
-        *((f"{grain.value}s", periods.periods(grain)) for grain in Grain),
-        ("days", periods.days),
-    ):
+    """The covering periods that ``_covered`` names."""
+    for grain in Grain:
+        dates = periods.periods(grain)
         if dates:
             statement = statement.bindparams(
-                bindparam(name, value=list(dates), expanding=True, type_=Date())
+                bindparam(f"{grain.value}s", value=list(dates), expanding=True, type_=Date())
             )
     return statement
 
 
 def leaders_sql(periods: Cover) -> TextClause:
-    """The ``:limit`` products with the highest gross in each covering period (an index walk
-    each) and over the edge days: (grain or 'days', period, product, gross). A product that
-    is in none of these lists grossed at most the sum of the lists' last entries."""
-    statement = text(f"""WITH {_edge_sql(periods)}
+    """The ``:limit`` products with the highest gross in each covering period, days included
+    (an index walk each): (grain, period, product, gross). A product that is in none of
+    these lists grossed at most the sum of the lists' last entries."""
+    statement = text("""
 SELECT c.grain, c.period, t.member, t.gross
 FROM unnest(CAST(:leader_grains AS TEXT[]), CAST(:leader_periods AS DATE[])) AS c(grain, period)
 CROSS JOIN LATERAL (
   SELECT m.member, m.gross FROM report_market_rollups m
   WHERE m.grain = c.grain AND m.dimension = 'product' AND m.period = c.period
   ORDER BY m.gross DESC LIMIT :limit
-) t
-UNION ALL
-SELECT 'days', NULL, d.key, d.gross
-FROM (SELECT CAST(f.product_id AS TEXT) AS key, SUM(f.gross) AS gross FROM edge f
-      GROUP BY 1 ORDER BY 2 DESC LIMIT :limit) d""")
+) t""")
     covering = [(grain.value, period) for grain in Grain for period in periods.periods(grain)]
-    if periods.days:
-        statement = statement.bindparams(
-            bindparam("days", value=list(periods.days), expanding=True, type_=Date())
-        )
     return statement.bindparams(
         bindparam("leader_grains", value=[grain for grain, _ in covering], type_=ARRAY(String())),
         bindparam("leader_periods", value=[period for _, period in covering], type_=ARRAY(Date())),

@@ -23,10 +23,14 @@ class FactKind(StrEnum):
 
 
 class Grain(StrEnum):
-    """Rollup periods; single days (the edges of a range) are read from the facts. Quarters
-    and years are sums and unions of months, kept only marketplace-wide and in buyer sets, so
-    that a year's report reads a few rows and sets instead of twelve of each."""
+    """Rollup periods. Quarters and years are sums and unions of months, kept only
+    marketplace-wide and in buyer sets, so that a year's report reads a few rows and sets
+    instead of twelve of each. Days are kept marketplace-wide (sums and buyer sets) and per
+    seller as a whole (sums and buyer sets): the single days at a range's edges then read a
+    few rows per member instead of each day's thousands of facts; a product's edge days (a
+    fact or two each) are read from the facts."""
 
+    DAY = "day"
     WEEK = "week"
     MONTH = "month"
     QUARTER = "quarter"
@@ -34,6 +38,9 @@ class Grain(StrEnum):
 
 
 FINE_GRAINS = (Grain.WEEK, Grain.MONTH)
+# The marketplace-wide rollups and buyer sets summed from the facts; the per-seller rollups
+# (days only of the seller as a whole).
+MARKET_FINE_GRAINS = (Grain.DAY, *FINE_GRAINS)
 COARSE_GRAINS = (Grain.QUARTER, Grain.YEAR)
 
 
@@ -45,6 +52,11 @@ class Dimension(StrEnum):
     SELLER = "seller"
     CATEGORY = "category"
     PRODUCT = "product"
+
+
+SELLER_GRAINS = MARKET_FINE_GRAINS
+# A seller's days are kept whole only: a category's or product's day is a fact or two.
+SELLER_DAY_DIMENSIONS = (Dimension.SELLER,)
 
 
 class ReportFact(Base):

@@ -42,8 +42,10 @@ MONTH_NAMES = {
 
 
 def period_of(grain: Grain, day: date) -> date:
-    """The first day of ``day``'s period: its ISO week's Monday, its month's, quarter's or
-    year's first."""
+    """The first day of ``day``'s period: the day itself, its ISO week's Monday, its month's,
+    quarter's or year's first."""
+    if grain is Grain.DAY:
+        return day
     if grain is Grain.WEEK:
         return day - timedelta(days=day.weekday())
     if grain is Grain.QUARTER:
@@ -55,6 +57,8 @@ def period_of(grain: Grain, day: date) -> date:
 
 def period_end(grain: Grain, period: date) -> date:
     """The day after the period that starts on ``period``."""
+    if grain is Grain.DAY:
+        return period + timedelta(days=1)
     if grain is Grain.WEEK:
         return period + timedelta(days=7)
     if grain is Grain.QUARTER:
@@ -88,6 +92,7 @@ class Cover:
 
     def periods(self, grain: Grain) -> tuple[date, ...]:
         return {
+            Grain.DAY: self.days,
             Grain.MONTH: self.months,
             Grain.WEEK: self.weeks,
             Grain.QUARTER: self.quarters,
@@ -105,7 +110,7 @@ class Cover:
             for grain in Grain
             for period in self.periods(grain)
         ]
-        return max([*ends, *self.days])
+        return max(ends)
 
 
 def cover(first: date, last: date, *, months: bool = True, coarse: bool = False) -> Cover:

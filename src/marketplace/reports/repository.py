@@ -34,6 +34,9 @@ from marketplace.orders.models import Order, SellerOrder
 from marketplace.payments.models import Refund
 from marketplace.reports import buyer_sets, market
 from marketplace.reports.models import (
+    COARSE_GRAINS,
+    SELLER_DAY_DIMENSIONS,
+    SELLER_GRAINS,
     Dimension,
     FactKind,
     Grain,
@@ -163,20 +166,22 @@ class Buyers:
     outside_province: int
 
 
-def _in_cover(periods: Cover) -> ColumnElement[bool]:
+def _in_cover(periods: Cover, *, days: bool) -> ColumnElement[bool]:
     parts = [
         and_(ReportRollup.grain == grain, ReportRollup.period.in_(periods.periods(grain)))
-        for grain in Grain
-        if periods.periods(grain)
+        for grain in (*SELLER_GRAINS, *COARSE_GRAINS)
+        if periods.periods(grain) and (days or grain is not Grain.DAY)
     ]
     return or_(*parts) if parts else false()
 
 
 def _parts(group_by: str, periods: Cover, seller_id: uuid.UUID | None) -> Any:
-    """The covering rollup rows and, for the single days at the range's edges, the same sums
-    from the facts: (key, seller, orders, units, gross, refunds) per seller."""
+    """The covering rollup rows and, for the single days at the range's edges, a seller's day
+    rows or, for its categories and products (no days kept), the same sums from the facts:
+    (key, seller, orders, units, gross, refunds) per seller."""
     dimension, rollup_key = ROLLUP_KEYS[group_by]
     fact_key = FACT_KEYS[group_by]
+    days_kept = dimension in SELLER_DAY_DIMENSIONS
     rollups = select(
         *([rollup_key.label("key")] if rollup_key is not None else []),
         ReportRollup.seller_id,
@@ -184,7 +189,7 @@ def _parts(group_by: str, periods: Cover, seller_id: uuid.UUID | None) -> Any:
         ReportRollup.units,
         ReportRollup.gross,
         ReportRollup.refunds,
-    ).where(ReportRollup.dimension == dimension, _in_cover(periods))
+    ).where(ReportRollup.dimension == dimension, _in_cover(periods, days=days_kept))
     sold = case((ReportFact.kind == FactKind.SALE, ReportFact.seller_order_id))
     grouped = [*([fact_key] if fact_key is not None else []), ReportFact.seller_id]
     facts = (
@@ -202,7 +207,7 @@ def _parts(group_by: str, periods: Cover, seller_id: uuid.UUID | None) -> Any:
     if seller_id is not None:
         rollups = rollups.where(ReportRollup.seller_id == seller_id)
         facts = facts.where(ReportFact.seller_id == seller_id)
-    return union_all(rollups, facts) if periods.days else rollups
+    return union_all(rollups, facts) if periods.days and not days_kept else rollups
 
 
 async def sums(

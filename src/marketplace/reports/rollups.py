@@ -19,7 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import TextClause
 
 from marketplace.reports import buyer_sets, market
-from marketplace.reports.models import FINE_GRAINS, Dimension, Grain, ReportFact, ReportRollup
+from marketplace.reports.models import (
+    SELLER_DAY_DIMENSIONS,
+    SELLER_GRAINS,
+    Dimension,
+    Grain,
+    ReportFact,
+    ReportRollup,
+)
 from marketplace.reports.periods import period_end, period_of
 
 # When a seller-order's goods count as sold: card and bank transfer when the order was paid,
@@ -165,7 +172,7 @@ GROUP BY seller_order_id, product_id, seller_id, category_id, day, week_start, m
 def _rollup_sql(
     grain: Grain, dimension: Dimension, sellers: Collection[uuid.UUID] | None, periods: bool
 ) -> TextClause:
-    period = {Grain.WEEK: "week_start", Grain.MONTH: "month_start"}[grain]
+    period = {Grain.DAY: "day", Grain.WEEK: "week_start", Grain.MONTH: "month_start"}[grain]
     member = {
         Dimension.SELLER: "seller_id",
         Dimension.CATEGORY: "category_id",
@@ -191,6 +198,10 @@ WHERE {where}
 GROUP BY {grouped}
 """
     return text(sql)
+
+
+def _dimensions_of(grain: Grain) -> tuple[Dimension, ...]:
+    return SELLER_DAY_DIMENSIONS if grain is Grain.DAY else tuple(Dimension)
 
 
 @dataclass(frozen=True)
@@ -230,8 +241,8 @@ async def rebuild_everything(session: AsyncSession) -> None:
     await session.execute(delete(ReportFact))
     await buyer_sets.number_buyers(session, None, everyone=True)
     await _insert_facts(session, None)
-    for grain in FINE_GRAINS:
-        for dimension in Dimension:
+    for grain in SELLER_GRAINS:
+        for dimension in _dimensions_of(grain):
             await session.execute(_rollup_sql(grain, dimension, None, periods=False))
     await market.build_everything(session)
     if _keeps_buyer_sets(session):
@@ -294,7 +305,7 @@ async def _refresh_rollups(session: AsyncSession, touched: Touched) -> None:
     """Per touched period, the per-seller rollups of the sellers touched in it."""
     sellers: dict[tuple[Grain, date], set[uuid.UUID]] = {}
     for fact in touched.facts:
-        for grain in FINE_GRAINS:
+        for grain in SELLER_GRAINS:
             sellers.setdefault((grain, period_of(grain, fact.day)), set()).add(fact.seller_id)
     for (grain, period), chosen in sorted(sellers.items()):
         await session.execute(
@@ -307,7 +318,7 @@ async def _refresh_rollups(session: AsyncSession, touched: Touched) -> None:
             .execution_options(synchronize_session=False)
         )
         span = {"period": period, "first_day": period, "end_day": period_end(grain, period)}
-        for dimension in Dimension:
+        for dimension in _dimensions_of(grain):
             statement = _rollup_sql(grain, dimension, chosen, periods=True).bindparams(
                 bindparam("sellers", value=list(chosen), expanding=True, type_=Uuid()),
                 *(bindparam(name, type_=Date()) for name in span),
