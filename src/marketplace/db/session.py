@@ -107,7 +107,8 @@ def _make_sqlite_a_real_database(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
         mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        if mode is not None:  # None: a one-statement read, no transaction around it
+            connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def create_sessionmaker(
@@ -138,10 +139,21 @@ def _note_flushed_tables(session: Session, _context: Any) -> None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _note_statement_tables(state: ORMExecuteState) -> None:
+    ran = state.session.info.get(_ONE_STATEMENT)
+    if ran is not None:
+        if ran or not state.is_select:
+            raise OneStatementReadBroken()
+        state.session.info[_ONE_STATEMENT] = True
     if state.is_insert or state.is_update or state.is_delete:
         table = getattr(state.statement, "table", None)
         if table is not None:
             state.session.info.setdefault(_CHANGED_TABLES, set()).add(str(table.name))
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_flush_outside_transaction(session: Session, _context: Any, _instances: Any) -> None:
+    if _ONE_STATEMENT in session.info:
+        raise OneStatementReadBroken()
 
 
 async def _announce_changed_tables(session: AsyncSession) -> None:
@@ -247,6 +259,36 @@ async def unit_of_work(
             await commit(session, outbox)
 
 
+# A one-statement read's session: False until its statement has run.
+_ONE_STATEMENT = "one_statement"
+# How a connection runs statements without BEGIN and COMMIT, by dialect: asyncpg in autocommit
+# mode; SQLite's driver already leaves transactions to us (see _make_sqlite_a_real_database).
+_NO_TRANSACTION = {"sqlite": {SQLITE_BEGIN_OPTION: None}}
+_AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
+
+
+class OneStatementReadBroken(RuntimeError):
+    """A one-statement read tried to run a second statement or to write: a programming error
+    (that read must be opened as a transaction)."""
+
+    def __init__(self) -> None:
+        super().__init__("a one-statement read may run one SELECT only: open a transaction")
+
+
+@asynccontextmanager
+async def one_statement_read(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[AsyncSession]:
+    """A session for a read that runs exactly one SELECT, outside an explicit transaction:
+    one statement is atomic and sees one snapshot by itself, so BEGIN and COMMIT would only
+    add two round trips. A second statement or any write raises ``OneStatementReadBroken``
+    (a read of several statements needs a transaction's consistency: ``transaction_of``)."""
+    async with sessionmaker(info={_ONE_STATEMENT: False}) as session:
+        dialect = session.get_bind().dialect.name
+        await session.connection(execution_options=_NO_TRANSACTION.get(dialect, _AUTOCOMMIT))
+        yield session
+
+
 def transaction_of(request: Request, *, write: bool) -> AbstractAsyncContextManager[AsyncSession]:
     """The request's unit of work. For handlers that must do slow work (password hashing)
     before taking a write lock, a handler may open several, one at a time."""
@@ -326,3 +368,19 @@ async def get_transactions(request: Request) -> Transactions:
 
 
 RequestTransactions = Annotated[Transactions, Depends(get_transactions)]
+
+
+class PublicReads(Protocol):
+    """Opens a public read's session: ``one_statement=True`` when the read runs exactly one
+    SELECT (``one_statement_read``), otherwise a read transaction."""
+
+    def __call__(self, *, one_statement: bool) -> AbstractAsyncContextManager[AsyncSession]: ...
+
+
+def public_reads_of(request: Request) -> PublicReads:
+    def open_read(*, one_statement: bool) -> AbstractAsyncContextManager[AsyncSession]:
+        if one_statement:
+            return one_statement_read(request.app.state.sessionmaker)
+        return transaction_of(request, write=False)
+
+    return open_read
