@@ -45,6 +45,7 @@ from marketplace.catalog.search import (
     search_parameters,
 )
 from marketplace.db.queries import SortKey, keyset_after
+from marketplace.db.session import select_mappings
 from marketplace.sellers.models import Seller, SellerStatus
 
 
@@ -249,7 +250,7 @@ async def list_public_products(
     ranks a bounded set of candidates (see ``search``)."""
     shape = _ListShape.of(session.get_bind().dialect.name, filters, sort, after is not None)
     parameters = _list_parameters(shape, filters, after, limit)
-    return list((await session.execute(_list_statement(shape), parameters)).mappings())
+    return await select_mappings(session, _list_statement(shape), parameters)
 
 
 @functools.cache
@@ -333,8 +334,8 @@ async def public_product_detail(
     dialect = session.get_bind().dialect.name
     statement: Select[Any] = _detail_statement(dialect, by_id=product_id is not None)
     parameters = {"product_key": product_id if product_id is not None else slug}
-    row: RowMapping | None = (await session.execute(statement, parameters)).mappings().one_or_none()
-    return row
+    rows = await select_mappings(session, statement, parameters)
+    return rows[0] if rows else None
 
 
 @functools.cache
