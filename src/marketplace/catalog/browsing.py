@@ -37,6 +37,7 @@ from marketplace.core.i18n import gettext
 from marketplace.core.pagination import CursorCodec, parse_time_and_id, split_page, time_and_id
 from marketplace.core.schemas import Page
 from marketplace.db.base import parse_id
+from marketplace.db.session import PublicReads
 from marketplace.media.storage import MediaStorage
 from marketplace.sellers import service as sellers_service
 
@@ -74,7 +75,7 @@ def search_text(raw: str | None) -> str | None:
 
 
 async def list_public_products_cached(
-    session: AsyncSession,
+    reads: PublicReads,
     codec: CursorCodec,
     storage: MediaStorage,
     cache: ResponseCache,
@@ -83,12 +84,20 @@ async def list_public_products_cached(
 ) -> RenderedPage:
     """The page as JSON bytes; served from the cache while the catalog version is unchanged."""
 
-    async def render() -> bytes:
+    async def render(session: AsyncSession) -> bytes:
         rows, next_cursor = await _public_product_rows(session, codec, query)
         items = [summary_dict(row, storage) for row in rows]
         return dump_json({"items": items, "next_cursor": next_cursor})
 
-    return await cached_by_catalog_version(session, cache, versions, list_cache_name(query), render)
+    return await cached_by_catalog_version(
+        reads, cache, versions, list_cache_name(query), render, one_statement=_one_statement(query)
+    )
+
+
+def _one_statement(query: ProductQuery) -> bool:
+    """Whether a page is one statement: filters by category (its subtree) or by a seller's
+    slug are looked up first."""
+    return not query.category and not (query.seller and parse_id(query.seller) is None)
 
 
 def list_cache_name(query: ProductQuery) -> str:
@@ -110,23 +119,35 @@ def catalog_page(key: str, body: bytes) -> RenderedPage:
 
 
 async def cached_by_catalog_version(
-    session: AsyncSession,
+    reads: PublicReads,
     cache: ResponseCache,
     versions: VersionMemo,
     name: str,
-    render: Callable[[], Awaitable[bytes]],
+    render: Callable[[AsyncSession], Awaitable[bytes]],
+    *,
+    one_statement: bool,
 ) -> RenderedPage:
-    """``render()``'s bytes, kept under ``name`` and the catalog version: any change to what
-    a catalog page shows makes a new version, so a stale entry is never read again."""
+    """``render(session)``'s bytes, kept under ``name`` and the catalog version: any change
+    to what a catalog page shows makes a new version, so a stale entry is never read again.
+    ``one_statement``: ``render`` runs one SELECT, so with the version already known (or no
+    cache) it runs outside a transaction; reading the version too takes a transaction."""
     if isinstance(cache, NoCache):  # caching off: no version to read, just the body
-        body = await render()
-        return RenderedPage.of(body)
-    version = await versions.get("catalog", lambda: repository.catalog_version(session))
-    key = catalog_cache_key(name, version)
-    cached = await cache.get(key)
-    if cached is not None:
-        return catalog_page(key, cached)
-    body = await render()
+        async with reads(one_statement=one_statement) as session:
+            return RenderedPage.of(await render(session))
+    version = await versions.remembered("catalog")
+    if version is None:  # the version is read too: both in one transaction
+        async with reads(one_statement=False) as session:
+            version = await versions.get("catalog", lambda: repository.catalog_version(session))
+            key = catalog_cache_key(name, version)
+            if (cached := await cache.get(key)) is not None:
+                return catalog_page(key, cached)
+            body = await render(session)
+    else:
+        key = catalog_cache_key(name, version)
+        if (cached := await cache.get(key)) is not None:
+            return catalog_page(key, cached)
+        async with reads(one_statement=one_statement) as session:
+            body = await render(session)
     await cache.set(key, body)
     return catalog_page(key, body)
 
@@ -366,7 +387,7 @@ def _attributes(product: Product) -> AttributesRead:
 
 
 async def public_product_detail_cached(
-    session: AsyncSession,
+    reads: PublicReads,
     storage: MediaStorage,
     cache: ResponseCache,
     versions: VersionMemo,
@@ -378,14 +399,14 @@ async def public_product_detail_cached(
     if product_id is None and "\x00" in id_or_slug:  # PostgreSQL text cannot hold NUL
         raise ProductNotFound()
 
-    async def render() -> bytes:
+    async def render(session: AsyncSession) -> bytes:
         row = await product_queries.public_product_detail(session, product_id, id_or_slug)
         if row is None:
             raise ProductNotFound()
         return dump_json(public_detail_dict(row, storage))
 
     return await cached_by_catalog_version(
-        session, cache, versions, detail_cache_name(id_or_slug), render
+        reads, cache, versions, detail_cache_name(id_or_slug), render, one_statement=True
     )
 
 

@@ -11,7 +11,7 @@ from marketplace.accounts.dependencies import OptionalUser
 from marketplace.catalog.listings import ProductAccess, resolve_product_access
 from marketplace.config import Settings
 from marketplace.core.cache import ResponseCache, VersionMemo
-from marketplace.db.session import DbSession
+from marketplace.db.session import DbSession, PublicReads, public_reads_of
 from marketplace.media.storage import MediaStorage
 
 
@@ -60,6 +60,7 @@ class CatalogReadParts:
     storage: MediaStorage
     cache: ResponseCache
     versions: VersionMemo
+    reads: PublicReads  # the route opens its own session: one statement or a transaction
 
 
 async def get_catalog_read_parts(request: Request) -> CatalogReadParts:
@@ -69,6 +70,7 @@ async def get_catalog_read_parts(request: Request) -> CatalogReadParts:
         storage=state.gateways.media,
         cache=state.response_cache,
         versions=state.version_memo,
+        reads=public_reads_of(request),
     )
 
 

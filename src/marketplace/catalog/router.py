@@ -107,7 +107,6 @@ def _products_codec(settings: Settings, sort: ProductSort) -> CursorCodec:
 )
 async def list_products(
     request: Request,
-    session: DbSession,
     parts: CatalogReads,
     q: Annotated[str | None, Query(max_length=100)] = None,
     category: Annotated[str | None, Query(max_length=80)] = None,
@@ -134,7 +133,7 @@ async def list_products(
     )
     codec = _products_codec(parts.settings, query.effective_sort)
     page = await browsing.list_public_products_cached(
-        session, codec, parts.storage, parts.cache, parts.versions, query
+        parts.reads, codec, parts.storage, parts.cache, parts.versions, query
     )
     return _public_json(request, page, browsing.list_cache_name(query))
 
@@ -163,7 +162,6 @@ def _public_json(request: Request, page: RenderedPage, cache_name: str) -> Respo
 )
 async def read_product(
     request: Request,
-    session: DbSession,
     parts: CatalogReads,
     token: BearerToken,
     id_or_slug: Annotated[str, Path(max_length=120)],
@@ -172,12 +170,13 @@ async def read_product(
     token the answer is the public one, the same for everybody, so it is cached and tagged."""
     if token is None:
         page = await browsing.public_product_detail_cached(
-            session, parts.storage, parts.cache, parts.versions, id_or_slug
+            parts.reads, parts.storage, parts.cache, parts.versions, id_or_slug
         )
         return _public_json(request, page, browsing.detail_cache_name(id_or_slug))
-    viewer = await get_optional_user(session, parts.settings, token)
-    access = await resolve_product_access(session, viewer, id_or_slug)
-    return await browsing.product_detail(session, parts.storage, access)
+    async with parts.reads(one_statement=False) as session:
+        viewer = await get_optional_user(session, parts.settings, token)
+        access = await resolve_product_access(session, viewer, id_or_slug)
+        return await browsing.product_detail(session, parts.storage, access)
 
 
 @router.post(
