@@ -1,7 +1,7 @@
 """Unique codes for transfers: 1..999 added to (or taken off) an order total so that the
 amount alone tells which open transfer a bank-statement credit pays. A code is held in
 ``transfer_codes`` (primary key = code) while its payment is open, so two racing orders can
-never hold one code: the second insert fails and tries another."""
+never hold one code: the second insert does nothing and tries another."""
 
 from __future__ import annotations
 
