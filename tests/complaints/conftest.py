@@ -16,9 +16,13 @@ COMMISSION_BASIS_POINTS = 500
 
 @pytest.fixture(scope="session")
 async def app(
-    migrated_database: str, tmp_path_factory: pytest.TempPathFactory
+    migrated_database: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    seeded_shipping_rates: list[dict[str, object]],
 ) -> AsyncIterator[FastAPI]:
-    """Named ``app`` so the suite's cleaner empties the tables after every test using it."""
+    """Named ``app`` so the suite's cleaner empties the tables after every test using it (and
+    restores ``seeded_shipping_rates``: read here, before any test, as the payments' app does;
+    read first by the cleaner, in teardown, when these tests run before any other app's)."""
     settings = make_settings(
         migrated_database,
         platform_commission_basis_points=COMMISSION_BASIS_POINTS,
