@@ -8,8 +8,9 @@
         DIR/postgresql-1.txt .., one file a line; fails if a collected file is in no shard or in
         two, or a shard lists a file pytest did not collect.
     .venv/bin/python .ci/shards.py weights --sqlite A.xml.. --postgresql B.xml.. >WEIGHTS
-        prints the weights from the JUnit XML of full runs (``pytest --junitxml=A.xml``), to
-        write into .ci/test-weights.json.
+        prints the weights from JUnit XML reports covering the suite once per database (the
+        shards' reports .ci/run keeps in $CI_REPORTS, or ``pytest --junitxml=A.xml``), to write
+        into .ci/test-weights.json.
 
 Run the shard's files with ``make test PYTEST_ARGS="$(cat DIR/postgresql-1.txt)"``; `make test`
 without arguments still runs the whole suite.
