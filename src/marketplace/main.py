@@ -13,12 +13,12 @@ from sqlalchemy.exc import DBAPIError
 from starlette.middleware.cors import CORSMiddleware
 
 from marketplace import __version__
-from marketplace.api import api_router
+from marketplace.api import API_PREFIX, API_ROUTERS
 from marketplace.background import BackgroundWork
 from marketplace.cached_pages import sessionmaker_for, version_memo
 from marketplace.config import DEFAULT_SECRET_KEY, MediaBackend, Settings, get_settings
-from marketplace.consoles.admin import router as admin_console_router
-from marketplace.consoles.pages import router as consoles_router
+from marketplace.consoles.admin import ROUTERS as ADMIN_CONSOLE_ROUTERS
+from marketplace.consoles.pages import ROUTERS as SELLER_CONSOLE_ROUTERS
 from marketplace.core.cache import cache_from_settings, redis_from_settings
 from marketplace.core.cached_replies import CachedReplies, CachedReplyMiddleware
 from marketplace.core.errors import install_error_handlers, problem_response
@@ -93,7 +93,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_error_handlers(app)
     app.add_exception_handler(DBAPIError, handle_database_error)
-    app.include_router(api_router)
+    for router in API_ROUTERS:
+        app.include_router(router, prefix=API_PREFIX)
     app.include_router(featured_pages_router)
     app.include_router(reports_pages_router)
     if settings.media_backend is MediaBackend.LOCAL:
@@ -103,8 +104,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(storefront_buying_router)
     app.include_router(storefront_account_router)
     # Consoles (human pages for sellers and admins) under /penjual/ and /admin/.
-    app.include_router(consoles_router)
-    app.include_router(admin_console_router)
+    for router in (*SELLER_CONSOLE_ROUTERS, *ADMIN_CONSOLE_ROUTERS):
+        app.include_router(router)
     _add_health_routes(app)
     app.include_router(problem_pages_router)
     if settings.metrics_enabled:

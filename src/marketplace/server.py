@@ -25,6 +25,8 @@ def run(host: str, port: int, workers: int) -> None:
         workers=workers,
         loop="uvloop",
         http="httptools",
+        # The app has no WebSocket route; "auto" would load a WebSocket library in every worker.
+        ws="none",
         access_log=settings.access_log,
         # X-Forwarded-* are believed only from MARKETPLACE_TRUSTED_PROXIES (none by default).
         proxy_headers=bool(settings.trusted_proxies),

@@ -1,4 +1,5 @@
-"""The admin console under ``/admin/`` (human pages; the JSON API is ``/api/v1/admin``)."""
+"""The admin console's routers under ``/admin/`` (human pages; the JSON API is ``/api/v1/admin``),
+in the order the app includes them (each on its own: see ``marketplace.api.API_ROUTERS``)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,10 @@ from marketplace.consoles import (
     admin_pages,
 )
 
-router = APIRouter(include_in_schema=False)
-for pages in (
-    admin_pages,
-    admin_desk_pages,
-    admin_money_pages,
-    admin_featured_pages,
-    admin_insight_pages,
-):
-    router.include_router(pages.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    admin_pages.router,
+    admin_desk_pages.router,
+    admin_money_pages.router,
+    admin_featured_pages.router,
+    admin_insight_pages.router,
+)

@@ -1,4 +1,5 @@
-"""Every console page in one router for the app: the seller console under ``/penjual/``."""
+"""The seller console's routers under ``/penjual/``, in the order the app includes them (each
+on its own: see ``marketplace.api.API_ROUTERS`` for why not through one router)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from marketplace.consoles import (
     seller_team,
 )
 
-router = APIRouter(include_in_schema=False)
-router.include_router(seller_home.router)
-router.include_router(seller_products.router)
-router.include_router(seller_orders.router)
-router.include_router(seller_money.router)
-router.include_router(seller_team.router)
-router.include_router(seller_import.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    seller_home.router,
+    seller_products.router,
+    seller_orders.router,
+    seller_money.router,
+    seller_team.router,
+    seller_import.router,
+)

@@ -1,12 +1,12 @@
-"""How people see money and time: ``Rp 150.000`` and WIB (Asia/Jakarta)."""
+"""How people see money and time: ``Rp 150.000`` and WIB (Asia/Jakarta).
+
+Babel is imported where it formats, not at the top: a worker serving the catalog's JSON never
+formats and never loads it."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
-
-from babel.dates import format_datetime
-from babel.numbers import format_decimal
 
 from marketplace.core.i18n import Language
 
@@ -16,11 +16,15 @@ _LOCALES = {Language.INDONESIAN: "id_ID", Language.ENGLISH: "en_US"}
 
 def format_rupiah(amount: int) -> str:
     """Whole rupiah with Indonesian grouping whatever the language: ``Rp 150.000``."""
+    from babel.numbers import format_decimal  # noqa: PLC0415
+
     return f"Rp {format_decimal(amount, format='#,##0', locale='id_ID')}"
 
 
 def format_wib(moment: datetime, language: Language = Language.INDONESIAN) -> str:
     """``27 Nov 2026 15.00 WIB``: a UTC time shown in Western Indonesian Time."""
+    from babel.dates import format_datetime  # noqa: PLC0415
+
     local = moment.astimezone(WIB)
     text = format_datetime(local, "d MMM yyyy HH.mm", locale=_LOCALES[language])
     return f"{text} WIB"

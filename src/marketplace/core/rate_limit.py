@@ -8,13 +8,14 @@ burst of parallel requests cannot all slip under the limit while the first is st
 from __future__ import annotations
 
 import time
-from typing import Protocol
-
-from limits import RateLimitItem, parse
-from limits.aio.storage import MemoryStorage, RedisStorage, Storage
-from limits.aio.strategies import MovingWindowRateLimiter
+from functools import cached_property
+from typing import TYPE_CHECKING, Protocol
 
 from marketplace.config import Settings
+
+if TYPE_CHECKING:
+    from limits import RateLimitItem
+    from limits.aio.strategies import MovingWindowRateLimiter
 
 # Under the prefix ``limits`` resets, so one reset empties both kinds.
 ATTEMPTS_PREFIX = "LIMITS:attempts"
@@ -101,58 +102,77 @@ class RedisAttemptCounter:
 
 
 class RateLimiter:
-    """Counts events per key; asks whether a key may go on and how long until it may."""
+    """Counts events per key; asks whether a key may go on and how long until it may.
 
-    def __init__(self, storage: Storage, attempts: AttemptCounter | None = None) -> None:
-        self._storage = storage
-        self._limiter = MovingWindowRateLimiter(storage)
+    ``limits`` is loaded on the first limit checked: a worker that only serves the catalog
+    never checks one and never loads it (~1.5 MB)."""
+
+    def __init__(
+        self, redis_url: str | None = None, attempts: AttemptCounter | None = None
+    ) -> None:
+        self._redis_url = redis_url
         self._attempts = attempts or MemoryAttemptCounter()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RateLimiter:
         if settings.redis_url:
-            uri = settings.redis_url.replace("redis://", "async+redis://", 1)
-            storage = RedisStorage(uri, implementation="redispy")
-            return cls(storage, RedisAttemptCounter(settings.redis_url))
-        return cls(MemoryStorage())
+            return cls(settings.redis_url, RedisAttemptCounter(settings.redis_url))
+        return cls()
 
     @classmethod
     def in_memory(cls) -> RateLimiter:
         """A limiter of this process alone (command-line work, the demo's seeding)."""
-        return cls(MemoryStorage())
+        return cls()
+
+    @cached_property
+    def _limiter(self) -> MovingWindowRateLimiter:
+        from limits.aio.storage import MemoryStorage, RedisStorage, Storage  # noqa: PLC0415
+        from limits.aio.strategies import MovingWindowRateLimiter  # noqa: PLC0415
+
+        storage: Storage = MemoryStorage()
+        if self._redis_url:
+            uri = self._redis_url.replace("redis://", "async+redis://", 1)
+            storage = RedisStorage(uri, implementation="redispy")
+        return MovingWindowRateLimiter(storage)
 
     async def retry_after(self, limit: str, *key: str) -> int:
         """Seconds to wait before ``key`` may try again under ``limit``; 0 when it may now."""
-        item = parse(limit)
+        item = _parse(limit)
         if await self._limiter.test(item, *key):
             return 0
         stats = await self._limiter.get_window_stats(item, *key)
         return max(1, int(stats.reset_time - time.time()) + 1)
 
     async def hit(self, limit: str, *key: str) -> None:
-        await self._limiter.hit(parse(limit), *key)
+        await self._limiter.hit(_parse(limit), *key)
 
     async def clear(self, limit: str, *key: str) -> None:
-        item: RateLimitItem = parse(limit)
+        item = _parse(limit)
         await self._limiter.clear(item, *key)
 
     async def take(self, limit: str, *key: str) -> int:
         """Count one attempt of ``key`` under ``limit`` now; 0 when it is allowed, else the
         seconds until it may try again (and nothing is counted)."""
-        item = parse(limit)
+        item = _parse(limit)
         return await self._attempts.take(_attempt_key(item, key), item.amount, item.get_expiry())
 
     async def give_back(self, limit: str, *key: str) -> None:
         """Undo one counted attempt (it turned out to be a legitimate success)."""
-        await self._attempts.give_back(_attempt_key(parse(limit), key))
+        await self._attempts.give_back(_attempt_key(_parse(limit), key))
 
     async def forget(self, limit: str, key: tuple[str, ...]) -> None:
         """Drop every counted attempt of ``key`` under ``limit``."""
-        await self._attempts.forget(_attempt_key(parse(limit), key))
+        await self._attempts.forget(_attempt_key(_parse(limit), key))
 
     async def reset(self) -> None:
-        await self._storage.reset()
+        await self._limiter.storage.reset()
         await self._attempts.reset()
+
+
+def _parse(limit: str) -> RateLimitItem:
+    from limits import parse  # noqa: PLC0415 (see RateLimiter)
+
+    return parse(limit)
 
 
 def _attempt_key(item: RateLimitItem, key: tuple[str, ...]) -> str:

@@ -12,14 +12,16 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from argon2 import PasswordHasher, Type
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from starlette.concurrency import run_in_threadpool
 
 from marketplace.config import Settings
 from marketplace.core import signed_tokens
 from marketplace.core.errors import ServiceBusy
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 ACCESS_TOKEN_AUDIENCE = "marketplace-api"
 
@@ -38,10 +40,18 @@ class PasswordHashing:
     def __init__(
         self, *, time_cost: int, memory_kib: int, concurrency: int = 2, queue: int = 8
     ) -> None:
-        self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, type=Type.ID)
+        self._time_cost = time_cost
+        self._memory_kib = memory_kib
         self._slots = asyncio.Semaphore(concurrency)
         self._capacity = concurrency + queue
         self._admitted = 0
+
+    @cached_property
+    def _hasher(self) -> PasswordHasher:
+        """Made on first use: a worker that only serves the catalog never loads argon2."""
+        from argon2 import PasswordHasher, Type  # noqa: PLC0415
+
+        return PasswordHasher(time_cost=self._time_cost, memory_cost=self._memory_kib, type=Type.ID)
 
     @cached_property
     def _dummy_hash(self) -> str:
@@ -84,6 +94,12 @@ class PasswordHashing:
             return await run_in_threadpool(self._verify_blocking, password_hash, password)
 
     def _verify_blocking(self, password_hash: str | None, password: str) -> bool:
+        from argon2.exceptions import (  # noqa: PLC0415 (see _hasher)
+            InvalidHashError,
+            VerificationError,
+            VerifyMismatchError,
+        )
+
         try:
             return self._hasher.verify(password_hash or self._dummy_hash, password) and (
                 password_hash is not None

@@ -11,7 +11,6 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from urllib.parse import unquote, urlsplit
 
-import aiosmtplib
 from jinja2 import TemplateError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -129,6 +128,9 @@ class EmailOutbox:
         except (TemplateError, LookupError, TypeError, ValueError) as error:
             await self._record_failure(email, error)
             return False
+        # Here, not at the top: a worker that never sends mail never loads the SMTP client.
+        import aiosmtplib  # noqa: PLC0415
+
         try:
             await self._transmit(message)
         except (aiosmtplib.SMTPException, OSError, ValueError) as error:
@@ -140,6 +142,8 @@ class EmailOutbox:
         if not self._settings.smtp_url:
             logger.info("e-mail (no SMTP configured) to %s: %s", message["To"], message["Subject"])
             return
+        import aiosmtplib  # noqa: PLC0415 (see _send_one)
+
         target = SmtpTarget.from_url(self._settings.smtp_url)
         await aiosmtplib.send(
             message,

@@ -8,7 +8,6 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from babel.numbers import format_decimal
 from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -137,4 +136,6 @@ def _month_line(
 
 
 def _count(value: int) -> str:
+    from babel.numbers import format_decimal  # noqa: PLC0415 (see core/formatting.py)
+
     return format_decimal(value, format="#,##0", locale="id_ID")
