@@ -10,7 +10,7 @@ only once a statement carried them (``write_pending``, and always before the com
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import (
@@ -110,23 +110,34 @@ def forget_pending(session: AsyncSession) -> None:
     session.info.pop(_PENDING, None)
 
 
-async def execute_with_pending(session: AsyncSession, statement: Executable) -> Result[Any]:
-    """``statement``, with the pending rows written first (SQLite) or by the same statement
-    (PostgreSQL: an INSERT, UPDATE or DELETE carries them as CTEs)."""
+async def execute_with_pending(
+    session: AsyncSession, statement: Executable, parameters: Mapping[str, Any] | None = None
+) -> Result[Any]:
+    """``statement`` (with its ``parameters``), the pending rows written first (SQLite) or by
+    the same statement (PostgreSQL: an INSERT, UPDATE or DELETE carries them as CTEs)."""
     pending: list[tuple[type[Any], list[dict[str, Any]]]] = session.info.pop(_PENDING, [])
     if pending and session.get_bind().dialect.name == "postgresql":
         assert isinstance(statement, UpdateBase)
-        parameters: dict[str, Any] = {}
-        ctes = []
+        values: dict[str, Any] = dict(parameters or {})
+        shapes = []
         for index, (model, rows) in enumerate(pending):
             name = f"pending_{index}"
-            ctes.append(_multi_row_insert(model.__table__, tuple(rows[0]), len(rows), name))
+            shapes.append((model.__table__, tuple(rows[0]), len(rows), name))
             for number, row in enumerate(rows):
-                parameters.update({f"{name}_{number}_{key}": row[key] for key in row})
-        return await session.execute(statement.add_cte(*ctes), parameters)
+                values.update({f"{name}_{number}_{key}": row[key] for key in row})
+        return await session.execute(_carrying(statement, tuple(shapes)), values)
     for model, rows in pending:
         await session.execute(insert(model.__table__), rows)
-    return await session.execute(statement)
+    return await session.execute(statement, parameters)
+
+
+@functools.lru_cache(maxsize=256)
+def _carrying(
+    statement: UpdateBase, shapes: tuple[tuple[Table, tuple[str, ...], int, str], ...]
+) -> UpdateBase:
+    """``statement`` with the INSERT CTEs of pending rows of these shapes, built once per
+    statement and shapes: a statement built once then costs no construction per request."""
+    return statement.add_cte(*(_multi_row_insert(*shape) for shape in shapes))
 
 
 @functools.lru_cache(maxsize=256)
