@@ -28,7 +28,6 @@ from sqlalchemy import (
 from sqlalchemy.engine import Result
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached, object_mapper
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.dml import UpdateBase
 
 from marketplace.db.base import utcnow
@@ -123,8 +122,9 @@ def update_later(session: AsyncSession, row: object) -> None:
         row.updated_at = utcnow()  # type: ignore[attr-defined]
         keys = sorted({*keys, "updated_at"})
     values = {key: getattr(row, key) for key in keys}
-    for key, value in values.items():
-        set_committed_value(row, key, value)  # nothing left for a flush to write
+    # As if flushed: nothing left for the commit's flush to write, nor a flush to run for it
+    # (an object marked modified costs a unit-of-work pass even with no changes left).
+    state._commit_all(state.dict, session.sync_session.identity_map)
     primary_key = {column.key: getattr(row, column.key) for column in state.mapper.primary_key}
     session.info.setdefault(_PENDING_UPDATES, []).append((model, primary_key, values))
     session.info.setdefault(CHANGED_TABLES, set()).add(model.__tablename__)
