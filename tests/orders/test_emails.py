@@ -51,6 +51,7 @@ from tests.servers import free_port
 class Mail:
     recipients: list[str]
     message: EmailMessage
+    connection: object = None  # the sending client's address and port
 
     @property
     def subject(self) -> str:
@@ -87,7 +88,7 @@ class Inbox:
         if message["Subject"] in ADDRESS_CONFIRMATIONS:
             return "250 Message accepted for delivery"  # every registration sends one
         with self.lock:
-            self.mails.append(Mail([str(r) for r in envelope.rcpt_tos], message))
+            self.mails.append(Mail([str(r) for r in envelope.rcpt_tos], message, session.peer))
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list[Mail]:
@@ -549,3 +550,35 @@ async def test_an_email_whose_parameters_do_not_render_fails_alone_and_the_rest_
     assert broken is not None
     assert (broken.status, broken.attempts) == (EmailStatus.PENDING, 1)
     assert "undefined" in (broken.last_error or "")
+
+
+async def test_a_round_of_due_emails_goes_out_over_one_smtp_connection_text_intact(
+    mail_app: FastAPI, inbox: Inbox, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # given three due e-mails, one with a subject and text beyond ASCII
+    due = utcnow() - timedelta(seconds=1)
+    recipients = ["satu@contoh.id", "dua@contoh.id", "tiga@contoh.id"]
+    async with sessionmaker() as session, session.begin():
+        session.add_all(
+            OutboxEmail(
+                recipient=recipient,
+                template="order_placed",
+                prebuilt_subject="Pesanan — diterima ✓",
+                prebuilt_text="Halo Budi ✓",
+                prebuilt_html="<p>Halo Budi ✓</p>",
+                next_attempt_at=due,
+            )
+            for recipient in recipients
+        )
+
+    # when the sender runs
+    delivered = await mail_app.state.gateways.mailer.deliver_due()
+
+    # then all three went out over a single connection, each with its text as written
+    assert delivered == 3
+    mails = [mail for recipient in recipients for mail in inbox.to(recipient)]
+    assert len(mails) == 3
+    assert len({mail.connection for mail in mails}) == 1
+    assert {mail.subject for mail in mails} == {"Pesanan — diterima ✓"}
+    assert {mail.text.strip() for mail in mails} == {"Halo Budi ✓"}
+    assert {mail.html.strip() for mail in mails} == {"<p>Halo Budi ✓</p>"}

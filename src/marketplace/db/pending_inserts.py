@@ -10,7 +10,7 @@ only once a statement carried them (``write_pending``, and always before the com
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import (
@@ -20,17 +20,23 @@ from sqlalchemy import (
     Table,
     bindparam,
     insert,
+    inspect,
     select,
     union_all,
+    update,
 )
 from sqlalchemy.engine import Result
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached, object_mapper
 from sqlalchemy.sql.dml import UpdateBase
 
+from marketplace.db.base import utcnow
+
 # The tables a transaction wrote (db/session.py announces them after the commit).
 CHANGED_TABLES = "changed_tables"
 _PENDING = "pending_inserts"
+_PENDING_UPDATES = "pending_updates"
+PendingUpdate = tuple[type[Any], dict[str, Any], dict[str, Any]]  # model, primary key, values
 Row = TypeVar("Row")
 
 
@@ -102,31 +108,95 @@ def insert_values_later(
         session.info.setdefault(CHANGED_TABLES, set()).add(table)
 
 
+def update_later(session: AsyncSession, row: object) -> None:
+    """The columns changed on ``row`` (already written, in the session as loaded) written
+    with the next statement that carries pending rows instead of by a flush of their own:
+    the object keeps its new values as if flushed. On PostgreSQL the UPDATE is a CTE of that
+    statement, so ``row`` must not be among the rows it inserts (a CTE sees none of them)."""
+    model: type[Any] = type(row)
+    pending_models = {pending_model for pending_model, _ in session.info.get(_PENDING, [])}
+    assert model not in pending_models, "update_later of a row not yet written"
+    state = inspect(row)
+    keys = sorted(state.committed_state)
+    if "updated_at" in object_mapper(row).columns:
+        row.updated_at = utcnow()  # type: ignore[attr-defined]
+        keys = sorted({*keys, "updated_at"})
+    values = {key: getattr(row, key) for key in keys}
+    # As if flushed: nothing left for the commit's flush to write, nor a flush to run for it
+    # (an object marked modified costs a unit-of-work pass even with no changes left).
+    state._commit_all(state.dict, session.sync_session.identity_map)
+    primary_key = {column.key: getattr(row, column.key) for column in state.mapper.primary_key}
+    session.info.setdefault(_PENDING_UPDATES, []).append((model, primary_key, values))
+    session.info.setdefault(CHANGED_TABLES, set()).add(model.__tablename__)
+
+
 def has_pending(session: AsyncSession) -> bool:
-    return bool(session.info.get(_PENDING))
+    return bool(session.info.get(_PENDING) or session.info.get(_PENDING_UPDATES))
 
 
 def forget_pending(session: AsyncSession) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(_PENDING_UPDATES, None)
 
 
-async def execute_with_pending(session: AsyncSession, statement: Executable) -> Result[Any]:
-    """``statement``, with the pending rows written first (SQLite) or by the same statement
-    (PostgreSQL: an INSERT, UPDATE or DELETE carries them as CTEs)."""
+async def execute_with_pending(
+    session: AsyncSession, statement: Executable, parameters: Mapping[str, Any] | None = None
+) -> Result[Any]:
+    """``statement`` (with its ``parameters``), the pending rows written first (SQLite) or by
+    the same statement (PostgreSQL: an INSERT, UPDATE or DELETE carries them as CTEs)."""
     pending: list[tuple[type[Any], list[dict[str, Any]]]] = session.info.pop(_PENDING, [])
-    if pending and session.get_bind().dialect.name == "postgresql":
+    updates: list[PendingUpdate] = session.info.pop(_PENDING_UPDATES, [])
+    if (pending or updates) and session.get_bind().dialect.name == "postgresql":
         assert isinstance(statement, UpdateBase)
-        parameters: dict[str, Any] = {}
-        ctes = []
+        values: dict[str, Any] = dict(parameters or {})
+        shapes: list[CteShape] = []
         for index, (model, rows) in enumerate(pending):
             name = f"pending_{index}"
-            ctes.append(_multi_row_insert(model.__table__, tuple(rows[0]), len(rows), name))
+            shapes.append(("insert", model.__table__, tuple(rows[0]), len(rows), name))
             for number, row in enumerate(rows):
-                parameters.update({f"{name}_{number}_{key}": row[key] for key in row})
-        return await session.execute(statement.add_cte(*ctes), parameters)
+                values.update({f"{name}_{number}_{key}": row[key] for key in row})
+        for index, (model, primary_key, changed) in enumerate(updates):
+            name = f"pending_update_{index}"
+            shapes.append(("update", model.__table__, (*primary_key, "", *changed), 1, name))
+            values.update({f"{name}_{key}": value for key, value in primary_key.items()})
+            values.update({f"{name}_{key}": value for key, value in changed.items()})
+        return await session.execute(_carrying(statement, tuple(shapes)), values)
     for model, rows in pending:
         await session.execute(insert(model.__table__), rows)
-    return await session.execute(statement)
+    await _write_updates(session, updates)
+    return await session.execute(statement, parameters)
+
+
+async def _write_updates(session: AsyncSession, updates: list[PendingUpdate]) -> None:
+    for model, primary_key, changed in updates:
+        table: Table = model.__table__
+        condition = [table.c[key] == value for key, value in primary_key.items()]
+        await session.execute(update(table).where(*condition).values(changed))
+
+
+# ("insert", table, keys, row count, name) or ("update", table, primary key keys + "" +
+# changed keys, 1, name): what a pending-row CTE looks like, its values bound by name.
+CteShape = tuple[str, Table, tuple[str, ...], int, str]
+
+
+@functools.lru_cache(maxsize=256)
+def _carrying(statement: UpdateBase, shapes: tuple[CteShape, ...]) -> UpdateBase:
+    """``statement`` with the CTEs of pending rows of these shapes, built once per statement
+    and shapes: a statement built once then costs no construction per request."""
+    return statement.add_cte(*(_pending_cte(*shape) for shape in shapes))
+
+
+def _pending_cte(kind: str, table: Table, keys: tuple[str, ...], count: int, name: str) -> CTE:
+    if kind == "insert":
+        return _multi_row_insert(table, keys, count, name)
+    separator = keys.index("")
+    primary_key, changed = keys[:separator], keys[separator + 1 :]
+    return (
+        update(table)
+        .where(*(table.c[key] == bindparam(f"{name}_{key}") for key in primary_key))
+        .values({key: bindparam(f"{name}_{key}", type_=table.c[key].type) for key in changed})
+        .cte(name)
+    )
 
 
 @functools.lru_cache(maxsize=256)
@@ -148,3 +218,4 @@ async def write_pending(session: AsyncSession) -> None:
     if pending:
         model, rows = pending.pop()
         await execute_with_pending(session, insert(model.__table__).values(rows))
+    await _write_updates(session, session.info.pop(_PENDING_UPDATES, []))

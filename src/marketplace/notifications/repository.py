@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import DateTime, Integer, Update, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.notifications.models import EmailStatus, OutboxEmail
@@ -18,31 +19,44 @@ async def claim_due(
     """Claim due e-mails in one statement by pushing their next attempt to ``until``; with
     ``skip_locked`` (PostgreSQL) rows another instance is claiming are passed over instead of
     waited for (SQLite runs one writer at a time). Oldest due first."""
-    due = (
-        select(OutboxEmail.id)
-        .where(OutboxEmail.status == EmailStatus.PENDING, OutboxEmail.next_attempt_at <= now)
-        .order_by(OutboxEmail.next_attempt_at, OutboxEmail.id)
-        .limit(limit)
-    )
-    if skip_locked:
-        due = due.with_for_update(skip_locked=True)
-    result = await session.execute(
-        update(OutboxEmail)
-        .where(OutboxEmail.id.in_(due.scalar_subquery()))
-        .values(next_attempt_at=until)
-        .returning(OutboxEmail)
-        .execution_options(synchronize_session=False)
-    )
+    parameters = {"now": now, "until": until, "limit": limit}
+    result = await session.execute(_claim_statement(skip_locked), parameters)
     return sorted(result.scalars(), key=lambda email: (email.created_at, email.id))
 
 
-async def mark_sent(session: AsyncSession, email_ids: list[uuid.UUID], sent_at: datetime) -> None:
-    await session.execute(
+@functools.cache
+def _claim_statement(skip_locked: bool) -> Update:
+    """Built once (each delivery round ran it), the moments and the batch size bound."""
+    due = (
+        select(OutboxEmail.id)
+        .where(
+            OutboxEmail.status == EmailStatus.PENDING,
+            OutboxEmail.next_attempt_at <= bindparam("now", type_=DateTime(True)),
+        )
+        .order_by(OutboxEmail.next_attempt_at, OutboxEmail.id)
+        .limit(bindparam("limit", type_=Integer))
+    )
+    if skip_locked:
+        due = due.with_for_update(skip_locked=True)
+    return (
         update(OutboxEmail)
-        .where(OutboxEmail.id.in_(email_ids))
-        .values(status=EmailStatus.SENT, sent_at=sent_at)
+        .where(OutboxEmail.id.in_(due.scalar_subquery()))
+        .values(next_attempt_at=bindparam("until", type_=DateTime(True)))
+        .returning(OutboxEmail)
         .execution_options(synchronize_session=False)
     )
+
+
+async def mark_sent(session: AsyncSession, email_ids: list[uuid.UUID], sent_at: datetime) -> None:
+    await session.execute(_MARK_SENT, {"email_ids": email_ids, "sent_at": sent_at})
+
+
+_MARK_SENT = (
+    update(OutboxEmail)
+    .where(OutboxEmail.id.in_(bindparam("email_ids", expanding=True)))
+    .values(status=EmailStatus.SENT, sent_at=bindparam("sent_at", type_=DateTime(True)))
+    .execution_options(synchronize_session=False)
+)
 
 
 async def record_attempt(

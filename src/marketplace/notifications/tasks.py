@@ -7,8 +7,12 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from email.message import EmailMessage
-from email.utils import make_msgid
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import formataddr, make_msgid, parseaddr
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from jinja2 import TemplateError
@@ -19,6 +23,9 @@ from marketplace.db.base import utcnow
 from marketplace.db.session import begin_write_transaction
 from marketplace.notifications import repository
 from marketplace.notifications.models import EmailStatus, OutboxEmail
+
+if TYPE_CHECKING:
+    import aiosmtplib
 
 logger = logging.getLogger("marketplace.email")
 LEASE = timedelta(minutes=5)
@@ -49,17 +56,73 @@ class SmtpTarget:
         )
 
 
-def build_message(email: OutboxEmail, sender: str) -> EmailMessage:
-    """The MIME message, rendered here from the row's template parameters if it has them."""
+def build_message(email: OutboxEmail, sender: str) -> Message:
+    """The MIME message, rendered here from the row's template parameters if it has them.
+    Built with the classic (compat32) classes: ``EmailMessage``'s header registry cost ~4 ms
+    per e-mail to build and ~8 to serialise, these ~0.4 and ~0.4."""
     rendered = email.rendered()
-    message = EmailMessage()
-    message["From"] = sender
+    message = MIMEMultipart("alternative")
+    # A display name beyond ASCII as encoded words, the address as it is.
+    message["From"] = sender if sender.isascii() else formataddr(parseaddr(sender))
     message["To"] = email.recipient
-    message["Subject"] = rendered.subject
+    message["Subject"] = _header(rendered.subject)
     message["Message-ID"] = make_msgid(idstring=str(email.id), domain="pasar-babel.id")
-    message.set_content(rendered.text)
-    message.add_alternative(rendered.html, subtype="html")
+    message.attach(MIMEText(rendered.text, "plain", "utf-8"))
+    message.attach(MIMEText(rendered.html, "html", "utf-8"))
     return message
+
+
+def _header(value: str) -> str:
+    """ASCII as it is; anything else as UTF-8 encoded words (compat32 does not encode it)."""
+    return value if value.isascii() else Header(value, "utf-8").encode()
+
+
+class SmtpConnection:
+    """One SMTP connection for a round of sends: opened at its first e-mail and kept for the
+    rest (a connection per e-mail cost a TCP and SMTP handshake each); dropped after a failed
+    send, so the next e-mail opens a fresh one. Without an SMTP URL e-mails are only logged."""
+
+    def __init__(self, smtp_url: str | None) -> None:
+        self._target = SmtpTarget.from_url(smtp_url) if smtp_url else None
+        self._client: aiosmtplib.SMTP | None = None
+
+    async def send(self, message: Message) -> None:
+        if self._target is None:
+            logger.info("e-mail (no SMTP configured) to %s: %s", message["To"], message["Subject"])
+            return
+        try:
+            if self._client is None:
+                self._client = await _connect(self._target)
+            await self._client.send_message(message)
+        except BaseException:
+            await self.close()
+            raise
+
+    async def close(self) -> None:
+        client, self._client = self._client, None
+        if client is None:
+            return
+        import aiosmtplib  # noqa: PLC0415 (loaded on first use: see _send_one)
+
+        try:
+            await client.quit()
+        except (aiosmtplib.SMTPException, OSError):
+            client.close()
+
+
+async def _connect(target: SmtpTarget) -> aiosmtplib.SMTP:
+    import aiosmtplib  # noqa: PLC0415 (loaded on first use: see _send_one)
+
+    client = aiosmtplib.SMTP(
+        hostname=target.hostname,
+        port=target.port,
+        username=target.username,
+        password=target.password,
+        use_tls=target.use_tls,
+        timeout=20,
+    )
+    await client.connect()  # logs in too when the URL names a user
+    return client
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -102,7 +165,11 @@ class EmailOutbox:
         """Send what is due now; returns how many went out. The sent ones are recorded
         together after the batch (a crash mid-batch sends those again after the lease)."""
         claimed = await self._claim_due()
-        sent = [email.id for email in claimed if await self._send_one(email)]
+        connection = SmtpConnection(self._settings.smtp_url)
+        try:
+            sent = [email.id for email in claimed if await self._send_one(email, connection)]
+        finally:
+            await connection.close()
         if sent:
             async with self._sessionmaker() as session:
                 await begin_write_transaction(session)
@@ -121,7 +188,7 @@ class EmailOutbox:
             await session.commit()
         return claimed
 
-    async def _send_one(self, email: OutboxEmail) -> bool:
+    async def _send_one(self, email: OutboxEmail, connection: SmtpConnection) -> bool:
         try:
             # Rendered here now: a broken template or parameter fails this e-mail, not the loop.
             message = build_message(email, self._settings.email_from)
@@ -132,28 +199,11 @@ class EmailOutbox:
         import aiosmtplib  # noqa: PLC0415
 
         try:
-            await self._transmit(message)
+            await connection.send(message)
         except (aiosmtplib.SMTPException, OSError, ValueError) as error:
             await self._record_failure(email, error)
             return False
         return True
-
-    async def _transmit(self, message: EmailMessage) -> None:
-        if not self._settings.smtp_url:
-            logger.info("e-mail (no SMTP configured) to %s: %s", message["To"], message["Subject"])
-            return
-        import aiosmtplib  # noqa: PLC0415 (see _send_one)
-
-        target = SmtpTarget.from_url(self._settings.smtp_url)
-        await aiosmtplib.send(
-            message,
-            hostname=target.hostname,
-            port=target.port,
-            username=target.username,
-            password=target.password,
-            use_tls=target.use_tls,
-            timeout=20,
-        )
 
     async def _record_failure(self, email: OutboxEmail, error: Exception) -> None:
         attempts = email.attempts + 1

@@ -117,23 +117,18 @@ async def place_order(
     # Stock last: its row locks are then held only for the few statements before commit.
     if payment is None:  # a card payment: its intent was made by the gateway; read it back
         await _reserve_stock(session, body)
-        response = await order_read(session, order, settings.public_url)
-        _remember(session, request, response, order)
+        answer = (await order_read(session, order, settings.public_url)).model_dump(mode="json")
+        idempotency.remember(session, request, 201, answer, order.id)
     else:  # everything the answer shows was just written from these objects
         response = order_read_from(
             order, created.items, created.parts, payment, settings.public_url
         )
-        _remember(session, request, response, order)  # written by the stock's statement
+        answer = response.model_dump(mode="json")  # once: stored, then answered
+        idempotency.remember(session, request, 201, answer, order.id)  # with the stock's statement
         await _reserve_stock(session, body)
-    if buyer is None:
-        response.access_token = guest_access_token(settings, order.id)
-    return PlacedOrder(201, response)
-
-
-def _remember(
-    session: AsyncSession, request: IdempotentRequest, response: OrderRead, order: Order
-) -> None:
-    idempotency.remember(session, request, 201, response.model_dump(mode="json"), order.id)
+    if buyer is None:  # never stored: derived again on a replay
+        answer["access_token"] = guest_access_token(settings, order.id)
+    return PlacedOrder(201, answer)
 
 
 def _replay(settings: Settings, record: IdempotencyRecord) -> PlacedOrder:

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, cast, delete, func, select, union_all, update
+from sqlalchemy import (
+    BigInteger,
+    Insert,
+    String,
+    bindparam,
+    cast,
+    delete,
+    func,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,7 +28,7 @@ from marketplace.core.phone import normalize_indonesian_phone
 from marketplace.db.base import utcnow
 from marketplace.db.pending_inserts import cast_table, column_values
 from marketplace.db.queries import newest_first
-from marketplace.db.session import rows_affected
+from marketplace.db.session import rows_affected, select_mappings
 from marketplace.orders.models import (
     IdempotencyRecord,
     Order,
@@ -177,9 +189,16 @@ async def shipping_rates(session: AsyncSession, region_code: str | None) -> list
 
 async def shipping_rates_version(session: AsyncSession) -> tuple[int, str | None]:
     """Changes whenever the rate table is replaced (new rows, new ids)."""
-    newest_id = func.max(cast(ShippingRate.id, String))  # UUIDv7: the newest as text too
-    row = (await session.execute(select(func.count(), newest_id))).one()
-    return int(row[0]), None if row[1] is None else str(row[1])
+    row = (await select_mappings(session, _RATES_VERSION, {}))[0]
+    return int(row["rates"]), None if row["newest_id"] is None else str(row["newest_id"])
+
+
+_RATES_VERSION_COLUMNS: list[Any] = [
+    func.count().label("rates"),
+    # UUIDv7: the newest as text too
+    func.max(cast(ShippingRate.id, String)).label("newest_id"),
+]
+_RATES_VERSION = select(*_RATES_VERSION_COLUMNS).select_from(ShippingRate)
 
 
 async def all_shipping_rates(session: AsyncSession) -> list[ShippingRate]:
@@ -202,35 +221,47 @@ async def replace_shipping_rates(session: AsyncSession, rates: list[ShippingRate
 async def get_idempotency_record(
     session: AsyncSession, caller: str, scope: str, key: str
 ) -> IdempotencyRecord | None:
-    result = await session.execute(
-        select(IdempotencyRecord).where(
-            IdempotencyRecord.caller == caller,
-            IdempotencyRecord.scope == scope,
-            IdempotencyRecord.key == key,
-        )
-    )
-    return result.scalar_one_or_none()
+    parameters = {"caller": caller, "scope": scope, "key": key}
+    return (await session.execute(_IDEMPOTENCY_RECORD, parameters)).scalar_one_or_none()
+
+
+# Statements of every checkout, built once (building them cost more CPU than running them).
+_IDEMPOTENCY_RECORD = select(IdempotencyRecord).where(
+    IdempotencyRecord.caller == bindparam("caller", type_=String),
+    IdempotencyRecord.scope == bindparam("scope", type_=String),
+    IdempotencyRecord.key == bindparam("key", type_=String),
+)
 
 
 async def insert_order_if_number_free(session: AsyncSession, order: Order) -> bool:
     """INSERT the order unless its number is taken (then nothing, and False): no savepoint
     round trips for a clash that almost never happens."""
-    dialect = session.get_bind().dialect.name
+    statement = _insert_order_statement(session.get_bind().dialect.name)
+    # Parameters, not values: nothing to coerce into the statement.
+    result = await session.execute(statement, column_values(order))
+    return result.scalar_one_or_none() is not None
+
+
+@functools.cache
+def _insert_order_statement(dialect: str) -> Insert:
     insert_for = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = cast_table(Order)
-    result = await session.execute(
+    return (
         insert_for(table)
         .on_conflict_do_nothing(index_elements=[table.c.number])
-        .returning(table.c.id),
-        column_values(order),  # parameters, not values: nothing to coerce into the statement
+        .returning(table.c.id)
     )
-    return result.scalar_one_or_none() is not None
 
 
 async def try_advisory_lock(session: AsyncSession, lock_id: int) -> bool:
     """PostgreSQL only: a transaction-scoped lock that fails at once when someone holds it."""
-    result = await session.execute(select(func.pg_try_advisory_xact_lock(lock_id)))
-    return bool(result.scalar_one())
+    rows = await select_mappings(session, _ADVISORY_LOCK, {"lock_id": lock_id})
+    return bool(rows[0]["locked"])
+
+
+_ADVISORY_LOCK = select(
+    func.pg_try_advisory_xact_lock(bindparam("lock_id", type_=BigInteger)).label("locked")
+)
 
 
 async def overdue_cash_on_delivery_parts(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import orjson
 from fastapi import APIRouter, Depends, Query, Response, status
 from fastapi.responses import JSONResponse
 
@@ -72,7 +73,7 @@ async def place_order(
     )
     placed = await placement.place_order(session, checkout, body, request)
     content = placed.body if isinstance(placed.body, dict) else placed.body.model_dump(mode="json")
-    return JSONResponse(content, status_code=placed.status_code)
+    return Response(orjson.dumps(content), placed.status_code, media_type="application/json")
 
 
 @router.get("/orders", response_model=Page[OrderBrief], responses=problem_responses(401, 422))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
@@ -10,10 +11,12 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     DateTime,
+    Insert,
     Integer,
     Select,
     Uuid,
     and_,
+    bindparam,
     case,
     delete,
     exists,
@@ -106,27 +109,38 @@ async def take_free_transfer_code(
     """One statement: a random code of 1..``highest`` that no committed transfer holds,
     inserted for ``payment_id``; None when none is free or when a concurrent transaction took
     the chosen one first (the insert waited for it, then did nothing: no savepoint needed)."""
+    statement = _take_free_code_statement(session.get_bind().dialect.name)
+    parameters = {"highest": highest, "payment_id": payment_id, "created_at": utcnow()}
+    result = await execute_with_pending(session, statement, parameters)
+    code: int | None = result.scalar_one_or_none()
+    return code
+
+
+@functools.cache
+def _take_free_code_statement(dialect: str) -> Insert:
+    """Built once per dialect, the values bound at execution: building it per order cost
+    more CPU than running it. Core, so the pending rows' parameters ride along."""
     numbers = select(literal(1, Integer).label("code")).cte("numbers", recursive=True)
+    highest = bindparam("highest", type_=Integer)
     numbers = numbers.union_all(
         select((numbers.c.code + 1).label("code")).where(numbers.c.code < highest)
     )
+    payment_id = bindparam("payment_id", type_=Uuid)
+    created_at = bindparam("created_at", type_=DateTime(True))
     free = (
-        select(numbers.c.code, literal(payment_id, Uuid), literal(utcnow(), DateTime(True)))
+        select(numbers.c.code, payment_id, created_at)
         .where(numbers.c.code.not_in(select(TransferCode.code)))
         .order_by(func.random())
         .limit(1)
     )
-    dialect = session.get_bind().dialect.name
     insert_for = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = cast_table(TransferCode)  # Core: the pending rows' parameters ride along
-    statement = (
+    table = cast_table(TransferCode)
+    return (
         insert_for(table)
         .from_select([table.c.code, table.c.payment_id, table.c.created_at], free)
         .on_conflict_do_nothing()
         .returning(table.c.code)
     )
-    code: int | None = (await execute_with_pending(session, statement)).scalar_one_or_none()
-    return code
 
 
 async def any_transfer_code_free(session: AsyncSession, highest: int) -> bool:

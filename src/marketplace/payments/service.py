@@ -20,6 +20,7 @@ from marketplace.db.pending_inserts import (
     built_in_full,
     hold_as_loaded,
     insert_later,
+    update_later,
     write_pending,
 )
 from marketplace.db.session import after_rollback
@@ -69,7 +70,9 @@ async def start_offline_payment(
     hold_as_loaded(session, [payment])
     await transfer_codes.take(session, settings, payment, amount)
     instructions.describe(settings, payment, amount, language)
-    await session.flush()
+    # Its code, amount and instructions go with the next statement (a checkout's stock
+    # reservation) rather than an UPDATE round trip of their own.
+    update_later(session, payment)
     return payment
 
 
