@@ -66,6 +66,17 @@ async def test_problem_titles_follow_accept_language_with_indonesian_by_default(
     assert response.status_code == 404
     assert response.json()["title"] == title
     assert response.headers["content-language"] == content_language
+    assert response.headers["vary"] == "Accept-Language"
+
+
+async def test_a_page_whose_query_chose_its_language_does_not_vary_by_accept_language(
+    client: AsyncClient,
+) -> None:
+    response = await client.get("/embed/featured?lang=en", headers={"Accept-Language": "id"})
+
+    assert response.status_code == 200
+    assert response.headers.get_list("content-language") == ["en"]
+    assert "accept-language" not in response.headers.get("vary", "").lower()
 
 
 async def test_english_request_gets_english_validation_texts(client: AsyncClient) -> None:

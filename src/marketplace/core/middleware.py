@@ -17,6 +17,7 @@ from marketplace.core.logging import current_request_id
 REQUEST_ID_HEADER = b"x-request-id"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 access_logger = logging.getLogger("marketplace.access")
+_VARY_LANGUAGE = (b"vary", b"Accept-Language")
 
 
 class RequestContextMiddleware:
@@ -45,7 +46,9 @@ class RequestContextMiddleware:
                 added = [(REQUEST_ID_HEADER, request_id.encode())]
                 # A page rendered in a language its query chose (lang=en) says so itself.
                 if not any(name.lower() == b"content-language" for name, _ in existing):
-                    added.append((b"content-language", language.value.encode()))
+                    # it came from Accept-Language: a shared cache must key the answer by it
+                    # (a second Vary field line adds to any other, RFC 9110 5.3)
+                    added += [(b"content-language", language.value.encode()), _VARY_LANGUAGE]
                 message["headers"] = [*existing, *added]
             await send(message)
 
