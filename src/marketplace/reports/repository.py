@@ -264,12 +264,12 @@ async def market_sums(
             # The per-seller rollups keep no quarters or years.
             fine = cover(periods.first, periods.last, months=grouping != "week")
             groups, _ = await _seller_sums(session, grouping, fine, None, total=False)
-            sellers.update(((grouping, _key_text(row.key)), row.sellers) for row in groups)
+            sellers.update(((grouping, key_text(row.key)), row.sellers) for row in groups)
     found: dict[str, list[Sums]] = {grouping: [] for grouping in groupings}
     for row in rows:
         grouping = str(row[0])
-        key = _typed_key(grouping, str(row[1]))
-        active = row[6] if sets else sellers.get((grouping, _key_text(key)), 0)
+        key = typed_key(grouping, str(row[1]))
+        active = row[6] if sets else sellers.get((grouping, key_text(key)), 0)
         found[grouping].append(_figures_of(key, row[2:6], active))
     return found
 
@@ -324,10 +324,10 @@ async def buyers(
     answer to those groups."""
     asked = buyer_sets.question(group_by, seller_id)
     if session.get_bind().dialect.name == "postgresql" and asked is not None:
-        wanted = None if keys is None else [_key_text(key) for key in keys]
+        wanted = None if keys is None else [key_text(key) for key in keys]
         rows = await buyer_sets.count_buyers(session, asked, periods, wanted)
         found = [
-            Buyers(key=_typed_key(group_by, key), buyers=count, outside_province=outside)
+            Buyers(key=typed_key(group_by, key), buyers=count, outside_province=outside)
             for key, count, outside in rows
             if key is not None
         ]
@@ -354,7 +354,7 @@ async def buyers_and_total(
         return groups, whole
     rows = await buyer_sets.count_buyers(session, asked, periods, None, total=True)
     found = [
-        Buyers(key=_typed_key(group_by, key), buyers=count, outside_province=outside)
+        Buyers(key=typed_key(group_by, key), buyers=count, outside_province=outside)
         for key, count, outside in rows
         if key is not None
     ]
@@ -366,11 +366,11 @@ async def buyers_and_total(
     return found, whole
 
 
-def _key_text(key: Any) -> str:
+def key_text(key: Any) -> str:
     return key.isoformat() if isinstance(key, date) else str(key)
 
 
-def _typed_key(group_by: str, key: str | None) -> Any:
+def typed_key(group_by: str, key: str | None) -> Any:
     """A set's or marketplace rollup's text key as the rollups' key: ids, dates, or text."""
     if group_by == "total" or key is None:
         return None
