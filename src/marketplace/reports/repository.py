@@ -11,9 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    String,
     and_,
-    bindparam,
     case,
     false,
     func,
@@ -455,9 +453,7 @@ async def _market_top_products(session: AsyncSession, periods: Cover, limit: int
         bound = sum(min(grosses) for grosses in lists.values() if len(grosses) >= depth)
         chosen = sorted({str(row[2]) for row in leaders})
         if chosen:
-            statement = market.bind_cover(
-                text(market.top_products_sql(periods, chosen=True)), periods
-            ).bindparams(bindparam("chosen", value=chosen, expanding=True, type_=String()))
+            statement = market.chosen_products_sql(periods, chosen)
             rows = list((await session.execute(statement, {"limit": limit})).all())
             if short or (len(rows) == limit and int(rows[-1][3]) > bound):
                 return rows
