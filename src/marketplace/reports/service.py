@@ -15,7 +15,7 @@ from marketplace.core.errors import InvalidInput
 from marketplace.core.formatting import WIB
 from marketplace.core.i18n import N_, Language, gettext, gettext_in
 from marketplace.db.base import utcnow
-from marketplace.reports import repository
+from marketplace.reports import repository, summary_store
 from marketplace.reports.periods import Cover, cover, month_label, next_month
 
 MAX_RANGE_DAYS = 366 * 5
@@ -42,6 +42,8 @@ ADMIN_GROUPS = (
     GroupBy.WEEK,
 )
 SELLER_GROUPS = (GroupBy.MONTH, GroupBy.WEEK, GroupBy.PRODUCT)
+# The public summary's tables, whose figures of the default range the sweep keeps.
+PUBLIC_GROUPS = (GroupBy.REGION, GroupBy.SELLER_KIND, GroupBy.CATEGORY, GroupBy.MONTH)
 TIME_GROUPS = (GroupBy.MONTH, GroupBy.WEEK)
 
 
@@ -133,6 +135,10 @@ async def sales_report(
     language: Language = Language.INDONESIAN,
 ) -> SalesReport:
     """Figures per group and in total; ``seller_id`` keeps one seller's own sales."""
+    if seller_id is None and group_by in PUBLIC_GROUPS:
+        kept = await summary_store.stored(session, period)
+        if kept is not None:
+            return await _kept_report(session, group_by, kept, language)
     fine = cover(period.first, period.last, months=group_by is not GroupBy.WEEK)
     # Quarters and years where they fit, for what is not grouped by period: marketplace-wide
     # sums and every buyer set keep them (a seller's own sums do not).
@@ -156,6 +162,18 @@ async def sales_report(
         session, cover(period.first, period.last, coarse=seller_id is None), seller_id=seller_id
     )
     return SalesReport(group_by, period, items, totals, new_sellers, new_products, top)
+
+
+async def _kept_report(
+    session: AsyncSession, group_by: GroupBy, kept: OverviewFigures, language: Language
+) -> SalesReport:
+    """A marketplace-wide report of the default range from the figures the sweep keeps for
+    the public summary: the same sums, buyers and top products the rollups give (the
+    summary's tables are counted over the same covers), named and ordered alike."""
+    grouped = kept.tables[group_by]
+    items = await _items(session, group_by, grouped.sums, grouped.buyers, language)
+    common = await _common_parts(session, kept, language)
+    return SalesReport(group_by, kept.period, items, *common)
 
 
 @dataclass(frozen=True)
@@ -241,20 +259,28 @@ async def overview_figures(
 async def named_overview(
     session: AsyncSession, figures: OverviewFigures, language: Language
 ) -> Overview:
-    """The figures named in ``language`` and ordered, with the new sellers and products of
-    the range (read now: they are not sales, the sweep does not follow them)."""
+    """The figures named in ``language`` and ordered."""
     tables = {
         group_by: await _items(session, group_by, grouped.sums, grouped.buyers, language)
         for group_by, grouped in figures.tables.items()
     }
-    total = gettext_in(language, "Total")
-    totals = _figures("total", total, figures.total_sums, figures.total_buyers)
+    return Overview(figures.period, tables, *await _common_parts(session, figures, language))
+
+
+async def _common_parts(
+    session: AsyncSession, figures: OverviewFigures, language: Language
+) -> tuple[Figures, int, int, list[Figures]]:
+    """The totals, the new sellers and products of the range (read now: they are not sales,
+    the sweep does not follow them) and the named top products."""
+    totals = _figures(
+        "total", gettext_in(language, "Total"), figures.total_sums, figures.total_buyers
+    )
     period = figures.period
     new_sellers, new_products = await repository.new_sellers_and_products(
         session, period.start, period.end
     )
     top = await _named_products(session, figures.top_products)
-    return Overview(period, tables, totals, new_sellers, new_products, top)
+    return totals, new_sellers, new_products, top
 
 
 async def _items(

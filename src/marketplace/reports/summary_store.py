@@ -11,17 +11,19 @@ same code as a counted summary."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+# service reads the kept figures and this module counts them with service: only attributes
+# used at run time, never at import.
 from marketplace.reports import service
 from marketplace.reports.models import ReportPublicSummary
 from marketplace.reports.repository import Buyers, Sums, key_text, typed_key
-from marketplace.reports.service import DateRange, GroupBy, Grouped, OverviewFigures
 
-PUBLIC_TABLES = (GroupBy.REGION, GroupBy.SELLER_KIND, GroupBy.CATEGORY, GroupBy.MONTH)
+if TYPE_CHECKING:
+    from marketplace.reports.service import DateRange, Grouped, OverviewFigures
 
 
 def default_period() -> DateRange:
@@ -32,7 +34,7 @@ async def write(session: AsyncSession) -> None:
     """Count the default range's figures from the rollups as they are in this transaction
     and keep them in place of any earlier range's."""
     period = default_period()
-    figures = await service.overview_figures(session, PUBLIC_TABLES, period)
+    figures = await service.overview_figures(session, service.PUBLIC_GROUPS, period)
     await session.execute(delete(ReportPublicSummary))
     session.add(
         ReportPublicSummary(first_day=period.first, last_day=period.last, figures=_encoded(figures))
@@ -105,7 +107,7 @@ def _buyers_of(grouping: str, row: list[Any]) -> Buyers:
 
 
 def _grouped_of(grouping: str, rows: dict[str, list[list[Any]]]) -> Grouped:
-    return Grouped(
+    return service.Grouped(
         [_sums_of(grouping, row) for row in rows["sums"]],
         [_buyers_of(grouping, row) for row in rows["buyers"]],
     )
@@ -113,10 +115,10 @@ def _grouped_of(grouping: str, rows: dict[str, list[list[Any]]]) -> Grouped:
 
 def _decoded(period: DateRange, figures: dict[str, Any]) -> OverviewFigures:
     tables = {
-        GroupBy(grouping): _grouped_of(grouping, rows)
+        service.GroupBy(grouping): _grouped_of(grouping, rows)
         for grouping, rows in figures["tables"].items()
     }
-    return OverviewFigures(
+    return service.OverviewFigures(
         period=period,
         tables=tables,
         total_sums=_sums_of("total", figures["total_sums"]),

@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from marketplace.core.i18n import Language
 from marketplace.reports import service, summary_store
 from marketplace.reports.service import DateRange, Figures, GroupBy
-from marketplace.reports.summary_store import PUBLIC_TABLES
 
 MIN_BUYERS = 5
 
@@ -56,7 +55,7 @@ async def public_summary(
 ) -> PublicSummary:
     figures = await summary_store.stored(session, period)
     if figures is None:
-        figures = await service.overview_figures(session, PUBLIC_TABLES, period)
+        figures = await service.overview_figures(session, service.PUBLIC_GROUPS, period)
     report = await service.named_overview(session, figures, language)
     tables = {group_by: withhold_small(cells) for group_by, cells in report.tables.items()}
     totals = report.totals if report.totals.buyers >= MIN_BUYERS else None
