@@ -10,8 +10,11 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     ColumnElement,
     and_,
+    any_,
+    bindparam,
     case,
     false,
     func,
@@ -492,9 +495,14 @@ async def labels(session: AsyncSession, group_by: str, keys: Collection[Any]) ->
     if group_by not in sources:
         return {}
     key_column, name_column = sources[group_by]
-    rows = (
-        await session.execute(select(key_column, name_column).where(key_column.in_(wanted)))
-    ).all()
+    # PostgreSQL takes the keys as one array: 600 sellers' ids spelled as 600 parameters
+    # cost more client CPU than the lookup.
+    among = (
+        key_column == any_(bindparam("wanted", wanted, type_=ARRAY(key_column.type)))
+        if session.get_bind().dialect.name == "postgresql"
+        else key_column.in_(wanted)
+    )
+    rows = (await session.execute(select(key_column, name_column).where(among))).all()
     return {row[0]: str(row[1]) for row in rows}
 
 
