@@ -4,7 +4,9 @@ served from them, and a new day's first sweep keeps the new range's."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
+from typing import TypeVar
 
 import pytest
 from fastapi import FastAPI
@@ -25,6 +27,7 @@ from tests.reports.world import Clock
 # day, covers it with quarters, a month, weeks and single days.
 TODAY = date(2026, 4, 20)
 DEFAULT_RANGE = DateRange(date(2025, 5, 1), TODAY)
+T = TypeVar("T")
 
 
 @pytest.fixture(autouse=True)
@@ -38,6 +41,23 @@ async def kept_and_counted(
     async with sessionmaker() as session:
         kept = await summary_store.stored(session, period)
         counted = await service.overview_figures(session, service.PUBLIC_GROUPS, period)
+    return kept, counted
+
+
+async def read_kept_and_counted(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    read: Callable[[AsyncSession], Awaitable[T]],
+) -> tuple[T, T]:
+    """``read`` with the kept figures, then with none kept (deleted in a transaction that is
+    rolled back): counted from the rollups."""
+    async with sessionmaker() as session:
+        kept = await read(session)
+    async with sessionmaker() as session:
+        await begin_write_transaction(session)
+        await session.execute(delete(ReportPublicSummary))
+        assert await summary_store.stored(session, DEFAULT_RANGE) is None
+        counted = await read(session)
+        await session.rollback()
     return kept, counted
 
 
@@ -73,14 +93,10 @@ async def test_the_published_summary_from_kept_figures_is_the_counted_one(
     await sweep_random_trade(app, client, sessionmaker, clock, seed=23, events=30)
     # When the summary is published from the kept figures, and again counted (the kept row
     # deleted in a transaction that is rolled back)
-    async with sessionmaker() as session:
-        kept = await suppression.public_summary(session, DEFAULT_RANGE, Language.ENGLISH)
-    async with sessionmaker() as session:
-        await begin_write_transaction(session)
-        await session.execute(delete(ReportPublicSummary))
-        assert await summary_store.stored(session, DEFAULT_RANGE) is None
-        counted = await suppression.public_summary(session, DEFAULT_RANGE, Language.ENGLISH)
-        await session.rollback()
+    kept, counted = await read_kept_and_counted(
+        sessionmaker,
+        lambda session: suppression.public_summary(session, DEFAULT_RANGE, Language.ENGLISH),
+    )
 
     # Then names, order, withholding, new sellers and products are the same
     assert kept == counted
@@ -97,13 +113,12 @@ async def test_admin_reports_of_the_default_range_from_kept_figures_are_the_coun
     for group_by in service.PUBLIC_GROUPS:
         # When the marketplace's report of the default range is read from the kept figures,
         # and again counted from the rollups
-        async with sessionmaker() as session:
-            kept = await service.sales_report(session, group_by, DEFAULT_RANGE)
-        async with sessionmaker() as session:
-            await begin_write_transaction(session)
-            await session.execute(delete(ReportPublicSummary))
-            counted = await service.sales_report(session, group_by, DEFAULT_RANGE)
-            await session.rollback()
+        kept, counted = await read_kept_and_counted(
+            sessionmaker,
+            lambda session, group_by=group_by: service.sales_report(
+                session, group_by, DEFAULT_RANGE
+            ),
+        )
 
         # Then every row, total and top product is the same
         assert kept == counted, group_by
