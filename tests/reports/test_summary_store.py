@@ -172,4 +172,9 @@ async def test_a_new_days_first_sweep_keeps_the_new_default_range(
     kept, counted = await kept_and_counted(sessionmaker, new_range)
     assert kept == counted
     async with sessionmaker() as session:
-        assert await summary_store.stored(session, DEFAULT_RANGE) is None
+        rows = (
+            await session.execute(
+                select(ReportPublicSummary.first_day, ReportPublicSummary.last_day)
+            )
+        ).all()
+    assert [tuple(row) for row in rows] == [(new_range.first, new_range.last)]

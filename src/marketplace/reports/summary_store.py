@@ -56,6 +56,8 @@ async def is_current(session: AsyncSession) -> bool:
 
 async def stored(session: AsyncSession, period: DateRange) -> OverviewFigures | None:
     """The kept figures of ``period``; None when that range is not the one kept."""
+    if period != default_period():
+        return None  # only today's default range is ever kept: no statement
     figures = await session.scalar(
         select(ReportPublicSummary.figures).where(
             ReportPublicSummary.first_day == period.first,
