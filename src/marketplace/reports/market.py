@@ -242,21 +242,17 @@ def _covered(periods: Cover) -> str:
     return " OR ".join(spans) or "FALSE"
 
 
-def _grouped_sql(
-    grouping: str, periods: Cover, *, sets: bool, name: str, chosen: bool = False
-) -> str:
-    """One grouping's sums (and on PostgreSQL active sellers) per key over the covering rows
-    (``chosen``: only the keys in ``:chosen``). ``name`` keeps the CTEs of two groupings in
-    one statement apart."""
+def _grouped_sql(grouping: str, periods: Cover, *, sets: bool, name: str) -> str:
+    """One grouping's sums (and on PostgreSQL active sellers) per key over the covering rows.
+    ``name`` keeps the CTEs of two groupings in one statement apart."""
     dimension, key = GROUPINGS[grouping]
     key = key or "''"
-    among = f" AND {key} IN :chosen" if chosen else ""
     sums = f"""
 {name}_sums AS (
   SELECT {key} AS key, SUM(m.orders) AS orders, SUM(m.units) AS units, SUM(m.gross) AS gross,
          SUM(m.refunds) AS refunds
   FROM report_market_rollups m
-  WHERE m.dimension = '{dimension.value}' AND ({_covered(periods)}){among}
+  WHERE m.dimension = '{dimension.value}' AND ({_covered(periods)})
   GROUP BY 1
 )"""
     if not sets:
@@ -296,12 +292,34 @@ def sums_sql(groupings: Sequence[str], periods: Cover, *, sets: bool) -> str:
     return f"WITH {width}{ctes}\n" + "\nUNION ALL\n".join(selects)
 
 
-def top_products_sql(periods: Cover, *, chosen: bool = False) -> str:
-    """The products with the highest gross over the cover (``chosen``: among ``:chosen``):
-    (key, orders, units, gross, refunds), at most ``:limit``."""
-    grouped = _grouped_sql("product", periods, sets=False, name="g", chosen=chosen)
+def top_products_sql(periods: Cover) -> str:
+    """The products with the highest gross over the cover: (key, orders, units, gross,
+    refunds), at most ``:limit``."""
+    grouped = _grouped_sql("product", periods, sets=False, name="g")
     return f"""WITH {grouped}
 SELECT key, orders, units, gross, refunds FROM g_sums ORDER BY gross DESC, key LIMIT :limit"""
+
+
+def chosen_products_sql(periods: Cover, chosen: Sequence[str]) -> TextClause:
+    """``top_products_sql`` among the products ``chosen`` (PostgreSQL): one primary-key probe
+    per product and covering period. Filtering the covering rows by a list of products
+    compared each of thousands of rows with every listed product (36 ms of CPU for 155
+    products over 8 periods at 1M orders, 4.5 ms probed)."""
+    statement = text("""
+SELECT k.member, SUM(m.orders), SUM(m.units), SUM(m.gross) AS gross, SUM(m.refunds)
+FROM unnest(CAST(:chosen AS TEXT[])) AS k(member)
+CROSS JOIN unnest(CAST(:leader_grains AS TEXT[]), CAST(:leader_periods AS DATE[]))
+  AS c(grain, period)
+CROSS JOIN LATERAL (
+  SELECT m.orders, m.units, m.gross, m.refunds FROM report_market_rollups m
+  WHERE m.grain = c.grain AND m.dimension = 'product' AND m.period = c.period
+    AND m.member = k.member
+  LIMIT 1
+) m
+GROUP BY k.member ORDER BY gross DESC, k.member LIMIT :limit""")
+    return _bind_covering(statement, periods).bindparams(
+        bindparam("chosen", value=list(chosen), type_=ARRAY(String()))
+    )
 
 
 def bind_cover(statement: TextClause, periods: Cover) -> TextClause:
@@ -327,6 +345,11 @@ CROSS JOIN LATERAL (
   WHERE m.grain = c.grain AND m.dimension = 'product' AND m.period = c.period
   ORDER BY m.gross DESC LIMIT :limit
 ) t""")
+    return _bind_covering(statement, periods)
+
+
+def _bind_covering(statement: TextClause, periods: Cover) -> TextClause:
+    """The covering periods as two arrays, ``:leader_grains`` and ``:leader_periods``."""
     covering = [(grain.value, period) for grain in Grain for period in periods.periods(grain)]
     return statement.bindparams(
         bindparam("leader_grains", value=[grain for grain, _ in covering], type_=ARRAY(String())),

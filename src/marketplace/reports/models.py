@@ -7,8 +7,18 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Index, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -235,6 +245,19 @@ class ReportWatermark(Base):
     # Set when the row is made: cached answers of an earlier database (a restore, a test's
     # emptied tables) never match a version of this one.
     epoch: Mapped[str] = mapped_column(String(32))
+
+
+class ReportPublicSummary(Base):
+    """The public summary's figures for its default range (the twelve months up to the day
+    it was written), before names and withholding: written by the sweep and the rebuild in
+    the transaction that changes the figures, so a request reads one row instead of counting
+    buyers."""
+
+    __tablename__ = "report_public_summaries"
+
+    first_day: Mapped[date] = mapped_column(primary_key=True)
+    last_day: Mapped[date] = mapped_column(primary_key=True)
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 # The sweep's change feed reads these columns of other domains' tables by range.

@@ -15,7 +15,7 @@ from marketplace.core.errors import InvalidInput
 from marketplace.core.formatting import WIB
 from marketplace.core.i18n import N_, Language, gettext, gettext_in
 from marketplace.db.base import utcnow
-from marketplace.reports import repository
+from marketplace.reports import repository, summary_store
 from marketplace.reports.periods import Cover, cover, month_label, next_month
 
 MAX_RANGE_DAYS = 366 * 5
@@ -42,6 +42,8 @@ ADMIN_GROUPS = (
     GroupBy.WEEK,
 )
 SELLER_GROUPS = (GroupBy.MONTH, GroupBy.WEEK, GroupBy.PRODUCT)
+# The public summary's tables, whose figures of the default range the sweep keeps.
+PUBLIC_GROUPS = (GroupBy.REGION, GroupBy.SELLER_KIND, GroupBy.CATEGORY, GroupBy.MONTH)
 TIME_GROUPS = (GroupBy.MONTH, GroupBy.WEEK)
 
 
@@ -133,6 +135,10 @@ async def sales_report(
     language: Language = Language.INDONESIAN,
 ) -> SalesReport:
     """Figures per group and in total; ``seller_id`` keeps one seller's own sales."""
+    if seller_id is None and group_by in PUBLIC_GROUPS:
+        kept = await summary_store.stored(session, period)
+        if kept is not None:
+            return await _kept_report(session, group_by, kept, language)
     fine = cover(period.first, period.last, months=group_by is not GroupBy.WEEK)
     # Quarters and years where they fit, for what is not grouped by period: marketplace-wide
     # sums and every buyer set keep them (a seller's own sums do not).
@@ -158,6 +164,18 @@ async def sales_report(
     return SalesReport(group_by, period, items, totals, new_sellers, new_products, top)
 
 
+async def _kept_report(
+    session: AsyncSession, group_by: GroupBy, kept: OverviewFigures, language: Language
+) -> SalesReport:
+    """A marketplace-wide report of the default range from the figures the sweep keeps for
+    the public summary: the same sums, buyers and top products the rollups give (the
+    summary's tables are counted over the same covers), named and ordered alike."""
+    grouped = kept.tables[group_by]
+    items = await _items(session, group_by, grouped.sums, grouped.buyers, language)
+    common = await _common_parts(session, kept, language)
+    return SalesReport(group_by, kept.period, items, *common)
+
+
 @dataclass(frozen=True)
 class Overview:
     """Several marketplace-wide groupings of one range, sharing their total, new sellers and
@@ -171,6 +189,26 @@ class Overview:
     top_products: list[Figures]
 
 
+@dataclass(frozen=True)
+class Grouped:
+    """One grouping's figures as the rollups give them: sums and distinct buyers per key."""
+
+    sums: list[repository.Sums]
+    buyers: list[repository.Buyers]
+
+
+@dataclass(frozen=True)
+class OverviewFigures:
+    """An overview's figures before they are named, ordered and published: what only changes
+    when the sweep commits (the public summary's are kept by the sweep, summary_store.py)."""
+
+    period: DateRange
+    tables: dict[GroupBy, Grouped]
+    total_sums: repository.Sums
+    total_buyers: repository.Buyers
+    top_products: Grouped
+
+
 async def overview(
     session: AsyncSession,
     groups: tuple[GroupBy, ...],
@@ -178,9 +216,16 @@ async def overview(
     *,
     language: Language = Language.INDONESIAN,
 ) -> Overview:
-    """What ``sales_report`` gives for each of ``groups`` (never a seller), from a few
-    statements: the sums of all groupings that share a cover in one, each grouping's buyers
-    in one, and the total, new sellers and products, and top products once."""
+    """What ``sales_report`` gives for each of ``groups`` (never a seller)."""
+    figures = await overview_figures(session, groups, period)
+    return await named_overview(session, figures, language)
+
+
+async def overview_figures(
+    session: AsyncSession, groups: tuple[GroupBy, ...], period: DateRange
+) -> OverviewFigures:
+    """The figures of ``overview`` from a few statements: the sums of all groupings that share
+    a cover in one, each grouping's buyers in one, and the total and top products once."""
     coarse = cover(period.first, period.last, coarse=True)
     covers = {
         group_by: cover(period.first, period.last, months=group_by is not GroupBy.WEEK)
@@ -194,7 +239,7 @@ async def overview(
         if periods == coarse:
             keys.append("total")
         sums.update(await repository.market_sums(session, keys, periods))
-    tables: dict[GroupBy, list[Figures]] = {}
+    tables: dict[GroupBy, Grouped] = {}
     total_buyers = repository.Buyers(key=None, buyers=0, outside_province=0)
     for group_by in groups:
         if group_by is groups[0]:
@@ -203,16 +248,39 @@ async def overview(
             )
         else:
             buyers = await repository.buyers(session, group_by.value, covers[group_by])
-        tables[group_by] = await _items(session, group_by, sums[group_by.value], buyers, language)
+        tables[group_by] = Grouped(sums[group_by.value], buyers)
     [total_sums] = sums.get("total") or [
         repository.Sums(key=None, orders=0, units=0, gross=0, refunds=0, sellers=0)
     ]
-    totals = _figures("total", gettext_in(language, "Total"), total_sums, total_buyers)
+    top = await _top_product_figures(session, coarse, seller_id=None)
+    return OverviewFigures(period, tables, total_sums, total_buyers, top)
+
+
+async def named_overview(
+    session: AsyncSession, figures: OverviewFigures, language: Language
+) -> Overview:
+    """The figures named in ``language`` and ordered."""
+    tables = {
+        group_by: await _items(session, group_by, grouped.sums, grouped.buyers, language)
+        for group_by, grouped in figures.tables.items()
+    }
+    return Overview(figures.period, tables, *await _common_parts(session, figures, language))
+
+
+async def _common_parts(
+    session: AsyncSession, figures: OverviewFigures, language: Language
+) -> tuple[Figures, int, int, list[Figures]]:
+    """The totals, the new sellers and products of the range (read now: they are not sales,
+    the sweep does not follow them) and the named top products."""
+    totals = _figures(
+        "total", gettext_in(language, "Total"), figures.total_sums, figures.total_buyers
+    )
+    period = figures.period
     new_sellers, new_products = await repository.new_sellers_and_products(
         session, period.start, period.end
     )
-    top = await top_products(session, coarse, seller_id=None)
-    return Overview(period, tables, totals, new_sellers, new_products, top)
+    top = await _named_products(session, figures.top_products)
+    return totals, new_sellers, new_products, top
 
 
 async def _items(
@@ -232,11 +300,23 @@ async def _items(
 async def top_products(
     session: AsyncSession, periods: Cover, *, seller_id: uuid.UUID | None
 ) -> list[Figures]:
+    return await _named_products(
+        session, await _top_product_figures(session, periods, seller_id=seller_id)
+    )
+
+
+async def _top_product_figures(
+    session: AsyncSession, periods: Cover, *, seller_id: uuid.UUID | None
+) -> Grouped:
     rows = await repository.top_products(session, periods, TOP_PRODUCTS, seller_id)
     keys = [row.key for row in rows]
-    names = await repository.labels(session, "product", keys)
     buyers = await repository.buyers(session, "product", periods, seller_id, keys=keys)
-    return _merge(rows, buyers, lambda raw: names.get(raw, str(raw)))
+    return Grouped(rows, buyers)
+
+
+async def _named_products(session: AsyncSession, products: Grouped) -> list[Figures]:
+    names = await repository.labels(session, "product", [row.key for row in products.sums])
+    return _merge(products.sums, products.buyers, lambda raw: names.get(raw, str(raw)))
 
 
 def _merge(

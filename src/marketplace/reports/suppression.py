@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.core.i18n import Language
-from marketplace.reports import service
+from marketplace.reports import service, summary_store
 from marketplace.reports.service import DateRange, Figures, GroupBy
 
 MIN_BUYERS = 5
-PUBLIC_TABLES = (GroupBy.REGION, GroupBy.SELLER_KIND, GroupBy.CATEGORY, GroupBy.MONTH)
 
 
 @dataclass(frozen=True)
@@ -54,7 +53,10 @@ def withhold_small(cells: list[Figures]) -> list[PublicCell]:
 async def public_summary(
     session: AsyncSession, period: DateRange, language: Language
 ) -> PublicSummary:
-    report = await service.overview(session, PUBLIC_TABLES, period, language=language)
+    figures = await summary_store.stored(session, period)
+    if figures is None:
+        figures = await service.overview_figures(session, service.PUBLIC_GROUPS, period)
+    report = await service.named_overview(session, figures, language)
     tables = {group_by: withhold_small(cells) for group_by, cells in report.tables.items()}
     totals = report.totals if report.totals.buyers >= MIN_BUYERS else None
     top = [row for row in report.top_products if row.buyers >= MIN_BUYERS]

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from marketplace.db.base import utcnow
 from marketplace.db.session import unit_of_work
-from marketplace.reports import repository, rollups
+from marketplace.reports import repository, rollups, summary_store
 
 logger = logging.getLogger("marketplace.reports")
 SWEEP_OVERLAP = timedelta(minutes=2)
@@ -33,6 +33,7 @@ async def sweep_reports(
             return -1
         if watermark.version == 0:
             await rollups.rebuild_everything(session)
+            await summary_store.write(session)
             await repository.advance_watermark(session, start, changed=True)
             return 0
         since = watermark.swept_until - overlap
@@ -40,6 +41,10 @@ async def sweep_reports(
         fresh = refreshed > 0 and bool(
             await repository.changed_seller_orders(session, watermark.swept_until, None, 1)
         )
+        # Recomputed seller-orders may have moved the figures even when the version stays
+        # (a late commit re-read in the overlap); a new day moves the default range.
+        if refreshed or not await summary_store.is_current(session):
+            await summary_store.write(session)
         await repository.advance_watermark(session, start, changed=fresh)
     if refreshed:
         logger.debug("reports: %d seller-orders recomputed", refreshed)
@@ -70,5 +75,6 @@ async def rebuild_reports(sessionmaker: async_sessionmaker[AsyncSession]) -> boo
         if await repository.lock_watermark(session, start) is None:
             return False
         await rollups.rebuild_everything(session)
+        await summary_store.write(session)
         await repository.advance_watermark(session, start, changed=True)
     return True
