@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import partial
+from functools import lru_cache, partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Path, Query, Request, Response, UploadFile, status
@@ -113,7 +113,12 @@ class ProductListParams(BaseModel):
 
 
 def _products_codec(settings: Settings, sort: ProductSort) -> CursorCodec:
-    return CursorCodec(settings.secret_key.get_secret_value(), purpose=f"products:{sort}")
+    return _codec_for(settings.secret_key.get_secret_value(), sort)
+
+
+@lru_cache(maxsize=32)
+def _codec_for(secret: str, sort: ProductSort) -> CursorCodec:
+    return CursorCodec(secret, purpose=f"products:{sort}")  # derives its key: once per sort
 
 
 @router.get(
@@ -138,10 +143,11 @@ async def list_products(
         cursor=params.cursor,
     )
     codec = _products_codec(parts.settings, query.effective_sort)
+    cache_name = browsing.list_cache_name(query)
     page = await browsing.list_public_products_cached(
-        parts.reads, codec, parts.storage, parts.cache, parts.versions, query
+        parts.reads, codec, parts.storage, parts.cache, parts.versions, query, cache_name
     )
-    return _public_json(request, page, browsing.list_cache_name(query))
+    return _public_json(request, page, cache_name)
 
 
 PUBLIC_JSON_HEADERS = {"Cache-Control": "public, max-age=30"}
