@@ -131,6 +131,7 @@ def native_telemetry(environment: Mapping[str, str]) -> TelemetryConfig:
 
 def _add_middlewares(app: FastAPI, settings: Settings) -> None:
     """Pure ASGI layers, innermost first."""
+    app.state.cached_replies = None  # a missing state attribute costs an exception per look
     if settings.response_cache_enabled and settings.catalog_version_ttl_seconds > 0:
         # innermost: HEAD arrives as GET; request ids, languages and CORS are added outside
         app.state.cached_replies = replies = CachedReplies()
