@@ -353,3 +353,36 @@ async def test_if_none_match_with_a_weak_tag_or_a_list_of_tags_answers_304(
 
     # Then each is a 304
     assert (weak.status_code, listed.status_code, star.status_code) == (304, 304, 304)
+
+
+async def test_every_bad_list_parameter_is_named_in_one_problem(client: AsyncClient) -> None:
+    # When the list is asked with several bad values at once (the last of a repeated one counts)
+    response = await client.get(
+        "/api/v1/products",
+        params=[
+            ("q", "x" * 101),
+            ("min_price", "-1"),
+            ("max_price", "1.5"),
+            ("sort", "newest"),
+            ("sort", "cheapest"),
+            ("limit", "5"),
+            ("limit", "0"),
+            ("cursor", "c" * 501),
+            ("region", "r" * 14),
+            ("unknown", "ignored"),
+        ],
+    )
+
+    # Then one validation problem names each of them, in the order the list declares them
+    assert response.status_code == 422
+    body = response.json()
+    assert body["type"] == "/problems/validation-error"
+    assert [(error["loc"], error["type"]) for error in body["errors"]] == [
+        (["query", "q"], "string_too_long"),
+        (["query", "region"], "string_too_long"),
+        (["query", "min_price"], "greater_than_equal"),
+        (["query", "max_price"], "int_parsing"),
+        (["query", "sort"], "enum"),
+        (["query", "limit"], "greater_than_equal"),
+        (["query", "cursor"], "string_too_long"),
+    ]

@@ -204,3 +204,44 @@ def test_two_routes_deriving_the_same_id_still_get_unique_ids(migrated_database:
 
     assert paths["/api/v1/widgets"]["get"]["operationId"] == "widgets_list"
     assert paths["/api/v1/widgets/all"]["get"]["operationId"] == "widgets_list_get"
+
+
+def test_the_product_list_declares_each_query_parameter(schema: dict[str, Any]) -> None:
+    parameters = schema["paths"]["/api/v1/products"]["get"]["parameters"]
+    declared = {
+        parameter["name"]: parameter["schema"]
+        for parameter in parameters
+        if parameter.get("in") == "query"
+    }
+
+    def text(max_length: int) -> dict[str, Any]:
+        return {"anyOf": [{"type": "string", "maxLength": max_length}, {"type": "null"}]}
+
+    price = {
+        "anyOf": [{"type": "integer", "maximum": 1_000_000_000, "minimum": 0}, {"type": "null"}]
+    }
+    assert {
+        name: {k: v for k, v in found.items() if k != "title"} for name, found in declared.items()
+    } == {
+        "q": text(100),
+        "category": text(80),
+        "region": text(13),
+        "seller": text(100),
+        "min_price": price,
+        "max_price": price,
+        "sort": {"anyOf": [{"$ref": "#/components/schemas/ProductSort"}, {"type": "null"}]},
+        "limit": {"type": "integer", "maximum": 100, "minimum": 1, "default": 20},
+        "cursor": text(500),
+    }
+    assert list(declared) == [
+        "q",
+        "category",
+        "region",
+        "seller",
+        "min_price",
+        "max_price",
+        "sort",
+        "limit",
+        "cursor",
+    ]
+    assert all(parameter.get("required") is False for parameter in parameters if "in" in parameter)

@@ -81,8 +81,10 @@ async def list_public_products_cached(
     cache: ResponseCache,
     versions: VersionMemo,
     query: ProductQuery,
+    cache_name: str,
 ) -> RenderedPage:
-    """The page as JSON bytes; served from the cache while the catalog version is unchanged."""
+    """The page as JSON bytes; served from the cache (under ``cache_name``, the query's
+    ``list_cache_name``) while the catalog version is unchanged."""
 
     async def render(session: AsyncSession) -> bytes:
         rows, next_cursor = await _public_product_rows(session, codec, query)
@@ -90,7 +92,7 @@ async def list_public_products_cached(
         return dump_json({"items": items, "next_cursor": next_cursor})
 
     return await cached_by_catalog_version(
-        reads, cache, versions, list_cache_name(query), render, one_statement=_one_statement(query)
+        reads, cache, versions, cache_name, render, one_statement=_one_statement(query)
     )
 
 

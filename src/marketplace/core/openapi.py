@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
-from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from fastapi.security.base import SecurityBase
+from starlette.routing import BaseRoute
 
 from marketplace.core.errors import PROBLEM_CONTENT_TYPE
 from marketplace.core.schema_examples import example_for
@@ -138,14 +139,21 @@ def _singular(word: str) -> str:
     return word.removesuffix("s")
 
 
-def install_openapi(app: FastAPI) -> None:
-    """Replace ``app.openapi`` with the shaped schema (built once, then cached)."""
+def install_openapi(
+    app: FastAPI,
+    documented_order: Callable[[Sequence[BaseRoute]], Sequence[BaseRoute | RouteContext]] = list,
+) -> None:
+    """Replace ``app.openapi`` with the shaped schema (built once, then cached), listing the
+    app's routes in ``documented_order`` of the order they are matched in."""
 
     def custom_openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
         schema = get_openapi(
-            title=app.title, version=app.version, description=app.description, routes=app.routes
+            title=app.title,
+            version=app.version,
+            description=app.description,
+            routes=documented_order(app.routes),
         )
         shape_schema(schema, _optional_sign_in_operations(app))
         app.openapi_schema = schema
