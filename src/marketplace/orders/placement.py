@@ -43,7 +43,7 @@ from marketplace.orders.models import (
     SellerOrderStatus,
 )
 from marketplace.orders.reading import order_read, order_read_from
-from marketplace.orders.schemas import OrderCreate, OrderRead
+from marketplace.orders.schemas import OrderCreate
 from marketplace.payments import method_rules
 from marketplace.payments import service as payments_service
 from marketplace.payments.models import Payment, PaymentMethod
@@ -58,7 +58,7 @@ ORDER_SCOPE = "POST /orders"
 @dataclass(frozen=True)
 class PlacedOrder:
     status_code: int
-    body: OrderRead | dict[str, object]
+    body: dict[str, object]  # the order as JSON, as stored for replays (plus a guest's token)
 
 
 def guest_access_token(settings: Settings, order_id: uuid.UUID) -> str:

@@ -72,8 +72,7 @@ async def place_order(
         client_address=client_address,
     )
     placed = await placement.place_order(session, checkout, body, request)
-    content = placed.body if isinstance(placed.body, dict) else placed.body.model_dump(mode="json")
-    return Response(orjson.dumps(content), placed.status_code, media_type="application/json")
+    return Response(orjson.dumps(placed.body), placed.status_code, media_type="application/json")
 
 
 @router.get("/orders", response_model=Page[OrderBrief], responses=problem_responses(401, 422))

@@ -240,7 +240,7 @@ async def place_order(
 
 
 def _order_address(page: PageContext, placed: placement.PlacedOrder) -> str:
-    order = placed.body if isinstance(placed.body, dict) else placed.body.model_dump(mode="json")
+    order = placed.body
     token = order.get("access_token")
     return page.url(f"/pesanan/{order['number']}", token=token)
 
