@@ -92,6 +92,24 @@ async def test_english_request_gets_english_validation_texts(client: AsyncClient
     assert body["detail"] == "The password needs at least 10 characters."
 
 
+@pytest.mark.parametrize(
+    ("accept_language", "joined"),
+    [("id", "'price_desc' atau 'rating'"), ("en", "'price_desc' or 'rating'")],
+)
+async def test_a_choice_message_lists_the_choices_in_the_request_language(
+    client: AsyncClient, accept_language: str, joined: str
+) -> None:
+    response = await client.get(
+        "/api/v1/products?sort=cheapest", headers={"Accept-Language": accept_language}
+    )
+
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["loc"] == ["query", "sort"]
+    assert error["msg"].endswith(joined)
+    assert error["msg"].count("'") == 10, "all five sorts named"
+
+
 async def test_cors_allows_a_listed_origin_and_exposes_our_headers(migrated_database: str) -> None:
     origin = "https://pasar.babelprov.go.id"
     settings = make_settings(migrated_database, cors_origins=origin)

@@ -81,8 +81,11 @@ def validation_message(error: Mapping[str, Any]) -> str:
     template = MESSAGE_BY_TYPE.get(error_type)
     if template is None:
         return str(error.get("msg", ""))
+    shown = {name: _shown(value) for name, value in context.items()}
+    if template is _CHOICE and isinstance(shown.get("expected"), str):
+        shown["expected"] = _choices(str(shown["expected"]))
     try:
-        return gettext(template, **{name: _shown(value) for name, value in context.items()})
+        return gettext(template, **shown)
     except (KeyError, TypeError, ValueError):  # a ctx without the names this message shows
         return str(error.get("msg", ""))
 
@@ -90,6 +93,14 @@ def validation_message(error: Mapping[str, Any]) -> str:
 def translated_errors(errors: list[Any]) -> list[dict[str, Any]]:
     """Pydantic's ``errors()`` with each ``msg`` in the current language."""
     return [{**error, "msg": validation_message(error)} for error in errors]
+
+
+def _choices(expected: str) -> str:
+    """Pydantic's ``'a', 'b' or 'c'`` with its last "or" in the request's language."""
+    head, found, last = expected.rpartition(" or ")
+    if not found:
+        return expected
+    return gettext("%(choices)s or %(last)s", choices=head, last=last)
 
 
 def _shown(value: object) -> object:
