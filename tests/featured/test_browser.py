@@ -118,13 +118,19 @@ async def frame_states(page: Any) -> list[FrameState]:
         if frame is None:
             states.append(FrameState(0, 0.0, -1.0, False))
             continue
-        measured = await frame.evaluate(
-            """() => ({
-                cards: document.querySelectorAll(".card").length,
-                height: document.body ? document.body.getBoundingClientRect().height : -1,
-                images: Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)
-            })"""
-        )
+        try:
+            measured = await frame.evaluate(
+                """() => ({
+                    cards: document.querySelectorAll(".card").length,
+                    height: document.body ? document.body.getBoundingClientRect().height : -1,
+                    images: Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)
+                })"""
+            )
+        except Exception as error:  # playwright's: the frame navigated while measured, not settled
+            if "context was destroyed" not in str(error):
+                raise
+            states.append(FrameState(0, 0.0, -1.0, False))
+            continue
         frame_height = await handle.evaluate("element => element.getBoundingClientRect().height")
         states.append(
             FrameState(measured["cards"], frame_height, measured["height"], measured["images"])
