@@ -3,16 +3,14 @@ no N+1 can hide behind a page of 50 or a product with many variants and photos."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from fastapi import FastAPI
 from httpx import AsyncClient
-from sqlalchemy import event
 
 from tests.factories import (
     CatalogSetup,
+    counting_statements,
     create_published_product,
     image_bytes,
     set_up_catalog,
@@ -24,22 +22,6 @@ from tests.factories import (
 STATEMENTS_FOR_A_LIST = 2
 # Product, seller, variants, images, category.
 MOST_STATEMENTS_FOR_A_DETAIL = 5
-
-
-@contextmanager
-def counting_statements(app: FastAPI) -> Iterator[list[str]]:
-    """Every SQL statement the app's engine sends while the block runs."""
-    statements: list[str] = []
-
-    def record(*args: Any) -> None:
-        statements.append(args[2])
-
-    engine = app.state.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def without_transaction_control(statements: list[str]) -> list[str]:

@@ -15,6 +15,7 @@ from tests.factories.accounts import (
 from tests.factories.app import (
     app_of,
     count_rows,
+    counting_statements,
     http_client,
     running_app,
 )
@@ -80,6 +81,7 @@ __all__ = [
     "cod_buyer_headers",
     "confirm_payment",
     "count_rows",
+    "counting_statements",
     "create_account",
     "create_admin",
     "create_category",

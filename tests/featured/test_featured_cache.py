@@ -5,16 +5,13 @@ seller does, and a 304 for a copy that is still current."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi import FastAPI
 from httpx import AsyncClient
-from sqlalchemy import event
 
-from tests.factories import change_seller_status, set_up_catalog
+from tests.factories import change_seller_status, counting_statements, set_up_catalog
 from tests.featured.world import ADMIN_FEATURED, featured_product, patch_entry
 
 EMBED = "/embed/featured"
@@ -25,21 +22,6 @@ async def page(client: AsyncClient, path: str = EMBED, **params: Any) -> tuple[s
     response = await client.get(path, params=params)
     assert response.status_code == 200, response.text
     return response.headers["etag"], response.text
-
-
-@contextmanager
-def counting_statements(app: FastAPI) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(*args: Any) -> None:
-        statements.append(args[2])
-
-    engine = app.state.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def reads(statements: list[str]) -> list[str]:

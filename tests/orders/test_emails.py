@@ -21,8 +21,11 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from marketplace.core.formatting import format_rupiah
+from marketplace.core.i18n import Language
 from marketplace.db.base import utcnow
-from marketplace.notifications.models import EmailStatus, OutboxEmail
+from marketplace.db.session import unit_of_work
+from marketplace.notifications import service as notifications
+from marketplace.notifications.models import LEASE, EmailStatus, OutboxEmail
 from marketplace.orders.tasks import expire_due_orders
 from tests.conftest import make_settings
 from tests.factories import (
@@ -31,6 +34,7 @@ from tests.factories import (
     add_member,
     confirm_payment,
     count_rows,
+    counting_statements,
     http_client,
     mark_email_verified,
     open_shop,
@@ -582,3 +586,86 @@ async def test_a_round_of_due_emails_goes_out_over_one_smtp_connection_text_inta
     assert {mail.subject for mail in mails} == {"Pesanan — diterima ✓"}
     assert {mail.text.strip() for mail in mails} == {"Halo Budi ✓"}
     assert {mail.html.strip() for mail in mails} == {"<p>Halo Budi ✓</p>"}
+
+
+def outbox_reads_and_updates(statements: list[str]) -> list[str]:
+    """The statements that claim or mark e-mails (their INSERT may ride on another's CTE)."""
+    return [
+        statement
+        for statement in statements
+        if statement.lstrip().upper().startswith(("SELECT", "UPDATE"))
+        and "outbox_emails" in statement.split("WHERE")[0]
+    ]
+
+
+async def test_a_checkout_email_is_claimed_when_written_so_sending_it_takes_one_statement(
+    mail_app: FastAPI,
+    mail_client: AsyncClient,
+    inbox: Inbox,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    # given a shop, its own e-mails sent
+    shop = await open_shop(mail_app, mail_client)
+    await sent(mail_app)
+
+    # when a guest places an order and the e-mail goes out
+    with counting_statements(mail_app) as statements:
+        order = await placed_order(mail_client, order_body(order_line(shop.variant_id, 2)))
+        await sent(mail_app)
+
+    # then it was sent with no claiming statement: only its mark as sent was written after
+    [mail] = inbox.to("budi@contoh.id")
+    assert mail.subject == f"Pesanan {order['number']} diterima"
+    [mark] = outbox_reads_and_updates(statements)
+    assert mark.lstrip().upper().startswith("UPDATE OUTBOX_EMAILS SET STATUS")
+    row = await outbox_row(sessionmaker)
+    assert row.status is EmailStatus.SENT
+    assert row.attempts == 0
+
+
+class DeadInstance:
+    """An instance that died right after its commit, before sending what it had claimed."""
+
+    async def wake(self, claimed: object = ()) -> None:
+        return None
+
+
+async def test_an_email_claimed_by_an_instance_that_died_goes_out_once_its_lease_is_over(
+    mail_app: FastAPI, app: FastAPI, inbox: Inbox, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # given an e-mail queued and committed by an instance that died before sending it
+    async with unit_of_work(sessionmaker, DeadInstance()) as session:
+        await notifications.queue_email(
+            session,
+            ["yatim@contoh.id"],
+            "password_reset",
+            Language.INDONESIAN,
+            {"token": "t", "minutes": 30},
+        )
+    [row] = await claimed_rows(sessionmaker, "yatim@contoh.id")
+    assert row.next_attempt_at > utcnow() + LEASE - timedelta(minutes=1)
+
+    # when another instance's delivery round runs within the lease
+    # then it passes the e-mail by: its writer still holds it
+    assert await mail_app.state.gateways.mailer.deliver_due() == 0
+    assert inbox.to("yatim@contoh.id") == []
+
+    # when the lease is over
+    async with sessionmaker() as session, session.begin():
+        await session.execute(
+            update(OutboxEmail).values(next_attempt_at=utcnow() - timedelta(seconds=1))
+        )
+
+    # then the next round sends it, once
+    assert await mail_app.state.gateways.mailer.deliver_due() == 1
+    assert len(inbox.to("yatim@contoh.id")) == 1
+    [row] = await claimed_rows(sessionmaker, "yatim@contoh.id")
+    assert row.status is EmailStatus.SENT
+
+
+async def claimed_rows(
+    sessionmaker: async_sessionmaker[AsyncSession], recipient: str
+) -> list[OutboxEmail]:
+    async with sessionmaker() as session:
+        rows = await session.scalars(select(OutboxEmail).where(OutboxEmail.recipient == recipient))
+        return list(rows)

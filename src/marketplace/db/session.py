@@ -9,7 +9,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Annotated, Any, Protocol, TypeVar
 
 from fastapi import Depends, Request
-from sqlalchemy import RowMapping, Select, event
+from sqlalchemy import Executable, RowMapping, Select, event
 from sqlalchemy.engine import Connection, CursorResult, Result
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.ext.asyncio import (
@@ -214,7 +214,8 @@ async def begin_write_transaction(session: AsyncSession) -> None:
 SessionCallback = Callable[[], Awaitable[None]]
 _AFTER_COMMIT = "after_commit"
 _AFTER_ROLLBACK = "after_rollback"
-_OUTBOX_WRITTEN = "outbox_written"
+_OUTBOX_WRITTEN = "outbox_written"  # the e-mails claimed at birth (may be none)
+_OUTBOX_DELIVERS = "outbox_delivers"
 logger = logging.getLogger("marketplace.db")
 
 
@@ -229,14 +230,22 @@ def after_rollback(session: AsyncSession, callback: SessionCallback) -> None:
 
 
 class Outbox(Protocol):
-    """Sends queued e-mails; woken once a transaction that queued some has committed."""
+    """Sends queued e-mails; woken once a transaction that queued some has committed, and
+    given the ones the transaction claimed for it when it wrote them (``claimed``)."""
 
-    async def wake(self) -> None: ...
+    async def wake(self, claimed: Sequence[Any] = ()) -> None: ...
 
 
-def mark_outbox_written(session: AsyncSession) -> None:
-    """This transaction queued e-mails: the commit wakes the outbox it was given."""
-    session.info[_OUTBOX_WRITTEN] = True
+def outbox_delivers_after_commit(session: AsyncSession) -> bool:
+    """Whether this session's commit hands its e-mails to an outbox (a unit of work given
+    one): they may then be written as already claimed by it, and need no claim to be sent."""
+    return bool(session.info.get(_OUTBOX_DELIVERS))
+
+
+def mark_outbox_written(session: AsyncSession, claimed: Sequence[object] = ()) -> None:
+    """This transaction queued e-mails: the commit wakes the outbox it was given, handing it
+    ``claimed`` (e-mails written as claimed by it: ``outbox_delivers_after_commit``)."""
+    session.info.setdefault(_OUTBOX_WRITTEN, []).extend(claimed)
 
 
 async def _run_callbacks(session: AsyncSession, name: str) -> None:
@@ -260,9 +269,10 @@ async def commit(session: AsyncSession, outbox: Outbox | None = None) -> None:
         raise
     await _announce_changed_tables(session)
     await _run_callbacks(session, _AFTER_COMMIT)
-    if session.info.pop(_OUTBOX_WRITTEN, False) and outbox is not None:
+    claimed: list[object] | None = session.info.pop(_OUTBOX_WRITTEN, None)
+    if claimed is not None and outbox is not None:
         try:
-            await outbox.wake()
+            await outbox.wake(claimed)
         except Exception:
             logger.exception("waking the outbox failed")
 
@@ -286,6 +296,7 @@ async def unit_of_work(
     callbacks run: outbox, calls out, cache invalidation), rolled back when it raises. The one
     commit path of requests, background sweeps and commands alike."""
     async with sessionmaker() as session:
+        session.info[_OUTBOX_DELIVERS] = outbox is not None
         if write:
             await begin_write_transaction(session)
         try:
@@ -328,6 +339,21 @@ async def one_statement_read(
         dialect = session.get_bind().dialect.name
         await session.connection(execution_options=_NO_TRANSACTION.get(dialect, _AUTOCOMMIT))
         yield session
+
+
+async def run_alone(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    statement: Executable,
+    parameters: dict[str, Any] | None = None,
+) -> None:
+    """One write that needs no other statement's company, outside an explicit transaction: a
+    statement is atomic by itself, so BEGIN and COMMIT would only add two round trips."""
+    async with sessionmaker() as session:
+        dialect = session.get_bind().dialect.name
+        connection = await session.connection(
+            execution_options=_NO_TRANSACTION.get(dialect, _AUTOCOMMIT)
+        )
+        await connection.execute(statement, parameters)
 
 
 def transaction_of(request: Request, *, write: bool) -> AbstractAsyncContextManager[AsyncSession]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import cast
 
@@ -13,6 +13,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from marketplace.core.i18n import Language
 from marketplace.db.base import Base, IdMixin, enum_column_type, utcnow
 from marketplace.notifications.rendering import RenderedEmail, decode_parameters, render_email
+
+# How long a claim on an e-mail holds (a delivery round's, or its writer's: see
+# notifications/service.py) before another round may send it.
+LEASE = timedelta(minutes=5)
 
 
 class EmailStatus(StrEnum):

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import DateTime, Integer, Update, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from marketplace.db.pending_inserts import cast_table
 from marketplace.notifications.models import EmailStatus, OutboxEmail
 
 
@@ -47,24 +48,15 @@ def _claim_statement(skip_locked: bool) -> Update:
     )
 
 
-async def mark_sent(session: AsyncSession, email_ids: list[uuid.UUID], sent_at: datetime) -> None:
-    await session.execute(_MARK_SENT, {"email_ids": email_ids, "sent_at": sent_at})
-
-
-_MARK_SENT = (
-    update(OutboxEmail)
-    .where(OutboxEmail.id.in_(bindparam("email_ids", expanding=True)))
+_TABLE = cast_table(OutboxEmail)
+# Parameters: ``email_ids`` (a list) and ``sent_at``. Core, on the table: no ORM work per round.
+MARK_SENT = (
+    update(_TABLE)
+    .where(_TABLE.c.id.in_(bindparam("email_ids", expanding=True)))
     .values(status=EmailStatus.SENT, sent_at=bindparam("sent_at", type_=DateTime(True)))
-    .execution_options(synchronize_session=False)
 )
 
 
-async def record_attempt(
-    session: AsyncSession, email_id: uuid.UUID, values: dict[str, Any]
-) -> None:
-    await session.execute(
-        update(OutboxEmail)
-        .where(OutboxEmail.id == email_id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
+def attempt_recorded(email_id: uuid.UUID, values: dict[str, Any]) -> Update:
+    """The UPDATE recording a failed attempt's ``values`` on the e-mail."""
+    return update(_TABLE).where(_TABLE.c.id == email_id).values(**values)

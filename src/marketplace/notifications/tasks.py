@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from email.header import Header
@@ -20,15 +21,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from marketplace.config import Settings
 from marketplace.db.base import utcnow
-from marketplace.db.session import begin_write_transaction
+from marketplace.db.session import begin_write_transaction, run_alone
 from marketplace.notifications import repository
-from marketplace.notifications.models import EmailStatus, OutboxEmail
+from marketplace.notifications.models import LEASE, EmailStatus, OutboxEmail
 
 if TYPE_CHECKING:
     import aiosmtplib
 
 logger = logging.getLogger("marketplace.email")
-LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
 BATCH_SIZE = 50
 
@@ -130,17 +130,22 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 class EmailOutbox:
-    """Sends due e-mails; ``wake`` starts a send in the background right after a commit."""
+    """Sends e-mails: those a commit hands over (claimed for it when written) right after
+    that commit, in the background, and any others that are due when ``deliver_due`` runs."""
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings) -> None:
         self._sessionmaker = sessionmaker
         self._settings = settings
         self._tasks: set[asyncio.Task[int]] = set()
+        self._claimed: list[OutboxEmail] = []
+        self._due = False
         self._again = False
 
-    async def wake(self) -> None:
-        """Make sure one delivery loop runs soon. Wake-ups during a round are folded into one
-        more round, so a burst of orders never starts a burst of competing claimers."""
+    async def wake(self, claimed: Sequence[OutboxEmail] = ()) -> None:
+        """Send ``claimed`` soon, or, given none, what is due. Wake-ups during a round are
+        folded into one more round, so a burst of orders never starts a burst of senders."""
+        self._claimed.extend(claimed)
+        self._due = self._due or not claimed
         if self._tasks:
             self._again = True
             return
@@ -152,7 +157,10 @@ class EmailOutbox:
         sent = 0
         while True:
             self._again = False
-            sent += await self.deliver_due()
+            claimed, self._claimed = self._claimed, []
+            due, self._due = self._due, False
+            sent += await self._send(claimed) if claimed else 0
+            sent += await self.deliver_due() if due else 0
             if not self._again:
                 return sent
 
@@ -162,19 +170,20 @@ class EmailOutbox:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def deliver_due(self) -> int:
-        """Send what is due now; returns how many went out. The sent ones are recorded
-        together after the batch (a crash mid-batch sends those again after the lease)."""
-        claimed = await self._claim_due()
+        """Claim what is due now and send it; returns how many went out."""
+        return await self._send(await self._claim_due())
+
+    async def _send(self, emails: Sequence[OutboxEmail]) -> int:
+        """Send ``emails`` (claimed) over one connection; the sent ones are recorded together
+        after the batch (a crash mid-batch sends those again after the lease)."""
         connection = SmtpConnection(self._settings.smtp_url)
         try:
-            sent = [email.id for email in claimed if await self._send_one(email, connection)]
+            sent = [email.id for email in emails if await self._send_one(email, connection)]
         finally:
             await connection.close()
         if sent:
-            async with self._sessionmaker() as session:
-                await begin_write_transaction(session)
-                await repository.mark_sent(session, sent, utcnow())
-                await session.commit()
+            parameters = {"email_ids": sent, "sent_at": utcnow()}
+            await run_alone(self._sessionmaker, repository.MARK_SENT, parameters)
         return len(sent)
 
     async def _claim_due(self) -> list[OutboxEmail]:
@@ -218,7 +227,4 @@ class EmailOutbox:
         await self._record(email, values)
 
     async def _record(self, email: OutboxEmail, values: dict[str, object]) -> None:
-        async with self._sessionmaker() as session:
-            await begin_write_transaction(session)
-            await repository.record_attempt(session, email.id, values)
-            await session.commit()
+        await run_alone(self._sessionmaker, repository.attempt_recorded(email.id, values))
