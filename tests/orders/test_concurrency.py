@@ -9,12 +9,16 @@ from collections import Counter
 from datetime import timedelta
 from itertools import permutations
 
+import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient, Response
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from marketplace.catalog.models import ProductVariant
 from marketplace.db.base import utcnow
-from marketplace.orders.models import Order
+from marketplace.orders.models import IdempotencyRecord, Order
+from marketplace.orders.placement import ORDER_SCOPE
 from marketplace.orders.tasks import expire_due_orders
 from tests.factories import (
     count_rows,
@@ -130,6 +134,63 @@ async def test_one_idempotency_key_fired_twenty_times_at_once_places_one_order(
     # and a retry after the dust settles gets the order
     retry = await place_order(client, body, key=KEY)
     assert (retry.status_code, retry.json()["id"]) == (201, created[0]["id"])
+
+
+async def test_a_duplicate_that_commits_between_a_checkouts_read_and_its_write_gets_409(
+    app: FastAPI,
+    client: AsyncClient,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    is_postgres: bool,
+) -> None:
+    if not is_postgres:
+        pytest.skip("SQLite runs one writer at a time: nothing commits inside a checkout")
+    # given pepper with 10 units, its row held by another transaction, so that a checkout
+    # that has done its reads (the key's lock and record among them) waits to write
+    shop = await open_shop(app, client, stock=10)
+    body = order_body(order_line(shop.variant_id, 1))
+    async with sessionmaker() as holder, holder.begin():
+        await holder.execute(
+            select(ProductVariant.id).where(ProductVariant.id == shop.variant_id).with_for_update()
+        )
+        checkout = asyncio.create_task(place_order(client, body, key=KEY))
+        await waiting_for_a_lock(sessionmaker)
+
+        # when the record of the same key is committed meanwhile, as by a duplicate that
+        # committed after the checkout's snapshot was taken and before it took the key's lock
+        async with sessionmaker() as other, other.begin():
+            other.add(
+                IdempotencyRecord(
+                    caller="guest",
+                    scope=ORDER_SCOPE,
+                    key=KEY,
+                    request_hash="0" * 64,
+                    response_status=201,
+                    response_body="{}",
+                    resource_id=None,
+                    created_at=utcnow(),
+                )
+            )
+    response = await checkout
+
+    # then the checkout is told its duplicate was in flight, and wrote nothing
+    assert response.status_code == 409, response.text
+    assert response.json()["type"].endswith("idempotency-in-flight")
+    assert await count_rows(sessionmaker, Order) == 0
+    assert await variant_stock(sessionmaker, shop.variant_id) == 10
+
+
+async def waiting_for_a_lock(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    """Until some connection of this database waits for a row lock (at most 10 s)."""
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    for _ in range(1000):
+        async with sessionmaker() as session:
+            if await session.scalar(waiting):
+                return
+        await asyncio.sleep(0.01)
+    raise AssertionError("no connection started waiting for the row lock")
 
 
 async def test_buyers_cancelling_while_the_expiry_sweep_runs_return_the_stock_once(

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import RowMapping
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -113,7 +114,11 @@ async def variants_for_sale(
     session: AsyncSession, variant_ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, VariantForSale]:
     """Variants by id, each saying whether it can be bought now (published, verified seller)."""
-    rows = await stock.variants_for_sale(session, variant_ids)
+    return variants_from_rows(await stock.variants_for_sale(session, variant_ids))
+
+
+def variants_from_rows(rows: Sequence[RowMapping]) -> dict[uuid.UUID, VariantForSale]:
+    """Variants by id from rows of ``stock.for_sale_statement``'s columns."""
     return {
         row["id"]: VariantForSale(
             id=row["id"],

@@ -38,12 +38,12 @@ async def variants_for_sale(
 ) -> list[RowMapping]:
     """What an order line needs to know about each variant, in one query."""
     parameters = {f"variant_{number}": variant_id for number, variant_id in enumerate(variant_ids)}
-    return await select_mappings(session, _for_sale_statement(len(variant_ids)), parameters)
+    return await select_mappings(session, for_sale_statement(len(variant_ids)), parameters)
 
 
 @functools.lru_cache(maxsize=64)
-def _for_sale_statement(count: int) -> Select[Any]:
-    """Built once per number of variants, the ids bound at execution."""
+def for_sale_statement(count: int) -> Select[Any]:
+    """Built once per number of variants, the ids bound at execution (``variant_0``...)."""
     variant_ids = [bindparam(f"variant_{n}", type_=ProductVariant.id.type) for n in range(count)]
     columns: list[Any] = [
         ProductVariant.id,

@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.accounts.models import User
@@ -22,8 +23,9 @@ from marketplace.core.i18n import Language, current_language, gettext
 from marketplace.core.rate_limit import RateLimiter
 from marketplace.core.security import hash_opaque_token
 from marketplace.db.base import new_id, utcnow
-from marketplace.db.pending_inserts import hold_as_loaded, insert_later
+from marketplace.db.pending_inserts import hold_as_loaded, insert_later, write_pending
 from marketplace.orders import (
+    checkout_reads,
     checkout_rules,
     idempotency,
     lifecycle,
@@ -31,10 +33,9 @@ from marketplace.orders import (
     repository,
     shipping,
 )
-from marketplace.orders.exceptions import InsufficientStock
-from marketplace.orders.idempotency import IdempotentRequest
+from marketplace.orders.exceptions import IdempotencyInFlight, InsufficientStock
+from marketplace.orders.idempotency import IdempotentRequest, StoredResponse
 from marketplace.orders.models import (
-    IdempotencyRecord,
     Order,
     OrderItem,
     OrderStatus,
@@ -43,7 +44,9 @@ from marketplace.orders.models import (
     SellerOrderStatus,
 )
 from marketplace.orders.reading import order_read, order_read_from
+from marketplace.orders.repository import RatesVersion
 from marketplace.orders.schemas import OrderCreate
+from marketplace.orders.shipping import RateTable
 from marketplace.payments import method_rules
 from marketplace.payments import service as payments_service
 from marketplace.payments.models import Payment, PaymentMethod
@@ -96,18 +99,36 @@ class Checkout:
 async def place_order(
     session: AsyncSession, checkout: Checkout, body: OrderCreate, request: IdempotentRequest
 ) -> PlacedOrder:
-    settings, buyer = checkout.settings, checkout.buyer
-    record = await idempotency.claim(session, request)
-    if record is not None:
-        return _replay(settings, record)
+    settings = checkout.settings
+    reads = await checkout_reads.read(session, request, _asked_variants(body))
+    if reads.stored is not None:
+        return _replay(settings, reads.stored)
     method_rules.check_method_available(settings, body.payment_method)
-    method_rules.check_cash_on_delivery_buyer(body.payment_method, buyer)
+    method_rules.check_cash_on_delivery_buyer(body.payment_method, checkout.buyer)
     await checkout_rules.count_order_attempt(
         checkout.limiter, settings, body, checkout.client_address
     )
-    variants = await _check_lines(session, body)
+    variants = _check_lines(body, reads.variants)
+    try:
+        return await _place(session, checkout, body, request, variants, reads.rates_version)
+    except IntegrityError as error:
+        if idempotency.is_key_taken(error):  # see checkout_reads.read
+            raise IdempotencyInFlight() from error
+        raise
+
+
+async def _place(
+    session: AsyncSession,
+    checkout: Checkout,
+    body: OrderCreate,
+    request: IdempotentRequest,
+    variants: dict[uuid.UUID, VariantForSale],
+    rates_version: RatesVersion,
+) -> PlacedOrder:
+    settings, buyer = checkout.settings, checkout.buyer
     region_code = await shipping.destination_region(session, body.shipping_address)
-    created = await _create_order(session, settings, buyer, body, variants, region_code)
+    rates = await shipping.rates_as_of(session, rates_version)
+    created = await _create_order(session, settings, buyer, body, variants, region_code, rates)
     order = created.order
     method_rules.check_cash_on_delivery_total(settings, order.payment_method, order.total)
     instructions, payment = await _start_payment(session, checkout, order)
@@ -119,6 +140,7 @@ async def place_order(
         await _reserve_stock(session, body)
         answer = (await order_read(session, order, settings.public_url)).model_dump(mode="json")
         idempotency.remember(session, request, 201, answer, order.id)
+        await write_pending(session)  # here, where a clash of its key is told apart
     else:  # everything the answer shows was just written from these objects
         response = order_read_from(
             order, created.items, created.parts, payment, settings.public_url
@@ -131,14 +153,20 @@ async def place_order(
     return PlacedOrder(201, answer)
 
 
-def _replay(settings: Settings, record: IdempotencyRecord) -> PlacedOrder:
-    body = idempotency.stored_body(record)
-    if record.caller == "guest" and record.resource_id is not None:
-        body["access_token"] = guest_access_token(settings, record.resource_id)
-    return PlacedOrder(record.response_status, body)
+def _replay(settings: Settings, stored: StoredResponse) -> PlacedOrder:
+    body = stored.body()
+    if stored.caller == "guest" and stored.resource_id is not None:
+        body["access_token"] = guest_access_token(settings, stored.resource_id)
+    return PlacedOrder(stored.status_code, body)
 
 
-async def _check_lines(session: AsyncSession, body: OrderCreate) -> dict[uuid.UUID, VariantForSale]:
+def _asked_variants(body: OrderCreate) -> list[uuid.UUID]:
+    return list(dict.fromkeys(line.variant_id for line in body.items))
+
+
+def _check_lines(
+    body: OrderCreate, variants: dict[uuid.UUID, VariantForSale]
+) -> dict[uuid.UUID, VariantForSale]:
     """Every line names a distinct variant that is on sale now; else a 422 naming the lines."""
     errors: list[dict[str, object]] = []
     seen: set[uuid.UUID] = set()
@@ -152,7 +180,6 @@ async def _check_lines(session: AsyncSession, body: OrderCreate) -> dict[uuid.UU
                 )
             )
         seen.add(line.variant_id)
-    variants = await catalog_service.variants_for_sale(session, list(seen))
     for index, line in enumerate(body.items):
         variant = variants.get(line.variant_id)
         if variant is None or not variant.purchasable:
@@ -184,12 +211,13 @@ async def _create_order(
     body: OrderCreate,
     variants: dict[uuid.UUID, VariantForSale],
     region_code: str | None,
+    rates: RateTable,
 ) -> CreatedOrder:
     """The order, its seller-orders and lines, totals known before the first insert; the
     order INSERTed now (its number may clash), the rest pending, from objects built in full
     (they answer the request)."""
     order = _new_order(settings, buyer, body, region_code)
-    parts = await _price_seller_orders(session, order, body, variants, region_code)
+    parts = _price_seller_orders(order, body, variants, region_code, rates)
     order.subtotal = sum(part.subtotal for part, _ in parts)
     order.shipping_total = sum(part.shipping for part, _ in parts)
     order.total = order.subtotal + order.shipping_total
@@ -305,15 +333,14 @@ async def _insert_with_unique_number(session: AsyncSession, order: Order) -> Non
 SellerLines = list[tuple[int, uuid.UUID, int]]
 
 
-async def _price_seller_orders(
-    session: AsyncSession,
+def _price_seller_orders(
     order: Order,
     body: OrderCreate,
     variants: dict[uuid.UUID, VariantForSale],
     region_code: str | None,
+    rates: RateTable,
 ) -> list[tuple[SellerOrder, SellerLines]]:
     """One seller-order per seller (not yet added), with its lines (position, variant, qty)."""
-    rates = await shipping.rate_table(session)
     by_seller: dict[uuid.UUID, SellerLines] = {}
     for position, line in enumerate(body.items):
         seller_id = variants[line.variant_id].seller_id

@@ -12,7 +12,9 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Insert,
+    RowMapping,
     String,
+    and_,
     bindparam,
     cast,
     delete,
@@ -187,9 +189,16 @@ async def shipping_rates(session: AsyncSession, region_code: str | None) -> list
     return list(result.scalars())
 
 
-async def shipping_rates_version(session: AsyncSession) -> tuple[int, str | None]:
+RatesVersion = tuple[int, str | None]
+
+
+async def shipping_rates_version(session: AsyncSession) -> RatesVersion:
     """Changes whenever the rate table is replaced (new rows, new ids)."""
-    row = (await select_mappings(session, _RATES_VERSION, {}))[0]
+    return rates_version_of((await select_mappings(session, RATES_VERSION, {}))[0])
+
+
+def rates_version_of(row: RowMapping) -> RatesVersion:
+    """The version in a row of ``RATES_VERSION``'s columns."""
     return int(row["rates"]), None if row["newest_id"] is None else str(row["newest_id"])
 
 
@@ -198,7 +207,7 @@ _RATES_VERSION_COLUMNS: list[Any] = [
     # UUIDv7: the newest as text too
     func.max(cast(ShippingRate.id, String)).label("newest_id"),
 ]
-_RATES_VERSION = select(*_RATES_VERSION_COLUMNS).select_from(ShippingRate)
+RATES_VERSION = select(*_RATES_VERSION_COLUMNS).select_from(ShippingRate)
 
 
 async def all_shipping_rates(session: AsyncSession) -> list[ShippingRate]:
@@ -218,19 +227,22 @@ async def replace_shipping_rates(session: AsyncSession, rates: list[ShippingRate
     await session.flush()
 
 
-async def get_idempotency_record(
-    session: AsyncSession, caller: str, scope: str, key: str
-) -> IdempotencyRecord | None:
-    parameters = {"caller": caller, "scope": scope, "key": key}
-    return (await session.execute(_IDEMPOTENCY_RECORD, parameters)).scalar_one_or_none()
-
-
-# Statements of every checkout, built once (building them cost more CPU than running them).
-_IDEMPOTENCY_RECORD = select(IdempotencyRecord).where(
-    IdempotencyRecord.caller == bindparam("caller", type_=String),
-    IdempotencyRecord.scope == bindparam("scope", type_=String),
-    IdempotencyRecord.key == bindparam("key", type_=String),
+_RECORD = cast_table(IdempotencyRecord)
+# The record of a caller's key in a scope (parameters ``caller``, ``scope``, ``key``), its
+# columns labelled for reading beside others' (orders/checkout_reads.py).
+IDEMPOTENCY_KEY_MATCHES = and_(
+    _RECORD.c.caller == bindparam("caller", type_=String),
+    _RECORD.c.scope == bindparam("scope", type_=String),
+    _RECORD.c.key == bindparam("key", type_=String),
 )
+STORED_RESPONSE_COLUMNS: list[Any] = [
+    _RECORD.c.caller.label("stored_caller"),
+    _RECORD.c.request_hash.label("stored_request_hash"),
+    _RECORD.c.response_status.label("stored_status"),
+    _RECORD.c.response_body.label("stored_body"),
+    _RECORD.c.resource_id.label("stored_resource_id"),
+]
+IDEMPOTENCY_RECORD = select(*STORED_RESPONSE_COLUMNS).where(IDEMPOTENCY_KEY_MATCHES)
 
 
 async def insert_order_if_number_free(session: AsyncSession, order: Order) -> bool:
@@ -259,9 +271,11 @@ async def try_advisory_lock(session: AsyncSession, lock_id: int) -> bool:
     return bool(rows[0]["locked"])
 
 
-_ADVISORY_LOCK = select(
-    func.pg_try_advisory_xact_lock(bindparam("lock_id", type_=BigInteger)).label("locked")
+# Parameter ``lock_id``.
+ADVISORY_LOCK_COLUMN = func.pg_try_advisory_xact_lock(bindparam("lock_id", type_=BigInteger)).label(
+    "locked"
 )
+_ADVISORY_LOCK = select(ADVISORY_LOCK_COLUMN)
 
 
 async def overdue_cash_on_delivery_parts(

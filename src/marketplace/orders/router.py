@@ -137,9 +137,9 @@ async def start_payment(
         key=idempotency_key,
         request_hash=idempotency.body_hash(body),
     )
-    record = await idempotency.claim(session, request)
-    if record is not None:
-        return JSONResponse(idempotency.stored_body(record), status_code=record.response_status)
+    stored = await idempotency.claim(session, request)
+    if stored is not None:
+        return JSONResponse(stored.body(), status_code=stored.status_code)
     payment = await service.new_payment_attempt(
         session, payments, viewer, order_id, token, body.payment_method
     )

@@ -15,6 +15,7 @@ from marketplace.core.errors import InvalidInput
 from marketplace.core.i18n import gettext
 from marketplace.orders import repository
 from marketplace.orders.models import ShippingMethod, ShippingRate
+from marketplace.orders.repository import RatesVersion
 from marketplace.orders.schemas import ShippingAddress, ShippingRateTable
 
 _REGION_PREFIX = re.compile(r"^(kabupaten|kab\.?|kota)\s+", re.IGNORECASE)
@@ -99,7 +100,7 @@ class RateTable:
     """The courier rates by destination regency (None: anywhere else), lightest tier first,
     as of ``version``."""
 
-    version: tuple[int, str | None]
+    version: RatesVersion
     tiers: dict[str | None, list[RateTier]]
 
     def price(self, method: ShippingMethod, region_code: str | None, weight_grams: int) -> int:
@@ -115,8 +116,13 @@ _rates_by_database: dict[str, RateTable] = {}
 
 
 async def rate_table(session: AsyncSession) -> RateTable:
+    return await rates_as_of(session, await repository.shipping_rates_version(session))
+
+
+async def rates_as_of(session: AsyncSession, version: RatesVersion) -> RateTable:
+    """The rate table at ``version`` (read with ``repository.RATES_VERSION``): the one kept
+    when it is that version, else read again and kept."""
     database = session.get_bind().engine.url.render_as_string()
-    version = await repository.shipping_rates_version(session)
     kept = _rates_by_database.get(database)
     if kept is not None and kept.version == version:
         return kept
