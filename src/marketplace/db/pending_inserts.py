@@ -112,7 +112,9 @@ def update_later(session: AsyncSession, row: object) -> None:
     """The columns changed on ``row`` (already written, in the session as loaded) written
     with the next statement that carries pending rows instead of by a flush of their own:
     the object keeps its new values as if flushed. On PostgreSQL the UPDATE is a CTE of that
-    statement, so ``row`` must not be among the rows it inserts (a CTE sees none of them)."""
+    statement, so ``row`` must not be among the rows it inserts (a CTE sees none of them), and
+    that statement's own parameters must not be named like a column of ``row``'s table:
+    SQLAlchemy takes such a parameter as a value to SET in every UPDATE of the table."""
     model: type[Any] = type(row)
     pending_models = {pending_model for pending_model, _ in session.info.get(_PENDING, [])}
     assert model not in pending_models, "update_later of a row not yet written"

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -23,7 +24,12 @@ from marketplace.core.i18n import Language, current_language, gettext
 from marketplace.core.rate_limit import RateLimiter
 from marketplace.core.security import hash_opaque_token
 from marketplace.db.base import new_id, utcnow
-from marketplace.db.pending_inserts import hold_as_loaded, insert_later, write_pending
+from marketplace.db.pending_inserts import (
+    hold_as_loaded,
+    insert_later,
+    update_later,
+    write_pending,
+)
 from marketplace.orders import (
     checkout_reads,
     checkout_rules,
@@ -44,7 +50,6 @@ from marketplace.orders.models import (
     SellerOrderStatus,
 )
 from marketplace.orders.reading import order_read, order_read_from
-from marketplace.orders.repository import RatesVersion
 from marketplace.orders.schemas import OrderCreate
 from marketplace.orders.shipping import RateTable
 from marketplace.payments import method_rules
@@ -80,6 +85,8 @@ def order_page_url(settings: Settings, order: Order, buyer: User | None) -> str:
 
 
 def new_order_number() -> str:
+    """Random, so that numbers say nothing about how many orders there are: ~309 million a day,
+    a taken one is drawn again (``_insert_with_unique_number``)."""
     # The date people in the province see on their calendar (WIB), not the UTC one.
     today = utcnow().astimezone(WIB).strftime("%y%m%d")
     return f"BB{today}-" + "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(6))
@@ -94,15 +101,20 @@ class Checkout:
     limiter: RateLimiter
     buyer: User | None
     client_address: str
+    numbers: Callable[[], str] = new_order_number  # where order numbers are drawn from
 
 
 async def place_order(
     session: AsyncSession, checkout: Checkout, body: OrderCreate, request: IdempotentRequest
 ) -> PlacedOrder:
     settings = checkout.settings
-    reads = await checkout_reads.read(session, request, _asked_variants(body))
+    region_code = await shipping.destination_region(session, body.shipping_address)
+    order = _new_order(settings, checkout.buyer, body, region_code, checkout.numbers())
+    reads = await checkout_reads.read(session, request, _asked_variants(body), order)
     if reads.stored is not None:
         return _replay(settings, reads.stored)
+    if reads.order_written:  # its totals follow with the next statement that writes
+        hold_as_loaded(session, [order])
     method_rules.check_method_available(settings, body.payment_method)
     method_rules.check_cash_on_delivery_buyer(body.payment_method, checkout.buyer)
     await checkout_rules.count_order_attempt(
@@ -110,7 +122,7 @@ async def place_order(
     )
     variants = _check_lines(body, reads.variants)
     try:
-        return await _place(session, checkout, body, request, variants, reads.rates_version)
+        return await _place(session, checkout, body, request, order, variants, reads)
     except IntegrityError as error:
         if idempotency.is_key_taken(error):  # see checkout_reads.read
             raise IdempotencyInFlight() from error
@@ -122,14 +134,15 @@ async def _place(
     checkout: Checkout,
     body: OrderCreate,
     request: IdempotentRequest,
+    order: Order,
     variants: dict[uuid.UUID, VariantForSale],
-    rates_version: RatesVersion,
+    reads: checkout_reads.CheckoutReads,
 ) -> PlacedOrder:
     settings, buyer = checkout.settings, checkout.buyer
-    region_code = await shipping.destination_region(session, body.shipping_address)
-    rates = await shipping.rates_as_of(session, rates_version)
-    created = await _create_order(session, settings, buyer, body, variants, region_code, rates)
-    order = created.order
+    rates = await shipping.rates_as_of(session, reads.rates_version)
+    created = await _create_order(
+        session, order, body, variants, rates, reads.order_written, checkout.numbers
+    )
     method_rules.check_cash_on_delivery_total(settings, order.payment_method, order.total)
     instructions, payment = await _start_payment(session, checkout, order)
     await notices.buyer_order_placed(
@@ -206,22 +219,24 @@ def _line_error(index: int, message: str, error_type: str) -> dict[str, object]:
 
 async def _create_order(
     session: AsyncSession,
-    settings: Settings,
-    buyer: User | None,
+    order: Order,
     body: OrderCreate,
     variants: dict[uuid.UUID, VariantForSale],
-    region_code: str | None,
     rates: RateTable,
+    written: bool,
+    numbers: Callable[[], str],
 ) -> CreatedOrder:
-    """The order, its seller-orders and lines, totals known before the first insert; the
-    order INSERTed now (its number may clash), the rest pending, from objects built in full
-    (they answer the request)."""
-    order = _new_order(settings, buyer, body, region_code)
-    parts = _price_seller_orders(order, body, variants, region_code, rates)
+    """The order's seller-orders and lines, and its totals; the order INSERTed now unless the
+    checkout's read already did (then its totals go with the next statement), the rest
+    pending, from objects built in full (they answer the request)."""
+    parts = _price_seller_orders(order, body, variants, rates)
     order.subtotal = sum(part.subtotal for part, _ in parts)
     order.shipping_total = sum(part.shipping for part, _ in parts)
     order.total = order.subtotal + order.shipping_total
-    await _insert_with_unique_number(session, order)
+    if written:
+        update_later(session, order)
+    else:  # SQLite, or its number was taken
+        await _insert_with_unique_number(session, order, numbers)
     items = [
         _item(order, part, variants[variant_id], quantity, position)
         for part, lines in parts
@@ -270,13 +285,18 @@ async def _reserve_stock(session: AsyncSession, body: OrderCreate) -> None:
 
 
 def _new_order(
-    settings: Settings, buyer: User | None, body: OrderCreate, region_code: str | None
+    settings: Settings,
+    buyer: User | None,
+    body: OrderCreate,
+    region_code: str | None,
+    number: str,
 ) -> Order:
     address = body.shipping_address
     order_id, now = new_id(), utcnow()
     token_hash = None if buyer else hash_opaque_token(guest_access_token(settings, order_id))
     return Order(
         id=order_id,
+        number=number,
         created_at=now,
         updated_at=now,
         access_token_hash=token_hash,
@@ -321,9 +341,12 @@ def _expiry(settings: Settings, method: PaymentMethod) -> datetime | None:
     return utcnow() + timedelta(minutes=minutes) if minutes else None
 
 
-async def _insert_with_unique_number(session: AsyncSession, order: Order) -> None:
-    for _ in range(_NUMBER_ATTEMPTS):
-        order.number = new_order_number()
+async def _insert_with_unique_number(
+    session: AsyncSession, order: Order, numbers: Callable[[], str]
+) -> None:
+    for attempt in range(_NUMBER_ATTEMPTS):
+        if attempt:  # the first try is the number it was built with
+            order.number = numbers()
         if await repository.insert_order_if_number_free(session, order):
             hold_as_loaded(session, [order])
             return
@@ -334,11 +357,7 @@ SellerLines = list[tuple[int, uuid.UUID, int]]
 
 
 def _price_seller_orders(
-    order: Order,
-    body: OrderCreate,
-    variants: dict[uuid.UUID, VariantForSale],
-    region_code: str | None,
-    rates: RateTable,
+    order: Order, body: OrderCreate, variants: dict[uuid.UUID, VariantForSale], rates: RateTable
 ) -> list[tuple[SellerOrder, SellerLines]]:
     """One seller-order per seller (not yet added), with its lines (position, variant, qty)."""
     by_seller: dict[uuid.UUID, SellerLines] = {}
@@ -354,7 +373,7 @@ def _price_seller_orders(
             seller_id=seller_id,
             status=SellerOrderStatus.PENDING,
             subtotal=sum(variants[v].price * q for _, v, q in lines),
-            shipping=rates.price(order.shipping_method, region_code, weight),
+            shipping=rates.price(order.shipping_method, order.destination_region_code, weight),
             weight_grams=weight,
             # The order's own moment: the admin desk pages a seller's orders by its seller-orders.
             created_at=order.created_at,

@@ -110,7 +110,7 @@ async def take_free_transfer_code(
     inserted for ``payment_id``; None when none is free or when a concurrent transaction took
     the chosen one first (the insert waited for it, then did nothing: no savepoint needed)."""
     statement = _take_free_code_statement(session.get_bind().dialect.name)
-    parameters = {"highest": highest, "payment_id": payment_id, "created_at": utcnow()}
+    parameters = {"highest": highest, "payment_id": payment_id, "taken_at": utcnow()}
     result = await execute_with_pending(session, statement, parameters)
     code: int | None = result.scalar_one_or_none()
     return code
@@ -126,7 +126,8 @@ def _take_free_code_statement(dialect: str) -> Insert:
         select((numbers.c.code + 1).label("code")).where(numbers.c.code < highest)
     )
     payment_id = bindparam("payment_id", type_=Uuid)
-    created_at = bindparam("created_at", type_=DateTime(True))
+    # Not named like a column: it would also SET that column of a pending UPDATE riding along.
+    created_at = bindparam("taken_at", type_=DateTime(True))
     free = (
         select(numbers.c.code, payment_id, created_at)
         .where(numbers.c.code.not_in(select(TransferCode.code)))
