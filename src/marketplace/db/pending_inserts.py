@@ -31,9 +31,8 @@ from sqlalchemy.orm import make_transient_to_detached, object_mapper
 from sqlalchemy.sql.dml import UpdateBase
 
 from marketplace.db.base import utcnow
+from marketplace.db.core_statements import CHANGED_TABLES, execute_core
 
-# The tables a transaction wrote (db/session.py announces them after the commit).
-CHANGED_TABLES = "changed_tables"
 _PENDING = "pending_inserts"
 _PENDING_UPDATES = "pending_updates"
 PendingUpdate = tuple[type[Any], dict[str, Any], dict[str, Any]]  # model, primary key, values
@@ -162,18 +161,18 @@ async def execute_with_pending(
             shapes.append(("update", model.__table__, (*primary_key, "", *changed), 1, name))
             values.update({f"{name}_{key}": value for key, value in primary_key.items()})
             values.update({f"{name}_{key}": value for key, value in changed.items()})
-        return await session.execute(_carrying(statement, tuple(shapes)), values)
+        return await execute_core(session, _carrying(statement, tuple(shapes)), values)
     for model, rows in pending:
-        await session.execute(insert(model.__table__), rows)
+        await execute_core(session, insert(model.__table__), rows)
     await _write_updates(session, updates)
-    return await session.execute(statement, parameters)
+    return await execute_core(session, statement, parameters)
 
 
 async def _write_updates(session: AsyncSession, updates: list[PendingUpdate]) -> None:
     for model, primary_key, changed in updates:
         table: Table = model.__table__
         condition = [table.c[key] == value for key, value in primary_key.items()]
-        await session.execute(update(table).where(*condition).values(changed))
+        await execute_core(session, update(table).where(*condition).values(changed))
 
 
 # ("insert", table, keys, row count, name) or ("update", table, primary key keys + "" +

@@ -24,7 +24,15 @@ from starlette.responses import Response
 from marketplace.config import Settings
 from marketplace.core.errors import AppError, problem_response, unexpected_error_response
 from marketplace.core.i18n import gettext
-from marketplace.db.pending_inserts import CHANGED_TABLES, forget_pending, write_pending
+from marketplace.db.core_statements import (
+    CHANGED_TABLES,
+    ONE_STATEMENT,
+    OneStatementReadBroken,
+    count_statement,
+    execute_core,
+    note_written_table,
+)
+from marketplace.db.pending_inserts import forget_pending, write_pending
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SQLITE_BEGIN_OPTION = "sqlite_begin"
@@ -162,20 +170,9 @@ def _note_flushed_tables(session: Session, _context: Any) -> None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _note_statement_tables(state: ORMExecuteState) -> None:
-    _count_statement(state.session, is_select=state.is_select)
+    count_statement(state.session, is_select=state.is_select)
     if state.is_insert or state.is_update or state.is_delete:
-        table = getattr(state.statement, "table", None)
-        if table is not None:
-            state.session.info.setdefault(_CHANGED_TABLES, set()).add(str(table.name))
-
-
-def _count_statement(session: Session, *, is_select: bool) -> None:
-    """A one-statement read runs one SELECT; anything more is refused before it runs."""
-    ran = session.info.get(_ONE_STATEMENT)
-    if ran is not None:
-        if ran or not is_select:
-            raise OneStatementReadBroken()
-        session.info[_ONE_STATEMENT] = True
+        note_written_table(state.session, state.statement)
 
 
 async def select_mappings(
@@ -184,14 +181,12 @@ async def select_mappings(
     """The rows of a column SELECT (no ORM entities in it) as mappings, run on the session's
     connection: the ORM's per-statement work (its execution context, its result loading)
     bought nothing for plain rows and cost a tenth of a list request's CPU."""
-    _count_statement(session.sync_session, is_select=True)
-    connection = await session.connection()
-    return list((await connection.execute(statement, parameters)).mappings())
+    return list((await execute_core(session, statement, parameters)).mappings())
 
 
 @event.listens_for(Session, "before_flush")
 def _refuse_flush_outside_transaction(session: Session, _context: Any, _instances: Any) -> None:
-    if _ONE_STATEMENT in session.info:
+    if ONE_STATEMENT in session.info:
         raise OneStatementReadBroken()
 
 
@@ -311,20 +306,10 @@ async def unit_of_work(
             await commit(session, outbox)
 
 
-# A one-statement read's session: False until its statement has run.
-_ONE_STATEMENT = "one_statement"
 # How a connection runs statements without BEGIN and COMMIT, by dialect: asyncpg in autocommit
 # mode; SQLite's driver already leaves transactions to us (see _make_sqlite_a_real_database).
 _NO_TRANSACTION = {"sqlite": {SQLITE_BEGIN_OPTION: None}}
 _AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
-
-
-class OneStatementReadBroken(RuntimeError):
-    """A one-statement read tried to run a second statement or to write: a programming error
-    (that read must be opened as a transaction)."""
-
-    def __init__(self) -> None:
-        super().__init__("a one-statement read may run one SELECT only: open a transaction")
 
 
 @asynccontextmanager
@@ -335,7 +320,7 @@ async def one_statement_read(
     one statement is atomic and sees one snapshot by itself, so BEGIN and COMMIT would only
     add two round trips. A second statement or any write raises ``OneStatementReadBroken``
     (a read of several statements needs a transaction's consistency: ``transaction_of``)."""
-    async with sessionmaker(info={_ONE_STATEMENT: False}) as session:
+    async with sessionmaker(info={ONE_STATEMENT: False}) as session:
         dialect = session.get_bind().dialect.name
         await session.connection(execution_options=_NO_TRANSACTION.get(dialect, _AUTOCOMMIT))
         yield session

@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.core.phone import normalize_indonesian_phone
 from marketplace.db.base import utcnow
+from marketplace.db.core_statements import execute_core
 from marketplace.db.pending_inserts import cast_table, column_values
 from marketplace.db.queries import newest_first
 from marketplace.db.session import rows_affected, select_mappings
@@ -250,7 +251,7 @@ async def insert_order_if_number_free(session: AsyncSession, order: Order) -> bo
     round trips for a clash that almost never happens."""
     statement = _insert_order_statement(session.get_bind().dialect.name)
     # Parameters, not values: nothing to coerce into the statement.
-    result = await session.execute(statement, column_values(order))
+    result = await execute_core(session, statement, column_values(order))
     return result.scalar_one_or_none() is not None
 
 
