@@ -5,6 +5,7 @@ formats and never loads it."""
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -22,9 +23,17 @@ def format_rupiah(amount: int) -> str:
 
 
 def format_wib(moment: datetime, language: Language = Language.INDONESIAN) -> str:
-    """``27 Nov 2026 15.00 WIB``: a UTC time shown in Western Indonesian Time."""
-    from babel.dates import format_datetime  # noqa: PLC0415
-
+    """``27 Nov 2026 15.00 WIB``: a UTC time shown in Western Indonesian Time. Babel's
+    ``d MMM yyyy HH.mm`` with its month names, laid out here (~2 us instead of ~60: a
+    checkout's e-mail shows two, an order page several)."""
     local = moment.astimezone(WIB)
-    text = format_datetime(local, "d MMM yyyy HH.mm", locale=_LOCALES[language])
-    return f"{text} WIB"
+    month = _month_abbreviations(language)[local.month]
+    return f"{local.day} {month} {local.year:04d} {local.hour:02d}.{local.minute:02d} WIB"
+
+
+@functools.cache
+def _month_abbreviations(language: Language) -> dict[int, str]:
+    from babel.dates import get_month_names  # noqa: PLC0415
+
+    names: dict[int, str] = dict(get_month_names("abbreviated", locale=_LOCALES[language]))
+    return names

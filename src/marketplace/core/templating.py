@@ -26,8 +26,12 @@ def templates_dir() -> Path:
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
+    """Templates load once per process, like the code: no check of each file's time on every
+    render (``auto_reload``, a stat per template and include); a changed template shows after
+    a restart."""
     env = Environment(
         loader=FileSystemLoader(templates_dir()),
+        auto_reload=False,
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
