@@ -4,6 +4,7 @@ figures, never asserted."""
 
 from __future__ import annotations
 
+import math
 import sys
 from dataclasses import dataclass, field
 
@@ -172,6 +173,7 @@ def target_lines(reports: list[BackendReport]) -> list[str]:
             ):
                 load, cpu = loaded.load, report.cpu_ms[scenario]
                 rate = load.requests_per_second
+                plain = baseline_cpu_ms(report, scenario.clients)
                 clean = load.failures == 0
                 return [
                     f"{scope} >= {TARGET_ORDERS_PER_SECOND}/s: {rate:.1f}/s, "
@@ -180,10 +182,20 @@ def target_lines(reports: list[BackendReport]) -> list[str]:
                     f"{scope}, p99 < {TARGET_P99_MS} ms: {load.p99_ms:.1f} ms -- "
                     f"{verdict(load.p99_ms < TARGET_P99_MS)}",
                     f"{scope}, CPU <= {TARGET_CPU_MS_PER_ORDER:g} ms per order: {cpu:.1f} ms "
-                    f"(both workers, the load's tail included) -- "
+                    f"(both workers, the load's tail included; {cpu / plain:.1f}x the plain "
+                    f"insert's {plain:.2f} ms in this run) -- "
                     f"{verdict(cpu <= TARGET_CPU_MS_PER_ORDER)}",
                 ]
     return [f"{scope}: not measured (postgresql was not among --backends)"]
+
+
+def baseline_cpu_ms(report: BackendReport, clients: int) -> float:
+    """The plain one-row insert's CPU per row at ``clients`` in the same run: this machine's
+    speed moved ~2x between runs minutes apart (stop 23), the ratio much less."""
+    for scenario, cpu in report.cpu_ms.items():
+        if scenario.key == "baseline" and scenario.clients == clients:
+            return cpu
+    return math.nan
 
 
 def verdict(met: bool) -> str:
