@@ -13,6 +13,7 @@ from sqlalchemy import Executable, RowMapping, Select, event
 from sqlalchemy.engine import Connection, CursorResult, Result
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -321,9 +322,14 @@ async def one_statement_read(
     add two round trips. A second statement or any write raises ``OneStatementReadBroken``
     (a read of several statements needs a transaction's consistency: ``transaction_of``)."""
     async with sessionmaker(info={ONE_STATEMENT: False}) as session:
-        dialect = session.get_bind().dialect.name
-        await session.connection(execution_options=_NO_TRANSACTION.get(dialect, _AUTOCOMMIT))
+        await _connection_outside_transaction(session)
         yield session
+
+
+async def _connection_outside_transaction(session: AsyncSession) -> AsyncConnection:
+    """The session's connection, its statements each atomic on their own (no BEGIN/COMMIT)."""
+    dialect = session.get_bind().dialect.name
+    return await session.connection(execution_options=_NO_TRANSACTION.get(dialect, _AUTOCOMMIT))
 
 
 async def run_alone(
@@ -334,10 +340,7 @@ async def run_alone(
     """One write that needs no other statement's company, outside an explicit transaction: a
     statement is atomic by itself, so BEGIN and COMMIT would only add two round trips."""
     async with sessionmaker() as session:
-        dialect = session.get_bind().dialect.name
-        connection = await session.connection(
-            execution_options=_NO_TRANSACTION.get(dialect, _AUTOCOMMIT)
-        )
+        connection = await _connection_outside_transaction(session)
         await connection.execute(statement, parameters)
 
 
