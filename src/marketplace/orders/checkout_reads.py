@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     Label,
     Select,
     bindparam,
@@ -79,7 +78,7 @@ def _statement(dialect: str, count: int) -> Select[Any]:
     """One row per variant found (at least one row), each with the lock, the rates' version
     and the stored response beside it; built once per dialect and number of variants."""
     postgres = dialect == "postgresql"
-    locked = repository.ADVISORY_LOCK_COLUMN if postgres else true().label("locked")
+    locked = (repository.ADVISORY_LOCK if postgres else true()).label("locked")
     written = _order_written() if postgres else false().label("order_written")
     versions = repository.RATES_VERSION.subquery("rates_version")
     head = select(locked, written, versions.c.rates, versions.c.newest_id).subquery("head")
@@ -106,7 +105,7 @@ def _order_written() -> Label[int]:
     values = select(
         *(bindparam(f"order_{column.key}", type_=column.type) for column in orders.columns)
     ).where(
-        func.pg_try_advisory_xact_lock(bindparam("lock_id", type_=BigInteger)),
+        repository.ADVISORY_LOCK,
         ~exists().where(repository.IDEMPOTENCY_KEY_MATCHES).select_from(record).correlate(None),
     )
     new_order = (

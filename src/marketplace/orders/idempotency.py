@@ -80,11 +80,11 @@ async def claim(session: AsyncSession, request: IdempotentRequest) -> StoredResp
     On PostgreSQL a transaction-scoped advisory lock marks the key as in flight; SQLite runs
     one writer at a time, so a duplicate there simply waits and then finds the record.
     """
-    locked = True
     if session.get_bind().dialect.name == "postgresql":
-        locked = await repository.try_advisory_lock(session, request.lock_id)
+        if not await repository.try_advisory_lock(session, request.lock_id):
+            raise IdempotencyInFlight()
     rows = await select_mappings(session, repository.IDEMPOTENCY_RECORD, key_parameters(request))
-    return checked(request, locked, stored_response_of(rows[0]) if rows else None)
+    return checked(request, True, stored_response_of(rows[0]) if rows else None)
 
 
 def key_parameters(request: IdempotentRequest) -> dict[str, Any]:

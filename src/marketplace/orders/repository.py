@@ -272,11 +272,9 @@ async def try_advisory_lock(session: AsyncSession, lock_id: int) -> bool:
     return bool(rows[0]["locked"])
 
 
-# Parameter ``lock_id``.
-ADVISORY_LOCK_COLUMN = func.pg_try_advisory_xact_lock(bindparam("lock_id", type_=BigInteger)).label(
-    "locked"
-)
-_ADVISORY_LOCK = select(ADVISORY_LOCK_COLUMN)
+# True when taken (parameter ``lock_id``).
+ADVISORY_LOCK = func.pg_try_advisory_xact_lock(bindparam("lock_id", type_=BigInteger))
+_ADVISORY_LOCK = select(ADVISORY_LOCK.label("locked"))
 
 
 async def overdue_cash_on_delivery_parts(
