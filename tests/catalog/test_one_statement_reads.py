@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
-from sqlalchemy import event, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -25,7 +25,7 @@ from marketplace.db.session import (
 )
 from tests.conftest import make_settings
 from tests.factories import create_published_product, set_up_catalog, variant_body
-from tests.factories.app import http_client, running_app
+from tests.factories.app import http_client, listening, running_app
 
 PRODUCTS = "/api/v1/products"
 
@@ -69,12 +69,8 @@ def connections_used(app: FastAPI) -> Iterator[list[bool]]:
     def record(connection: Connection) -> None:
         used.append(_outside_transaction(dict(connection.get_execution_options())))
 
-    engine = app.state.engine.sync_engine
-    event.listen(engine, "begin", record)
-    try:
+    with listening(app, "begin", record):
         yield used
-    finally:
-        event.remove(engine, "begin", record)
 
 
 async def driver_in_transaction(session: AsyncSession) -> bool:

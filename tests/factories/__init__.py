@@ -17,6 +17,7 @@ from tests.factories.app import (
     count_rows,
     counting_statements,
     http_client,
+    listening,
     running_app,
 )
 from tests.factories.catalog import (
@@ -92,6 +93,7 @@ __all__ = [
     "emailed_code",
     "guest_headers",
     "http_client",
+    "listening",
     "image_bytes",
     "invite_member",
     "list_products",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
@@ -47,6 +47,17 @@ async def count_rows(sessionmaker: async_sessionmaker[AsyncSession], model: type
 
 
 @contextmanager
+def listening(app: FastAPI, event_name: str, listener: Callable[..., None]) -> Iterator[None]:
+    """``listener`` on the app engine's ``event_name`` while the block runs."""
+    engine = app.state.engine.sync_engine
+    event.listen(engine, event_name, listener)
+    try:
+        yield
+    finally:
+        event.remove(engine, event_name, listener)
+
+
+@contextmanager
 def counting_statements(app: FastAPI) -> Iterator[list[str]]:
     """Every SQL statement the app's engine sends while the block runs."""
     statements: list[str] = []
@@ -54,9 +65,5 @@ def counting_statements(app: FastAPI) -> Iterator[list[str]]:
     def record(*args: Any) -> None:
         statements.append(args[2])
 
-    engine = app.state.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with listening(app, "before_cursor_execute", record):
         yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
