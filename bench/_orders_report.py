@@ -124,7 +124,7 @@ def print_report(
         f"== {report.backend}: {len(shops.seller_ids)} verified sellers, {variants} variants of "
         f"{LARGE_STOCK:,} units and 1 scarce of {SCARCE_STOCK}; wrk -t1 -c1 and "
         f"-t{DEFAULT_THREADS} -c{DEFAULT_CONNECTIONS}, {report.seconds:g} s per scenario; "
-        f"{workers} workers per server, pool {pool_size} (+ as many overflow)"
+        f"{workers} workers per server, pool {pool_size} (the baseline: + as many overflow)"
     )
     header = (
         f"{'scenario':<24} {'clients':>7} {'orders/s':>9} {'p50 ms':>8} {'p99 ms':>8} "

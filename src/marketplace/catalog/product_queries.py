@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
-    Integer,
     RowMapping,
     Select,
     and_,
@@ -44,7 +43,7 @@ from marketplace.catalog.search import (
     search_matches,
     search_parameters,
 )
-from marketplace.db.queries import SortKey, keyset_after
+from marketplace.db.queries import SortKey, constant, constant_at_execution, keyset_after
 from marketplace.db.session import select_mappings
 from marketplace.sellers.models import Seller, SellerStatus
 
@@ -73,7 +72,7 @@ def first_image_column(column: InstrumentedAttribute[Any]) -> ScalarSelect[Any]:
         select(column)
         .where(ProductImage.product_id == Product.id, ProductImage.approved.is_(True))
         .order_by(ProductImage.position, ProductImage.id)
-        .limit(1)
+        .limit(constant(1))
         .correlate(Product)
         .scalar_subquery()
     )
@@ -82,7 +81,7 @@ def first_image_column(column: InstrumentedAttribute[Any]) -> ScalarSelect[Any]:
 def summary_columns() -> tuple[Any, ...]:
     in_stock = (
         exists()
-        .where(ProductVariant.product_id == Product.id, ProductVariant.stock > 0)
+        .where(ProductVariant.product_id == Product.id, ProductVariant.stock > constant(0))
         .correlate(Product)
     )
     return (
@@ -137,7 +136,10 @@ def public_card_select() -> Select[Any]:
 
 def publicly_visible() -> ColumnElement[bool]:
     """Published by a verified seller: the one rule every public read applies."""
-    return and_(Product.status == ProductStatus.PUBLISHED, Seller.status == SellerStatus.VERIFIED)
+    return and_(
+        Product.status == constant(ProductStatus.PUBLISHED, Product.status.type),
+        Seller.status == constant(SellerStatus.VERIFIED, Seller.status.type),
+    )
 
 
 @dataclass(frozen=True)
@@ -281,7 +283,7 @@ def _list_statement(shape: _ListShape) -> Select[Any]:
         ]
         page_query = page_query.where(keyset_after(keys, cursor))
     page_query = page_query.order_by(*(key.order() for key in keys))
-    page = page_query.limit(bindparam("page_limit", type_=Integer)).subquery("page")
+    page = page_query.limit(constant_at_execution("page_limit")).subquery("page")
     query = summary_select().join(page, page.c.page_id == Product.id)
     outer_keys = keys
     if relevance is not None:

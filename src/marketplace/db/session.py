@@ -69,8 +69,11 @@ def create_engine(settings: Settings) -> AsyncEngine:
     engine = create_async_engine(
         url,
         echo=settings.database_echo,
+        # No overflow: SQLAlchemy closes an overflow connection as soon as it is returned, so
+        # under load connections were opened and closed all the time, and a new PostgreSQL
+        # backend (fork, authentication, catalog caches, plans) cost more than the queries.
         pool_size=settings.database_pool_size,
-        max_overflow=settings.database_pool_size,
+        max_overflow=0,
     )
     _ping_connections_after_idle(engine)
     return engine
