@@ -12,6 +12,7 @@ from tests.factories import (
     create_product,
     create_published_product,
     create_verified_seller,
+    list_products,
     listed_slugs,
     set_up_catalog,
     variant_body,
@@ -149,6 +150,66 @@ async def test_unknown_category_filter_is_422(app: FastAPI, client: AsyncClient)
     # Then it is a 422 naming the query parameter
     assert response.status_code == 422
     assert [error["loc"] for error in response.json()["errors"]] == [["query", "category"]]
+
+
+async def test_a_category_without_products_is_an_empty_page_not_a_422(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    # Given a category with products and one without (the page tells the two apart itself)
+    shop = await set_up_catalog(app, client, category="rempah")
+    await create_category(client, shop.admin, slug="madu", name="Madu")
+    await create_published_product(client, shop.owner, shop.seller_id, title="Lada Putih")
+
+    # When each is listed, also as a later page sorted by price
+    empty = await client.get("/api/v1/products", params={"category": "madu"})
+    empty_later = await client.get(
+        "/api/v1/products", params={"category": "madu", "sort": "price_asc", "limit": 1}
+    )
+
+    # Then the empty one is a page with no items, nothing null leaking into it
+    assert empty.status_code == 200, empty.text
+    assert empty.json() == {"items": [], "next_cursor": None}
+    assert empty_later.json() == {"items": [], "next_cursor": None}
+    assert await listed_slugs(client, category="rempah") == ["lada-putih"]
+
+
+async def test_category_pages_keep_their_order_across_cursors(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    # Given five products of one category at different prices, and one of another category
+    shop = await set_up_catalog(app, client, category="rempah")
+    await create_category(client, shop.admin, slug="madu", name="Madu")
+    for title, price in [("Lada A", 30_000), ("Lada B", 10_000), ("Lada C", 50_000)]:
+        await create_published_product(
+            client, shop.owner, shop.seller_id, title=title, variants=[variant_body(price=price)]
+        )
+    await create_published_product(
+        client, shop.owner, shop.seller_id, title="Madu", category="madu",
+        variants=[variant_body(price=20_000)],
+    )  # fmt: skip
+
+    # When the category is paged two at a time, cheapest first and dearest first
+    pages = {
+        sort: await all_pages(client, category="rempah", sort=sort, limit=2)
+        for sort in ("price_asc", "price_desc")
+    }
+
+    # Then each order holds across the pages and shows only that category
+    assert pages == {
+        "price_asc": ["lada-b", "lada-a", "lada-c"],
+        "price_desc": ["lada-c", "lada-a", "lada-b"],
+    }
+
+
+async def all_pages(client: AsyncClient, **params: object) -> list[str]:
+    slugs: list[str] = []
+    cursor = None
+    while True:
+        page = await list_products(client, **params, **({"cursor": cursor} if cursor else {}))
+        slugs.extend(item["slug"] for item in page["items"])
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return slugs
 
 
 async def test_region_filter_shows_products_of_sellers_in_that_region(

@@ -97,9 +97,8 @@ async def list_public_products_cached(
 
 
 def _one_statement(query: ProductQuery) -> bool:
-    """Whether a page is one statement: filters by category (its subtree) or by a seller's
-    slug are looked up first."""
-    return not query.category and not (query.seller and parse_id(query.seller) is None)
+    """Whether a page is one statement: a filter by a seller's slug is looked up first."""
+    return not (query.seller and parse_id(query.seller) is None)
 
 
 def list_cache_name(query: ProductQuery) -> str:
@@ -181,9 +180,12 @@ async def _public_product_rows(
     after = _decode_cursor(codec, sort, query.cursor) if query.cursor else None
     if filters is None:
         return [], None
-    rows = await product_queries.list_public_products(
-        session, filters, sort, after, query.limit + 1
-    )
+    try:
+        rows = await product_queries.list_public_products(
+            session, filters, sort, after, query.limit + 1
+        )
+    except product_queries.UnknownCategory:
+        raise _unknown_category(query.category or "") from None
     return split_page(rows, query.limit, codec, partial(_cursor_values, sort))
 
 
@@ -202,9 +204,7 @@ async def _resolve_filters(session: AsyncSession, query: ProductQuery) -> Produc
     if any("\x00" in value for value in (query.region, query.seller) if value):
         return None  # PostgreSQL text cannot hold NUL, so no region or seller has one
     if query.category:
-        filters = replace(
-            filters, category_ids=await category_with_descendants(session, query.category)
-        )
+        filters = replace(filters, category=query.category)
     if query.seller:
         seller_id = await _seller_id(session, query.seller)
         if seller_id is None:
@@ -218,8 +218,7 @@ async def category_with_descendants(session: AsyncSession, slug: str) -> list[uu
     tree = await repository.list_category_tree(session)
     by_slug = {category_slug: category_id for category_id, _, category_slug in tree}
     if slug not in by_slug:
-        message = gettext("Category '%(slug)s' is unknown.", slug=slug)
-        raise InvalidInput.for_field(["query", "category"], message, "unknown_category")
+        raise _unknown_category(slug)
     children: dict[uuid.UUID, list[uuid.UUID]] = {}
     for category_id, parent_id, _ in tree:
         if parent_id is not None:
@@ -229,6 +228,11 @@ async def category_with_descendants(session: AsyncSession, slug: str) -> list[uu
         frontier = [child for parent in frontier for child in children.get(parent, [])]
         found.extend(frontier)
     return found
+
+
+def _unknown_category(slug: str) -> InvalidInput:
+    message = gettext("Category '%(slug)s' is unknown.", slug=slug)
+    return InvalidInput.for_field(["query", "category"], message, "unknown_category")
 
 
 async def _seller_id(session: AsyncSession, id_or_slug: str) -> uuid.UUID | None:

@@ -22,12 +22,13 @@ from sqlalchemy import (
     func,
     literal,
     select,
+    true,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
-from sqlalchemy.sql.selectable import ScalarSelect
+from sqlalchemy.sql.selectable import ScalarSelect, Subquery
 
 from marketplace.catalog.models import (
     Category,
@@ -51,7 +52,7 @@ from marketplace.sellers.models import Seller, SellerStatus
 @dataclass(frozen=True)
 class ProductFilters:
     query: str | None = None
-    category_ids: list[uuid.UUID] | None = None
+    category: str | None = None  # a slug: the category and every one below it
     region_code: str | None = None
     seller_id: uuid.UUID | None = None
     min_price: int | None = None
@@ -167,7 +168,7 @@ class _ListShape:
             sort=sort,
             search=search_kind(dialect, filters.query) if filters.query else None,
             after=after,
-            category=filters.category_ids is not None,
+            category=filters.category is not None,
             region=bool(filters.region_code),
             seller=bool(filters.seller_id),
             min_price=filters.min_price is not None,
@@ -179,7 +180,7 @@ def _list_parameters(
     shape: _ListShape, filters: ProductFilters, after: list[object] | None, limit: int
 ) -> dict[str, object]:
     values: dict[str, object] = {
-        "filter_category_ids": filters.category_ids,
+        "filter_category": filters.category,
         "filter_region_code": filters.region_code,
         "filter_seller_id": filters.seller_id,
         "filter_min_price": filters.min_price,
@@ -196,9 +197,7 @@ def _list_parameters(
 
 def _apply_filters(query: Select[Any], shape: _ListShape) -> Select[Any]:
     if shape.category:
-        query = query.where(
-            Product.category_id.in_(bindparam("filter_category_ids", expanding=True))
-        )
+        query = query.where(Product.category_id.in_(_category_subtree()))
     if shape.region:
         query = query.where(Product.region_code == bindparam("filter_region_code"))
     if shape.seller:
@@ -237,6 +236,10 @@ def _sort_keys(sort: ProductSort) -> list[SortKey]:
     return [SortKey(Product.published_at, descending=True), SortKey(Product.id, descending=True)]
 
 
+class UnknownCategory(Exception):
+    """The list was filtered by a category slug that names no category."""
+
+
 async def list_public_products(
     session: AsyncSession,
     filters: ProductFilters,
@@ -244,13 +247,19 @@ async def list_public_products(
     after: list[object] | None,
     limit: int,
 ) -> list[RowMapping]:
-    """One query for a whole page of summaries, whatever its size. The page's ids are chosen
-    first (filters, search, order, keyset, limit on indexed columns); stock and photos are
-    then looked up for those rows only, never for every match. A search sorted by relevance
-    ranks a bounded set of candidates (see ``search``)."""
+    """One query for a whole page of summaries, whatever its size and filters. The page's ids
+    are chosen first (filters, search, order, keyset, limit on indexed columns); stock and
+    photos are then looked up for those rows only, never for every match. A search sorted by
+    relevance ranks a bounded set of candidates (see ``search``). ``UnknownCategory`` when
+    the category filter names none."""
     shape = _ListShape.of(session.get_bind().dialect.name, filters, sort, after is not None)
     parameters = _list_parameters(shape, filters, after, limit)
-    return await select_mappings(session, _list_statement(shape), parameters)
+    rows = await select_mappings(session, _list_statement(shape), parameters)
+    if not shape.category:
+        return rows
+    if not rows[0]["category_known"]:
+        raise UnknownCategory(filters.category)
+    return [row for row in rows if row["id"] is not None]  # an empty page is one row of NULLs
 
 
 @functools.cache
@@ -289,7 +298,41 @@ def _list_statement(shape: _ListShape) -> Select[Any]:
     if relevance is not None:
         query = query.add_columns(page.c.relevance)
         outer_keys = [SortKey(page.c.relevance, descending=True), SortKey(Product.id, False)]
+    if shape.category:
+        return _beside_category_check(query, outer_keys)
     return query.order_by(*(key.order() for key in outer_keys))
+
+
+def _category_subtree() -> Select[Any]:
+    """The ids of the category named by ``filter_category`` and of every category below it."""
+    top = (
+        select(Category.id)
+        .where(Category.slug == bindparam("filter_category"))
+        .cte("category_tree", recursive=True)
+    )
+    below = aliased(Category, name="subcategory")
+    tree = top.union_all(select(below.id).where(below.parent_id == top.c.id))
+    return select(tree.c.id)
+
+
+def _beside_category_check(query: Select[Any], keys: list[SortKey]) -> Select[Any]:
+    """``query``'s rows, each with ``category_known`` (whether ``filter_category`` names a
+    category), and one row of NULLs beside it when the page is empty: an unknown category is
+    a 422 rather than an empty page, told in the page's own statement (a look-up of its own
+    cost a transaction, BEGIN and COMMIT, besides its round trip)."""
+    listed = query.subquery("listed")
+    known = exists().where(Category.slug == bindparam("filter_category")).label("category_known")
+    head = select(known).subquery("head")
+    return (
+        select(head.c.category_known, *listed.c)
+        .select_from(head.outerjoin(listed, true()))
+        .order_by(*(_column_of(listed, key).order() for key in keys))
+    )
+
+
+def _column_of(listed: Subquery, key: SortKey) -> SortKey:
+    """``key`` on the column of the subquery ``listed`` that it names."""
+    return SortKey(listed.c[str(key.column.key)], key.descending)
 
 
 _DETAIL_COLUMNS = (
