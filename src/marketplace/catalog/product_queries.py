@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -43,9 +43,10 @@ from marketplace.catalog.search import (
     search_kind,
     search_matches,
     search_parameters,
+    too_few_full_text_matches,
 )
 from marketplace.db.queries import SortKey, constant, constant_at_execution, keyset_after
-from marketplace.db.session import select_mappings
+from marketplace.db.session import allow_read_again, select_mappings
 from marketplace.sellers.models import Seller, SellerStatus
 
 
@@ -152,6 +153,7 @@ class _ListShape:
     dialect: str
     sort: ProductSort
     search: SearchKind | None
+    typos: bool  # a full-text search's typo tolerance (see ``search``)
     after: bool
     category: bool
     region: bool
@@ -167,6 +169,7 @@ class _ListShape:
             dialect=dialect,
             sort=sort,
             search=search_kind(dialect, filters.query) if filters.query else None,
+            typos=False,
             after=after,
             category=filters.category is not None,
             region=bool(filters.region_code),
@@ -255,6 +258,10 @@ async def list_public_products(
     shape = _ListShape.of(session.get_bind().dialect.name, filters, sort, after is not None)
     parameters = _list_parameters(shape, filters, after, limit)
     rows = await select_mappings(session, _list_statement(shape), parameters)
+    if shape.search is SearchKind.FULL_TEXT and _too_few_matches(rows):
+        allow_read_again(session)  # the second statement's rows replace the first's
+        with_typos = replace(shape, typos=True)
+        rows = await select_mappings(session, _list_statement(with_typos), parameters)
     if not shape.category:
         return rows
     if not rows[0]["category_known"]:
@@ -270,10 +277,11 @@ def _list_statement(shape: _ListShape) -> Select[Any]:
     )
     page_query = visible.with_only_columns(Product.id.label("page_id"))
     keys = _sort_keys(shape.sort)
-    relevance = None
+    relevance = found = None
     if shape.search is not None:
         by_relevance = shape.sort is ProductSort.RELEVANCE
-        matches = search_matches(shape.search, visible, bounded=by_relevance)
+        matches = search_matches(shape.search, visible, bounded=by_relevance, typos=shape.typos)
+        found = matches.found
         page_query = select(Product.id.label("page_id")).join(
             matches.ids, matches.ids.c.id == Product.id
         )
@@ -298,9 +306,15 @@ def _list_statement(shape: _ListShape) -> Select[Any]:
     if relevance is not None:
         query = query.add_columns(page.c.relevance)
         outer_keys = [SortKey(page.c.relevance, descending=True), SortKey(Product.id, False)]
+    if found is not None:
+        query = query.add_columns(found.label("full_text_found"))
     if shape.category:
         return _beside_category_check(query, outer_keys)
     return query.order_by(*(key.order() for key in outer_keys))
+
+
+def _too_few_matches(rows: list[RowMapping]) -> bool:
+    return too_few_full_text_matches(rows[0]["full_text_found"] if rows else None)
 
 
 def _category_subtree() -> Select[Any]:

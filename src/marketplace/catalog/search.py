@@ -7,7 +7,11 @@ ranks at most ``SEARCH_CANDIDATES`` full-text matches, taken in the full-text in
 Typo tolerance (trigram word similarity on titles, PostgreSQL only) is the expensive part of a
 search (scoring 200 candidates by word similarity cost more than the rest of the statement) and
 only runs, both the trigram scan and the score, when full text finds fewer than
-``MIN_FULL_TEXT_MATCHES``."""
+``MIN_FULL_TEXT_MATCHES``. A search is first run without it (``typos=False``), which tells how
+many full-text matches there were; only when too few is it run again with it. With the trigram
+branch in, PostgreSQL priced the statement's generic plan above its custom ones and planned
+every search again (1.4 ms of its CPU, more than half of running it); without it, it keeps one
+plan."""
 
 from __future__ import annotations
 
@@ -32,7 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.sql import Select, Subquery
 
 from marketplace.catalog.models import Product
-from marketplace.db.queries import LIKE_ESCAPE, escape_like
+from marketplace.db.queries import LIKE_ESCAPE, constant, escape_like
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_SEARCH_WORDS = 8
@@ -52,6 +56,8 @@ class SearchMatches:
 
     ids: Subquery
     relevance: ColumnElement[float]
+    # Full-text matches, counted up to MIN_FULL_TEXT_MATCHES, when typos were left out.
+    found: ColumnElement[int] | None = None
 
 
 def search_words(query: str) -> list[str]:
@@ -81,13 +87,16 @@ def search_parameters(kind: SearchKind, query: str) -> dict[str, object]:
     return {"search_title_pattern": f"%{escape_like(query)}%"}
 
 
-def search_matches(kind: SearchKind, candidates: Select[Any], *, bounded: bool) -> SearchMatches:
+def search_matches(
+    kind: SearchKind, candidates: Select[Any], *, bounded: bool, typos: bool = True
+) -> SearchMatches:
     """The products of ``candidates`` (a select of ``Product.id`` with the caller's rules and
     filters) that the bound search text finds (``search_parameters``); at most
-    ``SEARCH_CANDIDATES`` per kind of match when ``bounded``."""
+    ``SEARCH_CANDIDATES`` per kind of match when ``bounded``. Without ``typos``, full text
+    only, with the count of its matches (see ``too_few_full_text_matches``)."""
     limit = SEARCH_CANDIDATES if bounded else None
     if kind is SearchKind.FULL_TEXT:
-        return postgres_matches(candidates, limit)
+        return postgres_matches(candidates, limit, typos=typos)
     if kind is SearchKind.FTS5:
         return sqlite_matches(candidates, limit)
     pattern = bindparam("search_title_pattern", type_=String)
@@ -96,14 +105,20 @@ def search_matches(kind: SearchKind, candidates: Select[Any], *, bounded: bool) 
     return SearchMatches(ids=ids.subquery("matches"), relevance=literal(0.0, Float))
 
 
-def postgres_matches(candidates: Select[Any], limit: int | None) -> SearchMatches:
+def too_few_full_text_matches(found: int | None) -> bool:
+    """Whether a search run without typos must run again with them (``found``: the
+    statement's count of full-text matches; None when it listed nothing)."""
+    return (found or 0) < MIN_FULL_TEXT_MATCHES
+
+
+def postgres_matches(candidates: Select[Any], limit: int | None, *, typos: bool) -> SearchMatches:
     """Stemmed full text in Indonesian; titles whose words are close to the query's only when
-    full text finds too few (a typo: 'lada puith')."""
+    full text finds too few (a typo: 'lada puith'), and only with ``typos``."""
     vector: ColumnElement[Any] = literal_column("products.search_vector")
     # Parsed once per statement (an InitPlan): statements are prepared and, as a generic plan,
     # a bare websearch_to_tsquery(:text) in the score was parsed and stemmed again per row.
     tsquery = select(
-        func.websearch_to_tsquery("indonesian", bindparam("search_text", type_=String))
+        func.websearch_to_tsquery(constant("indonesian"), bindparam("search_text", type_=String))
     ).scalar_subquery()
     lowered = bindparam("search_words", type_=String)
     ranked = limit is not None
@@ -117,24 +132,29 @@ def postgres_matches(candidates: Select[Any], limit: int | None) -> SearchMatche
     # (a one-time filter) when full text found enough.
     found = (
         select(func.count())
-        .select_from(select(full_text.c.id).limit(MIN_FULL_TEXT_MATCHES).subquery())
+        .select_from(select(full_text.c.id).limit(constant(MIN_FULL_TEXT_MATCHES)).subquery())
         .scalar_subquery()
     )
     # Newest first: a seq scan's order is not stable (it may start mid-table), and pages of
     # one search must rank the same candidates.
+    if not typos:
+        only_full_text = select(*full_text.c).subquery("matches")
+        score = only_full_text.c.score.cast(Float) if ranked else literal(0.0, Float)
+        return SearchMatches(ids=only_full_text, relevance=score, found=found)
+    enough = constant(MIN_FULL_TEXT_MATCHES)
     close_titles = candidates.where(
-        found < MIN_FULL_TEXT_MATCHES, lowered.op("<%")(func.lower(Product.title))
+        found < enough, lowered.op("<%")(func.lower(Product.title))
     ).order_by(Product.published_at.desc(), Product.id.desc())
     ids = union(select(*full_text.c), _bounded(close_titles, limit)).subquery("matches")
     if not ranked:
         return SearchMatches(ids=ids, relevance=literal(0.0, Float))
     # Word similarity only where it can change the order: without typo matches every
     # candidate is a full-text match, which the weighted full-text rank orders.
-    typos = case(
-        (found < MIN_FULL_TEXT_MATCHES, func.word_similarity(lowered, func.lower(ids.c.title))),
-        else_=literal(0.0),
+    closeness = case(
+        (found < enough, func.word_similarity(lowered, func.lower(ids.c.title))),
+        else_=constant(0.0, Float()),
     )
-    return SearchMatches(ids=ids, relevance=(ids.c.score + typos).cast(Float))
+    return SearchMatches(ids=ids, relevance=(ids.c.score + closeness).cast(Float))
 
 
 MIN_TRIGRAM_WORD = 3
@@ -173,5 +193,5 @@ def _bounded(query: Select[Any], limit: int | None) -> Select[Any]:
     """``query`` limited, wrapped so it can stand inside a UNION on every engine."""
     if limit is None:
         return query
-    limited = query.limit(limit).subquery()
+    limited = query.limit(constant(limit)).subquery()
     return select(*limited.c)

@@ -329,6 +329,14 @@ async def one_statement_read(
         yield session
 
 
+def allow_read_again(session: AsyncSession) -> None:
+    """Let a one-statement read run one more SELECT whose answer replaces, whole, what the
+    first one read (a search run again with typo tolerance): each answer then still comes
+    from one statement and one snapshot. No effect on a session in a transaction."""
+    if ONE_STATEMENT in session.info:
+        session.info[ONE_STATEMENT] = False
+
+
 async def _connection_outside_transaction(session: AsyncSession) -> AsyncConnection:
     """The session's connection, its statements each atomic on their own (no BEGIN/COMMIT)."""
     dialect = session.get_bind().dialect.name
