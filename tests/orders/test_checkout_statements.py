@@ -16,6 +16,7 @@ from marketplace.orders import idempotency, placement
 from marketplace.orders.idempotency import IdempotentRequest
 from marketplace.orders.models import Order
 from marketplace.orders.schemas import OrderCreate
+from marketplace.payments.models import Payment
 from tests.factories import (
     counting_statements,
     open_shop,
@@ -101,3 +102,32 @@ async def test_an_order_number_already_taken_is_drawn_again_and_the_order_goes_i
     assert sorted(numbers) == sorted([first["number"], "BB991231-ACDEFG"])
     assert stored_total == placed.body["total"]
     assert await variant_stock(sessionmaker, shop.variant_id) == 7
+
+
+async def test_a_checkout_leaves_its_order_and_payment_updated_at_their_creation(
+    app: FastAPI,
+    client: AsyncClient,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """The order's totals and the payment's code are written after their rows, in the same
+    transaction: they finish the creation, they are not a change. An UPDATE that leaves the
+    indexed ``updated_at`` alone is HOT on PostgreSQL (it touches no index); setting it
+    wrote every one of the order's eleven indexes a second time per checkout."""
+    # given a shop
+    shop = await open_shop(app, client)
+
+    # when a guest places a bank transfer order
+    order = await placed_order(client, order_body(order_line(shop.variant_id, 2)))
+
+    # then its totals and its payment's code are stored, with nothing marked as updated
+    async with sessionmaker() as session:
+        stored = (
+            await session.execute(select(Order).where(Order.number == order["number"]))
+        ).scalar_one()
+        payment = (
+            await session.execute(select(Payment).where(Payment.order_id == stored.id))
+        ).scalar_one()
+    assert (stored.total, payment.amount) == (order["total"], order["payment"]["amount"])
+    assert payment.unique_code is not None
+    assert stored.updated_at == stored.created_at
+    assert payment.updated_at == payment.created_at

@@ -41,10 +41,18 @@ Row = TypeVar("Row")
 
 def built_in_full(row: Row) -> Row:
     """``row`` (a new ORM object) with every column set: unset ones take their Python-side
-    default (scalar or callable), else NULL, as a Core INSERT of it writes them."""
+    default (scalar or callable), else NULL, as a Core INSERT of it writes them; an unset
+    ``updated_at`` is the moment of ``created_at`` (each default read the clock apart)."""
+    unset = {
+        column.key
+        for column in object_mapper(row).columns
+        if column.key is not None and column.key not in row.__dict__
+    }
     for column in object_mapper(row).columns:
-        if column.key is not None and column.key not in row.__dict__:
+        if column.key in unset:
             setattr(row, column.key, _python_default(column))
+    if "updated_at" in unset and "created_at" in row.__dict__:
+        row.updated_at = row.created_at  # type: ignore[attr-defined]
     return row
 
 
@@ -107,20 +115,28 @@ def insert_values_later(
         session.info.setdefault(CHANGED_TABLES, set()).add(table)
 
 
-def update_later(session: AsyncSession, row: object) -> None:
+def update_later(session: AsyncSession, row: object, *, completes_creation: bool = False) -> None:
     """The columns changed on ``row`` (already written, in the session as loaded) written
     with the next statement that carries pending rows instead of by a flush of their own:
     the object keeps its new values as if flushed. On PostgreSQL the UPDATE is a CTE of that
     statement, so ``row`` must not be among the rows it inserts (a CTE sees none of them), and
     that statement's own parameters must not be named like a column of ``row``'s table:
-    SQLAlchemy takes such a parameter as a value to SET in every UPDATE of the table."""
+    SQLAlchemy takes such a parameter as a value to SET in every UPDATE of the table.
+
+    ``completes_creation``: ``row`` was inserted by this transaction and these values finish
+    it (an order's totals), so its ``updated_at`` stays the moment it was created. On
+    PostgreSQL an UPDATE that changes no indexed column is HOT (no index touched); orders'
+    ``updated_at`` is indexed, and setting it wrote all eleven of their indexes again."""
     model: type[Any] = type(row)
     pending_models = {pending_model for pending_model, _ in session.info.get(_PENDING, [])}
     assert model not in pending_models, "update_later of a row not yet written"
     state = inspect(row)
     keys = sorted(state.committed_state)
     if "updated_at" in object_mapper(row).columns:
-        row.updated_at = utcnow()  # type: ignore[attr-defined]
+        if not completes_creation:
+            row.updated_at = utcnow()  # type: ignore[attr-defined]
+        # Always SET: left out, SQLAlchemy would SET the column's onupdate default. To the
+        # value it has, PostgreSQL sees no indexed column change.
         keys = sorted({*keys, "updated_at"})
     values = {key: getattr(row, key) for key in keys}
     # As if flushed: nothing left for the commit's flush to write, nor a flush to run for it

@@ -234,7 +234,7 @@ async def _create_order(
     order.shipping_total = sum(part.shipping for part, _ in parts)
     order.total = order.subtotal + order.shipping_total
     if written:
-        update_later(session, order)
+        update_later(session, order, completes_creation=True)
     else:  # SQLite, or its number was taken
         await _insert_with_unique_number(session, order, numbers)
     items = [

@@ -72,7 +72,7 @@ async def start_offline_payment(
     instructions.describe(settings, payment, amount, language)
     # Its code, amount and instructions go with the next statement (a checkout's stock
     # reservation) rather than an UPDATE round trip of their own.
-    update_later(session, payment)
+    update_later(session, payment, completes_creation=True)
     return payment
 
 
