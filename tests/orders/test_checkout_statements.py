@@ -56,12 +56,12 @@ async def test_a_checkout_reads_all_it_needs_in_its_first_statement(
         assert table in first
     assert ("pg_try_advisory_xact_lock" in first) is is_postgres
     assert [s for s in sent[1:] if s.lstrip().upper().startswith("SELECT")] == []
-    # and on PostgreSQL that statement inserts the order too, and the writes after it are
-    # two: the transfer code carrying the seller-orders, lines and the order's totals, and
-    # the stock carrying the rest
+    # and on PostgreSQL that statement inserts the order too, with its payment and the
+    # payment's transfer code, and one write follows: the stock, carrying the rest
     if is_postgres:
-        assert "INSERT INTO orders" in first
-        assert len(sent) == 3, sent
+        for table in ("orders", "payments", "transfer_codes"):
+            assert f"INSERT INTO {table}" in first
+        assert len(sent) == 2, sent
 
 
 async def test_an_order_number_already_taken_is_drawn_again_and_the_order_goes_in(

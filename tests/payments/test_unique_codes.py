@@ -12,12 +12,18 @@ from collections.abc import AsyncIterator
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from marketplace.config import UniqueCodeBooking
+from marketplace.db.pending_inserts import built_in_full, column_values
 from marketplace.payments import transfer_codes
-from marketplace.payments.models import TransferCode
+from marketplace.payments.models import (
+    Payment,
+    PaymentAttemptStatus,
+    PaymentMethod,
+    TransferCode,
+)
 from tests.conftest import make_settings
 from tests.factories import (
     confirm_payment,
@@ -29,6 +35,7 @@ from tests.factories import (
     place_order,
     placed_order,
     running_app,
+    variant_stock,
 )
 
 
@@ -207,3 +214,71 @@ async def test_a_code_held_by_an_uncommitted_transfer_waits_and_is_never_given_t
         await second.commit()
     expected = first_payment if first_commits else second_payment
     assert await held_codes(sessionmaker) == {1: str(expected)}
+
+
+async def hold_codes(
+    session: AsyncSession, order_id: uuid.UUID, codes: list[int], *, commit: bool = True
+) -> None:
+    """``codes`` held by transfers of their own (of the order ``order_id``)."""
+    payments = [
+        built_in_full(
+            Payment(
+                order_id=order_id,
+                method=PaymentMethod.BANK_TRANSFER,
+                status=PaymentAttemptStatus.PENDING,
+                amount=10_000 + code,
+                reference=f"HOLD-{code}",
+            )
+        )
+        for code in codes
+    ]
+    await session.execute(insert(Payment), [column_values(p) for p in payments])
+    rows = [{"code": c, "payment_id": p.id} for c, p in zip(codes, payments, strict=True)]
+    await session.execute(insert(TransferCode), rows)
+    if commit:
+        await session.commit()
+
+
+@pytest.mark.parametrize("holder_commits", [True, False])
+async def test_a_checkout_whose_code_an_uncommitted_transfer_holds_waits_for_it(
+    app: FastAPI,
+    client: AsyncClient,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    is_postgres: bool,
+    holder_commits: bool,  # noqa: FBT001
+) -> None:
+    """On PostgreSQL a checkout's first statement writes the order, its payment and a free
+    code together; a code an uncommitted transfer took meanwhile makes that statement wait,
+    then go on without a code (taken by the usual tries) or with it."""
+    if not is_postgres:
+        pytest.skip("the payment is written with the order's first statement on PostgreSQL only")
+    # given every code but one held, and an uncommitted transfer holding that last one
+    shop = await open_shop(app, client, stock=5)
+    first = await placed_order(client, order_body(order_line(shop.variant_id, 1)))
+    last_free = 999 if first["payment"]["unique_code"] != 999 else 998
+    others = set(range(1, 1000)) - {first["payment"]["unique_code"], last_free}
+    async with sessionmaker() as session:
+        await hold_codes(session, uuid.UUID(first["id"]), sorted(others))
+    async with sessionmaker() as holder:
+        await hold_codes(holder, uuid.UUID(first["id"]), [last_free], commit=False)
+
+        # when a buyer checks out while that transfer is still open
+        checkout = asyncio.create_task(
+            place_order(client, order_body(order_line(shop.variant_id, 2)))
+        )
+        await asyncio.sleep(0.3)
+        await (holder.commit() if holder_commits else holder.rollback())
+        placed = await checkout
+
+    # then it took the code once the holder gave it up, else no code was left: a 503 that
+    # wrote nothing
+    if holder_commits:
+        assert placed.status_code == 503, placed.text
+        assert placed.json()["type"].endswith("transfer-codes-exhausted")
+        assert await variant_stock(sessionmaker, shop.variant_id) == 4
+        assert len(await held_codes(sessionmaker)) == 999
+    else:
+        assert placed.status_code == 201, placed.text
+        assert placed.json()["payment"]["unique_code"] == last_free
+        assert placed.json()["payment"]["amount"] == placed.json()["total"] + last_free
+        assert await variant_stock(sessionmaker, shop.variant_id) == 2

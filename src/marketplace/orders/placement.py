@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from marketplace.accounts.models import User
 from marketplace.catalog import service as catalog_service
 from marketplace.catalog.service import VariantForSale
-from marketplace.config import Settings
+from marketplace.config import Settings, UniqueCodeBooking
 from marketplace.core.errors import InvalidInput
 from marketplace.core.formatting import WIB
 from marketplace.core.i18n import Language, current_language, gettext
@@ -110,7 +110,8 @@ async def place_order(
     settings = checkout.settings
     region_code = await shipping.destination_region(session, body.shipping_address)
     order = _new_order(settings, checkout.buyer, body, region_code, checkout.numbers())
-    reads = await checkout_reads.read(session, request, _asked_variants(body), order)
+    payment = _payment_beside_order(settings, order)
+    reads = await checkout_reads.read(session, request, _asked_variants(body), order, payment)
     if reads.stored is not None:
         return _replay(settings, reads.stored)
     if reads.order_written:  # its totals follow with the next statement that writes
@@ -122,7 +123,7 @@ async def place_order(
     )
     variants = _check_lines(body, reads.variants)
     try:
-        return await _place(session, checkout, body, request, order, variants, reads)
+        return await _place(session, checkout, body, request, order, variants, reads, payment)
     except IntegrityError as error:
         if idempotency.is_key_taken(error):  # see checkout_reads.read
             raise IdempotencyInFlight() from error
@@ -137,6 +138,7 @@ async def _place(
     order: Order,
     variants: dict[uuid.UUID, VariantForSale],
     reads: checkout_reads.CheckoutReads,
+    payment_beside: Payment | None,
 ) -> PlacedOrder:
     settings, buyer = checkout.settings, checkout.buyer
     rates = await shipping.rates_as_of(session, reads.rates_version)
@@ -144,7 +146,8 @@ async def _place(
         session, order, body, variants, rates, reads.order_written, checkout.numbers
     )
     method_rules.check_cash_on_delivery_total(settings, order.payment_method, order.total)
-    instructions, payment = await _start_payment(session, checkout, order)
+    written = payment_beside if reads.payment_written else None
+    instructions, payment = await _start_payment(session, checkout, order, written, reads)
     await notices.buyer_order_placed(
         session, order, instructions, order_page_url(settings, order, buyer), items=created.items
     )
@@ -402,12 +405,37 @@ def _item(
     )
 
 
+def _payment_beside_order(settings: Settings, order: Order) -> Payment | None:
+    """A bank transfer's first attempt, for the checkout's first statement to write beside
+    the order with a code, when the codes an order may take do not depend on its total
+    (booked as income: 1..999 added)."""
+    income = settings.bank_transfer_unique_code_booking is UniqueCodeBooking.INCOME
+    if order.payment_method is not PaymentMethod.BANK_TRANSFER or not income:
+        return None
+    return payments_service.first_transfer_payment(order.id, order.number)
+
+
 async def _start_payment(
-    session: AsyncSession, checkout: Checkout, order: Order
+    session: AsyncSession,
+    checkout: Checkout,
+    order: Order,
+    written: Payment | None,
+    reads: checkout_reads.CheckoutReads,
 ) -> tuple[dict[str, object] | None, Payment | None]:
-    """Card: a PaymentIntent. Bank transfer: waits with instructions. Cash on delivery: goes
-    straight to processing. The instructions, and the payment row unless it is a card's."""
+    """Card: a PaymentIntent. Bank transfer: waits with instructions (its attempt ``written``
+    already, with the code ``reads`` took for it, or not). Cash on delivery: goes straight
+    to processing. The instructions, and the payment row unless it is a card's."""
     settings = checkout.settings
+    if written is not None:
+        payment = await payments_service.finish_coded_payment(
+            session,
+            settings,
+            written,
+            amount=order.total,
+            language=Language(order.language),
+            taken_code=reads.taken_code,
+        )
+        return payment.instructions, payment
     if order.payment_method is PaymentMethod.STRIPE:
         await payments_service.start_card_payment(
             session,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +14,7 @@ from sqlalchemy import (
     Insert,
     Integer,
     Select,
+    Table,
     Uuid,
     and_,
     bindparam,
@@ -23,11 +24,14 @@ from sqlalchemy import (
     func,
     literal,
     select,
+    true,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import ReturningInsert
+from sqlalchemy.sql.selectable import CTE
 
 from marketplace.complaints.models import Complaint, ComplaintStatus
 from marketplace.db.base import utcnow
@@ -120,21 +124,45 @@ async def take_free_transfer_code(
 def _take_free_code_statement(dialect: str) -> Insert:
     """Built once per dialect, the values bound at execution: building it per order cost
     more CPU than running it. Core, so the pending rows' parameters ride along."""
+    payment_id = bindparam("payment_id", type_=Uuid)
+    # Not named like a column: it would also SET that column of a pending UPDATE riding along.
+    taken_at = bindparam("taken_at", type_=DateTime(True))
+    free = _free_code(bindparam("highest", type_=Integer)).add_columns(payment_id, taken_at)
+    insert_for = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return _code_insert(insert_for, free)
+
+
+def take_code_for_new_payment(new_payment: CTE, highest: int) -> CTE:
+    """A CTE taking a random free code of 1..``highest`` for the one payment ``new_payment``
+    (a CTE returning its ``id``) inserts, and none when it inserts none; returns the code.
+    Nothing either when a concurrent transaction took that code first (see
+    ``take_free_transfer_code``). Its moment is bound as ``code_taken_at`` (PostgreSQL)."""
+    taken_at = bindparam("code_taken_at", type_=DateTime(True))
+    free = (
+        _free_code(literal(highest, Integer, literal_execute=True))
+        .add_columns(new_payment.c.id, taken_at)
+        .join(new_payment, true())
+    )
+    return _code_insert(postgresql.insert, free).cte("new_code")
+
+
+def _free_code(highest: ColumnElement[int]) -> Select[Any]:
+    """One random code of 1..``highest`` that no committed transfer holds."""
     numbers = select(literal(1, Integer).label("code")).cte("numbers", recursive=True)
-    highest = bindparam("highest", type_=Integer)
     numbers = numbers.union_all(
         select((numbers.c.code + 1).label("code")).where(numbers.c.code < highest)
     )
-    payment_id = bindparam("payment_id", type_=Uuid)
-    # Not named like a column: it would also SET that column of a pending UPDATE riding along.
-    created_at = bindparam("taken_at", type_=DateTime(True))
-    free = (
-        select(numbers.c.code, payment_id, created_at)
+    return (
+        select(numbers.c.code)
         .where(numbers.c.code.not_in(select(TransferCode.code)))
         .order_by(func.random())
         .limit(1)
     )
-    insert_for = postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
+def _code_insert(
+    insert_for: Callable[[Table], postgresql.Insert | sqlite.Insert], free: Select[Any]
+) -> ReturningInsert[Any]:
     table = cast_table(TransferCode)
     return (
         insert_for(table)

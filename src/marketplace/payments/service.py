@@ -67,11 +67,41 @@ async def start_offline_payment(
     attempt = 1 if first_attempt else len(await repository.payments_of_order(session, order_id)) + 1
     payment.reference = order_number if attempt == 1 else f"{order_number}-{attempt}"
     insert_later(session, [payment])  # written by the statement that takes its code
+    return await finish_coded_payment(
+        session, settings, payment, amount=amount, language=language, taken_code=None
+    )
+
+
+def first_transfer_payment(order_id: uuid.UUID, order_number: str) -> Payment:
+    """An order's first bank-transfer attempt built in full, for a checkout's first statement
+    to insert beside the order with a code (``finish_coded_payment`` completes it)."""
+    return built_in_full(
+        Payment(
+            order_id=order_id,
+            method=PaymentMethod.BANK_TRANSFER,
+            status=PaymentAttemptStatus.PENDING,
+            amount=0,  # the total with its code, once both are known
+            reference=order_number,
+        )
+    )
+
+
+async def finish_coded_payment(
+    session: AsyncSession,
+    settings: Settings,
+    payment: Payment,
+    *,
+    amount: int,
+    language: Language,
+    taken_code: int | None,
+) -> Payment:
+    """A transfer or QRIS attempt's code (``taken_code`` when one was taken for it already;
+    503 when none is free), amount and instructions. The payment's row is written, or
+    pending; these go with the next statement (a checkout's stock reservation) rather than
+    an UPDATE round trip of their own."""
     hold_as_loaded(session, [payment])
-    await transfer_codes.take(session, settings, payment, amount)
+    await transfer_codes.take(session, settings, payment, amount, taken=taken_code)
     instructions.describe(settings, payment, amount, language)
-    # Its code, amount and instructions go with the next statement (a checkout's stock
-    # reservation) rather than an UPDATE round trip of their own.
     update_later(session, payment, completes_creation=True)
     return payment
 

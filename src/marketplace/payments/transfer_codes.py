@@ -56,11 +56,19 @@ async def allocate(
     raise NoFreeTransferCode()
 
 
-async def take(session: AsyncSession, settings: Settings, payment: Payment, total: int) -> None:
-    """Give ``payment`` a code and the amount that goes with it (503 when none is free)."""
+async def take(
+    session: AsyncSession,
+    settings: Settings,
+    payment: Payment,
+    total: int,
+    *,
+    taken: int | None = None,
+) -> None:
+    """Give ``payment`` a code and the amount that goes with it (503 when none is free);
+    ``taken``: the code already taken for it (by a checkout's first statement)."""
     booking = settings.bank_transfer_unique_code_booking
     try:
-        code = await allocate(session, payment.id, total, booking)
+        code = taken if taken is not None else await allocate(session, payment.id, total, booking)
     except NoFreeTransferCode as error:
         raise TransferCodesExhausted() from error
     payment.unique_code = code
