@@ -245,7 +245,8 @@ async def _create_order(
         for part, lines in parts
         for position, variant_id, quantity in lines
     ]
-    # Written by the payment's next statement (nothing reads them before it).
+    # Written by the next statement that writes (the payment's code or the stock's; nothing
+    # reads them before it).
     insert_later(session, [part for part, _ in parts])
     hold_as_loaded(session, [part for part, _ in parts])
     insert_later(session, items)
