@@ -139,7 +139,12 @@ class OrderItem(IdMixin, Base):
     seller_order_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("seller_orders.id", ondelete="CASCADE"), index=True
     )
-    variant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("product_variants.id"))
+    # Checked at commit: a checkout inserts its lines in the statement that updates their
+    # variants' stock, and a check at the end of that statement had to lock the variant's old
+    # row version, which another checkout queued on it held: a deadlock (issue 17).
+    variant_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("product_variants.id", deferrable=True, initially="DEFERRED")
+    )
     product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id"))
     title: Mapped[str] = mapped_column(String(300))
     sku: Mapped[str | None] = mapped_column(String(64))
