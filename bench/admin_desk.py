@@ -55,6 +55,7 @@ POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432"
 SELLERS = 200
 BUYERS_PER_ORDER = 5  # each buyer e-mail / phone has about this many orders
 TARGET_MS = 5.0
+PUBLIC_URL = "http://127.0.0.1:8000"  # where the answers' links point (not requested)
 
 SEED_SELLERS = """
 INSERT INTO sellers (id, slug, name, kind, region_code, whatsapp, status, created_at, updated_at)
@@ -212,7 +213,7 @@ def desk_queries(found: dict[str, Any]) -> list[tuple[str, Query, Query]]:
         return (
             label,
             lambda s: orders_repository.search_orders(s, chosen, None, 21),
-            lambda s: orders_desk.search_page(s, codec, chosen, 20, None),
+            lambda s: orders_desk.search_page(s, codec, chosen, 20, None, PUBLIC_URL),
         )
 
     pending = OrderFilters(status=OrderStatus.PENDING)
@@ -223,8 +224,10 @@ def desk_queries(found: dict[str, Any]) -> list[tuple[str, Query, Query]]:
         return await orders_repository.search_orders(session, pending, after, 21)
 
     async def second_page(session: AsyncSession) -> Any:
-        first = await orders_desk.search_page(session, codec, pending, 20, None)
-        return await orders_desk.search_page(session, codec, pending, 20, first.next_cursor)
+        first = await orders_desk.search_page(session, codec, pending, 20, None, PUBLIC_URL)
+        return await orders_desk.search_page(
+            session, codec, pending, 20, first.next_cursor, PUBLIC_URL
+        )
 
     def payments(label: str, status: PaymentAttemptStatus | None) -> tuple[str, Query, Query]:
         return (
@@ -251,7 +254,7 @@ def desk_queries(found: dict[str, Any]) -> list[tuple[str, Query, Query]]:
         (
             "/admin/orders/{number}",
             lambda s: orders_repository.get_order_by_number(s, found["number"]),
-            lambda s: orders_desk.find_order(s, found["number"]),
+            lambda s: orders_desk.find_order(s, found["number"], PUBLIC_URL),
         ),
         payments("/admin/payments (pending first)", None),
         payments("/admin/payments status=paid", PaymentAttemptStatus.PAID),
