@@ -36,7 +36,7 @@ from sqlalchemy.sql.selectable import CTE
 from marketplace.complaints.models import Complaint, ComplaintStatus
 from marketplace.db.base import utcnow
 from marketplace.db.pending_inserts import cast_table, execute_with_pending
-from marketplace.db.queries import newest_first
+from marketplace.db.queries import constant, newest_first
 from marketplace.orders.models import Order, SellerOrder, SellerOrderStatus
 from marketplace.payments.models import (
     LedgerBucket,
@@ -139,7 +139,7 @@ def take_code_for_new_payment(new_payment: CTE, highest: int) -> CTE:
     ``take_free_transfer_code``). Its moment is bound as ``code_taken_at`` (PostgreSQL)."""
     taken_at = bindparam("code_taken_at", type_=DateTime(True))
     free = (
-        _free_code(literal(highest, Integer, literal_execute=True))
+        _free_code(constant(highest, Integer()))
         .add_columns(new_payment.c.id, taken_at)
         .join(new_payment, true())
     )
