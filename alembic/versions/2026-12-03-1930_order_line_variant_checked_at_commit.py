@@ -1,7 +1,8 @@
 """Order lines' variant reference checked at commit (DEFERRABLE INITIALLY DEFERRED): a
-checkout inserts its lines in the statement that takes their variants' stock, and the check
-at the end of that statement locked the variant's old row version, which another checkout
-queued on the row held (a deadlock). SQLite's table is rebuilt with the constraint so declared,
+checkout inserts its lines in the statement that takes their variants' stock, and checked at
+the end of that statement, checkouts under load deadlocked on a variant row (PostgreSQL's log:
+one waiting for the row's tuple lock that a checkout queued behind it held); checked at commit,
+none did. SQLite's table is rebuilt with the constraint so declared,
 as its models say.
 
 Revision ID: 5c2d8e1f7a90

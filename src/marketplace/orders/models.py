@@ -140,8 +140,9 @@ class OrderItem(IdMixin, Base):
         ForeignKey("seller_orders.id", ondelete="CASCADE"), index=True
     )
     # Checked at commit: a checkout inserts its lines in the statement that updates their
-    # variants' stock, and a check at the end of that statement had to lock the variant's old
-    # row version, which another checkout queued on it held: a deadlock (issue 17).
+    # variants' stock, and checked at the end of that statement, checkouts under load
+    # deadlocked on a variant row (PostgreSQL's log: one waiting for the row's tuple lock that
+    # a checkout queued behind it held). Checked at commit, none did (issue 17's note).
     variant_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("product_variants.id", deferrable=True, initially="DEFERRED")
     )
