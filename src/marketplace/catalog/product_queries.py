@@ -12,7 +12,6 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     ColumnElement,
     RowMapping,
     Select,
@@ -214,16 +213,31 @@ def _apply_filters(query: Select[Any], shape: _ListShape) -> Select[Any]:
 
 
 def _price_to_filter(shape: _ListShape) -> ColumnElement[int]:
-    """``min_price``; on SQLite, unless the list is sorted by price, under a unary plus that
-    keeps it out of index choice (SQLite's documented hint). Without range statistics SQLite
-    takes any price range for selective and sorts every product in it (0.8 s at 100k) rather
-    than walk the list order's index, where the other filters find a page in 1 ms."""
+    """``min_price``; on SQLite, unless the list is sorted by price, kept out of index choice.
+    Without range statistics SQLite takes any price range for selective and sorts every
+    product in it (0.8 s at 100k) rather than walk the list order's index, where the other
+    filters find a page in 1 ms."""
     sorted_by_price = shape.sort in (ProductSort.PRICE_ASC, ProductSort.PRICE_DESC)
     if shape.dialect != "sqlite" or sorted_by_price:
         return Product.min_price.expression
-    return UnaryExpression(
-        Product.min_price.expression, operator=custom_op("+"), type_=BigInteger()
-    )
+    return _not_an_index_term(Product.min_price.expression)
+
+
+def _sellers_of_products(shape: _ListShape) -> ColumnElement[bool]:
+    """The join of a page's products to their sellers; on SQLite, one that cannot look up a
+    seller's products by index, so the products come first, in the list order's index, and
+    each finds its seller by key. With the statistics of 200 verified sellers out of 210,
+    SQLite went seller by seller through its published products and sorted all 86,000 of
+    them for a first page: 0.68 ms of SQLite per request against 0.19 ms product-first."""
+    seller_id = Product.seller_id.expression
+    if shape.dialect == "sqlite":
+        seller_id = _not_an_index_term(seller_id)
+    return Seller.id == seller_id
+
+
+def _not_an_index_term(column: ColumnElement[Any]) -> ColumnElement[Any]:
+    """``+column``: SQLite's documented hint that a term may not drive an index look-up."""
+    return UnaryExpression(column, operator=custom_op("+"), type_=column.type)
 
 
 def _sort_keys(sort: ProductSort) -> list[SortKey]:
@@ -272,7 +286,7 @@ async def list_public_products(
 @functools.cache
 def _list_statement(shape: _ListShape) -> Select[Any]:
     visible = _apply_filters(
-        select(Product.id).join(Seller, Seller.id == Product.seller_id).where(publicly_visible()),
+        select(Product.id).join(Seller, _sellers_of_products(shape)).where(publicly_visible()),
         shape,
     )
     page_query = visible.with_only_columns(Product.id.label("page_id"))
