@@ -34,6 +34,7 @@ from marketplace.db.core_statements import (
     note_written_table,
 )
 from marketplace.db.pending_inserts import forget_pending, write_pending
+from marketplace.db.sqlite_driver import one_trip_dbapi
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SQLITE_BEGIN_OPTION = "sqlite_begin"
@@ -61,6 +62,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
             url,
             echo=settings.database_echo,
             connect_args={"timeout": 30},
+            module=one_trip_dbapi(),
             pool_size=SQLITE_POOL_SIZE,
             max_overflow=0,
         )
