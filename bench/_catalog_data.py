@@ -179,7 +179,7 @@ async def seed_catalog_once(database_url: str, products: int) -> SeededCatalog:
     return SeededCatalog(products=found, visible_products=int(visible or 0))
 
 
-def _visible_count() -> Select[tuple[int]]:
+def _visible_count() -> Select[int]:
     return (
         select(func.count())
         .select_from(Product)

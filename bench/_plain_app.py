@@ -33,7 +33,7 @@ from marketplace.sellers.models import Seller
 
 PAGE_SIZE = 20
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
-POOL_SIZE = 10  # the project's default database_pool_size, overflow as large
+POOL_SIZE = 10  # and as many in overflow: at most 20 connections, as the project keeps by default
 
 
 class ImageRef(BaseModel):
