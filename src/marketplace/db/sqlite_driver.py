@@ -20,6 +20,7 @@ from sqlalchemy.dialects.sqlite.aiosqlite import AsyncAdapt_aiosqlite_dbapi
 
 _Description = tuple[tuple[Any, ...], ...] | None
 _Outcome = tuple[_Description, list[Any], int, int | None]
+_OnThread = Callable[[sqlite3.Connection, str, Any], _Outcome]
 
 
 def _run_statement(connection: sqlite3.Connection, sql: str, parameters: Any) -> _Outcome:
@@ -89,10 +90,12 @@ class OneTripCursor:
 
 
 class OneTripConnection(aiosqlite.Connection):
+    """aiosqlite's connection, its cursors ``OneTripCursor``."""
+
     def cursor(self) -> OneTripCursor:  # type: ignore[override]
         return OneTripCursor(self)
 
-    async def on_thread(self, function: Any, sql: str, parameters: Any) -> _Outcome:
+    async def on_thread(self, function: _OnThread, sql: str, parameters: Any) -> _Outcome:
         """``function(sqlite3_connection, sql, parameters)`` on the connection's thread."""
         queue_on_thread: Callable[..., Awaitable[_Outcome]] = self._execute  # untyped upstream
         return await queue_on_thread(function, self._conn, sql, parameters)
