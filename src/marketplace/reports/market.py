@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ARRAY, Date, String, bindparam, delete, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -346,6 +347,48 @@ CROSS JOIN LATERAL (
   ORDER BY m.gross DESC LIMIT :limit
 ) t""")
     return _bind_covering(statement, periods)
+
+
+@dataclass(frozen=True)
+class LeaderLists:
+    """Each covering period's leading products with their gross in it (``gross[period]``),
+    and for each full list (``depth`` long) its last entry: the most a product missing from
+    it grossed in its period. A short list names every product sold in its period."""
+
+    gross: dict[tuple[str, Any], dict[str, int]]
+    last_gross: dict[tuple[str, Any], int]
+
+    @classmethod
+    def of(cls, leaders: Sequence[Any], depth: int) -> LeaderLists:
+        gross: dict[tuple[str, Any], dict[str, int]] = {}
+        for grain, period, product, product_gross in leaders:
+            gross.setdefault((grain, period), {})[str(product)] = int(product_gross)
+        last_gross = {
+            period: min(products.values())
+            for period, products in gross.items()
+            if len(products) >= depth
+        }
+        return cls(gross, last_gross)
+
+    def could_lead(self, limit: int) -> list[str]:
+        """The listed products whose gross over the cover can reach the ``limit``-th place. A
+        product grossed at least what its lists show, and at most that plus the last entry of
+        every list it is missing from: one whose most is below the ``limit``-th highest least
+        cannot lead (the threshold algorithm). Summing the others exactly probes each of them
+        in every period: at 250k orders a cut range listed 438 products, 30 could lead
+        (7,008 probes, 19 ms -> 480)."""
+        least: dict[str, int] = {}
+        missing_most = dict.fromkeys(
+            (product for products in self.gross.values() for product in products),
+            sum(self.last_gross.values()),
+        )
+        for period, products in self.gross.items():
+            for product, product_gross in products.items():
+                least[product] = least.get(product, 0) + product_gross
+                missing_most[product] -= self.last_gross.get(period, 0)
+        ranked = sorted(least.values(), reverse=True)
+        threshold = ranked[limit - 1] if len(ranked) >= limit else 0
+        return sorted(p for p in least if least[p] + missing_most[p] >= threshold)
 
 
 def _bind_covering(statement: TextClause, periods: Cover) -> TextClause:

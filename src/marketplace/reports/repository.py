@@ -449,12 +449,10 @@ async def _market_top_products(session: AsyncSession, periods: Cover, limit: int
         # Deeper lists than the answer: their last entries, hence the bound, are lower.
         depth = limit * LEADER_DEPTH
         leaders = (await session.execute(market.leaders_sql(periods), {"limit": depth})).all()
-        lists: dict[tuple[str, Any], list[int]] = {}
-        for grain, period, _, gross in leaders:
-            lists.setdefault((grain, period), []).append(int(gross))
-        short = all(len(grosses) < depth for grosses in lists.values())
-        bound = sum(min(grosses) for grosses in lists.values() if len(grosses) >= depth)
-        chosen = sorted({str(row[2]) for row in leaders})
+        lists = market.LeaderLists.of(leaders, depth)
+        short = not lists.last_gross
+        bound = sum(lists.last_gross.values())
+        chosen = lists.could_lead(limit)
         if chosen:
             statement = market.chosen_products_sql(periods, chosen)
             rows = list((await session.execute(statement, {"limit": limit})).all())
