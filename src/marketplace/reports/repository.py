@@ -442,9 +442,10 @@ async def top_products(
 
 async def _market_top_products(session: AsyncSession, periods: Cover, limit: int) -> list[Any]:
     """Marketplace-wide top products. On PostgreSQL first among the leaders of each covering
-    period and of the edge days (a few dozen products, not every product of every period):
-    exact when the last of them grossed more than any other product can (the sum of the
-    periods' last leaders); otherwise, and on SQLite, over every product."""
+    period and of the edge days that can still lead (``LeaderLists.could_lead``; a few dozen
+    products, not every product of every period): exact when the last of them grossed more
+    than any other product can (the sum of the periods' last leaders); otherwise, and on
+    SQLite, over every product."""
     if market.keeps_sets(session):
         # Deeper lists than the answer: their last entries, hence the bound, are lower.
         depth = limit * LEADER_DEPTH
