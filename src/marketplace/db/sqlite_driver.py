@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 import types
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiosqlite
@@ -43,8 +43,8 @@ def _run_many(connection: sqlite3.Connection, sql: str, parameters: Any) -> _Out
 
 
 class OneTripCursor:
-    """The part of aiosqlite's cursor SQLAlchemy's adapter uses, its rows fetched with the
-    statement."""
+    """The part of aiosqlite's cursor SQLAlchemy's adapter uses for a client-side cursor (it
+    fetches every row right after executing), its rows fetched with the statement."""
 
     arraysize = 1
 
@@ -57,9 +57,6 @@ class OneTripCursor:
 
     async def __aenter__(self) -> OneTripCursor:
         return self
-
-    async def __aexit__(self, *_exc: object) -> None:
-        await self.close()
 
     async def execute(self, sql: str, parameters: Any = ()) -> OneTripCursor:
         outcome = await self._connection.on_thread(_run_statement, sql, parameters)
@@ -76,14 +73,6 @@ class OneTripCursor:
     async def fetchall(self) -> list[Any]:
         rows, self._rows = self._rows, []
         return rows
-
-    async def fetchmany(self, size: int | None = None) -> Sequence[Any]:
-        count = self.arraysize if size is None else size
-        rows, self._rows = self._rows[:count], self._rows[count:]
-        return rows
-
-    async def fetchone(self) -> Any:
-        return self._rows.pop(0) if self._rows else None
 
     async def close(self) -> None:
         self._rows = []
