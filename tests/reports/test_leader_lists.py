@@ -28,10 +28,10 @@ def test_a_product_whose_most_is_below_the_leaders_least_is_left_out() -> None:
     # a second place needs 90: honey can reach it
     assert lists.could_lead(2) == ["honey", "pepper", "tin"]
     # what a product in no list grossed at most: the full lists' last entries
-    assert sum(lists.last_gross.values()) == 90 + 10
+    assert lists.unlisted_most == 90 + 10
 
 
-def test_short_lists_alone_leave_every_listed_product_and_no_unlisted_one() -> None:
+def test_with_short_lists_only_a_products_least_is_its_most() -> None:
     lists = LeaderLists.of(LEADERS, depth=3)
 
     assert lists.last_gross == {}

@@ -370,6 +370,11 @@ class LeaderLists:
         }
         return cls(gross, last_gross)
 
+    @property
+    def unlisted_most(self) -> int:
+        """The most a product in no list grossed over the cover: every full list's last entry."""
+        return sum(self.last_gross.values())
+
     def could_lead(self, limit: int) -> list[str]:
         """The listed products whose gross over the cover can reach the ``limit``-th place. A
         product grossed at least what its lists show, and at most that plus the last entry of
@@ -380,7 +385,7 @@ class LeaderLists:
         least: dict[str, int] = {}
         missing_most = dict.fromkeys(
             (product for products in self.gross.values() for product in products),
-            sum(self.last_gross.values()),
+            self.unlisted_most,
         )
         for period, products in self.gross.items():
             for product, product_gross in products.items():

@@ -451,13 +451,12 @@ async def _market_top_products(session: AsyncSession, periods: Cover, limit: int
         depth = limit * LEADER_DEPTH
         leaders = (await session.execute(market.leaders_sql(periods), {"limit": depth})).all()
         lists = market.LeaderLists.of(leaders, depth)
-        short = not lists.last_gross
-        bound = sum(lists.last_gross.values())
         chosen = lists.could_lead(limit)
         if chosen:
             statement = market.chosen_products_sql(periods, chosen)
             rows = list((await session.execute(statement, {"limit": limit})).all())
-            if short or (len(rows) == limit and int(rows[-1][3]) > bound):
+            short = not lists.last_gross
+            if short or (len(rows) == limit and int(rows[-1][3]) > lists.unlisted_most):
                 return rows
     every = market.bind_cover(text(market.top_products_sql(periods)), periods)
     return list((await session.execute(every, {"limit": limit})).all())
